@@ -1,0 +1,129 @@
+package org.argus.app;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import org.argus.anon.Anonymizer;
+import org.argus.config.ArgusConfig;
+import org.argus.config.ConfigException;
+import org.argus.config.ConfigLoader;
+import org.argus.status.SensorHealth;
+import org.argus.status.SensorStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code java -jar argus-fat.jar [-conf FILE]} runs the sensor until SIGTERM/SIGINT (then stops cleanly: the open
+ * window is flushed and the CSV closed). Subcommands: {@code replay}, {@code validate}, {@code interfaces},
+ * {@code generate}. Exit codes: 0 success, 1 bad configuration or start failure, 2 unreadable input.
+ */
+@Command(name = "argus", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Network-security sensor: capture -> 5-second flow windows -> anonymized CSV.",
+        subcommands = {ReplayCommand.class, ValidateCommand.class, InterfacesCommand.class, GenerateCommand.class})
+public final class Main implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+
+    @Option(names = {"-conf", "--conf"}, paramLabel = "FILE",
+            description = "Configuration file (JSON, or YAML when it ends in .yaml/.yml). Without it: built-in defaults and ARGUS_* variables.")
+    Path conf;
+
+    public static void main(String[] args) {
+        System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+        int code = new CommandLine(new Main())
+                .setExecutionExceptionHandler((e, cmd, parsed) -> {
+                    // An I/O or start failure is a message for a person, not a stack trace.
+                    System.err.println(cmd.getCommandName() + ": " + e);
+                    LOG.debug("event=command_failed", e);
+                    return 2;
+                })
+                .execute(args);
+        System.exit(code);
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Vertx vertx = Vertx.vertx();
+        ArgusConfig config;
+        try {
+            config = await(ConfigLoader.load(vertx, conf, System.getenv()));
+        } catch (ConfigException e) {
+            printProblems(conf, e);
+            await(vertx.close());
+            return 1;
+        }
+        String salt = saltFor(config, LOG);
+        Sensor sensor = new Sensor(vertx, config, salt, new SensorStats(), new SensorHealth(Clock.systemUTC()));
+        try {
+            await(sensor.start());
+        } catch (Exception e) {
+            System.err.println("argus: the sensor failed to start: " + e.getMessage());
+            await(vertx.close());
+            return 1;
+        }
+        LOG.info("event=sensor_started source={} output_dir={} http={}",
+                config.capture().offline() ? "file " + config.capture().file() : "interface " + config.capture().interfaceName(),
+                config.csv().outputDir().toAbsolutePath(),
+                config.http().enabled() ? config.http().host() + ":" + sensor.httpPort() : "off");
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("argus-shutdown").unstarted(() -> {
+            LOG.info("event=sensor_stopping");
+            try {
+                await(sensor.stop());
+                await(vertx.close());
+            } catch (Exception e) {
+                LOG.warn("event=sensor_stop_incomplete reason=\"{}\"", e.toString());
+            }
+            LOG.info("event=sensor_stopped");
+            stopped.countDown();
+        }));
+        stopped.await();
+        return 0;
+    }
+
+    /** The salt in force: configured, or (only with {@code anonymization.generate_salt}) a fresh random one. */
+    static String saltFor(ArgusConfig config, Logger log) {
+        String salt = config.anonymization().salt();
+        if (salt.isEmpty()) {
+            salt = Anonymizer.randomSalt();
+            log.warn("event=salt_generated reason=\"no anonymization.salt / ARGUS_IP_SALT configured\" "
+                    + "effect=\"pseudonyms in this run's CSVs will not match any other run's\"");
+        }
+        return salt;
+    }
+
+    /** Prints every configuration problem on its own line. */
+    static void printProblems(Path conf, ConfigException e) {
+        System.err.println("argus: configuration " + (conf == null ? "(built-in defaults)" : conf) + " is not usable:");
+        for (String p : e.problems()) {
+            System.err.println("  - " + p);
+        }
+    }
+
+    /** Waits for a future on this (non-Vert.x) thread; unwraps its failure. */
+    static <T> T await(Future<T> f) throws Exception {
+        try {
+            return f.toCompletionStage().toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Exception ex) {
+                throw ex;
+            }
+            throw e;
+        }
+    }
+
+    /** Version from the jar manifest, if any. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"argus " + (v == null ? "dev" : v)};
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package org.argus.app;
+
+import io.vertx.core.json.JsonObject;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.argus.anon.Anonymizer;
+import org.argus.capture.CaptureException;
+import org.argus.capture.Malformed;
+import org.argus.capture.PcapFileReader;
+import org.argus.csv.CsvRotator;
+import org.argus.csv.CsvSettings;
+import org.argus.flow.FlowSettings;
+import org.argus.flow.FlowWindow;
+import org.argus.flow.WindowAssembler;
+import org.argus.flow.WindowTotals;
+import org.argus.status.SensorStats;
+
+/**
+ * The whole offline pipeline on the calling thread, as fast as the reader goes: file → decoder → windows → CSV (and
+ * optionally one JSON line per window). The same classes the verticles wire together, without the event-bus hops,
+ * so a replay is deterministic. Each file is its own capture: its flows start fresh and its last window is flushed
+ * at its end; the CSV files continue across files.
+ */
+public final class Replay {
+    /**
+     * What a replay did (the summary line's fields).
+     *
+     * @param packets    frames read
+     * @param bytes      wire bytes
+     * @param windows    windows closed
+     * @param flows      flow records (one per flow per window)
+     * @param malformed  frames that could not be decoded, plus files cut short in a record
+     * @param elapsedS   wall-clock seconds
+     * @param failures   one message per file that could not be read
+     * @param stats      every counter
+     */
+    public record Summary(long packets, long bytes, long windows, long flows, long malformed, double elapsedS,
+                          List<String> failures, SensorStats stats) {
+        /** Packets per second of wall clock. */
+        public double pps() {
+            return elapsedS > 0 ? packets / elapsedS : 0;
+        }
+
+        /** The one-line JSON summary {@code replay} prints. */
+        public JsonObject toJson() {
+            JsonObject malformedByReason = new JsonObject();
+            stats.malformedByReason().forEach((k, v) -> {
+                if (v > 0) {
+                    malformedByReason.put(k, v);
+                }
+            });
+            return new JsonObject().put("packets", packets).put("bytes", bytes).put("windows", windows)
+                    .put("flows", flows).put("malformed", malformed).put("malformed_by_reason", malformedByReason)
+                    .put("fragments", stats.fragments.sum()).put("non_ip", stats.nonIp.sum())
+                    .put("csv_files", stats.csvFiles.sum()).put("csv_rows", stats.csvRows.sum())
+                    .put("elapsed_s", Math.round(elapsedS * 1000) / 1000.0).put("pps", Math.round(pps()))
+                    .put("unreadable_files", failures.size());
+        }
+    }
+
+    private Replay() {
+    }
+
+    /**
+     * Replays the files in order.
+     *
+     * @param files        captures (.pcap or .pcapng, any extension)
+     * @param flow         window and flow settings
+     * @param csv          where and how CSVs are written
+     * @param salt         anonymization salt
+     * @param batchPackets packets per decoded batch
+     * @param windowsJsonl when not null, one JSON object per closed window is written there
+     * @param onFailure    told of each file that cannot be read (message names the file)
+     * @throws IOException when the output cannot be written
+     */
+    public static Summary run(List<Path> files, FlowSettings flow, CsvSettings csv, String salt, int batchPackets,
+                              Path windowsJsonl, Consumer<String> onFailure) throws IOException {
+        SensorStats stats = new SensorStats();
+        List<String> failures = new ArrayList<>();
+        long t0 = System.nanoTime();
+        if (windowsJsonl != null && windowsJsonl.toAbsolutePath().getParent() != null) {
+            Files.createDirectories(windowsJsonl.toAbsolutePath().getParent());
+        }
+        BufferedWriter windowsOut = windowsJsonl == null ? null : Files.newBufferedWriter(windowsJsonl, StandardCharsets.UTF_8);
+        try (CsvRotator rotator = new CsvRotator(csv, new Anonymizer(salt), stats, closed -> { })) {
+            rotator.recover();
+            IOException[] writeError = {null};
+            Consumer<FlowWindow> sink = w -> {
+                if (writeError[0] != null) {
+                    return;
+                }
+                try {
+                    rotator.write(w);
+                    if (windowsOut != null) {
+                        windowsOut.write(windowJson(w).encode());
+                        windowsOut.write('\n');
+                    }
+                } catch (IOException e) {
+                    writeError[0] = e;
+                }
+            };
+            for (Path file : files) {
+                WindowAssembler assembler = new WindowAssembler(flow, stats, sink);
+                try {
+                    PcapFileReader.Result r = new PcapFileReader(file, batchPackets).read(assembler::accept);
+                    if (r.truncated()) {
+                        stats.addMalformed(Malformed.TRUNCATED_FILE, 1);
+                    }
+                } catch (CaptureException e) {
+                    failures.add(e.getMessage());
+                    onFailure.accept(e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+                assembler.flush();
+                if (writeError[0] != null) {
+                    throw writeError[0];
+                }
+            }
+        } finally {
+            if (windowsOut != null) {
+                windowsOut.close();
+            }
+        }
+        double elapsed = (System.nanoTime() - t0) / 1e9;
+        return new Summary(stats.packets.sum(), stats.bytes.sum(), stats.windows.sum(), stats.flowRecords.sum(),
+                stats.malformedTotal(), elapsed, failures, stats);
+    }
+
+    /** One window's totals as JSON: window_start (epoch seconds) and the {@link WindowTotals} counters. */
+    static JsonObject windowJson(FlowWindow w) {
+        WindowTotals t = w.totals();
+        return new JsonObject()
+                .put("window_start", Math.floorDiv(w.startNanos(), 1_000_000_000L))
+                .put("window_start_iso", java.time.Instant.ofEpochSecond(Math.floorDiv(w.startNanos(), 1_000_000_000L)).toString())
+                .put("packets", t.packets()).put("bytes", t.bytes()).put("ip_packets", t.ipPackets())
+                .put("tcp_packets", t.tcpPackets()).put("udp_packets", t.udpPackets()).put("icmp_packets", t.icmpPackets())
+                .put("tcp_syn", t.tcpSyn()).put("flows", w.flows().size()).put("fragments", t.fragments())
+                .put("non_ip", t.nonIp()).put("malformed", t.malformed()).put("late_packets", t.latePackets())
+                .put("flow_dropped_packets", t.flowsDropped());
+    }
+}

@@ -1,0 +1,118 @@
+package org.argus.capture;
+
+/**
+ * A batch of decoded packets in columnar form (one array per field), so that a capture thread hands thousands of
+ * packets to the flow stage in one message with no object per packet.
+ *
+ * <p>Ownership: the capture thread fills a batch, then hands it over and never touches it again; from then on the
+ * batch is read-only. It crosses the event bus only locally, by reference. The consumer calls {@link #release()}
+ * once it has read the batch, which frees a slot in the capture queue.
+ *
+ * <p>Per packet: {@code tsNanos} (packet time, nanoseconds since the epoch), {@code wireLen} (original length on the
+ * wire in bytes, link header included: pcap {@code orig_len}), {@code kind} ({@link #KIND_FLOW} etc.),
+ * {@code info} bits ({@link #INFO_V6} etc.), {@code proto} (IP protocol after IPv6 extension headers),
+ * addresses as {@link org.argus.flow.IpAddress} halves, {@code ports} ({@code srcPort << 16 | dstPort}),
+ * {@code tcpFlags} (the TCP flags byte, 0 when absent) and {@code reason} (a {@link Malformed} ordinal for
+ * {@link #KIND_MALFORMED}).
+ */
+public final class PacketBatch {
+    /** IP packet whose flow key is complete: counts in a flow. */
+    public static final byte KIND_FLOW = 0;
+    /** Non-first TCP/UDP fragment: IP, in window totals, not in any flow (no transport header). */
+    public static final byte KIND_FRAGMENT = 1;
+    /** Not IP (ARP, STP, LLC, ...): in window totals only. */
+    public static final byte KIND_NON_IP = 2;
+    /** Could not be decoded; {@code reason} says why. In window totals only. */
+    public static final byte KIND_MALFORMED = 3;
+
+    /** IPv6 (else IPv4, when the packet is IP). */
+    public static final int INFO_V6 = 1;
+    /** Carries an IP header (IPv4 or IPv6), whatever its kind. */
+    public static final int INFO_IP = 2;
+    /** A non-first IP fragment (offset &gt; 0). */
+    public static final int INFO_FRAGMENT = 4;
+    /** Captured length shorter than the wire length (snaplen). */
+    public static final int INFO_SNAPLEN_TRUNCATED = 8;
+
+    public final long[] tsNanos;
+    public final int[] wireLen;
+    public final byte[] kind;
+    public final byte[] info;
+    public final short[] proto;
+    public final long[] srcHi;
+    public final long[] srcLo;
+    public final long[] dstHi;
+    public final long[] dstLo;
+    public final int[] ports;
+    public final byte[] tcpFlags;
+    public final byte[] reason;
+
+    private final boolean endOfInput;
+    private int size;
+    private Runnable onRelease;
+
+    /** A batch that holds up to {@code capacity} packets. */
+    public PacketBatch(int capacity) {
+        this(capacity, false);
+    }
+
+    /** The empty marker a file source sends after its last batch: the flow stage closes its open window. */
+    public static PacketBatch endOfInput() {
+        return new PacketBatch(0, true);
+    }
+
+    private PacketBatch(int capacity, boolean endOfInput) {
+        this.endOfInput = endOfInput;
+        tsNanos = new long[capacity];
+        wireLen = new int[capacity];
+        kind = new byte[capacity];
+        info = new byte[capacity];
+        proto = new short[capacity];
+        srcHi = new long[capacity];
+        srcLo = new long[capacity];
+        dstHi = new long[capacity];
+        dstLo = new long[capacity];
+        ports = new int[capacity];
+        tcpFlags = new byte[capacity];
+        reason = new byte[capacity];
+    }
+
+    /** True for the end-of-input marker (no packets). */
+    public boolean isEndOfInput() {
+        return endOfInput;
+    }
+
+    /** Number of packets in the batch. */
+    public int size() {
+        return size;
+    }
+
+    /** Maximum number of packets. */
+    public int capacity() {
+        return tsNanos.length;
+    }
+
+    /** True when no more packets fit. */
+    public boolean isFull() {
+        return size == tsNanos.length;
+    }
+
+    /** Reserves the next slot and returns its index; the caller fills every field of it. */
+    int next() {
+        return size++;
+    }
+
+    /** Sets what {@link #release()} runs (the capture queue's slot release). */
+    public void onRelease(Runnable action) {
+        this.onRelease = action;
+    }
+
+    /** Called once by the consumer when it is done with the batch. */
+    public void release() {
+        Runnable r = onRelease;
+        onRelease = null;
+        if (r != null) {
+            r.run();
+        }
+    }
+}

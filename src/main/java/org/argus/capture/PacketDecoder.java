@@ -1,0 +1,284 @@
+package org.argus.capture;
+
+/**
+ * Decodes raw frames into {@link PacketBatch} rows: link layer, outer IPv4/IPv6 header, IPv6 extension headers, and
+ * the TCP/UDP ports and TCP flags. Nothing is allocated per packet and nothing throws on bad input: a frame that
+ * cannot be read is stored as {@link PacketBatch#KIND_MALFORMED} with a {@link Malformed} reason.
+ *
+ * <p>Link types (LINKTYPE_/DLT_ values as libpcap reports them): NULL (0), EN10MB (1, with any number of 802.1Q /
+ * 802.1ad / QinQ tags), raw IP (12 and 14 as DLT_RAW on Linux and OpenBSD, 101 LINKTYPE_RAW), LOOP (108),
+ * LINUX_SLL (113), IPV4 (228), IPV6 (229), LINUX_SLL2 (276). Only the outermost IP header is read (tunnels are not
+ * followed), as in the ground truth in {@code shared/pcaps/README.md}.
+ *
+ * <p>Fragments: a non-first fragment (IPv4 offset &gt; 0, or an IPv6 Fragment header with offset &gt; 0) has no
+ * transport header. For TCP and UDP it is {@link PacketBatch#KIND_FRAGMENT} (window totals only); for ICMP, ICMPv6 and
+ * other protocols, whose flow key has no ports, it still belongs to its flow. Both are flagged
+ * {@link PacketBatch#INFO_FRAGMENT}.
+ */
+public final class PacketDecoder {
+    public static final int DLT_NULL = 0;
+    public static final int DLT_EN10MB = 1;
+    public static final int DLT_RAW = 12;
+    public static final int DLT_RAW_OPENBSD = 14;
+    public static final int LINKTYPE_RAW = 101;
+    public static final int DLT_LOOP = 108;
+    public static final int DLT_LINUX_SLL = 113;
+    public static final int LINKTYPE_IPV4 = 228;
+    public static final int LINKTYPE_IPV6 = 229;
+    public static final int DLT_LINUX_SLL2 = 276;
+
+    public static final int PROTO_ICMP = 1;
+    public static final int PROTO_TCP = 6;
+    public static final int PROTO_UDP = 17;
+    public static final int PROTO_ICMPV6 = 58;
+
+    private static final int ETH_IPV4 = 0x0800;
+    private static final int ETH_IPV6 = 0x86dd;
+    private static final int ETH_RAW_GUESS = -1;
+    private static final int MAX_IPV6_EXTENSIONS = 12;
+
+    private final int linkType;
+
+    /** A decoder for frames of one link type (libpcap's {@code pcap_datalink} value). */
+    public PacketDecoder(int linkType) {
+        this.linkType = linkType;
+    }
+
+    /** True when {@link #decode} reads frames of this link type (others are counted as unsupported). */
+    public static boolean supports(int linkType) {
+        return switch (linkType) {
+            case DLT_NULL, DLT_EN10MB, DLT_RAW, DLT_RAW_OPENBSD, LINKTYPE_RAW, DLT_LOOP, DLT_LINUX_SLL,
+                 LINKTYPE_IPV4, LINKTYPE_IPV6, DLT_LINUX_SLL2 -> true;
+            default -> false;
+        };
+    }
+
+    /** The link type this decoder reads. */
+    public int linkType() {
+        return linkType;
+    }
+
+    /**
+     * Appends one frame to {@code out} (which must not be full).
+     *
+     * @param d       frame bytes, starting at the link header
+     * @param caplen  captured length (bytes of {@code d} that are valid)
+     * @param tsNanos packet time, ns since the epoch
+     * @param wireLen original length on the wire, link header included
+     */
+    public void decode(byte[] d, int caplen, long tsNanos, int wireLen, PacketBatch out) {
+        int i = out.next();
+        out.tsNanos[i] = tsNanos;
+        out.wireLen[i] = wireLen;
+        out.tcpFlags[i] = 0;
+        out.ports[i] = 0;
+        out.proto[i] = 0;
+        out.reason[i] = 0;
+        out.srcHi[i] = out.srcLo[i] = out.dstHi[i] = out.dstLo[i] = 0;
+        int info = caplen < wireLen ? PacketBatch.INFO_SNAPLEN_TRUNCATED : 0;
+        caplen = Math.min(caplen, d.length);
+
+        int off;
+        int etherType;
+        switch (linkType) {
+            case DLT_EN10MB -> {
+                if (caplen < 14) {
+                    malformed(out, i, info, Malformed.TRUNCATED_LINK);
+                    return;
+                }
+                etherType = u16(d, 12);
+                off = 14;
+                while (etherType == 0x8100 || etherType == 0x88a8 || etherType == 0x9100) {
+                    if (caplen < off + 4) {
+                        malformed(out, i, info, Malformed.TRUNCATED_LINK);
+                        return;
+                    }
+                    etherType = u16(d, off + 2);
+                    off += 4;
+                }
+            }
+            case DLT_LINUX_SLL -> {
+                if (caplen < 16) {
+                    malformed(out, i, info, Malformed.TRUNCATED_LINK);
+                    return;
+                }
+                etherType = u16(d, 14);
+                off = 16;
+            }
+            case DLT_LINUX_SLL2 -> {
+                if (caplen < 20) {
+                    malformed(out, i, info, Malformed.TRUNCATED_LINK);
+                    return;
+                }
+                etherType = u16(d, 0);
+                off = 20;
+            }
+            case DLT_RAW, DLT_RAW_OPENBSD, LINKTYPE_RAW -> {
+                etherType = ETH_RAW_GUESS;
+                off = 0;
+            }
+            case LINKTYPE_IPV4 -> {
+                etherType = ETH_IPV4;
+                off = 0;
+            }
+            case LINKTYPE_IPV6 -> {
+                etherType = ETH_IPV6;
+                off = 0;
+            }
+            case DLT_NULL, DLT_LOOP -> {
+                if (caplen < 4) {
+                    malformed(out, i, info, Malformed.TRUNCATED_LINK);
+                    return;
+                }
+                int be = (int) u32(d, 0);
+                // DLT_NULL is in the capturing host's byte order; a family number is tiny, so the order whose
+                // value is small is the right one. DLT_LOOP is always network order.
+                int family = linkType == DLT_LOOP || Integer.compareUnsigned(be, 0xffff) <= 0 ? be : Integer.reverseBytes(be);
+                etherType = switch (family) {
+                    case 2 -> ETH_IPV4;
+                    case 10, 24, 28, 30 -> ETH_IPV6;
+                    default -> 0;
+                };
+                off = 4;
+            }
+            default -> {
+                malformed(out, i, info, Malformed.UNSUPPORTED_LINKTYPE);
+                return;
+            }
+        }
+
+        if (etherType == ETH_RAW_GUESS) {
+            if (caplen < 1) {
+                malformed(out, i, info, Malformed.TRUNCATED_IP);
+                return;
+            }
+            int version = (d[0] & 0xff) >>> 4;
+            etherType = version == 4 ? ETH_IPV4 : version == 6 ? ETH_IPV6 : 0;
+            if (etherType == 0) {
+                malformed(out, i, info, Malformed.BAD_IP_VERSION);
+                return;
+            }
+        }
+        if (etherType == ETH_IPV4) {
+            ipv4(d, caplen, off, out, i, info);
+        } else if (etherType == ETH_IPV6) {
+            ipv6(d, caplen, off, out, i, info);
+        } else {
+            out.kind[i] = PacketBatch.KIND_NON_IP;
+            out.info[i] = (byte) info;
+        }
+    }
+
+    private static void ipv4(byte[] d, int caplen, int off, PacketBatch out, int i, int info) {
+        if (caplen - off < 20) {
+            malformed(out, i, info, Malformed.TRUNCATED_IP);
+            return;
+        }
+        int b0 = d[off] & 0xff;
+        if ((b0 >>> 4) != 4) {
+            malformed(out, i, info, Malformed.BAD_IP_VERSION);
+            return;
+        }
+        int ihl = (b0 & 0x0f) * 4;
+        if (ihl < 20) {
+            malformed(out, i, info, Malformed.BAD_IP_HEADER_LENGTH);
+            return;
+        }
+        info |= PacketBatch.INFO_IP;
+        int proto = d[off + 9] & 0xff;
+        out.proto[i] = (short) proto;
+        out.srcLo[i] = u32(d, off + 12);
+        out.dstLo[i] = u32(d, off + 16);
+        int totalLen = u16(d, off + 2);
+        // Total length 0 happens with TSO on the capturing host; then trust the captured bytes.
+        int end = totalLen >= ihl ? Math.min(caplen, off + totalLen) : caplen;
+        boolean nonFirst = (u16(d, off + 6) & 0x1fff) != 0;
+        transport(d, end, off + ihl, proto, nonFirst, out, i, info);
+    }
+
+    private static void ipv6(byte[] d, int caplen, int off, PacketBatch out, int i, int info) {
+        if (caplen - off < 40) {
+            malformed(out, i, info, Malformed.TRUNCATED_IP);
+            return;
+        }
+        if (((d[off] & 0xff) >>> 4) != 6) {
+            malformed(out, i, info, Malformed.BAD_IP_VERSION);
+            return;
+        }
+        info |= PacketBatch.INFO_IP | PacketBatch.INFO_V6;
+        out.srcHi[i] = u64(d, off + 8);
+        out.srcLo[i] = u64(d, off + 16);
+        out.dstHi[i] = u64(d, off + 24);
+        out.dstLo[i] = u64(d, off + 32);
+        int payloadLen = u16(d, off + 4);
+        int end = payloadLen > 0 ? Math.min(caplen, off + 40 + payloadLen) : caplen;
+        int nh = d[off + 6] & 0xff;
+        int p = off + 40;
+        boolean nonFirst = false;
+        for (int n = 0; ; n++) {
+            boolean ext = nh == 0 || nh == 43 || nh == 44 || nh == 60 || nh == 51 || nh == 135 || nh == 139 || nh == 140;
+            if (!ext || nonFirst) {
+                break;
+            }
+            if (n == MAX_IPV6_EXTENSIONS || p + 8 > end) {
+                out.proto[i] = (short) nh;
+                malformed(out, i, info, Malformed.BAD_IPV6_EXTENSION);
+                return;
+            }
+            int next = d[p] & 0xff;
+            int len;
+            if (nh == 44) {
+                nonFirst = (u16(d, p + 2) >>> 3) != 0;
+                len = 8;
+            } else if (nh == 51) {
+                len = ((d[p + 1] & 0xff) + 2) * 4;
+            } else {
+                len = ((d[p + 1] & 0xff) + 1) * 8;
+            }
+            nh = next;
+            p += len;
+        }
+        out.proto[i] = (short) nh;
+        transport(d, end, p, nh, nonFirst, out, i, info);
+    }
+
+    private static void transport(byte[] d, int end, int p, int proto, boolean nonFirst, PacketBatch out, int i, int info) {
+        boolean ported = proto == PROTO_TCP || proto == PROTO_UDP;
+        if (nonFirst) {
+            info |= PacketBatch.INFO_FRAGMENT;
+            out.info[i] = (byte) info;
+            out.kind[i] = ported ? PacketBatch.KIND_FRAGMENT : PacketBatch.KIND_FLOW;
+            return;
+        }
+        if (ported) {
+            if (p + 4 > end) {
+                malformed(out, i, info, Malformed.TRUNCATED_TRANSPORT);
+                return;
+            }
+            out.ports[i] = (int) u32(d, p);
+            if (proto == PROTO_TCP && p + 14 <= end) {
+                out.tcpFlags[i] = d[p + 13];
+            }
+        }
+        out.info[i] = (byte) info;
+        out.kind[i] = PacketBatch.KIND_FLOW;
+    }
+
+    private static void malformed(PacketBatch out, int i, int info, Malformed why) {
+        out.kind[i] = PacketBatch.KIND_MALFORMED;
+        out.info[i] = (byte) info;
+        out.reason[i] = (byte) why.ordinal();
+    }
+
+    private static int u16(byte[] d, int o) {
+        return ((d[o] & 0xff) << 8) | (d[o + 1] & 0xff);
+    }
+
+    private static long u32(byte[] d, int o) {
+        return ((long) (d[o] & 0xff) << 24) | ((d[o + 1] & 0xff) << 16) | ((d[o + 2] & 0xff) << 8) | (d[o + 3] & 0xff);
+    }
+
+    private static long u64(byte[] d, int o) {
+        return (u32(d, o) << 32) | u32(d, o + 4);
+    }
+}

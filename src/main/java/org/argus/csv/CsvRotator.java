@@ -1,0 +1,331 @@
+package org.argus.csv;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import org.argus.anon.Anonymizer;
+import org.argus.flow.FlowRecord;
+import org.argus.flow.FlowWindow;
+import org.argus.flow.WindowTotals;
+import org.argus.status.SensorStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes windows as rows of rotating CSV files named {@code <god>_<yyyyMMdd>_<HHmmss>.csv} (UTC time of the first
+ * window in the file, gods taken in turn from {@link #GODS}).
+ *
+ * <p>Schema ({@link #HEADER}), one row per flow per window, src = originator: {@code timestamp} (the flow's first
+ * packet in the window), {@code window_start}, {@code window_end} (ISO-8601 UTC), {@code duration_seconds} (window
+ * length), {@code packet_count}, {@code byte_count}, {@code unique_flows}, {@code rate_pps}, {@code rate_bps} (the
+ * window's totals over all frames, non-IP included; bytes are wire bytes and bps = bytes*8/duration),
+ * {@code src_ip_anon}, {@code dst_ip_anon} (see {@link Anonymizer}), {@code protocol} (TCP, UDP, ICMP, ICMPv6 or
+ * the number), {@code src_port}, {@code dst_port}, then packets and wire bytes sent by each side in the window.
+ *
+ * <p>Crash safety: the open file is named {@code <name>.csv.part}; each window's rows are written with one write
+ * and (if {@code fsync}) forced to disk; a file is renamed to its final name only when complete. {@link #recover()}
+ * turns leftover {@code .part} files into final files, cutting a torn last row. So a kill -9 loses at most the
+ * rows of the window being written, and never leaves a partial row in a closed file.
+ *
+ * <p>Blocking I/O: call from one worker thread (never an event loop). Not thread-safe.
+ */
+public final class CsvRotator implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(CsvRotator.class);
+
+    /** The column names, in order. */
+    public static final String HEADER = "timestamp,window_start,window_end,duration_seconds,packet_count,byte_count,"
+            + "unique_flows,rate_pps,rate_bps,src_ip_anon,dst_ip_anon,protocol,src_port,dst_port,"
+            + "src_flow_packets,src_flow_bytes,dst_flow_packets,dst_flow_bytes";
+
+    /** File name prefixes, used in turn. */
+    public static final List<String> GODS = List.of("zeus", "hera", "poseidon", "demeter", "athena", "apollo",
+            "artemis", "ares", "aphrodite", "hephaestus", "hermes", "hestia", "dionysus", "hades", "persephone",
+            "hecate", "helios", "selene", "eos", "nyx", "gaia", "uranus", "cronus", "rhea");
+
+    /** Closed file names this rotator writes (and retention may remove). */
+    public static final Pattern CLOSED_NAME = Pattern.compile("[a-z]+_\\d{8}_\\d{6}(_\\d+)?\\.csv");
+    static final String PART = ".part";
+
+    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss").withZone(ZoneOffset.UTC);
+
+    private final CsvSettings settings;
+    private final Anonymizer anonymizer;
+    private final SensorStats stats;
+    private final Consumer<CsvFileClosed> onClosed;
+    private int nextGod;
+
+    private FileChannel channel;
+    private Path partPath;
+    private Path finalPath;
+    private long rowsInFile;
+    private long fileFirstWindow;
+
+    /**
+     * @param settings   folder, rotation and retention
+     * @param anonymizer pseudonyms for the address columns
+     * @param stats      counters to add to
+     * @param onClosed   told of every file closed under its final name (recovered ones included)
+     * @throws IOException when the output folder cannot be created
+     */
+    public CsvRotator(CsvSettings settings, Anonymizer anonymizer, SensorStats stats, Consumer<CsvFileClosed> onClosed)
+            throws IOException {
+        this.settings = settings;
+        this.anonymizer = anonymizer;
+        this.stats = stats;
+        this.onClosed = onClosed;
+        Files.createDirectories(settings.outputDir());
+        try (var s = Files.list(settings.outputDir())) {
+            nextGod = (int) (s.filter(p -> CLOSED_NAME.matcher(p.getFileName().toString()).matches()).count() % GODS.size());
+        }
+    }
+
+    /**
+     * Recovers temporary files left by a crash: complete rows are kept, a torn last row is cut, and the file is closed
+     * under its final name (an empty one is deleted). Call once before the first {@link #write}.
+     *
+     * @return the recovered files
+     */
+    public List<Path> recover() throws IOException {
+        List<Path> recovered = new ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(settings.outputDir(), "*.csv" + PART)) {
+            for (Path part : ds) {
+                byte[] content = Files.readAllBytes(part);
+                int cut = lastNewline(content) + 1;
+                int headerEnd = indexOf(content, (byte) '\n') + 1;
+                if (headerEnd == 0 || cut <= headerEnd) {
+                    LOG.info("event=csv_recover_empty file={}", part);
+                    Files.delete(part);
+                    continue;
+                }
+                if (cut < content.length) {
+                    try (FileChannel ch = FileChannel.open(part, StandardOpenOption.WRITE)) {
+                        ch.truncate(cut);
+                        ch.force(true);
+                    }
+                }
+                String name = part.getFileName().toString();
+                Path target = unusedName(settings.outputDir(), name.substring(0, name.length() - PART.length()));
+                Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
+                long rows = countNewlines(content, cut) - 1;
+                LOG.warn("event=csv_recovered file={} rows={} torn_bytes_cut={}", target, rows, content.length - cut);
+                stats.csvFiles.increment();
+                recovered.add(target);
+                onClosed.accept(new CsvFileClosed(target, rows, 0, true));
+            }
+        }
+        if (!recovered.isEmpty()) {
+            applyRetention();
+        }
+        return recovered;
+    }
+
+    /**
+     * Appends the window's rows (one per flow), rotating first when the open file is too old and whenever it is
+     * full. A window without flows writes nothing.
+     *
+     * @throws IOException when writing fails (the caller counts it and goes on with the next window)
+     */
+    public void write(FlowWindow w) throws IOException {
+        if (w.flows().isEmpty()) {
+            return;
+        }
+        if (channel != null && w.startNanos() - fileFirstWindow >= settings.maxFileAge().toNanos()) {
+            closeFile();
+        }
+        String prefix = windowPrefix(w);
+        List<FlowRecord> flows = w.flows();
+        StringBuilder sb = new StringBuilder(256 * Math.min(flows.size(), settings.maxRowsPerFile()));
+        int i = 0;
+        while (i < flows.size()) {
+            if (channel == null) {
+                openFile(w.startNanos());
+            }
+            long room = settings.maxRowsPerFile() - rowsInFile;
+            int n = (int) Math.min(room, flows.size() - i);
+            sb.setLength(0);
+            for (int k = 0; k < n; k++) {
+                appendRow(sb, prefix, flows.get(i + k));
+            }
+            writeFully(sb);
+            rowsInFile += n;
+            stats.csvRows.add(n);
+            i += n;
+            if (rowsInFile >= settings.maxRowsPerFile()) {
+                closeFile();
+            }
+        }
+    }
+
+    /** Closes the open file under its final name (clean stop). */
+    @Override
+    public void close() throws IOException {
+        if (channel != null) {
+            closeFile();
+        }
+    }
+
+    /** The temporary path of the file being written, or null. */
+    public Path openPart() {
+        return partPath;
+    }
+
+    private String windowPrefix(FlowWindow w) {
+        WindowTotals t = w.totals();
+        double dur = w.durationSeconds();
+        return "," + iso(w.startNanos()) + "," + iso(w.endNanos()) + "," + plain(dur) + "," + t.packets() + ","
+                + t.bytes() + "," + w.flows().size() + "," + plain(t.packets() / dur) + "," + plain(t.bytes() * 8.0 / dur) + ",";
+    }
+
+    private void appendRow(StringBuilder sb, String prefix, FlowRecord f) {
+        sb.append(iso(f.firstSeenNanos())).append(prefix)
+                .append(anonymizer.anonymize(f.originator())).append(',')
+                .append(anonymizer.anonymize(f.responder())).append(',')
+                .append(FlowRecord.protocolName(f.protocol())).append(',')
+                .append(f.originatorPort()).append(',').append(f.responderPort()).append(',')
+                .append(f.originatorPackets()).append(',').append(f.originatorBytes()).append(',')
+                .append(f.responderPackets()).append(',').append(f.responderBytes()).append('\n');
+    }
+
+    /** ISO-8601 UTC text of a time in ns since the epoch (fraction digits only as needed). */
+    static String iso(long nanos) {
+        return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
+                Math.floorMod(nanos, 1_000_000_000L)));
+    }
+
+    private static String plain(double d) {
+        BigDecimal b = BigDecimal.valueOf(d).stripTrailingZeros();
+        String s = b.toPlainString();
+        return s.indexOf('.') < 0 ? s + ".0" : s;
+    }
+
+    private void openFile(long firstWindowNanos) throws IOException {
+        String time = NAME_TIME.format(Instant.ofEpochSecond(Math.floorDiv(firstWindowNanos, 1_000_000_000L)));
+        Path dir = settings.outputDir();
+        String base = null;
+        for (int tries = 0; tries < GODS.size(); tries++) {
+            String candidate = GODS.get(nextGod) + "_" + time + ".csv";
+            nextGod = (nextGod + 1) % GODS.size();
+            if (!Files.exists(dir.resolve(candidate)) && !Files.exists(dir.resolve(candidate + PART))) {
+                base = candidate;
+                break;
+            }
+        }
+        finalPath = base != null ? dir.resolve(base) : unusedName(dir, GODS.get(nextGod) + "_" + time + ".csv");
+        partPath = dir.resolve(finalPath.getFileName() + PART);
+        channel = FileChannel.open(partPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        rowsInFile = 0;
+        fileFirstWindow = firstWindowNanos;
+        writeFully(new StringBuilder(HEADER).append('\n'));
+    }
+
+    private void writeFully(CharSequence text) throws IOException {
+        ByteBuffer buf = StandardCharsets.US_ASCII.encode(text.toString());
+        long before = channel.position();
+        try {
+            while (buf.hasRemaining()) {
+                channel.write(buf);
+            }
+            if (settings.fsync()) {
+                channel.force(false);
+            }
+        } catch (IOException e) {
+            // Disk full or device error: cut what this write left, so the file never holds a partial row.
+            try {
+                channel.truncate(before);
+                channel.position(before);
+            } catch (IOException cutFailed) {
+                e.addSuppressed(cutFailed);
+            }
+            throw e;
+        }
+    }
+
+    private void closeFile() throws IOException {
+        FileChannel ch = channel;
+        channel = null;
+        try {
+            ch.force(true);
+        } finally {
+            ch.close();
+        }
+        Files.move(partPath, finalPath, StandardCopyOption.ATOMIC_MOVE);
+        LOG.info("event=csv_closed file={} rows={}", finalPath, rowsInFile);
+        stats.csvFiles.increment();
+        CsvFileClosed closed = new CsvFileClosed(finalPath, rowsInFile, fileFirstWindow, false);
+        partPath = null;
+        finalPath = null;
+        applyRetention();
+        onClosed.accept(closed);
+    }
+
+    private void applyRetention() throws IOException {
+        if (settings.keepFiles() <= 0) {
+            return;
+        }
+        List<Path> closed;
+        try (var s = Files.list(settings.outputDir())) {
+            closed = new ArrayList<>(s.filter(p -> CLOSED_NAME.matcher(p.getFileName().toString()).matches()).toList());
+        }
+        if (closed.size() <= settings.keepFiles()) {
+            return;
+        }
+        closed.sort(Comparator.comparing((Path p) -> p.toFile().lastModified()).thenComparing(p -> p.getFileName().toString()));
+        for (Path p : closed.subList(0, closed.size() - settings.keepFiles())) {
+            Files.deleteIfExists(p);
+            stats.csvFilesRemoved.increment();
+            LOG.info("event=csv_retention_removed file={} keep={}", p, settings.keepFiles());
+        }
+    }
+
+    private static Path unusedName(Path dir, String name) {
+        Path p = dir.resolve(name);
+        String stem = name.substring(0, name.length() - ".csv".length());
+        for (int n = 1; Files.exists(p) || Files.exists(dir.resolve(p.getFileName() + PART)); n++) {
+            p = dir.resolve(stem + "_" + n + ".csv");
+        }
+        return p;
+    }
+
+    private static int lastNewline(byte[] b) {
+        for (int i = b.length - 1; i >= 0; i--) {
+            if (b[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static int indexOf(byte[] b, byte v) {
+        for (int i = 0; i < b.length; i++) {
+            if (b[i] == v) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static long countNewlines(byte[] b, int len) {
+        long n = 0;
+        for (int i = 0; i < len; i++) {
+            if (b[i] == '\n') {
+                n++;
+            }
+        }
+        return n;
+    }
+}

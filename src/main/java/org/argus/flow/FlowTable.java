@@ -1,0 +1,363 @@
+package org.argus.flow;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The flow table: an open-addressing hash table (linear probing, backward-shift deletion) keyed by the canonical
+ * 5-tuple, with every field in a primitive array, so a packet costs one probe and no allocation.
+ *
+ * <p>Canonical key: endpoint A is the smaller of the two (address, port) pairs, comparing address bytes as unsigned
+ * and then the port, so both directions of a conversation land in one slot. The slot remembers which endpoint sent
+ * the first packet (the originator) until the flow is evicted for idleness.
+ *
+ * <p>Per-window counters live in the same slots; {@link #emit} turns the flows active in the current window into
+ * {@link FlowRecord}s and resets them. Memory is bounded: the table grows by doubling up to room for
+ * {@code maxFlows} flows and then refuses new flows ({@link #account} returns false and the caller counts the drop).
+ * Not thread-safe: one owner thread.
+ */
+public final class FlowTable {
+    private static final int META_V6 = 1 << 8;
+    private static final int META_USED = 1 << 9;
+    private static final int META_ORIG_IS_A = 1 << 10;
+
+    private final int maxFlows;
+    private final int maxFlowsPerWindow;
+
+    private int mask;
+    private int size;
+    private long[] aHi, aLo, bHi, bLo;
+    private int[] ports;
+    private int[] meta;
+    private long[] lastSeenEver;
+    private int[] windowMark;
+    private long[] firstSeen, lastSeen;
+    private long[] pktAB, pktBA, byteAB, byteBA;
+    private int[] syn, synAck, fin, rst, psh, ack;
+
+    private int[] active = new int[1024];
+    private int activeCount;
+    private int windowSerial = 1;
+
+    /**
+     * @param maxFlows          most flows tracked at once (memory bound)
+     * @param maxFlowsPerWindow most distinct flows accounted in one window
+     */
+    public FlowTable(int maxFlows, int maxFlowsPerWindow) {
+        if (maxFlows < 1 || maxFlowsPerWindow < 1) {
+            throw new IllegalArgumentException("flow limits must be positive");
+        }
+        this.maxFlows = maxFlows;
+        this.maxFlowsPerWindow = maxFlowsPerWindow;
+        allocate(Math.min(1024, capacityFor(maxFlows)));
+    }
+
+    private static int capacityFor(int flows) {
+        long c = Long.highestOneBit(Math.max(16L, (long) flows * 2 - 1)) << 1;
+        return (int) Math.min(c, 1 << 30);
+    }
+
+    private void allocate(int capacity) {
+        mask = capacity - 1;
+        aHi = new long[capacity];
+        aLo = new long[capacity];
+        bHi = new long[capacity];
+        bLo = new long[capacity];
+        ports = new int[capacity];
+        meta = new int[capacity];
+        lastSeenEver = new long[capacity];
+        windowMark = new int[capacity];
+        firstSeen = new long[capacity];
+        lastSeen = new long[capacity];
+        pktAB = new long[capacity];
+        pktBA = new long[capacity];
+        byteAB = new long[capacity];
+        byteBA = new long[capacity];
+        syn = new int[capacity];
+        synAck = new int[capacity];
+        fin = new int[capacity];
+        rst = new int[capacity];
+        psh = new int[capacity];
+        ack = new int[capacity];
+    }
+
+    /** Flows currently tracked. */
+    public int size() {
+        return size;
+    }
+
+    /** Flows with at least one packet in the current window. */
+    public int activeInWindow() {
+        return activeCount;
+    }
+
+    /**
+     * Accounts one packet to its flow, creating the flow (with the sender as originator) when it is new.
+     *
+     * @param proto   IP protocol
+     * @param v6      IPv6 addresses
+     * @param sHi     source address, high half
+     * @param sLo     source address, low half
+     * @param dHi     destination address, high half
+     * @param dLo     destination address, low half
+     * @param sport   source port (0 when none)
+     * @param dport   destination port (0 when none)
+     * @param tsNanos packet time
+     * @param bytes   wire bytes
+     * @param flags   TCP flags byte (0 for non-TCP)
+     * @return false when the packet could not be put in a flow (table or per-window cap full)
+     */
+    public boolean account(int proto, boolean v6, long sHi, long sLo, long dHi, long dLo, int sport, int dport,
+                           long tsNanos, int bytes, int flags) {
+        int c = Long.compareUnsigned(sHi, dHi);
+        if (c == 0) {
+            c = Long.compareUnsigned(sLo, dLo);
+        }
+        if (c == 0) {
+            c = Integer.compare(sport, dport);
+        }
+        boolean srcIsA = c <= 0;
+        long kaHi = srcIsA ? sHi : dHi, kaLo = srcIsA ? sLo : dLo, kbHi = srcIsA ? dHi : sHi, kbLo = srcIsA ? dLo : sLo;
+        int kPorts = srcIsA ? (sport << 16) | dport : (dport << 16) | sport;
+        int kMeta = proto | (v6 ? META_V6 : 0) | META_USED;
+
+        int slot = (int) hash(kaHi, kaLo, kbHi, kbLo, kPorts, kMeta) & mask;
+        while (true) {
+            int m = meta[slot];
+            if (m == 0) {
+                break;
+            }
+            if ((m & ~META_ORIG_IS_A) == kMeta && ports[slot] == kPorts && aLo[slot] == kaLo && bLo[slot] == kbLo
+                    && aHi[slot] == kaHi && bHi[slot] == kbHi) {
+                return count(slot, srcIsA, tsNanos, bytes, proto, flags);
+            }
+            slot = (slot + 1) & mask;
+        }
+        // New flow.
+        if (size >= maxFlows || activeCount >= maxFlowsPerWindow) {
+            return false;
+        }
+        if ((size + 1) * 2L > mask + 1 && mask + 1 < capacityFor(maxFlows)) {
+            grow();
+            return account(proto, v6, sHi, sLo, dHi, dLo, sport, dport, tsNanos, bytes, flags);
+        }
+        size++;
+        meta[slot] = kMeta | (srcIsA ? META_ORIG_IS_A : 0);
+        aHi[slot] = kaHi;
+        aLo[slot] = kaLo;
+        bHi[slot] = kbHi;
+        bLo[slot] = kbLo;
+        ports[slot] = kPorts;
+        windowMark[slot] = 0;
+        lastSeenEver[slot] = tsNanos;
+        return count(slot, srcIsA, tsNanos, bytes, proto, flags);
+    }
+
+    private boolean count(int slot, boolean srcIsA, long ts, int bytes, int proto, int flags) {
+        if (windowMark[slot] != windowSerial) {
+            if (activeCount >= maxFlowsPerWindow) {
+                return false;
+            }
+            windowMark[slot] = windowSerial;
+            if (activeCount == active.length) {
+                active = Arrays.copyOf(active, active.length * 2);
+            }
+            active[activeCount++] = slot;
+            firstSeen[slot] = ts;
+            lastSeen[slot] = ts;
+            pktAB[slot] = pktBA[slot] = byteAB[slot] = byteBA[slot] = 0;
+            syn[slot] = synAck[slot] = fin[slot] = rst[slot] = psh[slot] = ack[slot] = 0;
+        } else {
+            if (ts < firstSeen[slot]) {
+                firstSeen[slot] = ts;
+            }
+            if (ts > lastSeen[slot]) {
+                lastSeen[slot] = ts;
+            }
+        }
+        if (ts > lastSeenEver[slot]) {
+            lastSeenEver[slot] = ts;
+        }
+        if (srcIsA) {
+            pktAB[slot]++;
+            byteAB[slot] += bytes;
+        } else {
+            pktBA[slot]++;
+            byteBA[slot] += bytes;
+        }
+        if (proto == 6 && flags != 0) {
+            boolean s = (flags & 0x02) != 0, a = (flags & 0x10) != 0;
+            if (s && !a) {
+                syn[slot]++;
+            } else if (s) {
+                synAck[slot]++;
+            }
+            if ((flags & 0x01) != 0) {
+                fin[slot]++;
+            }
+            if ((flags & 0x04) != 0) {
+                rst[slot]++;
+            }
+            if ((flags & 0x08) != 0) {
+                psh[slot]++;
+            }
+            if (a) {
+                ack[slot]++;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The flows active in the current window as records, oriented originator → responder; then starts a new window
+     * (per-window counters start from zero, originators are kept).
+     */
+    public List<FlowRecord> emit() {
+        List<FlowRecord> out = new ArrayList<>(activeCount);
+        for (int k = 0; k < activeCount; k++) {
+            int s = active[k];
+            int m = meta[s];
+            boolean v6 = (m & META_V6) != 0;
+            boolean origIsA = (m & META_ORIG_IS_A) != 0;
+            IpAddress a = new IpAddress(aHi[s], aLo[s], v6);
+            IpAddress b = new IpAddress(bHi[s], bLo[s], v6);
+            int pa = ports[s] >>> 16, pb = ports[s] & 0xffff;
+            int proto = m & 0xff;
+            TcpFlagCounts f = proto == 6
+                    ? new TcpFlagCounts(syn[s], synAck[s], fin[s], rst[s], psh[s], ack[s]) : TcpFlagCounts.NONE;
+            out.add(origIsA
+                    ? new FlowRecord(proto, a, pa, b, pb, pktAB[s], byteAB[s], pktBA[s], byteBA[s], firstSeen[s], lastSeen[s], f)
+                    : new FlowRecord(proto, b, pb, a, pa, pktBA[s], byteBA[s], pktAB[s], byteAB[s], firstSeen[s], lastSeen[s], f));
+        }
+        activeCount = 0;
+        if (++windowSerial == 0) {
+            windowSerial = 1;
+            Arrays.fill(windowMark, 0);
+        }
+        return out;
+    }
+
+    /**
+     * Removes flows idle for longer than their protocol's timeout. Call between windows (after {@link #emit}).
+     *
+     * @param nowNanos         current packet time
+     * @param tcpTimeoutNanos  idle timeout for TCP
+     * @param udpTimeoutNanos  idle timeout for UDP
+     * @param icmpTimeoutNanos idle timeout for ICMP and ICMPv6
+     * @param otherTimeoutNanos idle timeout for other protocols
+     * @return flows removed
+     */
+    public int evictIdle(long nowNanos, long tcpTimeoutNanos, long udpTimeoutNanos, long icmpTimeoutNanos, long otherTimeoutNanos) {
+        if (activeCount != 0) {
+            throw new IllegalStateException("evict only between windows");
+        }
+        int removed = 0;
+        for (int s = 0; s <= mask; ) {
+            int m = meta[s];
+            if (m != 0) {
+                int proto = m & 0xff;
+                long timeout = proto == 6 ? tcpTimeoutNanos : proto == 17 ? udpTimeoutNanos
+                        : proto == 1 || proto == 58 ? icmpTimeoutNanos : otherTimeoutNanos;
+                if (nowNanos - lastSeenEver[s] > timeout) {
+                    delete(s);
+                    removed++;
+                    continue; // another entry may have shifted into s
+                }
+            }
+            s++;
+        }
+        return removed;
+    }
+
+    private void delete(int hole) {
+        size--;
+        int j = hole;
+        while (true) {
+            j = (j + 1) & mask;
+            int m = meta[j];
+            if (m == 0) {
+                break;
+            }
+            int home = (int) hash(aHi[j], aLo[j], bHi[j], bLo[j], ports[j], m & ~META_ORIG_IS_A) & mask;
+            // Move j into the hole unless its home lies cyclically in (hole, j].
+            boolean between = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+            if (!between) {
+                moveSlot(j, hole);
+                hole = j;
+            }
+        }
+        meta[hole] = 0;
+    }
+
+    private void moveSlot(int from, int to) {
+        copyFrom(this, from, to);
+    }
+
+    private void grow() {
+        FlowTable old = new FlowTable(this);
+        allocate((mask + 1) * 2);
+        activeCount = 0;
+        for (int s = 0; s <= old.mask; s++) {
+            int m = old.meta[s];
+            if (m == 0) {
+                continue;
+            }
+            int t = (int) hash(old.aHi[s], old.aLo[s], old.bHi[s], old.bLo[s], old.ports[s], m & ~META_ORIG_IS_A) & mask;
+            while (meta[t] != 0) {
+                t = (t + 1) & mask;
+            }
+            copyFrom(old, s, t);
+            if (windowMark[t] == windowSerial) {
+                if (activeCount == active.length) {
+                    active = Arrays.copyOf(active, active.length * 2);
+                }
+                active[activeCount++] = t;
+            }
+        }
+    }
+
+    /** Snapshot of the arrays (shares them) for rehashing. */
+    private FlowTable(FlowTable t) {
+        maxFlows = t.maxFlows;
+        maxFlowsPerWindow = t.maxFlowsPerWindow;
+        mask = t.mask;
+        aHi = t.aHi; aLo = t.aLo; bHi = t.bHi; bLo = t.bLo;
+        ports = t.ports; meta = t.meta; lastSeenEver = t.lastSeenEver; windowMark = t.windowMark;
+        firstSeen = t.firstSeen; lastSeen = t.lastSeen;
+        pktAB = t.pktAB; pktBA = t.pktBA; byteAB = t.byteAB; byteBA = t.byteBA;
+        syn = t.syn; synAck = t.synAck; fin = t.fin; rst = t.rst; psh = t.psh; ack = t.ack;
+    }
+
+    private void copyFrom(FlowTable o, int from, int to) {
+        aHi[to] = o.aHi[from];
+        aLo[to] = o.aLo[from];
+        bHi[to] = o.bHi[from];
+        bLo[to] = o.bLo[from];
+        ports[to] = o.ports[from];
+        meta[to] = o.meta[from];
+        lastSeenEver[to] = o.lastSeenEver[from];
+        windowMark[to] = o.windowMark[from];
+        firstSeen[to] = o.firstSeen[from];
+        lastSeen[to] = o.lastSeen[from];
+        pktAB[to] = o.pktAB[from];
+        pktBA[to] = o.pktBA[from];
+        byteAB[to] = o.byteAB[from];
+        byteBA[to] = o.byteBA[from];
+        syn[to] = o.syn[from];
+        synAck[to] = o.synAck[from];
+        fin[to] = o.fin[from];
+        rst[to] = o.rst[from];
+        psh[to] = o.psh[from];
+        ack[to] = o.ack[from];
+    }
+
+    private static long hash(long aHi, long aLo, long bHi, long bLo, int ports, int meta) {
+        long h = aHi * 0x9E3779B97F4A7C15L;
+        h = (h ^ aLo) * 0xC2B2AE3D27D4EB4FL;
+        h = (h ^ bHi) * 0x9E3779B97F4A7C15L;
+        h = (h ^ bLo) * 0xC2B2AE3D27D4EB4FL;
+        h = (h ^ (((long) meta << 32) | (ports & 0xffffffffL))) * 0x9E3779B97F4A7C15L;
+        return h ^ (h >>> 31);
+    }
+}

@@ -1,0 +1,196 @@
+package org.argus.flow;
+
+import java.util.function.Consumer;
+import org.argus.capture.Malformed;
+import org.argus.capture.PacketBatch;
+import org.argus.status.SensorStats;
+
+/**
+ * Cuts decoded packets into epoch-aligned windows of bidirectional flows and hands each closed window to a sink.
+ *
+ * <p>A packet with time t belongs to the window {@code [floor(t/len)*len, +len)}. The open window closes when a
+ * packet at or past its end arrives ({@link #accept}: packet time, for files and live alike), when the clock passes
+ * its end plus the grace ({@link #advanceClock}: live only), or at {@link #flush} (end of file, clean stop). A packet
+ * older than the open window (out-of-order input) is counted in the open window and as late. Empty windows are never
+ * emitted. Flows idle past their protocol's timeout are forgotten between windows, checked at most every
+ * {@code min(timeout)/2} of packet time.
+ *
+ * <p>Not thread-safe: one owner (the flow verticle's event loop, or the replay thread).
+ */
+public final class WindowAssembler {
+    private final long windowNanos;
+    private final long graceNanos;
+    private final FlowSettings settings;
+    private final FlowTable table;
+    private final Consumer<FlowWindow> sink;
+    private final SensorStats stats;
+    private final long sweepEveryNanos;
+
+    private boolean open;
+    private long start;
+    private long end;
+    private long lastSweep = Long.MIN_VALUE;
+
+    private long packets, bytes, ipPackets, tcp, udp, icmp, tcpSyn, fragments, nonIp, malformed, late, flowsDropped;
+    private final long[] malformedByReason = new long[Malformed.count()];
+    private long snaplenTruncated;
+
+    /**
+     * @param settings window length, grace, flow limits and idle timeouts
+     * @param stats    counters to add to (once per batch and per window)
+     * @param sink     receives each closed window, on the caller's thread
+     */
+    public WindowAssembler(FlowSettings settings, SensorStats stats, Consumer<FlowWindow> sink) {
+        this.settings = settings;
+        this.windowNanos = settings.window().toNanos();
+        this.graceNanos = settings.closeGrace().toNanos();
+        if (windowNanos <= 0) {
+            throw new IllegalArgumentException("window length must be positive");
+        }
+        this.table = new FlowTable(settings.maxTrackedFlows(), settings.maxFlowsPerWindow());
+        this.sink = sink;
+        this.stats = stats;
+        this.sweepEveryNanos = Math.max(windowNanos, settings.minIdleNanos() / 2);
+    }
+
+    /** Start of the open window in ns, or {@code Long.MIN_VALUE} when none is open. */
+    public long openWindowStart() {
+        return open ? start : Long.MIN_VALUE;
+    }
+
+    /** Flows currently remembered. */
+    public int trackedFlows() {
+        return table.size();
+    }
+
+    /** Accounts every packet of the batch (the batch is only read). */
+    public void accept(PacketBatch b) {
+        int n = b.size();
+        long batchPackets = 0, batchBytes = 0, batchIp = 0, batchNonIp = 0, batchFrag = 0, batchLate = 0, batchDrop = 0;
+        for (int k = 0; k < n; k++) {
+            long ts = b.tsNanos[k];
+            if (!open) {
+                openAt(ts);
+            } else if (ts >= end) {
+                close();
+                openAt(ts);
+            } else if (ts < start) {
+                late++;
+                batchLate++;
+            }
+            int len = b.wireLen[k];
+            packets++;
+            bytes += len;
+            batchPackets++;
+            batchBytes += len;
+            int info = b.info[k];
+            if ((info & PacketBatch.INFO_SNAPLEN_TRUNCATED) != 0) {
+                snaplenTruncated++;
+            }
+            if ((info & PacketBatch.INFO_IP) != 0) {
+                ipPackets++;
+                batchIp++;
+                int proto = b.proto[k];
+                if (proto == 6) {
+                    tcp++;
+                    if ((b.tcpFlags[k] & 0x12) == 0x02) {
+                        tcpSyn++;
+                    }
+                } else if (proto == 17) {
+                    udp++;
+                } else if (proto == 1 || proto == 58) {
+                    icmp++;
+                }
+                if ((info & PacketBatch.INFO_FRAGMENT) != 0) {
+                    fragments++;
+                    batchFrag++;
+                }
+            }
+            switch (b.kind[k]) {
+                case PacketBatch.KIND_FLOW -> {
+                    int p = b.ports[k];
+                    if (!table.account(b.proto[k], (info & PacketBatch.INFO_V6) != 0, b.srcHi[k], b.srcLo[k],
+                            b.dstHi[k], b.dstLo[k], p >>> 16, p & 0xffff, ts, len, b.tcpFlags[k] & 0xff)) {
+                        flowsDropped++;
+                        batchDrop++;
+                    }
+                }
+                case PacketBatch.KIND_NON_IP -> {
+                    nonIp++;
+                    batchNonIp++;
+                }
+                case PacketBatch.KIND_MALFORMED -> {
+                    malformed++;
+                    malformedByReason[b.reason[k]]++;
+                }
+                default -> { }
+            }
+        }
+        stats.packets.add(batchPackets);
+        stats.bytes.add(batchBytes);
+        stats.ipPackets.add(batchIp);
+        stats.nonIp.add(batchNonIp);
+        stats.fragments.add(batchFrag);
+        stats.latePackets.add(batchLate);
+        stats.flowsDroppedPackets.add(batchDrop);
+        flushMalformedStats();
+    }
+
+    private void flushMalformedStats() {
+        for (int r = 0; r < malformedByReason.length; r++) {
+            if (malformedByReason[r] != 0) {
+                stats.addMalformed(Malformed.ofOrdinal(r), malformedByReason[r]);
+                malformedByReason[r] = 0;
+            }
+        }
+        if (snaplenTruncated != 0) {
+            stats.snaplenTruncated.add(snaplenTruncated);
+            snaplenTruncated = 0;
+        }
+    }
+
+    /**
+     * Live capture: closes the open window once {@code nowNanos} (wall clock) is past its end plus the grace.
+     *
+     * @return true when a window was closed
+     */
+    public boolean advanceClock(long nowNanos) {
+        if (open && nowNanos >= end + graceNanos) {
+            close();
+            return true;
+        }
+        return false;
+    }
+
+    /** Closes the open window, if any (end of input, clean stop). */
+    public void flush() {
+        if (open) {
+            close();
+        }
+    }
+
+    private void openAt(long ts) {
+        start = Math.floorDiv(ts, windowNanos) * windowNanos;
+        end = start + windowNanos;
+        open = true;
+    }
+
+    private void close() {
+        open = false;
+        WindowTotals totals = new WindowTotals(packets, bytes, ipPackets, tcp, udp, icmp, tcpSyn, fragments, nonIp,
+                malformed, late, flowsDropped);
+        packets = bytes = ipPackets = tcp = udp = icmp = tcpSyn = fragments = nonIp = malformed = late = flowsDropped = 0;
+        FlowWindow w = new FlowWindow(start, end, totals, table.emit());
+        if (lastSweep == Long.MIN_VALUE) {
+            lastSweep = end;
+        } else if (end - lastSweep >= sweepEveryNanos) {
+            lastSweep = end;
+            int evicted = table.evictIdle(end, settings.tcpIdleTimeout().toNanos(), settings.udpIdleTimeout().toNanos(),
+                    settings.icmpIdleTimeout().toNanos(), settings.otherIdleTimeout().toNanos());
+            stats.flowsEvicted.add(evicted);
+        }
+        stats.windows.increment();
+        stats.flowRecords.add(w.flows().size());
+        sink.accept(w);
+    }
+}

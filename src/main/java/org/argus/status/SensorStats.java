@@ -1,0 +1,85 @@
+package org.argus.status;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.LongAdder;
+import org.argus.capture.Malformed;
+
+/**
+ * The sensor's counters, shared by the stages that write them and the readers ({@code /status}, the replay summary).
+ * Thread-safe; stages add once per batch or per window, never per packet.
+ */
+public final class SensorStats {
+    /** Frames read (every frame, whatever it carried). */
+    public final LongAdder packets = new LongAdder();
+    /** Wire bytes of those frames. */
+    public final LongAdder bytes = new LongAdder();
+    /** Frames with an IP header. */
+    public final LongAdder ipPackets = new LongAdder();
+    /** Frames that are not IP. */
+    public final LongAdder nonIp = new LongAdder();
+    /** Non-first IP fragments. */
+    public final LongAdder fragments = new LongAdder();
+    /** Frames captured shorter than their wire length (snaplen). */
+    public final LongAdder snaplenTruncated = new LongAdder();
+    /** Frames older than the open window (out-of-order input). */
+    public final LongAdder latePackets = new LongAdder();
+    /** Packets left out of flows because the flow table or the per-window cap was full. */
+    public final LongAdder flowsDroppedPackets = new LongAdder();
+    /** Windows closed and published. */
+    public final LongAdder windows = new LongAdder();
+    /** Flow records published (one per flow per window). */
+    public final LongAdder flowRecords = new LongAdder();
+    /** Flows evicted for idleness. */
+    public final LongAdder flowsEvicted = new LongAdder();
+    /** Batches the capture thread dropped because the queue to the flow stage was full (live only). */
+    public final LongAdder queueDroppedBatches = new LongAdder();
+    /** Packets in those batches. */
+    public final LongAdder queueDroppedPackets = new LongAdder();
+    /** Packets the kernel handed to libpcap ({@code pcap_stats ps_recv}, live). */
+    public final AtomicLong kernelReceived = new AtomicLong();
+    /** Packets dropped in the kernel buffer ({@code pcap_stats ps_drop}, live). */
+    public final AtomicLong kernelDropped = new AtomicLong();
+    /** Packets dropped by the interface or driver ({@code pcap_stats ps_ifdrop}, live). */
+    public final AtomicLong interfaceDropped = new AtomicLong();
+    /** CSV data rows written. */
+    public final LongAdder csvRows = new LongAdder();
+    /** CSV files closed under their final name. */
+    public final LongAdder csvFiles = new LongAdder();
+    /** CSV files removed by retention ({@code file_rotation_count}). */
+    public final LongAdder csvFilesRemoved = new LongAdder();
+    /** CSV write failures (each a window whose rows may be missing). */
+    public final LongAdder csvErrors = new LongAdder();
+
+    private final AtomicLongArray malformed = new AtomicLongArray(Malformed.count());
+
+    /** Adds {@code n} frames with the given reason. */
+    public void addMalformed(Malformed reason, long n) {
+        malformed.addAndGet(reason.ordinal(), n);
+    }
+
+    /** Frames with the given reason so far. */
+    public long malformed(Malformed reason) {
+        return malformed.get(reason.ordinal());
+    }
+
+    /** All malformed frames. */
+    public long malformedTotal() {
+        long t = 0;
+        for (int i = 0; i < malformed.length(); i++) {
+            t += malformed.get(i);
+        }
+        return t;
+    }
+
+    /** Malformed counts by reason label, every reason present (zero included), in enum order. */
+    public Map<String, Long> malformedByReason() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (Malformed r : Malformed.values()) {
+            m.put(r.label(), malformed(r));
+        }
+        return m;
+    }
+}
