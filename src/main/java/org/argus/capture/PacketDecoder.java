@@ -256,7 +256,9 @@ public final class PacketDecoder {
                 return;
             }
             out.ports[i] = (int) u32(d, p);
-            if (proto == PROTO_TCP && p + 14 <= end) {
+            // Flags only from a sane TCP header: complete 20 bytes and a data offset of at least 5 words
+            // (tshark, too, ignores the flags of a header with a bogus length).
+            if (proto == PROTO_TCP && p + 20 <= end && (d[p + 12] & 0xf0) >= 0x50) {
                 out.tcpFlags[i] = d[p + 13];
             }
         }
