@@ -119,7 +119,7 @@ public final class CsvRotator implements AutoCloseable {
                     }
                 }
                 String name = part.getFileName().toString();
-                Path target = unusedName(settings.outputDir(), name.substring(0, name.length() - PART.length()));
+                Path target = unusedName(settings.outputDir(), name.substring(0, name.length() - PART.length()), false);
                 Files.move(part, target, StandardCopyOption.ATOMIC_MOVE);
                 long rows = countNewlines(content, cut) - 1;
                 LOG.warn("event=csv_recovered file={} rows={} torn_bytes_cut={}", target, rows, content.length - cut);
@@ -225,7 +225,7 @@ public final class CsvRotator implements AutoCloseable {
                 break;
             }
         }
-        finalPath = base != null ? dir.resolve(base) : unusedName(dir, GODS.get(nextGod) + "_" + time + ".csv");
+        finalPath = base != null ? dir.resolve(base) : unusedName(dir, GODS.get(nextGod) + "_" + time + ".csv", true);
         partPath = dir.resolve(finalPath.getFileName() + PART);
         channel = FileChannel.open(partPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         rowsInFile = 0;
@@ -292,10 +292,10 @@ public final class CsvRotator implements AutoCloseable {
         }
     }
 
-    private static Path unusedName(Path dir, String name) {
+    private static Path unusedName(Path dir, String name, boolean avoidParts) {
         Path p = dir.resolve(name);
         String stem = name.substring(0, name.length() - ".csv".length());
-        for (int n = 1; Files.exists(p) || Files.exists(dir.resolve(p.getFileName() + PART)); n++) {
+        for (int n = 1; Files.exists(p) || (avoidParts && Files.exists(dir.resolve(p.getFileName() + PART))); n++) {
             p = dir.resolve(stem + "_" + n + ".csv");
         }
         return p;

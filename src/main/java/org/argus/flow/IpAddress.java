@@ -51,11 +51,29 @@ public record IpAddress(long hi, long lo, boolean v6) implements Comparable<IpAd
      */
     public static IpAddress parse(String text) {
         String t = text.trim();
-        boolean looksNumeric = !t.isEmpty() && (t.indexOf(':') >= 0 || t.chars().allMatch(c -> c == '.' || (c >= '0' && c <= '9')));
-        if (!looksNumeric) {
+        if (t.indexOf(':') < 0) {
+            String[] parts = t.split("\\.", -1);
+            if (parts.length != 4) {
+                throw new IllegalArgumentException("not an IP address: " + text);
+            }
+            int v = 0;
+            for (String part : parts) {
+                if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
+                    throw new IllegalArgumentException("not an IP address: " + text);
+                }
+                int octet = Integer.parseInt(part);
+                if (octet > 255) {
+                    throw new IllegalArgumentException("not an IP address: " + text);
+                }
+                v = (v << 8) | octet;
+            }
+            return v4(v);
+        }
+        if (!t.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
             throw new IllegalArgumentException("not an IP address: " + text);
         }
         try {
+            // A literal with ':' is parsed as IPv6 by the JDK without any name lookup.
             return of(InetAddress.getByName(t).getAddress());
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an IP address: " + text, e);

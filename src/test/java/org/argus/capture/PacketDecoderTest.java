@@ -1,0 +1,131 @@
+package org.argus.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.ByteBuffer;
+import org.argus.flow.IpAddress;
+import org.junit.jupiter.api.Test;
+
+class PacketDecoderTest {
+    private static final int TCP = 6, UDP = 17;
+
+    /** IPv4 header (20 B) + transport bytes. */
+    private static byte[] ipv4(int proto, int fragWord, byte[] l4) {
+        ByteBuffer b = ByteBuffer.allocate(20 + l4.length);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + l4.length)).putShort((short) 1).putShort((short) fragWord)
+                .put((byte) 64).put((byte) proto).putShort((short) 0)
+                .put(new byte[] {10, 0, 0, 1}).put(new byte[] {10, 0, 0, 2}).put(l4);
+        return b.array();
+    }
+
+    private static byte[] tcp(int sport, int dport, int flags) {
+        ByteBuffer b = ByteBuffer.allocate(20);
+        b.putShort((short) sport).putShort((short) dport).putInt(0).putInt(0).put((byte) 0x50).put((byte) flags);
+        return b.array();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        int n = 0;
+        for (byte[] p : parts) {
+            n += p.length;
+        }
+        ByteBuffer b = ByteBuffer.allocate(n);
+        for (byte[] p : parts) {
+            b.put(p);
+        }
+        return b.array();
+    }
+
+    private static byte[] eth(int... etherTypes) {
+        ByteBuffer b = ByteBuffer.allocate(12 + 2 * etherTypes.length + 2 * (etherTypes.length - 1));
+        b.put(new byte[12]);
+        for (int i = 0; i < etherTypes.length; i++) {
+            b.putShort((short) etherTypes[i]);
+            if (i < etherTypes.length - 1) {
+                b.putShort((short) 100); // VLAN TCI
+            }
+        }
+        return b.array();
+    }
+
+    private static PacketBatch decode(int linkType, byte[] frame, int wireLen) {
+        PacketBatch b = new PacketBatch(4);
+        new PacketDecoder(linkType).decode(frame, frame.length, 1_000L, wireLen, b);
+        return b;
+    }
+
+    @Test
+    void ethernetWithQinQTagsReachesTcpPortsAndFlags() {
+        byte[] frame = concat(eth(0x88a8, 0x8100, 0x0800), ipv4(TCP, 0, tcp(1234, 80, 0x02)));
+        PacketBatch b = decode(PacketDecoder.DLT_EN10MB, frame, frame.length);
+        assertEquals(PacketBatch.KIND_FLOW, b.kind[0]);
+        assertEquals(TCP, b.proto[0]);
+        assertEquals((1234 << 16) | 80, b.ports[0]);
+        assertEquals(0x02, b.tcpFlags[0]);
+        assertEquals(IpAddress.parse("10.0.0.1"), new IpAddress(b.srcHi[0], b.srcLo[0], false));
+        assertEquals(frame.length, b.wireLen[0], "wire length as given, link header included");
+    }
+
+    @Test
+    void nonFirstTcpFragmentIsNotAFlowButIcmpFragmentIs() {
+        PacketBatch tcpFrag = decode(PacketDecoder.LINKTYPE_IPV4, ipv4(TCP, 185, new byte[8]), 28);
+        assertEquals(PacketBatch.KIND_FRAGMENT, tcpFrag.kind[0]);
+        assertEquals(PacketBatch.INFO_FRAGMENT | PacketBatch.INFO_IP, tcpFrag.info[0]);
+        PacketBatch icmpFrag = decode(PacketDecoder.LINKTYPE_IPV4, ipv4(1, 185, new byte[8]), 28);
+        assertEquals(PacketBatch.KIND_FLOW, icmpFrag.kind[0]);
+        assertEquals(0, icmpFrag.ports[0]);
+    }
+
+    @Test
+    void truncatedFramesAreCountedByReasonNeverThrown() {
+        assertEquals(Malformed.TRUNCATED_LINK.ordinal(), decode(PacketDecoder.DLT_EN10MB, new byte[10], 10).reason[0]);
+        byte[] shortIp = concat(eth(0x0800), new byte[] {0x45, 0, 0, 40});
+        assertEquals(Malformed.TRUNCATED_IP.ordinal(), decode(PacketDecoder.DLT_EN10MB, shortIp, 60).reason[0]);
+        byte[] cutTcp = ipv4(TCP, 0, new byte[] {0, 80});
+        PacketBatch b = decode(PacketDecoder.DLT_RAW, cutTcp, cutTcp.length);
+        assertEquals(PacketBatch.KIND_MALFORMED, b.kind[0]);
+        assertEquals(Malformed.TRUNCATED_TRANSPORT.ordinal(), b.reason[0]);
+        byte[] badIhl = ipv4(TCP, 0, tcp(1, 2, 0));
+        badIhl[0] = 0x44;
+        assertEquals(Malformed.BAD_IP_HEADER_LENGTH.ordinal(), decode(PacketDecoder.LINKTYPE_RAW, badIhl, 40).reason[0]);
+        assertEquals(Malformed.UNSUPPORTED_LINKTYPE.ordinal(), decode(147, new byte[40], 40).reason[0]);
+        assertEquals(Malformed.BAD_IP_VERSION.ordinal(), decode(PacketDecoder.LINKTYPE_RAW, new byte[] {0x55, 0}, 2).reason[0]);
+    }
+
+    @Test
+    void ipv6ExtensionHeadersAreSkippedToUdp() {
+        ByteBuffer b = ByteBuffer.allocate(40 + 8 + 8 + 8);
+        b.putInt(0x60000000).putShort((short) 24).put((byte) 0).put((byte) 64); // next header: Hop-by-Hop
+        b.putLong(0x20010db800000000L).putLong(1).putLong(0x20010db800000000L).putLong(2);
+        b.put((byte) 44).put((byte) 0).put(new byte[6]);                 // Hop-by-Hop, 8 bytes, next: Fragment
+        b.put((byte) UDP).put((byte) 0).putShort((short) 0).putInt(7);   // Fragment offset 0 (first), next: UDP
+        b.putShort((short) 5353).putShort((short) 53).putShort((short) 8).putShort((short) 0);
+        PacketBatch p = decode(PacketDecoder.LINKTYPE_IPV6, b.array(), 64);
+        assertEquals(PacketBatch.KIND_FLOW, p.kind[0]);
+        assertEquals(UDP, p.proto[0]);
+        assertEquals((5353 << 16) | 53, p.ports[0]);
+        assertEquals("2001:db8::2", new IpAddress(p.dstHi[0], p.dstLo[0], true).toString());
+    }
+
+    @Test
+    void linuxSll2AndBsdNullInBothByteOrders() {
+        byte[] ip = ipv4(UDP, 0, new byte[] {0, 1, 0, 2, 0, 8, 0, 0});
+        ByteBuffer sll2 = ByteBuffer.allocate(20 + ip.length);
+        sll2.putShort((short) 0x0800).put(new byte[18]).put(ip);
+        assertEquals(PacketBatch.KIND_FLOW, decode(PacketDecoder.DLT_LINUX_SLL2, sll2.array(), 48).kind[0]);
+        byte[] nullLe = concat(new byte[] {2, 0, 0, 0}, ip);
+        byte[] nullBe = concat(new byte[] {0, 0, 0, 2}, ip);
+        assertEquals((1 << 16) | 2, decode(PacketDecoder.DLT_NULL, nullLe, 32).ports[0]);
+        assertEquals((1 << 16) | 2, decode(PacketDecoder.DLT_NULL, nullBe, 32).ports[0]);
+        assertEquals(PacketBatch.KIND_NON_IP, decode(PacketDecoder.DLT_EN10MB, concat(eth(0x0806), new byte[28]), 60).kind[0]);
+    }
+
+    @Test
+    void snaplenTruncationIsFlaggedNotMalformedWhenPortsSurvive() {
+        byte[] frame = concat(eth(0x0800), ipv4(UDP, 0, new byte[] {0, 53, 4, 0, 0, 8, 0, 0}));
+        PacketBatch b = decode(PacketDecoder.DLT_EN10MB, frame, 1514);
+        assertEquals(PacketBatch.KIND_FLOW, b.kind[0]);
+        assertEquals(PacketBatch.INFO_SNAPLEN_TRUNCATED | PacketBatch.INFO_IP, b.info[0]);
+        assertEquals(1514, b.wireLen[0]);
+    }
+}

@@ -1,0 +1,113 @@
+package org.argus.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private final Vertx vertx = Vertx.vertx();
+
+    @AfterEach
+    void close() throws Exception {
+        vertx.close().toCompletionStage().toCompletableFuture().get();
+    }
+
+    private ArgusConfig load(Path file, Map<String, String> env) throws Exception {
+        try {
+            return ConfigLoader.load(vertx, file, env).toCompletionStage().toCompletableFuture().get();
+        } catch (ExecutionException e) {
+            throw (Exception) e.getCause();
+        }
+    }
+
+    @Test
+    void shippedConfigsAreValid() throws Exception {
+        ArgusConfig pi = load(Path.of("conf/pi.json"), Map.of("ARGUS_IP_SALT", "s"));
+        assertEquals("eth0", pi.capture().interfaceName());
+        assertEquals(Path.of("/var/lib/argus/csv"), pi.csv().outputDir());
+        assertEquals(7, pi.document().getJsonObject("enforcement").getInteger("dry_run_duration_days"));
+        ArgusConfig demo = load(Path.of("conf/demo.json"), Map.of());
+        assertTrue(demo.capture().offline());
+        assertTrue(demo.anonymization().generateSalt());
+    }
+
+    @Test
+    void productionConfigWithoutSaltIsRefusedNamingTheKey() {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(Path.of("conf/pi.json"), Map.of()));
+        assertTrue(e.problems().get(0).startsWith("anonymization.salt: required"), e.getMessage());
+    }
+
+    @Test
+    void everyBadKeyIsNamed() throws Exception {
+        Path f = dir.resolve("bad.json");
+        Files.writeString(f, new JsonObject()
+                .put("capture", new JsonObject().put("interfce", "eth1").put("snaplen", 10).put("promiscuous", "yes"))
+                .put("http", new JsonObject().put("port", 70000))
+                .put("nonsense", 1).encode());
+        ConfigException e = assertThrows(ConfigException.class, () -> load(f, Map.of("ARGUS_IP_SALT", "s")));
+        String all = String.join("\n", e.problems());
+        assertTrue(all.contains("capture.interfce: unknown key"), all);
+        assertTrue(all.contains("capture.promiscuous: must be true or false"), all);
+        assertTrue(all.contains("nonsense: unknown key"), all);
+        // type errors stop before range checks; fix them and the ranges are reported
+        Files.writeString(f, "{\"capture\":{\"snaplen\":10},\"http\":{\"port\":70000}}");
+        e = assertThrows(ConfigException.class, () -> load(f, Map.of("ARGUS_IP_SALT", "s")));
+        all = String.join("\n", e.problems());
+        assertTrue(all.contains("capture.snaplen: 10 is out of range [64, 262144]"), all);
+        assertTrue(all.contains("http.port: 70000 is out of range [0, 65535]"), all);
+    }
+
+    @Test
+    void yamlAndEnvironmentOverrides() throws Exception {
+        Path f = dir.resolve("argus.yaml");
+        Files.writeString(f, "capture:\n  interface: wlan0\n  snaplen: 512\naggregation:\n  window_seconds: 10\n");
+        ArgusConfig c = load(f, Map.of("ARGUS_IP_SALT", "pepper", "ARGUS_HTTP_PORT", "9090",
+                "ARGUS_CAPTURE_INTERFACE", "eth9", "ARGUS_AGGREGATION_FSYNC", "false",
+                "ARGUS_PREDICTION_FEATURE_COLUMNS", "a, b"));
+        assertEquals("eth9", c.capture().interfaceName(), "environment beats the file");
+        assertEquals(512, c.capture().snaplen());
+        assertEquals(10, c.flow().window().toSeconds());
+        assertEquals(9090, c.http().port());
+        assertEquals("pepper", c.anonymization().salt());
+        assertEquals(false, c.csv().fsync());
+        assertEquals(2, c.document().getJsonObject("prediction").getJsonArray("feature_columns").size());
+    }
+
+    @Test
+    void badEnvironmentValueIsNamed() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> load(null, Map.of("ARGUS_IP_SALT", "s", "ARGUS_HTTP_PORT", "eighty")));
+        assertEquals("http.port: ARGUS_HTTP_PORT=\"eighty\" is not a whole number", e.problems().get(0));
+    }
+
+    @Test
+    void missingOrBrokenFileIsFatal() throws Exception {
+        ConfigException missing = assertThrows(ConfigException.class, () -> load(dir.resolve("nope.json"), Map.of()));
+        assertTrue(missing.getMessage().contains("nope.json: no such file"), missing.getMessage());
+        Path broken = dir.resolve("broken.json");
+        Files.writeString(broken, "{\"capture\": ");
+        Exception e = assertThrows(Exception.class, () -> load(broken, Map.of()));
+        assertInstanceOf(ConfigException.class, e);
+        assertTrue(e.getMessage().contains("not valid json"), e.getMessage());
+    }
+
+    @Test
+    void everyKeyHasAnEnvironmentName() {
+        assertTrue(ConfigLoader.keyPaths().contains("capture.bpf_filter"));
+        assertEquals("ARGUS_CAPTURE_INTERFACE", ConfigLoader.envName("capture.interface"));
+    }
+}

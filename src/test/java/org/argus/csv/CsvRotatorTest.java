@@ -1,0 +1,119 @@
+package org.argus.csv;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.argus.anon.Anonymizer;
+import org.argus.flow.FlowRecord;
+import org.argus.flow.FlowWindow;
+import org.argus.flow.IpAddress;
+import org.argus.flow.TcpFlagCounts;
+import org.argus.flow.WindowTotals;
+import org.argus.status.SensorStats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CsvRotatorTest {
+    private static final long S = 1_000_000_000L;
+    private static final long T0 = 1_795_867_200L * S; // 2026-11-28T12:00:00Z
+
+    @TempDir
+    Path dir;
+
+    private final SensorStats stats = new SensorStats();
+    private final List<CsvFileClosed> closed = new ArrayList<>();
+
+    private static FlowWindow window(long start, int flows) {
+        List<FlowRecord> f = new ArrayList<>();
+        for (int i = 0; i < flows; i++) {
+            f.add(new FlowRecord(6, IpAddress.parse("192.0.2.1"), 40000 + i, IpAddress.parse("2001:db8::1"), 443,
+                    3, 180, 2, 1500, start + i, start + i + 5, TcpFlagCounts.NONE));
+        }
+        return new FlowWindow(start, start + 5 * S, new WindowTotals(10, 2000, 10, 10, 0, 0, 1, 0, 0, 0, 0, 0), f);
+    }
+
+    private CsvRotator rotator(int maxRows, Duration age, int keep) throws IOException {
+        return new CsvRotator(new CsvSettings(dir, maxRows, age, keep, true), new Anonymizer("argus-test-salt"), stats, closed::add);
+    }
+
+    private List<String> names() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    @Test
+    void rowsFollowTheSchemaAndTheOpenFileHasATemporaryName() throws IOException {
+        try (CsvRotator r = rotator(100, Duration.ofMinutes(5), 0)) {
+            r.write(window(T0, 2));
+            assertEquals(List.of("zeus_20261128_120000.csv.part"), names());
+        }
+        assertEquals(List.of("zeus_20261128_120000.csv"), names());
+        List<String> lines = Files.readAllLines(dir.resolve("zeus_20261128_120000.csv"));
+        assertEquals(CsvRotator.HEADER, lines.get(0));
+        assertEquals("2026-11-28T12:00:00.000000001Z,2026-11-28T12:00:00Z,2026-11-28T12:00:05Z,5.0,10,2000,2,2.0,3200.0,"
+                + "ip_88563b3cee22,ip_ad37e174d079,TCP,40001,443,3,180,2,1500", lines.get(2));
+        assertEquals(1, closed.size());
+        assertEquals(2, closed.get(0).rows());
+    }
+
+    @Test
+    void rotatesAtMaxRowsSplittingAWindowAndAtMaxAge() throws IOException {
+        try (CsvRotator r = rotator(3, Duration.ofSeconds(10), 0)) {
+            r.write(window(T0, 5));          // 3 rows in zeus, 2 in hera
+            r.write(window(T0 + 5 * S, 1));  // hera now has 3: closed
+            r.write(window(T0 + 10 * S, 1)); // poseidon
+            r.write(window(T0 + 20 * S, 1)); // 10 s after poseidon's first window: new file
+        }
+        assertEquals(List.of("demeter_20261128_120020.csv", "hera_20261128_120000.csv", "poseidon_20261128_120010.csv",
+                "zeus_20261128_120000.csv"), names());
+        assertEquals(List.of(3L, 3L, 1L, 1L), closed.stream().map(CsvFileClosed::rows).toList());
+        assertEquals(8, stats.csvRows.sum());
+    }
+
+    @Test
+    void retentionKeepsTheNewestFiles() throws IOException {
+        try (CsvRotator r = rotator(1, Duration.ofMinutes(5), 2)) {
+            for (int i = 0; i < 4; i++) {
+                r.write(window(T0 + i * 5 * S, 1));
+            }
+        }
+        assertEquals(2, names().size());
+        assertEquals(2, stats.csvFilesRemoved.sum());
+        assertTrue(names().contains("demeter_20261128_120015.csv"), names().toString());
+    }
+
+    @Test
+    void aCrashLeftoverIsRecoveredWithItsTornRowCut() throws IOException {
+        String good = "2026-11-28T12:00:00Z,a,b,5.0,1,1,1,1.0,8.0,ip_x,ip_y,TCP,1,2,1,1,0,0\n";
+        Files.writeString(dir.resolve("zeus_20261128_120000.csv.part"),
+                CsvRotator.HEADER + "\n" + good + good + "2026-11-28T12:00:00Z,a,b,5.0,1", StandardCharsets.US_ASCII);
+        Files.writeString(dir.resolve("hera_20261128_120000.csv.part"), CsvRotator.HEADER.substring(0, 20));
+        try (CsvRotator r = rotator(100, Duration.ofMinutes(5), 0)) {
+            List<Path> rec = r.recover();
+            assertEquals(1, rec.size());
+        }
+        assertEquals(List.of("zeus_20261128_120000.csv"), names(), "torn header-only file removed, the other closed");
+        assertEquals(CsvRotator.HEADER + "\n" + good + good, Files.readString(dir.resolve("zeus_20261128_120000.csv")));
+        assertTrue(closed.get(0).recovered());
+        assertEquals(2, closed.get(0).rows());
+        assertFalse(names().stream().anyMatch(n -> n.endsWith(".part")));
+    }
+
+    @Test
+    void aWindowWithoutFlowsWritesNothing() throws IOException {
+        try (CsvRotator r = rotator(100, Duration.ofMinutes(5), 0)) {
+            r.write(window(T0, 0));
+        }
+        assertEquals(List.of(), names());
+    }
+}
