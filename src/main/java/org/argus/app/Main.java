@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.argus.anon.Anonymizer;
 import org.argus.config.ArgusConfig;
 import org.argus.config.ConfigException;
@@ -71,8 +72,21 @@ public final class Main implements Callable<Integer> {
                 config.capture().offline() ? "file " + config.capture().file() : "interface " + config.capture().interfaceName(),
                 config.csv().outputDir().toAbsolutePath(),
                 config.http().enabled() ? config.http().host() + ":" + sensor.httpPort() : "off");
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("argus-shutdown").unstarted(() -> {
+        // SIGTERM/SIGINT end the wait below; the main thread then stops cleanly and the process exits 0 (systemd
+        // reads that as a clean stop). The shutdown hook covers any other way the JVM ends.
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        for (String name : new String[] {"TERM", "INT"}) {
+            try {
+                sun.misc.Signal.handle(new sun.misc.Signal(name), sig -> stopRequested.countDown());
+            } catch (IllegalArgumentException unsupported) {
+                LOG.debug("event=signal_not_handled signal={}", name);
+            }
+        }
+        AtomicBoolean stopped = new AtomicBoolean();
+        Runnable stopOnce = () -> {
+            if (!stopped.compareAndSet(false, true)) {
+                return;
+            }
             LOG.info("event=sensor_stopping");
             try {
                 await(sensor.stop());
@@ -81,9 +95,10 @@ public final class Main implements Callable<Integer> {
                 LOG.warn("event=sensor_stop_incomplete reason=\"{}\"", e.toString());
             }
             LOG.info("event=sensor_stopped");
-            stopped.countDown();
-        }));
-        stopped.await();
+        };
+        Runtime.getRuntime().addShutdownHook(Thread.ofPlatform().name("argus-shutdown").unstarted(stopOnce));
+        stopRequested.await();
+        stopOnce.run();
         return 0;
     }
 

@@ -20,14 +20,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Live capture on one interface through libpcap (pcap4j), run on a platform thread its owner provides.
  *
- * <p>Packets are decoded straight into batches; a batch is handed on when full, when a read times out with packets
- * waiting, or when its first packet has waited {@code timeout_ms}. If the interface is missing, goes down or
+ * <p>The handle is non-blocking (a blocking read on Linux TPACKET_V3 does not return while no packet comes, which
+ * would stall health, stats and stop); when a read finds nothing the thread naps 5 ms. Packets are decoded straight
+ * into batches; a batch is handed on when full, when a read finds nothing more, or when its first packet has waited
+ * {@code timeout_ms}. If the interface is missing, goes down or
  * disappears, the handle is closed and reopened with exponential back-off ({@code retry_initial_seconds} doubling to
  * {@code retry_max_seconds}); health says why meanwhile. {@code pcap_stats} is read every {@code stats_interval} and
  * accumulated across reopenings.
  */
 public final class LiveCapture {
     private static final Logger LOG = LoggerFactory.getLogger(LiveCapture.class);
+
+    private static final long IDLE_NAP_MILLIS = 5;
 
     private final CaptureSettings settings;
     private final SensorStats stats;
@@ -164,9 +168,15 @@ public final class LiveCapture {
         current = new PacketBatch(settings.batchPackets());
         long nextStats = System.currentTimeMillis() + settings.statsInterval().toMillis();
         Path operstate = Path.of("/sys/class/net", settings.interfaceName(), "operstate");
+        // Non-blocking reads: on Linux (TPACKET_V3) a blocking read with no traffic never returns, which would stall
+        // health checks, stats and stop. Idle, the thread naps IDLE_NAP_MILLIS between reads.
+        h.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
         while (!stopRequested) {
             int room = current.capacity() - current.size();
             int got = h.dispatch(room, listener);
+            if (got == 0) {
+                Thread.sleep(IDLE_NAP_MILLIS);
+            }
             long now = System.currentTimeMillis();
             if (current.size() > 0 && (current.isFull() || got == 0 || now - currentStartedMillis >= settings.timeoutMillis())) {
                 queue.offer(current, false);

@@ -1,0 +1,159 @@
+package org.argus.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.argus.anon.Anonymizer;
+import org.argus.flow.IpAddress;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Live capture for real: two network namespaces joined by a veth pair (created and deleted by the test; the host's
+ * interfaces are never touched). The sensor runs inside namespace A on its veth end; hping3 in namespace B sends
+ * SYNs to 40 ports of A, whose kernel answers RST. Then the interface is taken down (health 503) and up again
+ * (capture resumes).
+ */
+class LiveCaptureIT {
+    private static final String SALT = "live-it-salt";
+    private final String nsA = "argus-it-a-" + ProcessHandle.current().pid();
+    private final String nsB = "argus-it-b-" + ProcessHandle.current().pid();
+
+    @TempDir
+    Path dir;
+
+    private static Result sh(String... cmd) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+        return new Result(p.exitValue(), out);
+    }
+
+    private record Result(int code, String out) {
+    }
+
+    private static void must(String... cmd) throws IOException, InterruptedException {
+        Result r = sh(cmd);
+        if (r.code() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + r.out());
+        }
+    }
+
+    private static boolean have(String tool) throws IOException, InterruptedException {
+        return sh("sh", "-c", "command -v " + tool).code() == 0;
+    }
+
+    @BeforeEach
+    void namespaces() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
+        assumeTrue(have("ip") && have("hping3") && have("curl"), "needs iproute2, hping3 and curl");
+        must("ip", "netns", "add", nsA);
+        must("ip", "netns", "add", nsB);
+        must("ip", "-n", nsA, "link", "add", "va", "type", "veth", "peer", "name", "vb", "netns", nsB);
+        must("ip", "-n", nsA, "addr", "add", "10.77.0.1/24", "dev", "va");
+        must("ip", "-n", nsB, "addr", "add", "10.77.0.2/24", "dev", "vb");
+        for (String[] c : new String[][] {{nsA, "va"}, {nsA, "lo"}, {nsB, "vb"}, {nsB, "lo"}}) {
+            must("ip", "-n", c[0], "link", "set", c[1], "up");
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        sh("ip", "netns", "del", nsA);
+        sh("ip", "netns", "del", nsB);
+    }
+
+    private int health(int port) throws Exception {
+        Result r = sh("ip", "netns", "exec", nsA, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                "http://127.0.0.1:" + port + "/health");
+        try {
+            return Integer.parseInt(r.out().trim());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void capturesRealTrafficOnAVethAndSurvivesTheInterfaceGoingDown() throws Exception {
+        Path out = dir.resolve("csv");
+        int port = 18_080;
+        Path conf = dir.resolve("live.json");
+        Files.writeString(conf, new JsonObject()
+                .put("capture", new JsonObject().put("interface", "va").put("stats_interval_seconds", 1)
+                        .put("retry_initial_seconds", 1).put("retry_max_seconds", 2))
+                .put("aggregation", new JsonObject().put("output_dir", out.toString()).put("close_grace_ms", 200))
+                .put("http", new JsonObject().put("port", port)).encodePrettily());
+        Map<String, String> env = new HashMap<>(Map.of("ARGUS_IP_SALT", SALT));
+        try (SensorProcess sensor = SensorProcess.start(List.of("ip", "netns", "exec", nsA), env, dir.resolve("live.log"),
+                "-conf", conf.toString())) {
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(30), () -> {
+                try {
+                    return health(port) == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "health 200 with live capture: " + sensor.log());
+
+            Result hping = sh("ip", "netns", "exec", nsB, "hping3", "-S", "-p", "++2000", "-c", "40", "-i", "u5000", "10.77.0.1");
+            assertTrue(hping.out().contains("40 packets transmitted"), hping.out());
+
+            // Interface down: health must say so; up again: capture resumes.
+            must("ip", "-n", nsA, "link", "set", "va", "down");
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(20), () -> {
+                try {
+                    return health(port) == 503;
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "health 503 while the interface is down: " + sensor.log());
+            must("ip", "-n", nsA, "link", "set", "va", "up");
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(20), () -> {
+                try {
+                    return health(port) == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "health 200 once the interface is back: " + sensor.log());
+            Thread.sleep(1500); // let the veth settle before the second burst
+            Result again = sh("ip", "netns", "exec", nsB, "hping3", "-S", "-p", "++3000", "-c", "10", "-i", "u5000", "10.77.0.1");
+            assertTrue(again.out().contains("10 packets transmitted"), again.out());
+            Thread.sleep(1000);
+            assertEquals(0, sensor.stop(), sensor.log());
+        }
+
+        Anonymizer anon = new Anonymizer(SALT);
+        String a = anon.anonymize(IpAddress.parse("10.77.0.1")), b = anon.anonymize(IpAddress.parse("10.77.0.2"));
+        List<String[]> rows = new ArrayList<>();
+        try (Stream<Path> s = Files.list(out)) {
+            for (Path f : s.filter(p -> p.toString().endsWith(".csv")).toList()) {
+                Files.readAllLines(f).stream().skip(1).map(l -> l.split(",", -1)).forEach(rows::add);
+            }
+        }
+        List<String[]> scan = rows.stream().filter(r -> r[11].equals("TCP") && r[9].equals(b) && r[10].equals(a)).toList();
+        long first = scan.stream().filter(r -> Integer.parseInt(r[13]) >= 2000 && Integer.parseInt(r[13]) < 2040).count();
+        long second = scan.stream().filter(r -> Integer.parseInt(r[13]) >= 3000 && Integer.parseInt(r[13]) < 3010).count();
+        assertEquals(40, first, "one flow per scanned port, B as originator");
+        assertEquals(10, second, "capture resumed after the interface came back");
+        for (String[] r : scan) {
+            assertEquals("1", r[14], "one SYN from B: " + String.join(",", r));
+            assertEquals("1", r[16], "one RST from A: " + String.join(",", r));
+            assertEquals("54", r[15], "SYN wire bytes (Ethernet 14 + IP 20 + TCP 20)");
+        }
+    }
+}

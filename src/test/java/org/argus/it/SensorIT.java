@@ -1,0 +1,120 @@
+package org.argus.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.argus.TestData;
+import org.argus.csv.CsvRotator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real jar as a user runs it: the sensor on a file, /health and /status, clean stop, crash recovery, the CLI. */
+class SensorIT {
+    @TempDir
+    Path dir;
+
+    private Path config(Path capture, Path out, int port) throws IOException {
+        Path conf = dir.resolve("sensor.json");
+        Files.writeString(conf, new JsonObject()
+                .put("capture", new JsonObject().put("file", capture.toString()).put("interface", ""))
+                .put("aggregation", new JsonObject().put("output_dir", out.toString()).put("max_rows_per_file", 500)
+                        .put("file_rotation_count", 0))
+                .put("http", new JsonObject().put("port", port))
+                .encodePrettily());
+        return conf;
+    }
+
+    private static List<Path> list(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.sorted().toList();
+        }
+    }
+
+    @Test
+    void sensorOnAFileServesHealthAndStatusAndStopsCleanly() throws Exception {
+        Path pcap = dir.resolve("office.pcap");
+        SensorProcess.Result gen = SensorProcess.run(Map.of(), "generate", "--out", pcap.toString(), "--sessions", "500",
+                "--start", "2026-11-22T12:00:00Z");
+        assertEquals(0, gen.code(), gen.output());
+        Path out = dir.resolve("csv");
+        Files.createDirectories(out);
+        // a temporary file left by a crash: must be recovered at start
+        Files.writeString(out.resolve("zeus_20261122_115500.csv.part"), CsvRotator.HEADER
+                + "\n2026-11-22T11:55:00Z,2026-11-22T11:55:00Z,2026-11-22T11:55:05Z,5.0,1,60,1,0.2,96.0,ip_a,ip_b,TCP,1,2,1,60,0,0\n2026-11-22T11:55");
+        int port = SensorProcess.freePort();
+        Path conf = config(pcap, out, port);
+        try (SensorProcess p = SensorProcess.start(List.of(), Map.of("ARGUS_IP_SALT", "it-salt"), dir.resolve("sensor.log"),
+                "-conf", conf.toString())) {
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(30), () -> SensorProcess.get(port, "/health").status() == 200),
+                    "health 200: " + p.log());
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(30), () -> p.log().contains("event=capture_file_done")), p.log());
+            JsonObject status = new JsonObject(SensorProcess.get(port, "/status").body());
+            long packets = Long.parseLong(gen.output().replaceAll("(?s).*\"packets\":(\\d+).*", "$1"));
+            assertEquals(packets, status.getLong("packets"), "every generated packet counted");
+            JsonObject health = new JsonObject(SensorProcess.get(port, "/health").body());
+            assertEquals("finished", health.getJsonObject("components").getJsonObject("capture").getString("state"));
+            assertEquals(0, p.stop(), "clean exit on SIGTERM");
+            assertTrue(p.log().contains("event=csv_recovered"), p.log());
+        }
+        List<Path> files = list(out);
+        assertFalse(files.stream().anyMatch(f -> f.toString().endsWith(".part")), "no temporary file after a clean stop: " + files);
+        long rows = 0;
+        for (Path f : files) {
+            List<String> lines = Files.readAllLines(f);
+            assertEquals(CsvRotator.HEADER, lines.get(0));
+            for (String row : lines.subList(1, lines.size())) {
+                assertEquals(18, row.split(",", -1).length, "whole rows only: " + row);
+            }
+            rows += lines.size() - 1;
+        }
+        assertTrue(rows > 500, "rows written: " + rows);
+        assertTrue(files.stream().anyMatch(f -> f.getFileName().toString().equals("zeus_20261122_115500.csv")), files.toString());
+    }
+
+    @Test
+    void badStartsAreClearErrorsNotStackTraces() throws Exception {
+        SensorProcess.Result missing = SensorProcess.run(Map.of(), "-conf", dir.resolve("nope.json").toString());
+        assertEquals(1, missing.code());
+        assertTrue(missing.output().contains("nope.json: no such file"), missing.output());
+        assertFalse(missing.output().contains("\tat "), missing.output());
+
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "capture:\n  snaplen: 5\n  colour: blue\n");
+        SensorProcess.Result validate = SensorProcess.run(Map.of(), "validate", "-conf", bad.toString());
+        assertEquals(1, validate.code(), validate.output());
+        assertTrue(validate.output().contains("capture.colour: unknown key"), validate.output());
+        SensorProcess.Result ok = SensorProcess.run(Map.of(), "validate", "-conf", "conf/demo.json");
+        assertEquals(0, ok.code(), ok.output());
+
+        Path invalid = TestData.shared().resolve("pcaps/pcap-invalid-version-1.pcap");
+        SensorProcess.Result replay = SensorProcess.run(Map.of(), "replay", invalid.toString(), "--out", dir.resolve("r").toString());
+        assertEquals(2, replay.code(), replay.output());
+        assertTrue(replay.output().contains("pcap-invalid-version-1.pcap: not a readable pcap or pcapng file"), replay.output());
+        assertFalse(replay.output().contains("\tat "), replay.output());
+    }
+
+    @Test
+    void replayPrintsOneJsonSummaryLine() throws Exception {
+        Path capture = TestData.shared().resolve("pcaps/http_ip4and6.pcapng");
+        SensorProcess.Result r = SensorProcess.run(Map.of("ARGUS_IP_SALT", "x"), "replay", capture.toString(),
+                "--out", dir.resolve("out").toString());
+        assertEquals(0, r.code(), r.output());
+        String last = r.output().strip().lines().reduce((a, b) -> b).orElseThrow();
+        JsonObject s = new JsonObject(last);
+        assertEquals(20, s.getLong("packets"));
+        assertEquals(2695, s.getLong("bytes"));
+        assertEquals(2, s.getLong("windows"));
+        for (String k : List.of("flows", "malformed", "elapsed_s", "pps")) {
+            assertTrue(s.containsKey(k), k);
+        }
+    }
+}
