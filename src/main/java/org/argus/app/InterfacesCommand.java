@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.argus.flow.IpAddress;
 import org.pcap4j.core.PcapAddress;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
@@ -35,7 +36,7 @@ final class InterfacesCommand implements Callable<Integer> {
             JsonArray addrs = new JsonArray();
             for (PcapAddress a : d.getAddresses()) {
                 if (a.getAddress() != null) {
-                    addrs.add(a.getAddress().getHostAddress());
+                    addrs.add(IpAddress.of(a.getAddress().getAddress()).toString());
                 }
             }
             all.add(new JsonObject().put("name", d.getName()).put("up", d.isUp()).put("running", d.isRunning())

@@ -18,6 +18,7 @@ import org.argus.TestData;
 import org.argus.anon.Anonymizer;
 import org.argus.csv.CsvRotator;
 import org.argus.csv.CsvSettings;
+import org.argus.flow.FlowRecord;
 import org.argus.flow.FlowSettings;
 import org.argus.flow.IpAddress;
 import org.junit.jupiter.api.DynamicTest;
@@ -85,7 +86,7 @@ class GroundTruthReplayTest {
         Map<String, long[]> expectedFlows = new TreeMap<>();
         for (String line : dataLines(capture.resolveSibling(name + ".flows.csv"))) {
             String[] f = line.split(",");
-            String proto = protoName(Integer.parseInt(f[0]));
+            String proto = FlowRecord.protocolName(Integer.parseInt(f[0]));
             String key = key(proto, anon.anonymize(IpAddress.parse(f[1])), f[2], anon.anonymize(IpAddress.parse(f[3])), f[4]);
             expectedFlows.put(key, new long[] {Long.parseLong(f[5]), Long.parseLong(f[6])});
         }
@@ -114,16 +115,6 @@ class GroundTruthReplayTest {
     private static String key(String proto, String a, String pa, String b, String pb) {
         String x = a + ":" + pa, y = b + ":" + pb;
         return proto + " " + (x.compareTo(y) <= 0 ? x + " " + y : y + " " + x);
-    }
-
-    private static String protoName(int p) {
-        return switch (p) {
-            case 6 -> "TCP";
-            case 17 -> "UDP";
-            case 1 -> "ICMP";
-            case 58 -> "ICMPv6";
-            default -> Integer.toString(p);
-        };
     }
 
     private static String render(Map<String, long[]> m) {

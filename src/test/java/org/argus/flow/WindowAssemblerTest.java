@@ -25,6 +25,12 @@ class WindowAssemblerTest {
         new PacketDecoder(PacketDecoder.LINKTYPE_IPV4).decode(f.array(), 40, tsNanos, wire, batch);
     }
 
+    /** 5 s windows with the given grace, caps and one idle timeout (seconds) for every protocol. */
+    private static FlowSettings settings(Duration grace, int maxFlows, int perWindow, int idleSeconds) {
+        Duration idle = Duration.ofSeconds(idleSeconds);
+        return new FlowSettings(Duration.ofSeconds(5), grace, maxFlows, perWindow, idle, idle, idle, idle);
+    }
+
     private WindowAssembler assembler(FlowSettings s) {
         return new WindowAssembler(s, stats, windows::add);
     }
@@ -76,8 +82,7 @@ class WindowAssemblerTest {
 
     @Test
     void originatorIsKeptAcrossWindowsUntilIdleTimeout() {
-        FlowSettings s = new FlowSettings(Duration.ofSeconds(5), Duration.ZERO, 1000, 1000,
-                Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(20), Duration.ofSeconds(20));
+        FlowSettings s = settings(Duration.ZERO, 1000, 1000, 20);
         WindowAssembler w = assembler(s);
         PacketBatch b = new PacketBatch(16);
         tcp(b, S, 1, 1000, 2, 80, 0x02, 60);             // 1 originates
@@ -94,8 +99,7 @@ class WindowAssemblerTest {
 
     @Test
     void flowCapsDropAndCountInsteadOfGrowing() {
-        FlowSettings s = new FlowSettings(Duration.ofSeconds(5), Duration.ZERO, 3, 2,
-                Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60));
+        FlowSettings s = settings(Duration.ZERO, 3, 2, 60);
         WindowAssembler w = assembler(s);
         PacketBatch b = new PacketBatch(16);
         for (int i = 0; i < 5; i++) {
@@ -111,8 +115,7 @@ class WindowAssemblerTest {
 
     @Test
     void liveClockClosesAfterGraceAndLatePacketsAreCounted() {
-        FlowSettings s = new FlowSettings(Duration.ofSeconds(5), Duration.ofMillis(500), 100, 100,
-                Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60), Duration.ofSeconds(60));
+        FlowSettings s = settings(Duration.ofMillis(500), 100, 100, 60);
         WindowAssembler w = assembler(s);
         PacketBatch b = new PacketBatch(4);
         tcp(b, 7 * S, 1, 1, 2, 2, 0x10, 60);

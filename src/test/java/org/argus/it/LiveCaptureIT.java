@@ -89,6 +89,16 @@ class LiveCaptureIT {
         }
     }
 
+    private boolean healthBecomes(int port, int code, Duration limit) throws InterruptedException {
+        return SensorProcess.eventually(limit, () -> {
+            try {
+                return health(port) == code;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
     @Test
     void capturesRealTrafficOnAVethAndSurvivesTheInterfaceGoingDown() throws Exception {
         Path out = dir.resolve("csv");
@@ -102,34 +112,16 @@ class LiveCaptureIT {
         Map<String, String> env = new HashMap<>(Map.of("ARGUS_IP_SALT", SALT));
         try (SensorProcess sensor = SensorProcess.start(List.of("ip", "netns", "exec", nsA), env, dir.resolve("live.log"),
                 "-conf", conf.toString())) {
-            assertTrue(SensorProcess.eventually(Duration.ofSeconds(30), () -> {
-                try {
-                    return health(port) == 200;
-                } catch (Exception e) {
-                    return false;
-                }
-            }), "health 200 with live capture: " + sensor.log());
+            assertTrue(healthBecomes(port, 200, Duration.ofSeconds(30)), "health 200 with live capture: " + sensor.log());
 
             Result hping = sh("ip", "netns", "exec", nsB, "hping3", "-S", "-p", "++2000", "-c", "40", "-i", "u5000", "10.77.0.1");
             assertTrue(hping.out().contains("40 packets transmitted"), hping.out());
 
             // Interface down: health must say so; up again: capture resumes.
             must("ip", "-n", nsA, "link", "set", "va", "down");
-            assertTrue(SensorProcess.eventually(Duration.ofSeconds(20), () -> {
-                try {
-                    return health(port) == 503;
-                } catch (Exception e) {
-                    return false;
-                }
-            }), "health 503 while the interface is down: " + sensor.log());
+            assertTrue(healthBecomes(port, 503, Duration.ofSeconds(20)), "health 503 while the interface is down: " + sensor.log());
             must("ip", "-n", nsA, "link", "set", "va", "up");
-            assertTrue(SensorProcess.eventually(Duration.ofSeconds(20), () -> {
-                try {
-                    return health(port) == 200;
-                } catch (Exception e) {
-                    return false;
-                }
-            }), "health 200 once the interface is back: " + sensor.log());
+            assertTrue(healthBecomes(port, 200, Duration.ofSeconds(20)), "health 200 once the interface is back: " + sensor.log());
             Thread.sleep(1500); // let the veth settle before the second burst
             Result again = sh("ip", "netns", "exec", nsB, "hping3", "-S", "-p", "++3000", "-c", "10", "-i", "u5000", "10.77.0.1");
             assertTrue(again.out().contains("10 packets transmitted"), again.out());
