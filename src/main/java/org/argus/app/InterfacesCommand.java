@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.argus.capture.Pcap4j;
 import org.argus.flow.IpAddress;
 import org.pcap4j.core.PcapAddress;
 import org.pcap4j.core.PcapNativeException;
@@ -28,7 +29,7 @@ final class InterfacesCommand implements Callable<Integer> {
             System.err.println("argus interfaces: libpcap cannot list interfaces: " + e.getMessage());
             return 2;
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            System.err.println("argus interfaces: libpcap is not installed (Debian: apt-get install libpcap0.8)");
+            System.err.println("argus interfaces: " + Pcap4j.LIBPCAP_MISSING);
             return 2;
         }
         JsonArray all = new JsonArray();

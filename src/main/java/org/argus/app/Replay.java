@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -139,7 +140,7 @@ public final class Replay {
         WindowTotals t = w.totals();
         return new JsonObject()
                 .put("window_start", Math.floorDiv(w.startNanos(), 1_000_000_000L))
-                .put("window_start_iso", java.time.Instant.ofEpochSecond(Math.floorDiv(w.startNanos(), 1_000_000_000L)).toString())
+                .put("window_start_iso", Instant.ofEpochSecond(Math.floorDiv(w.startNanos(), 1_000_000_000L)).toString())
                 .put("packets", t.packets()).put("bytes", t.bytes()).put("ip_packets", t.ipPackets())
                 .put("tcp_packets", t.tcpPackets()).put("udp_packets", t.udpPackets()).put("icmp_packets", t.icmpPackets())
                 .put("tcp_syn", t.tcpSyn()).put("flows", w.flows().size()).put("fragments", t.fragments())

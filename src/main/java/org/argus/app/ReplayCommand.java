@@ -2,7 +2,9 @@ package org.argus.app;
 
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.argus.config.ArgusConfig;
 import org.argus.config.ConfigException;
@@ -35,12 +37,13 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        JsonSafe cfg = loadConfig();
-        if (cfg.error != null) {
-            Main.printProblems(conf, cfg.error);
+        ArgusConfig c;
+        try {
+            c = loadConfig();
+        } catch (ConfigException e) {
+            Main.printProblems(conf, e);
             return 1;
         }
-        ArgusConfig c = cfg.config;
         String salt = Main.saltFor(c, LoggerFactory.getLogger(ReplayCommand.class));
         CsvSettings csv = new CsvSettings(out, c.csv().maxRowsPerFile(), c.csv().maxFileAge(), 0, false);
         Replay.Summary s = Replay.run(files, c.flow(), csv, salt, c.capture().batchPackets(), windows,
@@ -49,18 +52,13 @@ final class ReplayCommand implements Callable<Integer> {
         return s.failures().isEmpty() ? 0 : 2;
     }
 
-    private record JsonSafe(ArgusConfig config, ConfigException error) {
-    }
-
-    private JsonSafe loadConfig() throws Exception {
+    /** The configuration; replay needs no capture interface and may run without a salt (it makes one and says so). */
+    private ArgusConfig loadConfig() throws Exception {
         Vertx vertx = Vertx.vertx();
         try {
-            // replay needs no capture interface and may run without a salt (it makes one and says so)
-            java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            Map<String, String> env = new HashMap<>(System.getenv());
             env.putIfAbsent(ConfigLoader.envName("anonymization.generate_salt"), "true");
-            return new JsonSafe(Main.await(ConfigLoader.load(vertx, conf, env)), null);
-        } catch (ConfigException e) {
-            return new JsonSafe(null, e);
+            return Main.await(ConfigLoader.load(vertx, conf, env));
         } finally {
             Main.await(vertx.close());
         }

@@ -3,7 +3,6 @@ package org.argus.capture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import org.argus.status.SensorHealth;
 import org.argus.status.SensorStats;
 import org.pcap4j.core.BpfProgram;
@@ -116,7 +115,7 @@ public final class LiveCapture {
         } catch (PcapNativeException e) {
             throw new CaptureException("cannot list interfaces: " + e.getMessage(), e);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw new CaptureException("libpcap is not installed (Debian: apt-get install libpcap0.8)", e);
+            throw new CaptureException(Pcap4j.LIBPCAP_MISSING, e);
         }
         if (nif == null) {
             throw new CaptureException("interface " + name + " not found");
@@ -157,13 +156,10 @@ public final class LiveCapture {
     private void capture(PcapHandle h) throws PcapNativeException, NotOpenException, InterruptedException {
         PacketDecoder decoder = new PacketDecoder(h.getDlt().value());
         RawPacketListener listener = data -> {
-            Timestamp ts = h.getTimestamp();
-            long nanos = Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
-            Integer orig = h.getOriginalLength();
             if (current.size() == 0) {
                 currentStartedMillis = System.currentTimeMillis();
             }
-            decoder.decode(data, data.length, nanos, orig != null ? orig : data.length, current);
+            Pcap4j.decodeCurrent(h, data, decoder, current);
         };
         current = new PacketBatch(settings.batchPackets());
         long nextStats = System.currentTimeMillis() + settings.statsInterval().toMillis();

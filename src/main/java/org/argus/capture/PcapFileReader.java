@@ -2,7 +2,6 @@ package org.argus.capture;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Timestamp;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
@@ -71,7 +70,7 @@ public final class PcapFileReader {
         } catch (PcapNativeException e) {
             throw new CaptureException(file + ": not a readable pcap or pcapng file (libpcap: " + e.getMessage() + ")", e);
         } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw new CaptureException("libpcap is not installed (Debian: apt-get install libpcap0.8): " + e.getMessage(), e);
+            throw new CaptureException(Pcap4j.LIBPCAP_MISSING + ": " + e.getMessage(), e);
         }
         handle = h;
         try {
@@ -86,10 +85,7 @@ public final class PcapFileReader {
             boolean truncated = false;
             try {
                 h.loop(-1, (byte[] data) -> {
-                    Timestamp ts = h.getTimestamp();
-                    long nanos = Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
-                    Integer orig = h.getOriginalLength();
-                    decoder.decode(data, data.length, nanos, orig != null ? orig : data.length, current[0]);
+                    Pcap4j.decodeCurrent(h, data, decoder, current[0]);
                     count[0]++;
                     if (current[0].isFull()) {
                         PacketBatch full = current[0];
