@@ -8,7 +8,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.argus.anon.Anonymizer;
 import org.argus.capture.CaptureException;
@@ -16,6 +18,9 @@ import org.argus.capture.Malformed;
 import org.argus.capture.PcapFileReader;
 import org.argus.csv.CsvRotator;
 import org.argus.csv.CsvSettings;
+import org.argus.detect.DecisionLog;
+import org.argus.detect.Detector;
+import org.argus.detect.Risk;
 import org.argus.flow.FlowSettings;
 import org.argus.flow.FlowWindow;
 import org.argus.flow.WindowAssembler;
@@ -40,9 +45,11 @@ public final class Replay {
      * @param elapsedS   wall-clock seconds
      * @param failures   one message per file that could not be read
      * @param stats      every counter
+     * @param decisions  decisions by risk (low, medium, high)
+     * @param model      model version used, or null (heuristics only)
      */
     public record Summary(long packets, long bytes, long windows, long flows, long malformed, double elapsedS,
-                          List<String> failures, SensorStats stats) {
+                          List<String> failures, SensorStats stats, Map<String, Long> decisions, String model) {
         /** Packets per second of wall clock. */
         public double pps() {
             return elapsedS > 0 ? packets / elapsedS : 0;
@@ -61,7 +68,9 @@ public final class Replay {
                     .put("fragments", stats.fragments.sum()).put("non_ip", stats.nonIp.sum())
                     .put("csv_files", stats.csvFiles.sum()).put("csv_rows", stats.csvRows.sum())
                     .put("elapsed_s", Math.round(elapsedS * 1000) / 1000.0).put("pps", Math.round(pps()))
-                    .put("unreadable_files", failures.size());
+                    .put("unreadable_files", failures.size())
+                    .put("decisions", new JsonObject(new LinkedHashMap<>(decisions)))
+                    .put("model", model);
         }
     }
 
@@ -78,10 +87,17 @@ public final class Replay {
      * @param batchPackets packets per decoded batch
      * @param windowsJsonl when not null, one JSON object per closed window is written there
      * @param onFailure    told of each file that cannot be read (message names the file)
+     * @param detector     scores each window; its decisions go to {@code decisions-*.jsonl} in the CSV folder;
+     *                     null for none
      * @throws IOException when the output cannot be written
      */
     public static Summary run(List<Path> files, FlowSettings flow, CsvSettings csv, String salt, int batchPackets,
-                              Path windowsJsonl, Consumer<String> onFailure) throws IOException {
+                              Path windowsJsonl, Consumer<String> onFailure, Detector detector) throws IOException {
+        Map<String, Long> byRisk = new LinkedHashMap<>();
+        for (Risk r : Risk.values()) {
+            byRisk.put(r.text(), 0L);
+        }
+        String[] model = {null};
         SensorStats stats = new SensorStats();
         List<String> failures = new ArrayList<>();
         long t0 = System.nanoTime();
@@ -89,7 +105,8 @@ public final class Replay {
             Files.createDirectories(windowsJsonl.toAbsolutePath().getParent());
         }
         BufferedWriter windowsOut = windowsJsonl == null ? null : Files.newBufferedWriter(windowsJsonl, StandardCharsets.UTF_8);
-        try (CsvRotator rotator = new CsvRotator(csv, new Anonymizer(salt), stats, closed -> { })) {
+        try (CsvRotator rotator = new CsvRotator(csv, new Anonymizer(salt), stats, closed -> { });
+             DecisionLog decisionLog = new DecisionLog(csv.outputDir(), false)) {
             rotator.recover();
             IOException[] writeError = {null};
             Consumer<FlowWindow> sink = w -> {
@@ -98,6 +115,14 @@ public final class Replay {
                 }
                 try {
                     rotator.write(w);
+                    if (detector != null) {
+                        Detector.Result r = detector.process(w.startNanos(), w.durationSeconds(), w.flows());
+                        decisionLog.write(r.decisions());
+                        r.decisions().forEach(d -> byRisk.merge(d.risk().text(), 1L, Long::sum));
+                        if (r.modelVersion() != null) {
+                            model[0] = r.modelVersion();
+                        }
+                    }
                     if (windowsOut != null) {
                         windowsOut.write(windowJson(w).encode());
                         windowsOut.write('\n');
@@ -132,7 +157,7 @@ public final class Replay {
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
         return new Summary(stats.packets.sum(), stats.bytes.sum(), stats.windows.sum(), stats.flowRecords.sum(),
-                stats.malformedTotal(), elapsed, failures, stats);
+                stats.malformedTotal(), elapsed, failures, stats, byRisk, model[0]);
     }
 
     /** One window's totals as JSON: window_start (epoch seconds) and the {@link WindowTotals} counters. */

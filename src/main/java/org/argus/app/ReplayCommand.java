@@ -10,6 +10,7 @@ import org.argus.config.ArgusConfig;
 import org.argus.config.ConfigException;
 import org.argus.config.ConfigLoader;
 import org.argus.csv.CsvSettings;
+import org.argus.detect.Detector;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code replay FILE... --out DIR}: reads captures as fast as possible, writes the CSVs into DIR (all of them: no
  * retention), prints one JSON summary line on stdout. Exit 0, 1 for a bad configuration, 2 when a file is
- * unreadable (the others are still replayed; each failure is named on stderr).
+ * unreadable (the others are still replayed; each failure is named on stderr). Each window is also scored: decisions
+ * go to {@code decisions-*.jsonl} in DIR and the summary counts them by risk.
  */
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Replay capture files (.pcap/.pcapng) through windows and flows into CSV files; print a JSON summary.")
@@ -35,6 +37,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--windows", paramLabel = "FILE", description = "Also write one JSON line per window (totals) to FILE.")
     Path windows;
 
+    @Option(names = "--models", paramLabel = "DIR", description = "Models folder (default: model.model_local_path). "
+            + "Without a usable model, decisions come from the heuristics alone.")
+    Path models;
+
     @Override
     public Integer call() throws Exception {
         ArgusConfig c;
@@ -46,8 +52,9 @@ final class ReplayCommand implements Callable<Integer> {
         }
         String salt = Main.saltFor(c, LoggerFactory.getLogger(ReplayCommand.class));
         CsvSettings csv = new CsvSettings(out, c.csv().maxRowsPerFile(), c.csv().maxFileAge(), 0, false);
+        Detector detector = Detection.detector(c.detection(), models, msg -> System.err.println("argus replay: " + msg));
         Replay.Summary s = Replay.run(files, c.flow(), csv, salt, c.capture().batchPackets(), windows,
-                msg -> System.err.println("argus replay: " + msg));
+                msg -> System.err.println("argus replay: " + msg), detector);
         System.out.println(s.toJson().encode());
         return s.failures().isEmpty() ? 0 : 2;
     }

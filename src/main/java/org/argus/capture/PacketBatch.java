@@ -45,6 +45,8 @@ public final class PacketBatch {
     public final long[] dstLo;
     public final int[] ports;
     public final byte[] tcpFlags;
+    /** ICMP/ICMPv6 type and code as {@code type << 8 | code}; -1 when not ICMP or not visible (non-first fragment). */
+    public final short[] icmpTypeCode;
     public final byte[] reason;
 
     private final boolean endOfInput;
@@ -74,6 +76,7 @@ public final class PacketBatch {
         dstLo = new long[capacity];
         ports = new int[capacity];
         tcpFlags = new byte[capacity];
+        icmpTypeCode = new short[capacity];
         reason = new byte[capacity];
     }
 

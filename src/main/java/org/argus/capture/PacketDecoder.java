@@ -71,6 +71,7 @@ public final class PacketDecoder {
         out.tsNanos[i] = tsNanos;
         out.wireLen[i] = wireLen;
         out.tcpFlags[i] = 0;
+        out.icmpTypeCode[i] = -1;
         out.ports[i] = 0;
         out.proto[i] = 0;
         out.reason[i] = 0;
@@ -261,6 +262,8 @@ public final class PacketDecoder {
             if (proto == PROTO_TCP && p + 20 <= end && (d[p + 12] & 0xf0) >= 0x50) {
                 out.tcpFlags[i] = d[p + 13];
             }
+        } else if ((proto == PROTO_ICMP || proto == PROTO_ICMPV6) && p + 2 <= end) {
+            out.icmpTypeCode[i] = (short) u16(d, p);
         }
         out.info[i] = (byte) info;
         out.kind[i] = PacketBatch.KIND_FLOW;

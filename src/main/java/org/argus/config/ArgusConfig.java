@@ -1,5 +1,10 @@
 package org.argus.config;
 
+import org.argus.detect.DetectionSettings;
+import org.argus.detect.FeatureSet;
+import org.argus.detect.HeuristicSettings;
+import org.argus.detect.ModelStore;
+
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,11 +24,13 @@ import org.argus.flow.FlowSettings;
  * @param anonymization {@code anonymization.*}
  * @param http          {@code http.*}
  * @param healthStall   a component silent for this long is reported stalled ({@code health.stall_seconds})
+ * @param detection     features, model, heuristics and polling ({@code prediction.*}, {@code model.*},
+ *                      {@code heuristics.*}, {@code polling.*})
  * @param document      the whole merged document, for sections later stages read (model, prediction, enforcement,
  *                      firebase, polling, health alerts)
  */
 public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSettings csv, Anonymization anonymization,
-                          Http http, Duration healthStall, JsonObject document) {
+                          Http http, Duration healthStall, DetectionSettings detection, JsonObject document) {
 
     /**
      * {@code anonymization.*}.
@@ -108,10 +115,66 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         if (c.str("enforcement.iptables_chain_name").isBlank()) {
             c.problem("enforcement.iptables_chain_name: must not be empty");
         }
-        c.doubleIn("prediction.anomaly_threshold", 0, 1);
-        c.doubleIn("prediction.high_risk_threshold", 0, 1);
+        DetectionSettings detection = detection(c);
         c.throwIfAny();
-        return new ArgusConfig(capture, flow, csv, anon, http, stall, doc.copy());
+        return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, doc.copy());
+    }
+
+    private static DetectionSettings detection(Checker c) {
+        FeatureSet features = null;
+        try {
+            features = FeatureSet.of(c.strings("prediction.feature_columns"));
+        } catch (IllegalArgumentException e) {
+            c.problem("prediction.feature_columns: " + e.getMessage());
+        }
+        double anomaly = c.doubleIn("prediction.anomaly_threshold", 0, 1);
+        double high = c.doubleIn("prediction.high_risk_threshold", 0, 1);
+        if (high < anomaly) {
+            c.problem("prediction.high_risk_threshold: " + high + " is below prediction.anomaly_threshold " + anomaly);
+        }
+        HeuristicSettings h = new HeuristicSettings(
+                c.bool("heuristics.enabled"),
+                c.intIn("heuristics.port_scan_min_targets", 1, 1 << 24),
+                c.doubleIn("heuristics.port_scan_min_probe_ratio", 0, 1),
+                c.intIn("heuristics.syn_flood_min_half_open", 1, 1 << 30),
+                c.intIn("heuristics.syn_flood_spoofed_min_sources", 2, 1 << 30),
+                c.ports("heuristics.brute_force_ports"),
+                c.intIn("heuristics.brute_force_min_attempts", 1, 1 << 30),
+                Duration.ofSeconds(c.intIn("heuristics.brute_force_horizon_seconds", 1, 86_400)),
+                c.ports("heuristics.amplification_ports"),
+                c.intIn("heuristics.amplification_min_bytes", 1, Integer.MAX_VALUE),
+                c.intIn("heuristics.amplification_min_reflectors", 1, 1 << 20));
+        String modelDir = c.str("model.model_local_path");
+        if (modelDir.isBlank()) {
+            c.problem("model.model_local_path: must not be empty");
+        }
+        DetectionSettings.Models models = new DetectionSettings.Models(
+                Path.of(modelDir.isBlank() ? "." : modelDir),
+                Duration.ofHours(c.intIn("model.min_model_age_hours", 0, 24 * 365)),
+                Duration.ofDays(c.intIn("model.max_model_age_days", 1, 3650)),
+                c.bool("model.use_fallback_model"),
+                Duration.ofSeconds(c.intIn("model.reload_interval_seconds", 1, 86_400)),
+                Duration.ofMinutes(Math.round(c.doubleIn("model.learning_hours", 0, 24 * 365) * 60)),
+                c.intIn("model.learning_max_rows", 16, 10_000_000),
+                new ModelStore.TrainOptions(c.intIn("model.trees", 1, 10_000), c.intIn("model.subsample", 2, 1 << 20),
+                        c.doubleIn("model.threshold_percentile", 50, 100), 1));
+        String csvDir = c.str("polling.csv_directory");
+        String state = c.str("polling.state_file");
+        boolean polling = c.bool("polling.enabled");
+        if (polling && (csvDir.isBlank() || state.isBlank())) {
+            c.problem("polling.csv_directory and polling.state_file: must be set when polling.enabled is true");
+        }
+        if (polling && features != null && !features.notFromCsv().isEmpty()) {
+            c.problem("prediction.feature_columns: " + features.notFromCsv()
+                    + " cannot be computed from Retina CSV rows, so polling mode cannot use them");
+        }
+        DetectionSettings.Polling poll = new DetectionSettings.Polling(polling, Path.of(csvDir.isBlank() ? "." : csvDir),
+                Duration.ofMillis(Math.round(c.doubleIn("polling.poll_interval_seconds", 0.1, 86_400) * 1000)),
+                c.intIn("polling.batch_size", 1, 1_000_000), c.intIn("polling.max_poll_errors", 1, 1_000_000),
+                Path.of(state.isBlank() ? "." : state));
+        return new DetectionSettings(features, anomaly, high,
+                c.doubleIn("model.fallback_prediction_threshold", 0, 1),
+                c.intIn("prediction.max_flows_per_batch", 1, 10_000_000), h, models, poll);
     }
 
     /** Reads typed values by dotted path and collects problems instead of stopping at the first. */
@@ -135,6 +198,36 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         String str(String path) {
             Object v = get(path);
             return v == null ? "" : v.toString();
+        }
+
+        List<String> strings(String path) {
+            List<String> out = new ArrayList<>();
+            Object v = get(path);
+            if (v instanceof io.vertx.core.json.JsonArray a) {
+                for (Object o : a) {
+                    if (o instanceof String s) {
+                        out.add(s);
+                    } else {
+                        problem(path + ": " + o + " is not a string");
+                    }
+                }
+            }
+            return out;
+        }
+
+        java.util.Set<Integer> ports(String path) {
+            java.util.Set<Integer> out = new java.util.TreeSet<>();
+            Object v = get(path);
+            if (v instanceof io.vertx.core.json.JsonArray a) {
+                for (Object o : a) {
+                    if (o instanceof Number n && n.doubleValue() == n.intValue() && n.intValue() >= 0 && n.intValue() <= 65_535) {
+                        out.add(n.intValue());
+                    } else {
+                        problem(path + ": " + o + " is not a port number (0..65535)");
+                    }
+                }
+            }
+            return out;
         }
 
         boolean bool(String path) {

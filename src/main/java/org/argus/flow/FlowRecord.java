@@ -18,10 +18,19 @@ package org.argus.flow;
  * @param firstSeenNanos   time of the flow's first packet in this window
  * @param lastSeenNanos    time of the flow's last packet in this window
  * @param tcpFlags         TCP flag counts in this window ({@link TcpFlagCounts#NONE} for non-TCP)
+ * @param shape            packet sizes and gaps in this window, both directions
  */
 public record FlowRecord(int protocol, IpAddress originator, int originatorPort, IpAddress responder, int responderPort,
                          long originatorPackets, long originatorBytes, long responderPackets, long responderBytes,
-                         long firstSeenNanos, long lastSeenNanos, TcpFlagCounts tcpFlags) {
+                         long firstSeenNanos, long lastSeenNanos, TcpFlagCounts tcpFlags, PacketShape shape) {
+
+    /** A record without size/gap detail (rebuilt from a CSV row or written by hand in a test). */
+    public FlowRecord(int protocol, IpAddress originator, int originatorPort, IpAddress responder, int responderPort,
+                      long originatorPackets, long originatorBytes, long responderPackets, long responderBytes,
+                      long firstSeenNanos, long lastSeenNanos, TcpFlagCounts tcpFlags) {
+        this(protocol, originator, originatorPort, responder, responderPort, originatorPackets, originatorBytes,
+                responderPackets, responderBytes, firstSeenNanos, lastSeenNanos, tcpFlags, PacketShape.UNKNOWN);
+    }
 
     /** Packets both ways. */
     public long packets() {

@@ -35,6 +35,8 @@ public final class FlowTable {
     private long[] firstSeen, lastSeen;
     private long[] pktAB, pktBA, byteAB, byteBA;
     private int[] syn, synAck, fin, rst, psh, ack;
+    private int[] sizeMin, sizeMax, icmpTypeCode;
+    private double[] sizeSq, iatSq;
 
     private int[] active = new int[1024];
     private int activeCount;
@@ -80,6 +82,11 @@ public final class FlowTable {
         rst = new int[capacity];
         psh = new int[capacity];
         ack = new int[capacity];
+        sizeMin = new int[capacity];
+        sizeMax = new int[capacity];
+        icmpTypeCode = new int[capacity];
+        sizeSq = new double[capacity];
+        iatSq = new double[capacity];
     }
 
     /** Flows currently tracked. */
@@ -106,10 +113,11 @@ public final class FlowTable {
      * @param tsNanos packet time
      * @param bytes   wire bytes
      * @param flags   TCP flags byte (0 for non-TCP)
+     * @param icmpTypeCode ICMP/ICMPv6 {@code type << 8 | code} as a signed short, -1 when unknown or not ICMP
      * @return false when the packet could not be put in a flow (table or per-window cap full)
      */
     public boolean account(int proto, boolean v6, long sHi, long sLo, long dHi, long dLo, int sport, int dport,
-                           long tsNanos, int bytes, int flags) {
+                           long tsNanos, int bytes, int flags, int icmpTypeCode) {
         int c = Long.compareUnsigned(sHi, dHi);
         if (c == 0) {
             c = Long.compareUnsigned(sLo, dLo);
@@ -130,6 +138,9 @@ public final class FlowTable {
             }
             if ((m & ~META_ORIG_IS_A) == kMeta && ports[slot] == kPorts && aLo[slot] == kaLo && bLo[slot] == kbLo
                     && aHi[slot] == kaHi && bHi[slot] == kbHi) {
+                if (this.icmpTypeCode[slot] < 0 && icmpTypeCode != -1) {
+                    this.icmpTypeCode[slot] = icmpTypeCode & 0xffff;
+                }
                 return count(slot, srcIsA, tsNanos, bytes, proto, flags);
             }
             slot = (slot + 1) & mask;
@@ -140,7 +151,7 @@ public final class FlowTable {
         }
         if ((size + 1) * 2L > mask + 1 && mask + 1 < capacityFor(maxFlows)) {
             grow();
-            return account(proto, v6, sHi, sLo, dHi, dLo, sport, dport, tsNanos, bytes, flags);
+            return account(proto, v6, sHi, sLo, dHi, dLo, sport, dport, tsNanos, bytes, flags, icmpTypeCode);
         }
         size++;
         meta[slot] = kMeta | (srcIsA ? META_ORIG_IS_A : 0);
@@ -151,6 +162,7 @@ public final class FlowTable {
         ports[slot] = kPorts;
         windowMark[slot] = 0;
         lastSeenEver[slot] = tsNanos;
+        this.icmpTypeCode[slot] = icmpTypeCode == -1 ? -1 : icmpTypeCode & 0xffff;
         return count(slot, srcIsA, tsNanos, bytes, proto, flags);
     }
 
@@ -168,14 +180,27 @@ public final class FlowTable {
             lastSeen[slot] = ts;
             pktAB[slot] = pktBA[slot] = byteAB[slot] = byteBA[slot] = 0;
             syn[slot] = synAck[slot] = fin[slot] = rst[slot] = psh[slot] = ack[slot] = 0;
+            sizeMin[slot] = bytes;
+            sizeMax[slot] = bytes;
+            sizeSq[slot] = 0;
+            iatSq[slot] = 0;
         } else {
             if (ts < firstSeen[slot]) {
                 firstSeen[slot] = ts;
             }
             if (ts > lastSeen[slot]) {
+                double gap = (ts - lastSeen[slot]) * 1e-9;
+                iatSq[slot] += gap * gap;
                 lastSeen[slot] = ts;
             }
+            if (bytes < sizeMin[slot]) {
+                sizeMin[slot] = bytes;
+            }
+            if (bytes > sizeMax[slot]) {
+                sizeMax[slot] = bytes;
+            }
         }
+        sizeSq[slot] += (double) bytes * bytes;
         if (ts > lastSeenEver[slot]) {
             lastSeenEver[slot] = ts;
         }
@@ -226,9 +251,10 @@ public final class FlowTable {
             int proto = m & 0xff;
             TcpFlagCounts f = proto == 6
                     ? new TcpFlagCounts(syn[s], synAck[s], fin[s], rst[s], psh[s], ack[s]) : TcpFlagCounts.NONE;
+            PacketShape shape = new PacketShape(sizeMin[s], sizeMax[s], sizeSq[s], iatSq[s], icmpTypeCode[s]);
             out.add(origIsA
-                    ? new FlowRecord(proto, a, pa, b, pb, pktAB[s], byteAB[s], pktBA[s], byteBA[s], firstSeen[s], lastSeen[s], f)
-                    : new FlowRecord(proto, b, pb, a, pa, pktBA[s], byteBA[s], pktAB[s], byteAB[s], firstSeen[s], lastSeen[s], f));
+                    ? new FlowRecord(proto, a, pa, b, pb, pktAB[s], byteAB[s], pktBA[s], byteBA[s], firstSeen[s], lastSeen[s], f, shape)
+                    : new FlowRecord(proto, b, pb, a, pa, pktBA[s], byteBA[s], pktAB[s], byteAB[s], firstSeen[s], lastSeen[s], f, shape));
         }
         activeCount = 0;
         if (++windowSerial == 0) {
@@ -327,6 +353,7 @@ public final class FlowTable {
         firstSeen = t.firstSeen; lastSeen = t.lastSeen;
         pktAB = t.pktAB; pktBA = t.pktBA; byteAB = t.byteAB; byteBA = t.byteBA;
         syn = t.syn; synAck = t.synAck; fin = t.fin; rst = t.rst; psh = t.psh; ack = t.ack;
+        sizeMin = t.sizeMin; sizeMax = t.sizeMax; icmpTypeCode = t.icmpTypeCode; sizeSq = t.sizeSq; iatSq = t.iatSq;
     }
 
     private void copyFrom(FlowTable o, int from, int to) {
@@ -350,6 +377,11 @@ public final class FlowTable {
         rst[to] = o.rst[from];
         psh[to] = o.psh[from];
         ack[to] = o.ack[from];
+        sizeMin[to] = o.sizeMin[from];
+        sizeMax[to] = o.sizeMax[from];
+        icmpTypeCode[to] = o.icmpTypeCode[from];
+        sizeSq[to] = o.sizeSq[from];
+        iatSq[to] = o.iatSq[from];
     }
 
     private static long hash(long aHi, long aLo, long bHi, long bLo, int ports, int meta) {

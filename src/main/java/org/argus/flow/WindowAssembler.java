@@ -110,7 +110,7 @@ public final class WindowAssembler {
                 case PacketBatch.KIND_FLOW -> {
                     int p = b.ports[k];
                     if (!table.account(b.proto[k], (info & PacketBatch.INFO_V6) != 0, b.srcHi[k], b.srcLo[k],
-                            b.dstHi[k], b.dstLo[k], p >>> 16, p & 0xffff, ts, len, b.tcpFlags[k] & 0xff)) {
+                            b.dstHi[k], b.dstLo[k], p >>> 16, p & 0xffff, ts, len, b.tcpFlags[k] & 0xff, b.icmpTypeCode[k])) {
                         flowsDropped++;
                         batchDrop++;
                     }

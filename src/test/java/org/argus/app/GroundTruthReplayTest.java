@@ -50,7 +50,7 @@ class GroundTruthReplayTest {
         Path windows = tmp.resolve(name + ".windows.jsonl");
         List<String> failures = new ArrayList<>();
         CsvSettings csv = new CsvSettings(out, 10_000, Duration.ofHours(1), 0, false);
-        Replay.Summary s = Replay.run(List.of(capture), FlowSettings.defaults(), csv, SALT, 512, windows, failures::add);
+        Replay.Summary s = Replay.run(List.of(capture), FlowSettings.defaults(), csv, SALT, 512, windows, failures::add, null);
 
         boolean unreadable = truth.getInteger("tshark_rc") != 0 && truth.getLong("frames") == 0;
         if (unreadable) {

@@ -131,23 +131,23 @@ class WindowAssemblerTest {
     void tableGrowsAndEvictsWithoutLosingFlows() {
         FlowTable t = new FlowTable(100_000, 100_000);
         for (int i = 0; i < 50_000; i++) {
-            assertTrue(t.account(17, false, 0, i, 0, 7, 1000, 53, S + i, 100, 0));
+            assertTrue(t.account(17, false, 0, i, 0, 7, 1000, 53, S + i, 100, 0, -1));
         }
         for (int i = 0; i < 50_000; i++) {
-            assertTrue(t.account(17, false, 0, 7, 0, i, 53, 1000, S + i, 100, 0)); // replies
+            assertTrue(t.account(17, false, 0, 7, 0, i, 53, 1000, S + i, 100, 0, -1)); // replies
         }
         List<FlowRecord> flows = t.emit();
         assertEquals(50_000, flows.size());
         assertTrue(flows.stream().allMatch(f -> f.originatorPackets() == 1 && f.responderPackets() == 1));
         // flows 0..24999 idle out at 100 s; the others get a packet at 90 s
         for (int i = 25_000; i < 50_000; i++) {
-            t.account(17, false, 0, i, 0, 7, 1000, 53, 90 * S, 100, 0);
+            t.account(17, false, 0, i, 0, 7, 1000, 53, 90 * S, 100, 0, -1);
         }
         t.emit();
         assertEquals(25_000, t.evictIdle(100 * S, 60 * S, 60 * S, 60 * S, 60 * S));
         assertEquals(25_000, t.size());
         for (int i = 25_000; i < 50_000; i++) {
-            t.account(17, false, 0, 7, 0, i, 53, 1000, 101 * S, 100, 0);
+            t.account(17, false, 0, 7, 0, i, 53, 1000, 101 * S, 100, 0, -1);
         }
         List<FlowRecord> after = t.emit();
         assertEquals(25_000, after.size(), "survivors are found again after backward-shift deletion");

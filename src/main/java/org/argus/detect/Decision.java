@@ -1,0 +1,61 @@
+package org.argus.detect;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.List;
+import org.argus.flow.IpAddress;
+
+/**
+ * A detection decision about one address in one window: what {@code argus.decision} carries, what
+ * {@code decisions-*.jsonl} holds one per line, and what the blacklist consumes. Immutable.
+ *
+ * @param windowStartNanos window start, ns since the epoch (packet time)
+ * @param address          the address the decision is about (for CSV polling, a stand-in for a pseudonym; see
+ *                         {@code anonymized})
+ * @param addressText      the address as written in JSON: canonical text, or the CSV pseudonym
+ * @param anonymized       true when the source data was anonymized, so {@code addressText} is a pseudonym that
+ *                         cannot be enforced
+ * @param role             attacker (ban candidate) or victim (alert only)
+ * @param risk             low, medium or high, from the score and the configured thresholds
+ * @param score            0..1, higher is worse
+ * @param detector         the detector with the highest score
+ * @param detectors        every detector that fired for this address and role in the window
+ * @param reasons          short human-readable strings with the numbers that triggered them
+ * @param communityIds     Community IDs (v1) of up to five flows behind the decision, to join with Zeek/Suricata
+ * @param modelVersion     the model version in use for the window, or null when running on heuristics alone
+ */
+public record Decision(long windowStartNanos, IpAddress address, String addressText, boolean anonymized, Role role,
+                       Risk risk, double score, String detector, List<String> detectors, List<String> reasons,
+                       List<String> communityIds, String modelVersion) {
+    public Decision {
+        detectors = List.copyOf(detectors);
+        reasons = List.copyOf(reasons);
+        communityIds = List.copyOf(communityIds);
+    }
+
+    /** Window start as ISO-8601 UTC. */
+    public String windowStartIso() {
+        return Instant.ofEpochSecond(Math.floorDiv(windowStartNanos, 1_000_000_000L),
+                Math.floorMod(windowStartNanos, 1_000_000_000L)).toString();
+    }
+
+    /** The JSON line written to {@code decisions-*.jsonl}. */
+    public JsonObject toJson() {
+        JsonObject o = new JsonObject()
+                .put("window_start", windowStartIso())
+                .put("address", addressText)
+                .put("role", role.text())
+                .put("risk", risk.text())
+                .put("score", Math.round(score * 1000) / 1000.0)
+                .put("detector", detector)
+                .put("detectors", new JsonArray(detectors))
+                .put("reasons", new JsonArray(reasons))
+                .put("community_ids", new JsonArray(communityIds))
+                .put("model_version", modelVersion);
+        if (anonymized) {
+            o.put("address_anonymized", true);
+        }
+        return o;
+    }
+}

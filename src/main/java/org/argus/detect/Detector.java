@@ -1,0 +1,186 @@
+package org.argus.detect;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.argus.flow.FlowRecord;
+import org.argus.flow.IpAddress;
+
+/**
+ * One window in, decisions out: heuristics plus the current model, merged to one decision per (address, role).
+ * The model scores each flow (or an even sample of at most {@code max_flows_per_batch}); a source's model score is
+ * its worst flow's calibrated score, and the reasons name the features furthest outside the training range.
+ * Not thread-safe (the heuristics keep state): one owner thread.
+ */
+public final class Detector {
+    /** Detector name of model findings. */
+    public static final String MODEL = "isolation_forest";
+    private static final int MAX_IDS = 5;
+
+    /**
+     * What one window produced.
+     *
+     * @param decisions    decisions, highest score first
+     * @param modelScored  flows the model scored
+     * @param modelSkipped flows beyond the per-window model cap
+     * @param modelVersion model used, or null
+     */
+    public record Result(List<Decision> decisions, int modelScored, int modelSkipped, String modelVersion) {
+    }
+
+    private final DetectionSettings settings;
+    private final Heuristics heuristics;
+    private final ModelManager models;
+    private final Function<IpAddress, String> namer;
+    private final boolean anonymized;
+    private Consumer<double[]> rowSink;
+
+    /**
+     * @param settings   thresholds and features
+     * @param models     model source, or null for heuristics only
+     * @param namer      how an address is written in decisions (canonical text, or a CSV pseudonym)
+     * @param anonymized whether the names are pseudonyms
+     */
+    public Detector(DetectionSettings settings, ModelManager models, Function<IpAddress, String> namer, boolean anonymized) {
+        this.settings = settings;
+        this.heuristics = new Heuristics(settings.heuristics());
+        this.models = models;
+        this.namer = namer;
+        this.anonymized = anonymized;
+    }
+
+    /** Receives every window's feature rows (configured features, raw values): the learning period's input. */
+    public void rowSink(Consumer<double[]> sink) {
+        this.rowSink = sink;
+    }
+
+    /**
+     * Scores one window.
+     *
+     * @param startNanos    window start, ns since the epoch
+     * @param windowSeconds window length, s
+     * @param flows         the window's flows
+     */
+    public Result process(long startNanos, double windowSeconds, List<FlowRecord> flows) {
+        WindowAnalysis a = new WindowAnalysis(startNanos, windowSeconds, flows);
+        List<Finding> findings = new ArrayList<>(heuristics.evaluate(a));
+        ModelStore.Loaded model = models == null ? null : models.current();
+        int scored = 0, skipped = 0;
+        if ((model != null || rowSink != null) && !flows.isEmpty()) {
+            int step = Math.max(1, (flows.size() + settings.maxModelFlows() - 1) / settings.maxModelFlows());
+            List<FlowRecord> picked = new ArrayList<>();
+            for (int i = 0; i < flows.size(); i += step) {
+                picked.add(flows.get(i));
+            }
+            skipped = flows.size() - picked.size();
+            double[] full = new double[Feature.values().length];
+            double[][] rows = new double[picked.size()][];
+            for (int i = 0; i < rows.length; i++) {
+                a.features(picked.get(i), full);
+                rows[i] = settings.features().select(full);
+                if (rowSink != null) {
+                    rowSink.accept(rows[i]);
+                }
+            }
+            if (model != null) {
+                scored = rows.length;
+                modelFindings(a, model, picked, rows, findings);
+            }
+        }
+        double medium = model != null ? settings.anomalyThreshold() : settings.fallbackThreshold();
+        return new Result(merge(startNanos, findings, medium, model == null ? null : model.card().version()),
+                scored, skipped, model == null ? null : model.card().version());
+    }
+
+    private void modelFindings(WindowAnalysis a, ModelStore.Loaded model, List<FlowRecord> picked, double[][] rows,
+                               List<Finding> out) {
+        double[] raw = model.model().rawScores(rows);
+        Map<IpAddress, Integer> worst = new LinkedHashMap<>();
+        for (int i = 0; i < raw.length; i++) {
+            worst.merge(picked.get(i).originator(), i, (x, y) -> raw[y] > raw[x] ? y : x);
+        }
+        ModelCard card = model.card();
+        for (var e : worst.entrySet()) {
+            int i = e.getValue();
+            double score = card.calibrate(raw[i]);
+            if (score < Finding.REPORT_FLOOR) {
+                continue;
+            }
+            FlowRecord f = picked.get(i);
+            String reason = String.format("isolation forest: flow %s %s:%d -> %s:%d scored %.3f (raw %.3f; training "
+                            + "threshold %.3f at p%s, max %.3f)%s",
+                    FlowRecord.protocolName(f.protocol()), f.originator(), f.originatorPort(), f.responder(),
+                    f.responderPort(), score, raw[i], card.scoreThreshold(), Heuristics.fmt(card.thresholdPercentile()),
+                    card.scoreMax(), unusual(card, rows[i]));
+            out.add(new Finding(e.getKey(), Role.ATTACKER, MODEL, score, List.of(reason), List.of(CommunityId.of(f))));
+        }
+    }
+
+    /** The (at most three) features furthest outside their training p1..p99 range. */
+    private static String unusual(ModelCard card, double[] row) {
+        record Off(String text, double distance) {
+        }
+        List<Off> off = new ArrayList<>();
+        for (int j = 0; j < row.length; j++) {
+            String name = card.features().get(j);
+            double[] s = card.featureStats().get(name);
+            if (s == null) {
+                continue;
+            }
+            double span = Math.max(s[2] - s[0], 1e-9);
+            if (row[j] > s[2]) {
+                off.add(new Off(name + "=" + num(row[j]) + " above training p99 " + num(s[2]), (row[j] - s[2]) / span));
+            } else if (row[j] < s[0]) {
+                off.add(new Off(name + "=" + num(row[j]) + " below training p1 " + num(s[0]), (s[0] - row[j]) / span));
+            }
+        }
+        if (off.isEmpty()) {
+            return "; an unusual combination of ordinary values";
+        }
+        off.sort(Comparator.comparingDouble(Off::distance).reversed());
+        return "; unusual: " + String.join(", ", off.stream().limit(3).map(Off::text).toList());
+    }
+
+    private static String num(double v) {
+        return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : String.format("%.3g", v);
+    }
+
+    private List<Decision> merge(long startNanos, List<Finding> findings, double medium, String modelVersion) {
+        record Key(IpAddress address, Role role) {
+        }
+        Map<Key, List<Finding>> byKey = new LinkedHashMap<>();
+        for (Finding f : findings) {
+            byKey.computeIfAbsent(new Key(f.address(), f.role()), k -> new ArrayList<>()).add(f);
+        }
+        List<Decision> out = new ArrayList<>();
+        for (var e : byKey.entrySet()) {
+            List<Finding> fs = e.getValue();
+            fs.sort(Comparator.comparingDouble(Finding::score).reversed());
+            Finding top = fs.get(0);
+            Set<String> detectors = new LinkedHashSet<>();
+            List<String> reasons = new ArrayList<>();
+            Set<String> ids = new LinkedHashSet<>();
+            for (Finding f : fs) {
+                detectors.add(f.detector());
+                reasons.addAll(f.reasons());
+                for (String id : f.communityIds()) {
+                    if (ids.size() < MAX_IDS) {
+                        ids.add(id);
+                    }
+                }
+            }
+            Risk risk = Risk.of(top.score(), medium, settings.highRiskThreshold());
+            out.add(new Decision(startNanos, e.getKey().address(), namer.apply(e.getKey().address()), anonymized,
+                    e.getKey().role(), risk, top.score(), top.detector(), List.copyOf(detectors), reasons,
+                    List.copyOf(ids), modelVersion));
+        }
+        out.sort(Comparator.comparingDouble(Decision::score).reversed());
+        return out;
+    }
+}

@@ -1,0 +1,159 @@
+package org.argus.detect;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.argus.flow.FlowRecord;
+import org.argus.flow.IpAddress;
+import org.argus.flow.PacketShape;
+import org.argus.flow.TcpFlagCounts;
+
+/**
+ * One window's flows with the per-originator aggregates the features and heuristics need, computed in one pass.
+ * Not thread-safe; built and used by one thread.
+ */
+public final class WindowAnalysis {
+    /** A responder endpoint: address and port (0 for portless protocols). */
+    public record Target(IpAddress host, int port) {
+    }
+
+    /** What one originator did in the window. */
+    public static final class Source {
+        public int flows;
+        public int silent;
+        public int attempts;
+        public int failed;
+        public int probes;
+        public final Set<IpAddress> hosts = new HashSet<>();
+        public final Set<Integer> ports = new HashSet<>();
+        public final Set<Target> probeTargets = new HashSet<>();
+        /** Probed ports per host (vertical scan shape). */
+        public final Map<IpAddress, Set<Integer>> probedPortsByHost = new HashMap<>();
+        /** Probed hosts per port (horizontal scan shape). */
+        public final Map<Integer, Set<IpAddress>> probedHostsByPort = new HashMap<>();
+        public int minProbePort = Integer.MAX_VALUE;
+        public int maxProbePort = -1;
+        /** Index (in the window's flow list) of one probe, for a Community ID in the reasons. */
+        public int sampleProbe = -1;
+    }
+
+    private final long startNanos;
+    private final double windowSeconds;
+    private final List<FlowRecord> flows;
+    private final Map<IpAddress, Source> sources = new HashMap<>();
+
+    /**
+     * @param startNanos    window start, ns since the epoch
+     * @param windowSeconds window length, s
+     * @param flows         the window's flow records
+     */
+    public WindowAnalysis(long startNanos, double windowSeconds, List<FlowRecord> flows) {
+        this.startNanos = startNanos;
+        this.windowSeconds = windowSeconds;
+        this.flows = flows;
+        for (int i = 0; i < flows.size(); i++) {
+            FlowRecord f = flows.get(i);
+            Source s = sources.computeIfAbsent(f.originator(), k -> new Source());
+            s.flows++;
+            s.hosts.add(f.responder());
+            s.ports.add(f.responderPort());
+            if (FlowFacts.silent(f)) {
+                s.silent++;
+            }
+            if (FlowFacts.attempt(f)) {
+                s.attempts++;
+                if (!FlowFacts.completed(f)) {
+                    s.failed++;
+                }
+            }
+            if (FlowFacts.probe(f)) {
+                s.probes++;
+                s.probeTargets.add(new Target(f.responder(), f.responderPort()));
+                s.probedPortsByHost.computeIfAbsent(f.responder(), k -> new HashSet<>()).add(f.responderPort());
+                s.probedHostsByPort.computeIfAbsent(f.responderPort(), k -> new HashSet<>()).add(f.responder());
+                s.minProbePort = Math.min(s.minProbePort, f.responderPort());
+                s.maxProbePort = Math.max(s.maxProbePort, f.responderPort());
+                if (s.sampleProbe < 0) {
+                    s.sampleProbe = i;
+                }
+            }
+        }
+    }
+
+    /** Window start, ns since the epoch. */
+    public long startNanos() {
+        return startNanos;
+    }
+
+    /** Window length, s. */
+    public double windowSeconds() {
+        return windowSeconds;
+    }
+
+    /** The window's flows. */
+    public List<FlowRecord> flows() {
+        return flows;
+    }
+
+    /** Per-originator aggregates. */
+    public Map<IpAddress, Source> sources() {
+        return sources;
+    }
+
+    /**
+     * The full catalog vector of one flow, indexed by {@link Feature#ordinal()}. Detail a CSV row lacks is 0.
+     *
+     * @param f a flow of this window
+     * @param out array of at least {@code Feature.values().length} doubles, overwritten
+     */
+    public void features(FlowRecord f, double[] out) {
+        Source s = sources.get(f.originator());
+        PacketShape shape = f.shape();
+        TcpFlagCounts t = f.tcpFlags();
+        long packets = f.packets();
+        boolean detailed = shape.known();
+        double duration = (f.lastSeenNanos() - f.firstSeenNanos()) / 1e9;
+        out[Feature.DURATION.ordinal()] = duration;
+        out[Feature.PACKETS_OUT.ordinal()] = f.originatorPackets();
+        out[Feature.PACKETS_IN.ordinal()] = f.responderPackets();
+        out[Feature.BYTES_OUT.ordinal()] = f.originatorBytes();
+        out[Feature.BYTES_IN.ordinal()] = f.responderBytes();
+        double mean = packets > 0 ? (double) f.bytes() / packets : 0;
+        out[Feature.PKT_SIZE_MEAN.ordinal()] = mean;
+        out[Feature.PKT_SIZE_MIN.ordinal()] = detailed ? shape.sizeMin() : 0;
+        out[Feature.PKT_SIZE_MAX.ordinal()] = detailed ? shape.sizeMax() : 0;
+        out[Feature.PKT_SIZE_STD.ordinal()] = detailed && packets > 0
+                ? Math.sqrt(Math.max(0, shape.sizeSumSquares() / packets - mean * mean)) : 0;
+        if (detailed && packets > 1) {
+            double gapMean = duration / (packets - 1);
+            out[Feature.IAT_MEAN.ordinal()] = gapMean;
+            out[Feature.IAT_STD.ordinal()] = Math.sqrt(Math.max(0, shape.gapSumSquaresSeconds() / (packets - 1) - gapMean * gapMean));
+        } else {
+            out[Feature.IAT_MEAN.ordinal()] = 0;
+            out[Feature.IAT_STD.ordinal()] = 0;
+        }
+        out[Feature.TCP_SYN.ordinal()] = t.syn();
+        out[Feature.TCP_SYNACK.ordinal()] = t.synAck();
+        out[Feature.TCP_FIN.ordinal()] = t.fin();
+        out[Feature.TCP_RST.ordinal()] = t.rst();
+        out[Feature.TCP_PSH.ordinal()] = t.psh();
+        out[Feature.TCP_ACK.ordinal()] = t.ack();
+        out[Feature.SYN_WITHOUT_ACK_RATIO.ordinal()] = packets > 0 && FlowFacts.tcp(f) ? (double) t.syn() / packets : 0;
+        out[Feature.SRC_PORT.ordinal()] = FlowFacts.portClass(f.protocol(), f.originatorPort());
+        out[Feature.DST_PORT.ordinal()] = FlowFacts.portClass(f.protocol(), f.responderPort());
+        int proto = FlowFacts.tcp(f) ? 1 : FlowFacts.udp(f) ? 2 : FlowFacts.icmp(f) ? 3 : 4;
+        out[Feature.PROTOCOL.ordinal()] = proto;
+        out[Feature.PROTO_TCP.ordinal()] = proto == 1 ? 1 : 0;
+        out[Feature.PROTO_UDP.ordinal()] = proto == 2 ? 1 : 0;
+        out[Feature.PROTO_ICMP.ordinal()] = proto == 3 ? 1 : 0;
+        out[Feature.RESPONDER_SILENT.ordinal()] = FlowFacts.silent(f) ? 1 : 0;
+        out[Feature.SRC_FLOWS.ordinal()] = s.flows;
+        out[Feature.SRC_DISTINCT_DST_HOSTS.ordinal()] = s.hosts.size();
+        out[Feature.SRC_DISTINCT_DST_PORTS.ordinal()] = s.ports.size();
+        out[Feature.SRC_SILENT_RATIO.ordinal()] = (double) s.silent / s.flows;
+        out[Feature.SRC_CONN_ATTEMPTS.ordinal()] = s.attempts;
+        out[Feature.SRC_FAILED_HANDSHAKES.ordinal()] = s.failed;
+    }
+}
