@@ -14,6 +14,10 @@ fi
 rm -rf target/demo && mkdir -p target/demo
 echo "== generating target/demo/office.pcap (the project's own synthetic capture)"
 java -jar "$JAR" generate --out target/demo/office.pcap --sessions 3000 --span-seconds 60
+echo "== training a model on a scan-free baseline (generate --no-scan, then train)"
+java -jar "$JAR" generate --out target/demo/baseline.pcap --sessions 6000 --span-seconds 300 --seed 2 --no-scan \
+  --start "$(date -u -d '-1 hour' +%Y-%m-%dT%H:%M:%SZ)"
+java -jar "$JAR" train -conf conf/demo.json --from target/demo/baseline.pcap --out target/demo/models > /dev/null
 PORT=${ARGUS_HTTP_PORT:-8787}
 echo "== starting the sensor: java -jar $JAR -conf conf/demo.json (http on 127.0.0.1:$PORT)"
 ARGUS_HTTP_PORT=$PORT java -jar "$JAR" -conf conf/demo.json > target/demo/sensor.log 2>&1 &
@@ -36,4 +40,6 @@ echo "== CSV files in target/demo/csv"
 ls -l target/demo/csv
 f=$(ls target/demo/csv/*.csv | head -1)
 echo "== first rows of $f"; head -4 "$f"
+echo "== decisions (target/demo/csv/decisions-*.jsonl)"
+cat target/demo/csv/decisions-*.jsonl 2>/dev/null || echo "(none)"
 echo "== sensor log: target/demo/sensor.log"

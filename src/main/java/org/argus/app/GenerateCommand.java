@@ -27,13 +27,16 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--start", paramLabel = "ISO-8601", description = "Time of the first packet (default: a minute ago).")
     Instant start;
 
+    @Option(names = "--no-scan", description = "Leave out the port scan: normal traffic only (a training baseline).")
+    boolean noScan;
+
     @Override
     public Integer call() throws Exception {
         long t0 = start != null ? start.getEpochSecond() : Instant.now().getEpochSecond() - 60;
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
-        long n = CaptureGenerator.write(out, sessions, seed, t0, spanSeconds);
+        long n = CaptureGenerator.write(out, sessions, seed, t0, spanSeconds, !noScan);
         System.out.println("{\"file\":\"" + out + "\",\"packets\":" + n + ",\"bytes\":" + Files.size(out) + "}");
         return 0;
     }

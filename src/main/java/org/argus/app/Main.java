@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "argus", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Network-security sensor: capture -> 5-second flow windows -> anonymized CSV.",
-        subcommands = {ReplayCommand.class, ValidateCommand.class, InterfacesCommand.class, GenerateCommand.class})
+        subcommands = {ReplayCommand.class, TrainCommand.class, ValidateCommand.class, InterfacesCommand.class, GenerateCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

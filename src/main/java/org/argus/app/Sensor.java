@@ -8,15 +8,18 @@ import java.util.List;
 import org.argus.capture.CaptureVerticle;
 import org.argus.config.ArgusConfig;
 import org.argus.csv.CsvVerticle;
+import org.argus.detect.ModelManager;
+import org.argus.detect.PredictionVerticle;
 import org.argus.flow.FlowWindowVerticle;
 import org.argus.http.HttpVerticle;
 import org.argus.status.SensorHealth;
 import org.argus.status.SensorStats;
 
 /**
- * The running sensor: deploys the pipeline's verticles downstream first (CSV, flow windows, capture), so nothing is
- * published before its consumer listens, then HTTP; {@link #stop()} undeploys them upstream first (capture, flow
- * windows, CSV, HTTP), so a clean stop flushes the open window into the CSV file and closes it under its final name.
+ * The running sensor: deploys the pipeline's verticles downstream first (CSV, prediction, flow windows, capture), so
+ * nothing is published before its consumer listens, then HTTP; {@link #stop()} undeploys them upstream first
+ * (capture, flow windows, prediction, CSV, HTTP), so a clean stop flushes the open window into the CSV file (and
+ * scores it) and closes the file under its final name.
  * The verticles are deployed side by side (not as children of one parent) so that this order is ours, not Vert.x's.
  */
 public final class Sensor {
@@ -39,23 +42,39 @@ public final class Sensor {
         this.health = health;
     }
 
-    /** Deploys everything; fails (after undeploying what started) if any verticle fails to start. */
+    /**
+     * Deploys everything; fails (after undeploying what started) if any verticle fails to start. With
+     * {@code polling.enabled} the sensor is prediction-only: no capture, windows or CSV, just prediction over the
+     * polled CSV folder (and HTTP).
+     */
     public Future<Void> start() {
         long stallMillis = config.healthStall().toMillis();
         boolean live = !config.capture().offline();
+        boolean polling = config.detection().polling().enabled();
         http = config.http().enabled() ? new HttpVerticle(config.http(), stats, health) : null;
+        PredictionVerticle prediction = new PredictionVerticle(config.detection(), config.csv().outputDir(),
+                config.csv().fsync(), stats, health, ModelManager.RemoteSource.NONE);
+        // Downstream first; stopped in reverse (capture, windows, prediction, csv, then http).
+        List<Deployable> pipeline = polling
+                ? List.of(prediction)
+                : List.of(new CsvVerticle(config.csv(), salt, stats, health), prediction,
+                        new FlowWindowVerticle(config.flow(), stats, health, live, stallMillis),
+                        new CaptureVerticle(config.capture(), stats, health));
+        health.expect(polling
+                ? new String[] {SensorHealth.PREDICTION}
+                : new String[] {SensorHealth.CAPTURE, SensorHealth.WINDOWING, SensorHealth.CSV, SensorHealth.PREDICTION});
         List<String> ids = new ArrayList<>();
-        Future<Void> f = deploy(new CsvVerticle(config.csv(), salt, stats, health), ids)
-                .compose(v -> deploy(new FlowWindowVerticle(config.flow(), stats, health, live, stallMillis), ids))
-                .compose(v -> deploy(new CaptureVerticle(config.capture(), stats, health), ids))
-                .compose(v -> http != null ? deploy(http, ids) : Future.succeededFuture());
+        Future<Void> f = Future.succeededFuture();
+        for (Deployable d : pipeline) {
+            f = f.compose(v -> deploy(d, ids));
+        }
+        f = f.compose(v -> http != null ? deploy(http, ids) : Future.succeededFuture());
         return f.andThen(ar -> {
-            // capture, windows, csv, then http
-            List<String> pipeline = ids.subList(0, Math.min(3, ids.size()));
-            for (int i = pipeline.size() - 1; i >= 0; i--) {
-                stopOrder.add(pipeline.get(i));
+            List<String> deployed = ids.subList(0, Math.min(pipeline.size(), ids.size()));
+            for (int i = deployed.size() - 1; i >= 0; i--) {
+                stopOrder.add(deployed.get(i));
             }
-            stopOrder.addAll(ids.subList(pipeline.size(), ids.size()));
+            stopOrder.addAll(ids.subList(deployed.size(), ids.size()));
         }).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
     }
 

@@ -113,13 +113,21 @@ public final class Detector {
                 continue;
             }
             FlowRecord f = picked.get(i);
-            String reason = String.format("isolation forest: flow %s %s:%d -> %s:%d scored %.3f (raw %.3f; training "
+            String reason = String.format("isolation forest: flow %s scored %.3f (raw %.3f; training "
                             + "threshold %.3f at p%s, max %.3f)%s",
-                    FlowRecord.protocolName(f.protocol()), f.originator(), f.originatorPort(), f.responder(),
-                    f.responderPort(), score, raw[i], card.scoreThreshold(), Heuristics.fmt(card.thresholdPercentile()),
+                    describe(f), score, raw[i], card.scoreThreshold(), Heuristics.fmt(card.thresholdPercentile()),
                     card.scoreMax(), unusual(card, rows[i]));
             out.add(new Finding(e.getKey(), Role.ATTACKER, MODEL, score, List.of(reason), List.of(CommunityId.of(f))));
         }
+    }
+
+    /** {@code TCP 10.0.0.1:5000 -> 10.0.0.2:80}, {@code ICMP 10.0.0.1 -> 10.0.0.2}, {@code proto 2 ...}. */
+    static String describe(FlowRecord f) {
+        String name = FlowRecord.protocolName(f.protocol());
+        boolean ports = f.protocol() == 6 || f.protocol() == 17 || f.protocol() == 132;
+        String proto = Character.isDigit(name.charAt(0)) ? "proto " + name : name;
+        return ports ? String.format("%s %s:%d -> %s:%d", proto, f.originator(), f.originatorPort(), f.responder(), f.responderPort())
+                : String.format("%s %s -> %s", proto, f.originator(), f.responder());
     }
 
     /** The (at most three) features furthest outside their training p1..p99 range. */

@@ -48,11 +48,23 @@ public final class CaptureGenerator {
      * @throws IOException when the file cannot be written
      */
     public static long write(Path file, int sessions, long seed, long startEpochSeconds, int spanSeconds) throws IOException {
+        return write(file, sessions, seed, startEpochSeconds, spanSeconds, true);
+    }
+
+    /**
+     * Writes the capture, with or without its port scan (without: a baseline of normal traffic to train on).
+     *
+     * @param withScan include the one port scan halfway through
+     * @return packets written
+     * @throws IOException when the file cannot be written
+     */
+    public static long write(Path file, int sessions, long seed, long startEpochSeconds, int spanSeconds, boolean withScan)
+            throws IOException {
         try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
             CaptureGenerator g = new CaptureGenerator(os, seed, startEpochSeconds);
             g.header();
             long stepMicros = Math.max(1, spanSeconds * 1_000_000L / Math.max(1, sessions));
-            int scanAt = sessions / 2;
+            int scanAt = withScan ? sessions / 2 : -1;
             for (int s = 0; s < sessions; s++) {
                 if (s == scanAt) {
                     g.portScan();

@@ -70,7 +70,9 @@ public final class HttpVerticle extends VerticleBase {
             }
         });
         boolean ok = reasons.isEmpty();
-        JsonObject body = new JsonObject().put("status", ok ? "ok" : "unhealthy").put("components", components);
+        boolean degraded = snap.values().stream().anyMatch(s -> s.state().equals("degraded"));
+        JsonObject body = new JsonObject().put("status", !ok ? "unhealthy" : degraded ? "degraded" : "ok")
+                .put("components", components);
         if (!ok) {
             body.put("reasons", reasons);
         }

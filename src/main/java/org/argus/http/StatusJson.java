@@ -9,7 +9,9 @@ import org.argus.status.SensorStats;
  * <p>Shape: {@code {"uptime_s", "packets", "bytes", "ip_packets", "non_ip", "fragments", "snaplen_truncated",
  * "late_packets", "malformed": {"total", <reason>: n...}, "drops": {"queue_batches", "queue_packets", "kernel",
  * "interface", "flow_table_packets"}, "kernel_received", "windows", "flows", "flows_evicted",
- * "files": {"closed", "rows", "removed_by_retention", "write_errors"}}}. Bytes are wire bytes.
+ * "files": {"closed", "rows", "removed_by_retention", "write_errors"}, "detection": {"windows_scored",
+ * "decisions": {"low", "medium", "high"}, "by_detector": {name: n...}, "model", "model_flows_scored",
+ * "model_flows_skipped", "decision_write_errors", "polled_files", "polled_files_failed"}}}. Bytes are wire bytes.
  */
 public final class StatusJson {
     private StatusJson() {
@@ -43,6 +45,16 @@ public final class StatusJson {
                         .put("closed", s.csvFiles.sum())
                         .put("rows", s.csvRows.sum())
                         .put("removed_by_retention", s.csvFilesRemoved.sum())
-                        .put("write_errors", s.csvErrors.sum()));
+                        .put("write_errors", s.csvErrors.sum()))
+                .put("detection", new JsonObject()
+                        .put("windows_scored", s.windowsScored.sum())
+                        .put("decisions", new JsonObject(new java.util.LinkedHashMap<>(s.decisionsByRisk())))
+                        .put("by_detector", new JsonObject(new java.util.LinkedHashMap<>(s.decisionsByDetector())))
+                        .put("model", s.modelVersion.get())
+                        .put("model_flows_scored", s.modelFlowsScored.sum())
+                        .put("model_flows_skipped", s.modelFlowsSkipped.sum())
+                        .put("decision_write_errors", s.decisionWriteErrors.sum())
+                        .put("polled_files", s.polledFiles.sum())
+                        .put("polled_files_failed", s.polledFilesFailed.sum()));
     }
 }

@@ -16,11 +16,13 @@ public final class SensorHealth {
     public static final String CAPTURE = "capture";
     public static final String WINDOWING = "windowing";
     public static final String CSV = "csv";
+    public static final String PREDICTION = "prediction";
 
     private final Clock clock;
     private final Map<String, ComponentState> states = new ConcurrentHashMap<>();
     private final Map<String, Long> heartbeats = new ConcurrentHashMap<>();
     private final Map<String, Long> stallLimits = new ConcurrentHashMap<>();
+    private volatile String[] expected = {CAPTURE, WINDOWING, CSV};
 
     public SensorHealth(Clock clock) {
         this.clock = clock;
@@ -29,6 +31,11 @@ public final class SensorHealth {
     /** The clock components use for their timestamps. */
     public Clock clock() {
         return clock;
+    }
+
+    /** The components that must report before the sensor is healthy (in {@code /health} order). */
+    public void expect(String... components) {
+        expected = components.clone();
     }
 
     /** Sets a component's state (keeps {@code sinceMillis} when the state word and health did not change). */
@@ -49,7 +56,7 @@ public final class SensorHealth {
     public Map<String, ComponentState> snapshot() {
         long now = clock.millis();
         Map<String, ComponentState> out = new LinkedHashMap<>();
-        for (String name : new String[] {CAPTURE, WINDOWING, CSV}) {
+        for (String name : expected) {
             ComponentState s = states.get(name);
             if (s == null) {
                 s = ComponentState.bad("starting", "not started yet", now);

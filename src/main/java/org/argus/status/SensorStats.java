@@ -52,6 +52,46 @@ public final class SensorStats {
     public final LongAdder csvFilesRemoved = new LongAdder();
     /** CSV write failures (each a window whose rows may be missing). */
     public final LongAdder csvErrors = new LongAdder();
+    /** Windows the prediction stage scored (live windows or CSV windows in polling mode). */
+    public final LongAdder windowsScored = new LongAdder();
+    /** Flows the model scored. */
+    public final LongAdder modelFlowsScored = new LongAdder();
+    /** Flows beyond {@code prediction.max_flows_per_batch} in a window, not scored by the model. */
+    public final LongAdder modelFlowsSkipped = new LongAdder();
+    /** Failed writes of {@code decisions-*.jsonl}. */
+    public final LongAdder decisionWriteErrors = new LongAdder();
+    /** CSV files processed in polling mode. */
+    public final LongAdder polledFiles = new LongAdder();
+    /** CSV files given up on in polling mode (after {@code polling.max_poll_errors} failures). */
+    public final LongAdder polledFilesFailed = new LongAdder();
+    /** The model version in use, or null. */
+    public final java.util.concurrent.atomic.AtomicReference<String> modelVersion = new java.util.concurrent.atomic.AtomicReference<>();
+
+    private final Map<String, LongAdder> decisionsByRisk = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, LongAdder> decisionsByDetector = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** Counts one decision. */
+    public void countDecision(String risk, String detector) {
+        decisionsByRisk.computeIfAbsent(risk, k -> new LongAdder()).increment();
+        decisionsByDetector.computeIfAbsent(detector, k -> new LongAdder()).increment();
+    }
+
+    /** Decisions by risk: low, medium, high (zero included). */
+    public Map<String, Long> decisionsByRisk() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String r : new String[] {"low", "medium", "high"}) {
+            LongAdder a = decisionsByRisk.get(r);
+            m.put(r, a == null ? 0 : a.sum());
+        }
+        return m;
+    }
+
+    /** Decisions by detector (top detector of each decision), only those seen. */
+    public Map<String, Long> decisionsByDetector() {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        decisionsByDetector.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
 
     private final AtomicLongArray malformed = new AtomicLongArray(Malformed.count());
 

@@ -1,0 +1,154 @@
+package org.argus.app;
+
+import io.vertx.core.Vertx;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.argus.capture.CaptureException;
+import org.argus.capture.PcapFileReader;
+import org.argus.config.ArgusConfig;
+import org.argus.config.ConfigException;
+import org.argus.config.ConfigLoader;
+import org.argus.detect.Feature;
+import org.argus.detect.FeatureSet;
+import org.argus.detect.ModelCard;
+import org.argus.detect.ModelStore;
+import org.argus.detect.Reservoir;
+import org.argus.detect.RetinaCsv;
+import org.argus.detect.WindowAnalysis;
+import org.argus.flow.FlowRecord;
+import org.argus.flow.FlowSettings;
+import org.argus.flow.WindowAssembler;
+import org.argus.status.SensorStats;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code train --from DIR|FILE... --out DIR}: fits an Isolation Forest on normal traffic (Retina CSV files and/or
+ * captures; folders are searched for {@code *.csv}, {@code *.pcap}, {@code *.pcapng}) with the configured
+ * {@code prediction.feature_columns}, and writes a model file plus its JSON card. Prints the card. Exit 0; 1 for a
+ * bad configuration or unusable input (the message says which file and why).
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train an Isolation Forest model from Retina CSV files or captures of normal traffic.")
+final class TrainCommand implements Callable<Integer> {
+    @Option(names = "--from", required = true, arity = "1..*", paramLabel = "DIR|FILE", description = "Training input: CSV files, captures, or folders of them.")
+    List<Path> from;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Models folder (created if missing).")
+    Path out;
+
+    @Option(names = {"-conf", "--conf"}, paramLabel = "FILE", description = "Configuration (prediction.feature_columns, model.*, aggregation.*).")
+    Path conf;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Random seed (same input and seed: same model). Default ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--max-rows", paramLabel = "N", description = "Rows kept (uniform sample); default model.learning_max_rows.")
+    Integer maxRows;
+
+    @Override
+    public Integer call() throws Exception {
+        ArgusConfig c;
+        Vertx vertx = Vertx.vertx();
+        try {
+            Map<String, String> env = new HashMap<>(System.getenv());
+            env.putIfAbsent(ConfigLoader.envName("anonymization.generate_salt"), "true");
+            c = Main.await(ConfigLoader.load(vertx, conf, env));
+        } catch (ConfigException e) {
+            Main.printProblems(conf, e);
+            return 1;
+        } finally {
+            Main.await(vertx.close());
+        }
+        FeatureSet set = c.detection().features();
+        Reservoir rows = new Reservoir(maxRows != null ? maxRows : c.detection().models().learningMaxRows(), seed);
+        List<String> sources = new ArrayList<>();
+        try {
+            for (Path p : inputs(from)) {
+                collect(p, set, c.flow(), c.capture().batchPackets(), rows);
+                sources.add(p.toString());
+            }
+        } catch (IOException e) {
+            System.err.println("argus train: " + e.getMessage());
+            return 1;
+        }
+        if (rows.size() < 2) {
+            System.err.println("argus train: only " + rows.size() + " flow rows in the input; need at least 2");
+            return 1;
+        }
+        ModelStore.TrainOptions t = c.detection().models().train();
+        ModelCard card = ModelStore.train(set, rows.toArray(), new ModelStore.TrainOptions(t.trees(), t.subsample(),
+                t.percentile(), seed), sources, out, Instant.now());
+        System.out.println(card.toJson().encodePrettily());
+        System.err.printf(Locale.ROOT, "argus train: model %s from %d rows (%d seen) written to %s%n", card.version(),
+                rows.size(), rows.seen(), out.resolve(card.modelFile()));
+        return 0;
+    }
+
+    /** Files named on the command line, folders expanded (sorted) to their CSV and capture files. */
+    static List<Path> inputs(List<Path> from) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (Path p : from) {
+            if (Files.isDirectory(p)) {
+                try (Stream<Path> s = Files.walk(p)) {
+                    s.filter(Files::isRegularFile).filter(f -> {
+                        String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+                        return n.endsWith(".csv") || n.endsWith(".pcap") || n.endsWith(".pcapng");
+                    }).sorted().forEach(out::add);
+                }
+            } else if (Files.isRegularFile(p)) {
+                out.add(p);
+            } else {
+                throw new IOException(p + ": no such file or folder");
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Adds one input's feature rows to the sample: a {@code .csv} is read as a Retina CSV (then every selected
+     * feature must be computable from CSV rows), anything else as a capture through the window pipeline.
+     *
+     * @throws IOException naming the file when it cannot be used
+     */
+    static void collect(Path file, FeatureSet set, FlowSettings flow, int batchPackets, Reservoir rows) throws IOException {
+        double[] full = new double[Feature.values().length];
+        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+            if (!set.notFromCsv().isEmpty()) {
+                throw new IOException(file + ": CSV rows cannot provide " + set.notFromCsv()
+                        + " (from prediction.feature_columns); train from captures, or select CSV features only");
+            }
+            for (RetinaCsv.Window w : RetinaCsv.read(file)) {
+                add(new WindowAnalysis(w.startNanos(), w.seconds(), w.flows()), set, full, rows);
+            }
+            return;
+        }
+        WindowAssembler assembler = new WindowAssembler(flow, new SensorStats(),
+                w -> add(new WindowAnalysis(w.startNanos(), w.durationSeconds(), w.flows()), set, full, rows));
+        try {
+            new PcapFileReader(file, batchPackets).read(assembler::accept);
+        } catch (CaptureException e) {
+            throw new IOException(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+        assembler.flush();
+    }
+
+    private static void add(WindowAnalysis a, FeatureSet set, double[] full, Reservoir rows) {
+        for (FlowRecord f : a.flows()) {
+            a.features(f, full);
+            rows.add(set.select(full));
+        }
+    }
+}

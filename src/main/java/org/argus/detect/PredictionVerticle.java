@@ -1,0 +1,239 @@
+package org.argus.detect;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.WorkerExecutor;
+import io.vertx.core.eventbus.MessageConsumer;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.argus.bus.Addresses;
+import org.argus.bus.LocalCodec;
+import org.argus.flow.FlowWindow;
+import org.argus.status.SensorHealth;
+import org.argus.status.SensorStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The prediction stage (the Aegis seed's prediction engine and model manager). Everything runs on one ordered worker
+ * thread ("argus-prediction"), so scoring, model swaps, learning and file writes never block an event loop and a
+ * window is never scored by two models at once.
+ *
+ * <p>Input: in live mode, {@link FlowWindow}s from {@link Addresses#WINDOW_CLOSED}; in polling mode
+ * ({@code polling.enabled}), closed Retina CSV files in {@code polling.csv_directory}, read every
+ * {@code poll_interval_seconds}, each processed once across restarts. Output: each {@link Decision} published on
+ * {@link Addresses#DECISION} and appended to {@code decisions-<day>.jsonl} in the output folder.
+ *
+ * <p>Model: the newest usable one from the models folder, checked again every {@code reload_interval_seconds} and
+ * swapped between windows. Without one, heuristics alone ("degraded: no model" on {@code /health}). With
+ * {@code model.learning_hours} &gt; 0 and no model at start, the sensor samples feature rows for that long (packet
+ * time), then trains, saves and switches to its own baseline (Kitsune's grace period idea); the learning rows live
+ * in memory only, so a restart starts the period again.
+ */
+public final class PredictionVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(PredictionVerticle.class);
+
+    private final DetectionSettings settings;
+    private final Path outputDir;
+    private final boolean fsync;
+    private final SensorStats stats;
+    private final SensorHealth health;
+    private final ModelManager.RemoteSource remote;
+    private WorkerExecutor worker;
+    private ModelManager models;
+    private Detector detector;
+    private DecisionLog log;
+    private CsvPoller poller;
+    private Reservoir learning;
+    private long learningStartNanos = Long.MIN_VALUE;
+    private long reloadTimer = -1, pollTimer = -1;
+    private boolean polling;
+
+    /**
+     * @param settings  detection settings
+     * @param outputDir where {@code decisions-*.jsonl} go (the CSV folder)
+     * @param fsync     fsync each window's decision lines
+     * @param remote    extra model source (Firebase, later); {@link ModelManager.RemoteSource#NONE} for the folder only
+     */
+    public PredictionVerticle(DetectionSettings settings, Path outputDir, boolean fsync, SensorStats stats,
+                              SensorHealth health, ModelManager.RemoteSource remote) {
+        this.settings = settings;
+        this.outputDir = outputDir;
+        this.fsync = fsync;
+        this.stats = stats;
+        this.health = health;
+        this.remote = remote;
+    }
+
+    @Override
+    public Future<?> start() {
+        LocalCodec.registerFor(vertx.eventBus(), FlowWindow.class);
+        LocalCodec.registerFor(vertx.eventBus(), Decision.class);
+        worker = vertx.createSharedWorkerExecutor("argus-prediction", 1);
+        polling = settings.polling().enabled();
+        return worker.executeBlocking(() -> {
+            models = new ModelManager(settings.models(), settings.features(), health.clock(), remote);
+            models.refresh();
+            detector = polling
+                    ? new Detector(settings, models, RetinaCsv::pseudonym, true)
+                    : new Detector(settings, models, Object::toString, false);
+            log = new DecisionLog(outputDir, fsync);
+            if (polling) {
+                poller = new CsvPoller(settings.polling());
+            }
+            if (models.current() == null && !settings.models().learning().isZero() && !polling) {
+                learning = new Reservoir(settings.models().learningMaxRows(), System.nanoTime());
+                detector.rowSink(learning::add);
+                LOG.info("event=learning_started hours={} max_rows={}", settings.models().learning().toMinutes() / 60.0,
+                        settings.models().learningMaxRows());
+            }
+            report();
+            return null;
+        }).compose(v -> {
+            reloadTimer = vertx.setPeriodic(settings.models().reloadInterval().toMillis(),
+                    id -> worker.executeBlocking(() -> {
+                        if (models.refresh()) {
+                            report();
+                        }
+                        return null;
+                    }));
+            if (polling) {
+                pollTimer = vertx.setPeriodic(10, Math.max(1, settings.polling().interval().toMillis()),
+                        id -> worker.executeBlocking(() -> {
+                            poll();
+                            return null;
+                        }));
+                return Future.succeededFuture();
+            }
+            MessageConsumer<FlowWindow> consumer = vertx.eventBus().localConsumer(Addresses.WINDOW_CLOSED,
+                    m -> worker.executeBlocking(() -> {
+                        score(m.body().startNanos(), m.body().durationSeconds(), m.body().flows());
+                        return null;
+                    }).onFailure(e -> LOG.error("event=prediction_failed window_start_ns={} reason=\"{}\"",
+                            m.body().startNanos(), e.toString(), e)));
+            return consumer.completion();
+        });
+    }
+
+    private void score(long startNanos, double seconds, List<org.argus.flow.FlowRecord> flows) {
+        Detector.Result r = detector.process(startNanos, seconds, flows);
+        stats.windowsScored.increment();
+        stats.modelFlowsScored.add(r.modelScored());
+        stats.modelFlowsSkipped.add(r.modelSkipped());
+        for (Decision d : r.decisions()) {
+            stats.countDecision(d.risk().text(), d.detector());
+            vertx.eventBus().publish(Addresses.DECISION, d);
+            if (d.risk() != Risk.LOW) {
+                LOG.info("event=decision window_start={} address={} role={} risk={} score={} detector={} reason=\"{}\"",
+                        d.windowStartIso(), d.addressText(), d.role().text(), d.risk().text(),
+                        String.format("%.3f", d.score()), d.detector(), d.reasons().get(0));
+            }
+        }
+        try {
+            log.write(r.decisions());
+        } catch (IOException e) {
+            stats.decisionWriteErrors.increment();
+            LOG.error("event=decision_write_failed dir={} decisions={} reason=\"{}\"", outputDir, r.decisions().size(), e.toString());
+        }
+        if (learning != null) {
+            learn(startNanos);
+        }
+    }
+
+    private void learn(long windowStartNanos) {
+        if (learningStartNanos == Long.MIN_VALUE) {
+            learningStartNanos = windowStartNanos;
+        }
+        Duration elapsed = Duration.ofNanos(windowStartNanos - learningStartNanos);
+        if (elapsed.compareTo(settings.models().learning()) < 0) {
+            health.set(SensorHealth.PREDICTION, true, "learning", String.format("baseline %.1f of %.1f h, %d rows; heuristics only until then",
+                    elapsed.toMinutes() / 60.0, settings.models().learning().toMinutes() / 60.0, learning.size()));
+            return;
+        }
+        Reservoir rows = learning;
+        learning = null;
+        detector.rowSink(null);
+        if (rows.size() < 2) {
+            LOG.warn("event=learning_failed reason=\"only {} rows after the learning period\"", rows.size());
+            report();
+            return;
+        }
+        try {
+            ModelStore.TrainOptions t = settings.models().train();
+            ModelCard card = ModelStore.train(settings.features(), rows.toArray(), new ModelStore.TrainOptions(t.trees(),
+                    t.subsample(), t.percentile(), System.nanoTime()), List.of("live learning, " + rows.seen() + " rows seen"),
+                    settings.models().dir(), health.clock().instant());
+            models.trainedHere(settings.models().dir().resolve("argus-model-" + card.version() + ".json"));
+            models.refresh();
+            LOG.info("event=learning_done model={} rows={}", card.version(), rows.size());
+        } catch (IOException | RuntimeException e) {
+            LOG.error("event=learning_failed reason=\"{}\"", e.toString());
+        }
+        report();
+    }
+
+    private void poll() {
+        List<Path> files;
+        try {
+            files = poller.pending();
+        } catch (IOException e) {
+            health.set(SensorHealth.PREDICTION, false, "failing", "cannot list " + settings.polling().csvDirectory() + ": " + e.getMessage());
+            return;
+        }
+        for (Path f : files) {
+            try {
+                for (RetinaCsv.Window w : RetinaCsv.read(f)) {
+                    score(w.startNanos(), w.seconds(), w.flows());
+                }
+                poller.done(f);
+                stats.polledFiles.increment();
+            } catch (IOException e) {
+                LOG.warn("event=poll_file_failed file={} reason=\"{}\"", f, e.getMessage());
+                try {
+                    if (poller.failed(f, e.getMessage())) {
+                        stats.polledFilesFailed.increment();
+                        LOG.error("event=poll_file_skipped file={} after={} reason=\"{}\"", f, settings.polling().maxErrors(), e.getMessage());
+                    }
+                } catch (IOException e2) {
+                    LOG.error("event=poll_state_failed file={} reason=\"{}\"", settings.polling().stateFile(), e2.toString());
+                }
+            }
+        }
+        report();
+    }
+
+    private void report() {
+        ModelStore.Loaded m = models.current();
+        stats.modelVersion.set(m == null ? null : m.card().version());
+        String input = polling ? "polling " + settings.polling().csvDirectory() : "live windows";
+        if (m != null) {
+            health.set(SensorHealth.PREDICTION, true, "running", "model " + m.card().version() + " + heuristics; " + input);
+        } else if (learning != null) {
+            health.set(SensorHealth.PREDICTION, true, "learning", "collecting a baseline; heuristics only until then");
+        } else {
+            health.set(SensorHealth.PREDICTION, settings.models().useFallback(), "degraded",
+                    "no model: " + models.problem() + "; heuristics only; " + input);
+        }
+    }
+
+    @Override
+    public Future<?> stop() {
+        if (reloadTimer >= 0) {
+            vertx.cancelTimer(reloadTimer);
+        }
+        if (pollTimer >= 0) {
+            vertx.cancelTimer(pollTimer);
+        }
+        return worker.executeBlocking(() -> {
+            if (log != null) {
+                log.close();
+            }
+            return null;
+        }).eventually(() -> {
+            health.set(SensorHealth.PREDICTION, true, "stopped", "");
+            return worker.close();
+        });
+    }
+}
