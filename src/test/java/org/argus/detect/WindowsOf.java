@@ -1,0 +1,24 @@
+package org.argus.detect;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.argus.capture.PcapFileReader;
+import org.argus.flow.FlowSettings;
+import org.argus.flow.FlowWindow;
+import org.argus.flow.WindowAssembler;
+import org.argus.status.SensorStats;
+
+/** Test helper: a capture's windows through the real reader and window assembler (default settings). */
+final class WindowsOf {
+    private WindowsOf() {
+    }
+
+    static List<FlowWindow> read(Path capture) throws Exception {
+        List<FlowWindow> out = new ArrayList<>();
+        WindowAssembler a = new WindowAssembler(FlowSettings.defaults(), new SensorStats(), out::add);
+        new PcapFileReader(capture, 512).read(a::accept);
+        a.flush();
+        return out;
+    }
+}
