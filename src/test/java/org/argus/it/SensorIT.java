@@ -29,6 +29,7 @@ class SensorIT {
                 .put("aggregation", new JsonObject().put("output_dir", out.toString()).put("max_rows_per_file", 500)
                         .put("file_rotation_count", 0))
                 .put("http", new JsonObject().put("port", port))
+                .put("model", new JsonObject().put("model_local_path", dir.resolve("models").toString()))
                 .encodePrettily());
         return conf;
     }
@@ -62,10 +63,20 @@ class SensorIT {
             assertEquals(packets, status.getLong("packets"), "every generated packet counted");
             JsonObject health = new JsonObject(SensorProcess.get(port, "/health").body());
             assertEquals("finished", health.getJsonObject("components").getJsonObject("capture").getString("state"));
+            assertEquals("degraded", health.getString("status"), "no model configured: heuristics only");
+            assertTrue(health.getJsonObject("components").getJsonObject("prediction").getString("detail").startsWith("no model"));
             assertEquals(0, p.stop(), "clean exit on SIGTERM");
             assertTrue(p.log().contains("event=csv_recovered"), p.log());
         }
-        List<Path> files = list(out);
+        // The generated capture holds one port scan (192.168.1.99 -> 192.168.1.5, 200 ports): one high decision.
+        List<Path> decisionFiles = list(out).stream().filter(f -> f.getFileName().toString().startsWith("decisions-")).toList();
+        assertEquals(1, decisionFiles.size(), "one decisions file: " + list(out));
+        List<JsonObject> decisions = Files.readAllLines(decisionFiles.get(0)).stream().map(JsonObject::new).toList();
+        assertTrue(decisions.stream().anyMatch(d -> d.getString("address").equals("192.168.1.99")
+                && d.getString("risk").equals("high") && d.getString("detector").equals("port_scan")), decisions.toString());
+        assertTrue(decisions.stream().noneMatch(d -> d.getString("risk").equals("high") && !d.getString("address").equals("192.168.1.99")),
+                "no other high decision: " + decisions);
+        List<Path> files = list(out).stream().filter(f -> f.toString().endsWith(".csv")).toList();
         assertFalse(files.stream().anyMatch(f -> f.toString().endsWith(".part")), "no temporary file after a clean stop: " + files);
         long rows = 0;
         for (Path f : files) {
