@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Live capture for real: two network namespaces joined by a veth pair (created and deleted by the test; the host's
  * interfaces are never touched). The sensor runs inside namespace A on its veth end; hping3 in namespace B sends
- * SYNs to 40 ports of A, whose kernel answers RST. Then the interface is taken down (health 503) and up again
- * (capture resumes).
+ * SYNs to 40 ports of A, whose kernel answers RST (and the sensor reports B's port scan). Then the interface is taken
+ * down (health 503) and up again (capture resumes).
  */
 class LiveCaptureIT {
     private static final String SALT = "live-it-salt";
@@ -108,7 +108,10 @@ class LiveCaptureIT {
                 .put("capture", new JsonObject().put("interface", "va").put("stats_interval_seconds", 1)
                         .put("retry_initial_seconds", 1).put("retry_max_seconds", 2))
                 .put("aggregation", new JsonObject().put("output_dir", out.toString()).put("close_grace_ms", 200))
-                .put("http", new JsonObject().put("port", port)).encodePrettily());
+                .put("http", new JsonObject().put("port", port))
+                .put("model", new JsonObject().put("model_local_path", dir.resolve("models").toString()))
+                // 40 probes in 0.2 s: however a window boundary splits them, one window holds at least 20.
+                .put("heuristics", new JsonObject().put("port_scan_min_targets", 20)).encodePrettily());
         Map<String, String> env = new HashMap<>(Map.of("ARGUS_IP_SALT", SALT));
         try (SensorProcess sensor = SensorProcess.start(List.of("ip", "netns", "exec", nsA), env, dir.resolve("live.log"),
                 "-conf", conf.toString())) {
@@ -147,5 +150,16 @@ class LiveCaptureIT {
             assertEquals("1", r[16], "one RST from A: " + String.join(",", r));
             assertEquals("54", r[15], "SYN wire bytes (Ethernet 14 + IP 20 + TCP 20)");
         }
+        // Detected live: a high port-scan decision about B, with its real address, and nothing high about A.
+        List<JsonObject> decisions = new ArrayList<>();
+        try (Stream<Path> s = Files.list(out)) {
+            for (Path f : s.filter(p -> p.getFileName().toString().startsWith("decisions-")).toList()) {
+                Files.readAllLines(f).stream().map(JsonObject::new).forEach(decisions::add);
+            }
+        }
+        assertTrue(decisions.stream().anyMatch(d -> d.getString("address").equals("10.77.0.2") && d.getString("risk").equals("high")
+                && d.getString("detector").equals("port_scan") && d.getString("role").equals("attacker")), decisions.toString());
+        assertTrue(decisions.stream().noneMatch(d -> d.getString("address").equals("10.77.0.1") && d.getString("risk").equals("high")),
+                decisions.toString());
     }
 }
