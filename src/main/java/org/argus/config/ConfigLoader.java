@@ -13,7 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -224,9 +223,25 @@ public final class ConfigLoader {
                 default -> throw new IllegalArgumentException("is not true/false");
             };
         }
-        if (def instanceof JsonArray) {
+        if (def instanceof JsonArray d) {
+            // Lists of numbers (port lists) stay numbers; everything else is a list of strings.
+            boolean numbers = !d.isEmpty() && d.getValue(0) instanceof Number;
             JsonArray a = new JsonArray();
-            Arrays.stream(raw.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(a::add);
+            for (String item : raw.split(",")) {
+                String t = item.trim();
+                if (t.isEmpty()) {
+                    continue;
+                }
+                if (numbers) {
+                    try {
+                        a.add(Integer.parseInt(t));
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("\"" + t + "\" is not a whole number");
+                    }
+                } else {
+                    a.add(t);
+                }
+            }
             return a;
         }
         return raw;

@@ -77,7 +77,7 @@ class ConfigLoaderTest {
         Files.writeString(f, "capture:\n  interface: wlan0\n  snaplen: 512\naggregation:\n  window_seconds: 10\n");
         ArgusConfig c = load(f, Map.of("ARGUS_IP_SALT", "pepper", "ARGUS_HTTP_PORT", "9090",
                 "ARGUS_CAPTURE_INTERFACE", "eth9", "ARGUS_AGGREGATION_FSYNC", "false",
-                "ARGUS_PREDICTION_FEATURE_COLUMNS", "bytes_in, bytes_out"));
+                "ARGUS_PREDICTION_FEATURE_COLUMNS", "bytes_in, bytes_out", "ARGUS_HEURISTICS_BRUTE_FORCE_PORTS", "22, 2222"));
         assertEquals("eth9", c.capture().interfaceName(), "environment beats the file");
         assertEquals(512, c.capture().snaplen());
         assertEquals(10, c.flow().window().toSeconds());
@@ -85,6 +85,7 @@ class ConfigLoaderTest {
         assertEquals("pepper", c.anonymization().salt());
         assertEquals(false, c.csv().fsync());
         assertEquals(2, c.document().getJsonObject("prediction").getJsonArray("feature_columns").size());
+        assertEquals(java.util.Set.of(22, 2222), c.detection().heuristics().bruteForcePorts(), "number lists stay numbers");
     }
 
     @Test
