@@ -114,6 +114,24 @@ public final class Main implements Callable<Integer> {
     }
 
     /** Prints every configuration problem on its own line. */
+    /**
+     * The configuration for an offline command (replay, train): no capture interface is needed, and without a salt
+     * one is generated (and said) instead of failing.
+     *
+     * @param conf the {@code -conf} file, or null for the defaults
+     * @throws ConfigException naming every bad key
+     */
+    static ArgusConfig loadOffline(Path conf) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+            env.putIfAbsent(ConfigLoader.envName("anonymization.generate_salt"), "true");
+            return await(ConfigLoader.load(vertx, conf, env));
+        } finally {
+            await(vertx.close());
+        }
+    }
+
     static void printProblems(Path conf, ConfigException e) {
         System.err.println("argus: configuration " + (conf == null ? "(built-in defaults)" : conf) + " is not usable:");
         for (String p : e.problems()) {

@@ -1,14 +1,10 @@
 package org.argus.app;
 
-import io.vertx.core.Vertx;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.argus.config.ArgusConfig;
 import org.argus.config.ConfigException;
-import org.argus.config.ConfigLoader;
 import org.argus.csv.CsvSettings;
 import org.argus.detect.Detector;
 import org.slf4j.LoggerFactory;
@@ -45,7 +41,7 @@ final class ReplayCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ArgusConfig c;
         try {
-            c = loadConfig();
+            c = Main.loadOffline(conf);
         } catch (ConfigException e) {
             Main.printProblems(conf, e);
             return 1;
@@ -57,17 +53,5 @@ final class ReplayCommand implements Callable<Integer> {
                 msg -> System.err.println("argus replay: " + msg), detector);
         System.out.println(s.toJson().encode());
         return s.failures().isEmpty() ? 0 : 2;
-    }
-
-    /** The configuration; replay needs no capture interface and may run without a salt (it makes one and says so). */
-    private ArgusConfig loadConfig() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
-            Map<String, String> env = new HashMap<>(System.getenv());
-            env.putIfAbsent(ConfigLoader.envName("anonymization.generate_salt"), "true");
-            return Main.await(ConfigLoader.load(vertx, conf, env));
-        } finally {
-            Main.await(vertx.close());
-        }
     }
 }

@@ -1,22 +1,18 @@
 package org.argus.app;
 
-import io.vertx.core.Vertx;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.argus.capture.CaptureException;
 import org.argus.capture.PcapFileReader;
 import org.argus.config.ArgusConfig;
 import org.argus.config.ConfigException;
-import org.argus.config.ConfigLoader;
 import org.argus.detect.Feature;
 import org.argus.detect.FeatureSet;
 import org.argus.detect.ModelCard;
@@ -58,16 +54,11 @@ final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ArgusConfig c;
-        Vertx vertx = Vertx.vertx();
         try {
-            Map<String, String> env = new HashMap<>(System.getenv());
-            env.putIfAbsent(ConfigLoader.envName("anonymization.generate_salt"), "true");
-            c = Main.await(ConfigLoader.load(vertx, conf, env));
+            c = Main.loadOffline(conf);
         } catch (ConfigException e) {
             Main.printProblems(conf, e);
             return 1;
-        } finally {
-            Main.await(vertx.close());
         }
         FeatureSet set = c.detection().features();
         Reservoir rows = new Reservoir(maxRows != null ? maxRows : c.detection().models().learningMaxRows(), seed);

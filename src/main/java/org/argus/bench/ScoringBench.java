@@ -1,15 +1,24 @@
 package org.argus.bench;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.argus.capture.PcapFileReader;
+import org.argus.config.ArgusConfig;
+import org.argus.config.ConfigLoader;
+import org.argus.detect.DetectionSettings;
 import org.argus.detect.Detector;
 import org.argus.detect.Feature;
 import org.argus.detect.FeatureSet;
+import org.argus.detect.ModelManager;
 import org.argus.detect.ModelStore;
 import org.argus.detect.Reservoir;
 import org.argus.detect.WindowAnalysis;
@@ -49,7 +58,7 @@ public final class ScoringBench {
         }
         Path models = dir.resolve("models");
         ModelStore.train(set, train.toArray(), new ModelStore.TrainOptions(100, 256, 99.9, 1), List.of("bench"), models, Instant.now());
-        var loaded = ModelStore.load(ModelStore.cards(models).get(0), set, Instant.now(), java.time.Duration.ZERO, java.time.Duration.ofDays(1));
+        ModelStore.Loaded loaded = ModelStore.load(ModelStore.cards(models).get(0), set, Instant.now(), Duration.ZERO, Duration.ofDays(1));
         List<FlowWindow> windows = windows(test);
         List<double[]> all = new ArrayList<>();
         long flows = 0;
@@ -74,12 +83,12 @@ public final class ScoringBench {
             a = System.nanoTime();
             sink += loaded.model().rawScores(x)[0];
             batchRate = Math.max(batchRate, x.length / ((System.nanoTime() - a) / 1e9));
-            var m = new org.argus.detect.DetectionSettings.Models(models, java.time.Duration.ZERO, java.time.Duration.ofDays(1),
-                    true, java.time.Duration.ofSeconds(60), java.time.Duration.ZERO, 1000, new ModelStore.TrainOptions(100, 256, 99.9, 1));
-            var s = new org.argus.detect.DetectionSettings(set, 0.7, 0.9, 0.7, 1_000_000,
-                    new org.argus.detect.HeuristicSettings(true, 50, 0.8, 1000, 50, java.util.Set.of(22), 20,
-                            java.time.Duration.ofSeconds(120), java.util.Set.of(53), 100_000, 5), m, null);
-            var mm = new org.argus.detect.ModelManager(m, set, java.time.Clock.systemUTC(), org.argus.detect.ModelManager.RemoteSource.NONE);
+            DetectionSettings s = ArgusConfig.from(ConfigLoader.merge(new JsonObject()
+                    .put("anonymization", new JsonObject().put("generate_salt", true))
+                    .put("model", new JsonObject().put("model_local_path", models.toString()).put("min_model_age_hours", 0))
+                    .put("prediction", new JsonObject().put("feature_columns", new JsonArray(set.keys()))
+                            .put("max_flows_per_batch", 1_000_000)), Map.of())).detection();
+            ModelManager mm = new ModelManager(s.models(), set, Clock.systemUTC(), ModelManager.RemoteSource.NONE);
             mm.refresh();
             Detector d = new Detector(s, mm, Object::toString, false);
             a = System.nanoTime();
