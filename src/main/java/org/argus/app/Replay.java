@@ -132,9 +132,8 @@ public final class Replay {
                 }
             };
             for (Path file : files) {
-                WindowAssembler assembler = new WindowAssembler(flow, stats, sink);
                 try {
-                    PcapFileReader.Result r = new PcapFileReader(file, batchPackets).read(assembler::accept);
+                    PcapFileReader.Result r = WindowAssembler.readFile(file, flow, batchPackets, stats, sink);
                     if (r.truncated()) {
                         stats.addMalformed(Malformed.TRUNCATED_FILE, 1);
                     }
@@ -145,7 +144,6 @@ public final class Replay {
                     Thread.currentThread().interrupt();
                     break;
                 }
-                assembler.flush();
                 if (writeError[0] != null) {
                     throw writeError[0];
                 }

@@ -10,17 +10,14 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.argus.capture.CaptureException;
-import org.argus.capture.PcapFileReader;
 import org.argus.config.ArgusConfig;
 import org.argus.config.ConfigException;
-import org.argus.detect.Feature;
 import org.argus.detect.FeatureSet;
 import org.argus.detect.ModelCard;
 import org.argus.detect.ModelStore;
 import org.argus.detect.Reservoir;
 import org.argus.detect.RetinaCsv;
 import org.argus.detect.WindowAnalysis;
-import org.argus.flow.FlowRecord;
 import org.argus.flow.FlowSettings;
 import org.argus.flow.WindowAssembler;
 import org.argus.status.SensorStats;
@@ -112,34 +109,24 @@ final class TrainCommand implements Callable<Integer> {
      * @throws IOException naming the file when it cannot be used
      */
     static void collect(Path file, FeatureSet set, FlowSettings flow, int batchPackets, Reservoir rows) throws IOException {
-        double[] full = new double[Feature.values().length];
         if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
             if (!set.notFromCsv().isEmpty()) {
                 throw new IOException(file + ": CSV rows cannot provide " + set.notFromCsv()
                         + " (from prediction.feature_columns); train from captures, or select CSV features only");
             }
             for (RetinaCsv.Window w : RetinaCsv.read(file)) {
-                add(new WindowAnalysis(w.startNanos(), w.seconds(), w.flows()), set, full, rows);
+                new WindowAnalysis(w.startNanos(), w.seconds(), w.flows()).rows(set, rows::add);
             }
             return;
         }
-        WindowAssembler assembler = new WindowAssembler(flow, new SensorStats(),
-                w -> add(new WindowAnalysis(w.startNanos(), w.durationSeconds(), w.flows()), set, full, rows));
         try {
-            new PcapFileReader(file, batchPackets).read(assembler::accept);
+            WindowAssembler.readFile(file, flow, batchPackets, new SensorStats(),
+                    w -> new WindowAnalysis(w.startNanos(), w.durationSeconds(), w.flows()).rows(set, rows::add));
         } catch (CaptureException e) {
             throw new IOException(e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
-        }
-        assembler.flush();
-    }
-
-    private static void add(WindowAnalysis a, FeatureSet set, double[] full, Reservoir rows) {
-        for (FlowRecord f : a.flows()) {
-            a.features(f, full);
-            rows.add(set.select(full));
         }
     }
 }

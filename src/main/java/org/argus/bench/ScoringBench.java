@@ -11,18 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import org.argus.capture.PcapFileReader;
 import org.argus.config.ArgusConfig;
 import org.argus.config.ConfigLoader;
 import org.argus.detect.DetectionSettings;
 import org.argus.detect.Detector;
-import org.argus.detect.Feature;
 import org.argus.detect.FeatureSet;
 import org.argus.detect.ModelManager;
 import org.argus.detect.ModelStore;
 import org.argus.detect.Reservoir;
 import org.argus.detect.WindowAnalysis;
-import org.argus.flow.FlowRecord;
 import org.argus.flow.FlowSettings;
 import org.argus.flow.FlowWindow;
 import org.argus.flow.WindowAssembler;
@@ -54,7 +51,7 @@ public final class ScoringBench {
                 "src_distinct_dst_ports", "src_silent_ratio"));
         Reservoir train = new Reservoir(100_000, 1);
         for (FlowWindow w : windows(base)) {
-            rows(w, set).forEach(train::add);
+            new WindowAnalysis(w.startNanos(), w.durationSeconds(), w.flows()).rows(set, train::add);
         }
         Path models = dir.resolve("models");
         ModelStore.train(set, train.toArray(), new ModelStore.TrainOptions(100, 256, 99.9, 1), List.of("bench"), models, Instant.now());
@@ -70,7 +67,7 @@ public final class ScoringBench {
             all.clear();
             long a = System.nanoTime();
             for (FlowWindow w : windows) {
-                all.addAll(rows(w, set));
+                new WindowAnalysis(w.startNanos(), w.durationSeconds(), w.flows()).rows(set, all::add);
             }
             featureRate = Math.max(featureRate, all.size() / ((System.nanoTime() - a) / 1e9));
             double[][] x = all.toArray(new double[0][]);
@@ -109,20 +106,7 @@ public final class ScoringBench {
 
     private static List<FlowWindow> windows(Path capture) throws Exception {
         List<FlowWindow> out = new ArrayList<>();
-        WindowAssembler a = new WindowAssembler(FlowSettings.defaults(), new SensorStats(), out::add);
-        new PcapFileReader(capture, 1024).read(a::accept);
-        a.flush();
-        return out;
-    }
-
-    private static List<double[]> rows(FlowWindow w, FeatureSet set) {
-        WindowAnalysis a = new WindowAnalysis(w.startNanos(), w.durationSeconds(), w.flows());
-        double[] full = new double[Feature.values().length];
-        List<double[]> out = new ArrayList<>(w.flows().size());
-        for (FlowRecord f : w.flows()) {
-            a.features(f, full);
-            out.add(set.select(full));
-        }
+        WindowAssembler.readFile(capture, FlowSettings.defaults(), 1024, new SensorStats(), out::add);
         return out;
     }
 }

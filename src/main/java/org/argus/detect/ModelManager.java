@@ -3,6 +3,7 @@ package org.argus.detect;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +84,7 @@ public final class ModelManager {
             try {
                 boolean own = name.equals(selfTrained);
                 ModelStore.Loaded loaded = ModelStore.load(card, features, clock.instant(),
-                        own ? java.time.Duration.ZERO : settings.minAge(), settings.maxAge());
+                        own ? Duration.ZERO : settings.minAge(), settings.maxAge());
                 current.set(loaded);
                 rejected.remove(name);
                 problem = null;
@@ -105,7 +106,7 @@ public final class ModelManager {
 
     private boolean dropIfAged() {
         ModelStore.Loaded now = current.get();
-        if (now != null && java.time.Duration.between(now.card().createdAt(), clock.instant()).compareTo(settings.maxAge()) > 0) {
+        if (now != null && Duration.between(now.card().createdAt(), clock.instant()).compareTo(settings.maxAge()) > 0) {
             current.set(null);
             problem = "model " + now.card().version() + " is older than model.max_model_age_days";
             LOG.warn("{}; running on heuristics alone", problem);

@@ -102,6 +102,15 @@ public final class WindowAnalysis {
         return sources;
     }
 
+    /** Every flow's row of {@code set}'s features (raw values, a new array each), in flow order. */
+    public void rows(FeatureSet set, java.util.function.Consumer<double[]> sink) {
+        double[] full = new double[Feature.values().length];
+        for (FlowRecord f : flows) {
+            features(f, full);
+            sink.accept(set.select(full));
+        }
+    }
+
     /**
      * The full catalog vector of one flow, indexed by {@link Feature#ordinal()}. Detail a CSV row lacks is 0.
      *

@@ -1,8 +1,11 @@
 package org.argus.flow;
 
+import java.nio.file.Path;
 import java.util.function.Consumer;
+import org.argus.capture.CaptureException;
 import org.argus.capture.Malformed;
 import org.argus.capture.PacketBatch;
+import org.argus.capture.PcapFileReader;
 import org.argus.status.SensorStats;
 
 /**
@@ -160,6 +163,26 @@ public final class WindowAssembler {
             return true;
         }
         return false;
+    }
+
+    /**
+     * Reads a whole capture file into windows on the calling thread: the file reader feeds a fresh assembler, whose
+     * open window is flushed at the end (also when the read fails part-way, so nothing read is lost).
+     *
+     * @param capture      a .pcap or .pcapng file
+     * @param batchPackets packets per decoded batch
+     * @param sink         receives each closed window, in time order
+     * @return what the reader saw (packets, link type, whether the file was cut short)
+     * @throws CaptureException when the file cannot be opened or read (the message names it)
+     */
+    public static PcapFileReader.Result readFile(Path capture, FlowSettings settings, int batchPackets, SensorStats stats,
+                                                 Consumer<FlowWindow> sink) throws CaptureException, InterruptedException {
+        WindowAssembler assembler = new WindowAssembler(settings, stats, sink);
+        try {
+            return new PcapFileReader(capture, batchPackets).read(assembler::accept);
+        } finally {
+            assembler.flush();
+        }
     }
 
     /** Closes the open window, if any (end of input, clean stop). */

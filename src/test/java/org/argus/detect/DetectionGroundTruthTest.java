@@ -18,7 +18,6 @@ import java.util.TreeMap;
 import org.argus.TestData;
 import org.argus.config.ArgusConfig;
 import org.argus.config.ConfigLoader;
-import org.argus.flow.FlowRecord;
 import org.argus.flow.FlowWindow;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,14 +62,9 @@ class DetectionGroundTruthTest {
                 d.models().maxAge(), true, d.models().reloadInterval(), d.models().learning(),
                 d.models().learningMaxRows(), d.models().train()), d.polling());
         Reservoir rows = new Reservoir(100_000, 1);
-        double[] full = new double[Feature.values().length];
         for (String name : BENIGN_TRAINING) {
             for (FlowWindow w : WindowsOf.read(pcap(name))) {
-                WindowAnalysis a = new WindowAnalysis(w.startNanos(), w.durationSeconds(), w.flows());
-                for (FlowRecord f : w.flows()) {
-                    a.features(f, full);
-                    rows.add(settings.features().select(full));
-                }
+                new WindowAnalysis(w.startNanos(), w.durationSeconds(), w.flows()).rows(settings.features(), rows::add);
             }
         }
         ModelStore.train(settings.features(), rows.toArray(), settings.models().train(), BENIGN_TRAINING, models, Instant.now());

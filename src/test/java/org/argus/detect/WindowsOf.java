@@ -3,7 +3,6 @@ package org.argus.detect;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.argus.capture.PcapFileReader;
 import org.argus.flow.FlowSettings;
 import org.argus.flow.FlowWindow;
 import org.argus.flow.WindowAssembler;
@@ -16,9 +15,7 @@ final class WindowsOf {
 
     static List<FlowWindow> read(Path capture) throws Exception {
         List<FlowWindow> out = new ArrayList<>();
-        WindowAssembler a = new WindowAssembler(FlowSettings.defaults(), new SensorStats(), out::add);
-        new PcapFileReader(capture, 512).read(a::accept);
-        a.flush();
+        WindowAssembler.readFile(capture, FlowSettings.defaults(), 512, new SensorStats(), out::add);
         return out;
     }
 }
