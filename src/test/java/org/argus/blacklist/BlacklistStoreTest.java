@@ -1,0 +1,130 @@
+package org.argus.blacklist;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The SQLite blacklist on a real file: TTLs, renewals, escalation, sweep, persistence, first start, corruption. */
+class BlacklistStoreTest {
+    static final BlacklistStore.Policy POLICY = new BlacklistStore.Policy(Duration.ofHours(24), 2, Duration.ofHours(72));
+
+    @TempDir
+    Path dir;
+    final Vertx vertx = Vertx.vertx();
+    final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
+
+    @AfterEach
+    void close() throws Exception {
+        await(vertx.close());
+    }
+
+    static <T> T await(Future<T> f) throws Exception {
+        return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void bansRenewEscalateExpireAndSurviveAReopen() throws Exception {
+        Path db = dir.resolve("blacklist.db");
+        BlacklistStore s = await(BlacklistStore.open(vertx, db, POLICY, clock));
+        Instant first = await(s.firstStart());
+        BanTarget scanner = BanTarget.parse("192.0.2.7"), net = BanTarget.parse("2001:db8:1::5/48");
+        assertEquals("2001:db8:1::/48", net.toString(), "host bits cleared");
+        Ban b = await(s.ban(scanner, "port scan", "high", "detector:port_scan", null));
+        assertEquals(Duration.ofHours(24), Duration.between(b.createdAt(), b.expiresAt()));
+        assertEquals(1, b.offences());
+        clock.advance(Duration.ofHours(1));
+        Ban renewed = await(s.ban(scanner, "port scan again", "high", "detector:port_scan", null));
+        assertEquals(2, renewed.hits());
+        assertEquals(clock.instant().plus(Duration.ofHours(24)), renewed.expiresAt(), "renewal pushes the expiry");
+        assertEquals("port scan", renewed.reason(), "the first reason stays");
+        await(s.ban(net, "manual", "high", "manual", Duration.ofHours(2)));
+        assertEquals(2, await(s.active()).size());
+
+        await(s.close());
+        s = await(BlacklistStore.open(vertx, db, POLICY, clock));
+        assertEquals(first, await(s.firstStart()), "the first start is remembered (dry-run clock)");
+        assertEquals(List.of("2001:db8:1::/48", "192.0.2.7"), await(s.active()).stream().map(x -> x.target().toString()).toList());
+
+        clock.advance(Duration.ofHours(3));
+        List<Ban> swept = await(s.sweep());
+        assertEquals(List.of("2001:db8:1::/48"), swept.stream().map(x -> x.target().toString()).toList());
+        clock.advance(Duration.ofHours(30));
+        assertEquals(1, await(s.sweep()).size());
+        assertTrue(await(s.active()).isEmpty(), "expired bans do not come back");
+
+        Ban again = await(s.ban(scanner, "port scan", "high", "detector:port_scan", null));
+        assertEquals(2, again.offences());
+        assertEquals(Duration.ofHours(48), Duration.between(again.createdAt(), again.expiresAt()), "repeat offender: twice as long");
+        clock.advance(Duration.ofHours(49));
+        await(s.sweep());
+        Ban third = await(s.ban(scanner, "port scan", "high", "detector:port_scan", null));
+        assertEquals(Duration.ofHours(72), Duration.between(third.createdAt(), third.expiresAt()), "capped at the maximum");
+        assertTrue(await(s.unban(scanner)));
+        assertFalse(await(s.unban(scanner)), "twice is harmless");
+        await(s.close());
+    }
+
+    @Test
+    void aCorruptFileIsRefusedWithItsName() throws Exception {
+        Path db = dir.resolve("broken.db");
+        Files.write(db, "SQLite format 3\0 this is not a database page at all...........................".repeat(60).getBytes());
+        ExecutionException e = assertThrows(ExecutionException.class, () -> await(BlacklistStore.open(vertx, db, POLICY, clock)));
+        assertTrue(e.getCause().getMessage().contains(db.toString()) && e.getCause().getMessage().contains("cannot be used"),
+                e.getCause().getMessage());
+    }
+
+    @Test
+    void targetsParseAndRefuseNonsense() {
+        assertEquals("198.51.100.0/24", BanTarget.parse("198.51.100.77/24").toString());
+        assertEquals("198.51.100.77", BanTarget.parse("198.51.100.77/32").toString());
+        assertTrue(BanTarget.parse("10.0.0.0/8").contains(org.argus.flow.IpAddress.parse("10.200.3.4")));
+        assertFalse(BanTarget.parse("10.0.0.0/8").contains(org.argus.flow.IpAddress.parse("11.0.0.1")));
+        for (String bad : new String[] {"", "host.example", "10.0.0.1/33", "2001:db8::/129", "10.0.0.1/x"}) {
+            assertThrows(IllegalArgumentException.class, () -> BanTarget.parse(bad), bad);
+        }
+    }
+
+    /** A clock the test moves. */
+    static final class MutableClock extends Clock {
+        private Instant now;
+
+        MutableClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneId.of("UTC");
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
