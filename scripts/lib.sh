@@ -35,5 +35,5 @@ argus_ensure_packages() {
   fi
 }
 
-ARGUS_RUNTIME_PACKAGES=(libpcap0.8 curl)
-ARGUS_TEST_PACKAGES=(libpcap0.8 curl maven iproute2 hping3 tcpdump)
+ARGUS_RUNTIME_PACKAGES=(libpcap0.8 curl ipset iptables)
+ARGUS_TEST_PACKAGES=(libpcap0.8 curl maven iproute2 hping3 tcpdump ipset iptables nmap)
