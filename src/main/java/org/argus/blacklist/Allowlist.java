@@ -1,0 +1,138 @@
+package org.argus.blacklist;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.argus.flow.IpAddress;
+
+/**
+ * Addresses Argus must never block, each with why: loopback, the sensor's own addresses, its default gateways
+ * (IPv4 {@code /proc/net/route}, IPv6 {@code /proc/net/ipv6_route}), its DNS servers ({@code /etc/resolv.conf}),
+ * configured CIDRs, and — added at run time — the addresses of clients of the control endpoint. A ban is refused
+ * when its target overlaps any of them (a CIDR that contains the gateway included). Thread-safe.
+ */
+public final class Allowlist {
+    private final Map<BanTarget, String> fixed;
+    private final Map<BanTarget, String> dynamic = new ConcurrentHashMap<>();
+
+    private Allowlist(Map<BanTarget, String> fixed) {
+        this.fixed = Collections.unmodifiableMap(fixed);
+    }
+
+    /**
+     * Discovers the host's own addresses, gateways and resolvers, plus the configured CIDRs.
+     *
+     * @param configured CIDRs or addresses from the configuration
+     * @param procNet    {@code /proc/net} (a test can point elsewhere)
+     * @param resolvConf {@code /etc/resolv.conf}
+     * @throws IllegalArgumentException naming a configured entry that does not parse
+     */
+    public static Allowlist discover(List<String> configured, Path procNet, Path resolvConf) {
+        Map<BanTarget, String> m = new LinkedHashMap<>();
+        m.put(BanTarget.parse("127.0.0.0/8"), "loopback");
+        m.put(BanTarget.parse("::1"), "loopback");
+        m.put(BanTarget.parse("::/128"), "unspecified address");
+        m.put(BanTarget.parse("0.0.0.0/32"), "unspecified address");
+        for (String c : configured) {
+            m.put(BanTarget.parse(c), "configured allowlist " + c);
+        }
+        ownAddresses().forEach(a -> m.putIfAbsent(BanTarget.of(a), "this sensor's own address"));
+        gateways(procNet).forEach(a -> m.putIfAbsent(BanTarget.of(a), "default gateway"));
+        resolvers(resolvConf).forEach(a -> m.putIfAbsent(BanTarget.of(a), "DNS server"));
+        return new Allowlist(m);
+    }
+
+    /** Allows one more address for as long as the sensor runs (a control client). */
+    public void allow(IpAddress a, String why) {
+        dynamic.putIfAbsent(BanTarget.of(a), why);
+    }
+
+    /** Why a ban on {@code target} must be refused, or empty when it may proceed. */
+    public Optional<String> refusal(BanTarget target) {
+        for (Map<BanTarget, String> m : List.of(fixed, dynamic)) {
+            for (var e : m.entrySet()) {
+                if (e.getKey().overlaps(target)) {
+                    return Optional.of(target + " is allowlisted: " + e.getValue()
+                            + (e.getKey().equals(target) ? "" : " (" + e.getKey() + ")"));
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Every entry with its reason (for {@code /status}). */
+    public Map<String, String> entries() {
+        Map<String, String> out = new LinkedHashMap<>();
+        fixed.forEach((k, v) -> out.put(k.toString(), v));
+        dynamic.forEach((k, v) -> out.put(k.toString(), v));
+        return out;
+    }
+
+    static List<IpAddress> ownAddresses() {
+        List<IpAddress> out = new ArrayList<>();
+        try {
+            for (NetworkInterface i : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                for (InetAddress a : Collections.list(i.getInetAddresses())) {
+                    out.add(IpAddress.of(a.getAddress()));
+                }
+            }
+        } catch (SocketException e) {
+            // no interfaces readable: loopback and configured entries still hold
+        }
+        return out;
+    }
+
+    /** Default gateways from {@code route} (IPv4, little-endian hex) and {@code ipv6_route}. */
+    static List<IpAddress> gateways(Path procNet) {
+        List<IpAddress> out = new ArrayList<>();
+        for (String line : lines(procNet.resolve("route"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 7 && f[1].equals("00000000") && f[7].equals("00000000") && !f[2].equals("00000000")) {
+                long le = Long.parseLong(f[2], 16);
+                int be = Integer.reverseBytes((int) le);
+                out.add(IpAddress.v4(be));
+            }
+        }
+        for (String line : lines(procNet.resolve("ipv6_route"))) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length > 4 && f[0].equals("0".repeat(32)) && f[1].equals("00") && !f[4].equals("0".repeat(32))) {
+                out.add(IpAddress.v6(Long.parseUnsignedLong(f[4].substring(0, 16), 16), Long.parseUnsignedLong(f[4].substring(16), 16)));
+            }
+        }
+        return out;
+    }
+
+    /** {@code nameserver} lines of a resolv.conf. */
+    static List<IpAddress> resolvers(Path resolvConf) {
+        List<IpAddress> out = new ArrayList<>();
+        for (String line : lines(resolvConf)) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 2 && f[0].equals("nameserver")) {
+                try {
+                    out.add(IpAddress.parse(f[1].replaceAll("%.*$", "")));
+                } catch (RuntimeException e) {
+                    // not an address: skip
+                }
+            }
+        }
+        return out;
+    }
+
+    private static List<String> lines(Path p) {
+        try {
+            return Files.readAllLines(p);
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+}
