@@ -6,7 +6,14 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import org.argus.capture.CaptureVerticle;
+import java.nio.file.Path;
+import org.argus.blacklist.Allowlist;
+import org.argus.blacklist.BlacklistVerticle;
 import org.argus.config.ArgusConfig;
+import org.argus.enforce.Commands;
+import org.argus.enforce.EnforcementSettings;
+import org.argus.enforce.EnforcementVerticle;
+import org.argus.enforce.Firewall;
 import org.argus.csv.CsvVerticle;
 import org.argus.detect.ModelManager;
 import org.argus.detect.PredictionVerticle;
@@ -16,7 +23,8 @@ import org.argus.status.SensorHealth;
 import org.argus.status.SensorStats;
 
 /**
- * The running sensor: deploys the pipeline's verticles downstream first (CSV, prediction, flow windows, capture), so
+ * The running sensor: deploys the pipeline's verticles downstream first (CSV, blacklist, enforcement, prediction,
+ * flow windows, capture), so
  * nothing is published before its consumer listens, then HTTP; {@link #stop()} undeploys them upstream first
  * (capture, flow windows, prediction, CSV, HTTP), so a clean stop flushes the open window into the CSV file (and
  * scores it) and closes the file under its final name.
@@ -51,18 +59,24 @@ public final class Sensor {
         long stallMillis = config.healthStall().toMillis();
         boolean live = !config.capture().offline();
         boolean polling = config.detection().polling().enabled();
-        http = config.http().enabled() ? new HttpVerticle(config.http(), stats, health) : null;
+        EnforcementSettings es = config.enforcement();
+        Allowlist allowlist = Allowlist.discover(es.allowlist(), Path.of("/proc/net"), Path.of("/etc/resolv.conf"));
+        http = config.http().enabled() ? new HttpVerticle(config.http(), stats, health, allowlist) : null;
+        Firewall firewall = EnforcementVerticle.firewallFor(es, new Commands(List.of(), es.commandTimeout().toMillis()));
+        BlacklistVerticle blacklist = new BlacklistVerticle(es, allowlist, stats, health, health.clock());
+        EnforcementVerticle enforcement = new EnforcementVerticle(es, firewall, allowlist, stats, health, health.clock());
         PredictionVerticle prediction = new PredictionVerticle(config.detection(), config.csv().outputDir(),
                 config.csv().fsync(), stats, health, ModelManager.RemoteSource.NONE);
-        // Downstream first; stopped in reverse (capture, windows, prediction, csv, then http).
+        // Downstream first; stopped in reverse (capture, windows, prediction, enforcement, blacklist, csv, then http).
         List<Deployable> pipeline = polling
-                ? List.of(prediction)
-                : List.of(new CsvVerticle(config.csv(), salt, stats, health), prediction,
+                ? List.of(blacklist, enforcement, prediction)
+                : List.of(new CsvVerticle(config.csv(), salt, stats, health), blacklist, enforcement, prediction,
                         new FlowWindowVerticle(config.flow(), stats, health, live, stallMillis),
                         new CaptureVerticle(config.capture(), stats, health));
         health.expect(polling
-                ? new String[] {SensorHealth.PREDICTION}
-                : new String[] {SensorHealth.CAPTURE, SensorHealth.WINDOWING, SensorHealth.CSV, SensorHealth.PREDICTION});
+                ? new String[] {SensorHealth.PREDICTION, SensorHealth.BLACKLIST, SensorHealth.ENFORCEMENT}
+                : new String[] {SensorHealth.CAPTURE, SensorHealth.WINDOWING, SensorHealth.CSV, SensorHealth.PREDICTION,
+                        SensorHealth.BLACKLIST, SensorHealth.ENFORCEMENT});
         List<String> ids = new ArrayList<>();
         Future<Void> f = Future.succeededFuture();
         for (Deployable d : pipeline) {

@@ -37,9 +37,14 @@ public final class BlacklistStore {
      * @param maxTtl     longest ban
      */
     public record Policy(Duration defaultTtl, double factor, Duration maxTtl) {
-        /** Ban length of offence number {@code offences} (1-based). */
+        /** Ban length of offence number {@code offences} (1-based) with the default first-offence TTL. */
         public Duration ttlFor(int offences) {
-            double seconds = defaultTtl.toSeconds() * Math.pow(factor, Math.max(0, offences - 1));
+            return ttlFor(defaultTtl, offences);
+        }
+
+        /** Ban length of offence number {@code offences} (1-based) when a first offence costs {@code first}. */
+        public Duration ttlFor(Duration first, int offences) {
+            double seconds = first.toSeconds() * Math.pow(factor, Math.max(0, offences - 1));
             return seconds >= maxTtl.toSeconds() ? maxTtl : Duration.ofSeconds((long) seconds);
         }
     }
@@ -90,15 +95,17 @@ public final class BlacklistStore {
      * Bans a target, or renews it when already banned (one more hit; the expiry moves to now + the TTL of the
      * current offence if that is later). A new ban after an earlier one expired is a repeat offence: longer TTL.
      *
-     * @param ttl explicit TTL (manual bans), or null for the policy's
+     * @param ttl      first-offence TTL, or null for the policy's default
+     * @param escalate multiply {@code ttl} by the escalation factor per earlier offence (detector bans); false takes
+     *                 {@code ttl} as given (an operator's explicit TTL)
      * @return the entry as stored
      */
-    public Future<Ban> ban(BanTarget target, String reason, String risk, String source, Duration ttl) {
+    public Future<Ban> ban(BanTarget target, String reason, String risk, String source, Duration ttl, boolean escalate) {
         String key = target.toString();
         Instant now = clock.instant();
         return pool.withTransaction(c -> select(c, key).compose(existing -> {
             if (existing != null) {
-                Duration d = ttl != null ? ttl : policy.ttlFor(existing.offences());
+                Duration d = ttlOf(ttl, escalate, existing.offences());
                 Instant expires = max(existing.expiresAt(), now.plus(d));
                 return c.preparedQuery("UPDATE bans SET hits = hits + 1, expires_at = ? WHERE address = ?")
                         .execute(Tuple.of(expires.getEpochSecond(), key))
@@ -108,7 +115,7 @@ public final class BlacklistStore {
             return c.preparedQuery("SELECT offences FROM offenders WHERE address = ?").execute(Tuple.of(key))
                     .compose(rows -> {
                         int offences = rows.iterator().hasNext() ? rows.iterator().next().getInteger(0) + 1 : 1;
-                        Duration d = ttl != null ? ttl : policy.ttlFor(offences);
+                        Duration d = ttlOf(ttl, escalate, offences);
                         long created = now.getEpochSecond(), expires = now.plus(d).getEpochSecond();
                         return c.preparedQuery("INSERT INTO bans (address, reason, risk, source, created_at, expires_at, hits, offences) "
                                         + "VALUES (?, ?, ?, ?, ?, ?, 1, ?)")
@@ -122,6 +129,18 @@ public final class BlacklistStore {
         }));
     }
 
+    private Duration ttlOf(Duration ttl, boolean escalate, int offences) {
+        Duration first = ttl != null ? ttl : policy.defaultTtl();
+        return escalate ? policy.ttlFor(first, offences) : first;
+    }
+
+    /** The ban on exactly this target if one is active, else null. */
+    public Future<Ban> get(BanTarget target) {
+        long now = clock.instant().getEpochSecond();
+        return pool.preparedQuery("SELECT * FROM bans WHERE address = ? AND expires_at > ?").execute(Tuple.of(target.toString(), now))
+                .map(rows -> rows.iterator().hasNext() ? ban(rows.iterator().next()) : null);
+    }
+
     /** Removes a ban (an operator's unban: the offence count stays). Succeeds with false when there was none. */
     public Future<Boolean> unban(BanTarget target) {
         return pool.preparedQuery("DELETE FROM bans WHERE address = ?").execute(Tuple.of(target.toString()))
@@ -132,6 +151,12 @@ public final class BlacklistStore {
     public Future<List<Ban>> active() {
         return pool.preparedQuery("SELECT * FROM bans WHERE expires_at > ? ORDER BY expires_at")
                 .execute(Tuple.of(clock.instant().getEpochSecond())).map(BlacklistStore::bans);
+    }
+
+    /** How many bans are active. */
+    public Future<Long> count() {
+        return pool.preparedQuery("SELECT COUNT(*) FROM bans WHERE expires_at > ?")
+                .execute(Tuple.of(clock.instant().getEpochSecond())).map(rows -> rows.iterator().next().getLong(0));
     }
 
     /** Deletes expired bans and returns them (their rules must be withdrawn). */

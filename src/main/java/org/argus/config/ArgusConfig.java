@@ -4,6 +4,7 @@ import org.argus.detect.DetectionSettings;
 import org.argus.detect.FeatureSet;
 import org.argus.detect.HeuristicSettings;
 import org.argus.detect.ModelStore;
+import org.argus.enforce.EnforcementSettings;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -26,11 +27,13 @@ import org.argus.flow.FlowSettings;
  * @param healthStall   a component silent for this long is reported stalled ({@code health.stall_seconds})
  * @param detection     features, model, heuristics and polling ({@code prediction.*}, {@code model.*},
  *                      {@code heuristics.*}, {@code polling.*})
+ * @param enforcement   blacklist, TTLs, backend, dry-run, allowlist, emergency stop ({@code enforcement.*})
  * @param document      the whole merged document, for sections later stages read (model, prediction, enforcement,
  *                      firebase, polling, health alerts)
  */
 public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSettings csv, Anonymization anonymization,
-                          Http http, Duration healthStall, DetectionSettings detection, JsonObject document) {
+                          Http http, Duration healthStall, DetectionSettings detection, EnforcementSettings enforcement,
+                          JsonObject document) {
 
     /**
      * {@code anonymization.*}.
@@ -47,8 +50,14 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
      * @param enabled serve HTTP at all
      * @param host    address to bind (127.0.0.1 by default: local probes only)
      * @param port    TCP port (0 picks a free one, logged at start)
+     * @param token   bearer token the control endpoints ({@code /blacklist}, {@code /control/*}) require; empty:
+     *                they answer 401 to everyone
      */
-    public record Http(boolean enabled, String host, int port) {
+    public record Http(boolean enabled, String host, int port, String token) {
+        @Override
+        public String toString() {
+            return "Http[enabled=" + enabled + ", host=" + host + ", port=" + port + ", token=" + (token.isEmpty() ? "none" : "set") + "]";
+        }
     }
 
     /**
@@ -102,7 +111,8 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
             c.problem("anonymization.salt: required: set " + ConfigLoader.SALT_ENV
                     + " (or anonymization.salt); CSV addresses are HMAC pseudonyms keyed with it");
         }
-        Http http = new Http(c.bool("http.enabled"), c.str("http.host"), c.intIn("http.port", 0, 65_535));
+        Http http = new Http(c.bool("http.enabled"), c.str("http.host"), c.intIn("http.port", 0, 65_535),
+                c.str("http.token"));
         if (http.enabled() && http.host().isBlank()) {
             c.problem("http.host: must not be empty");
         }
@@ -110,14 +120,62 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         c.doubleIn("health.max_drop_rate_percent", 0, 100);
         c.intIn("health.max_flow_queue_size", 1, Integer.MAX_VALUE);
         c.intIn("health.alert_cooldown_seconds", 0, 86_400 * 7);
-        c.intIn("enforcement.dry_run_duration_days", 0, 3650);
-        c.intIn("enforcement.blacklist_default_ttl_hours", 1, 24 * 3650);
-        if (c.str("enforcement.iptables_chain_name").isBlank()) {
-            c.problem("enforcement.iptables_chain_name: must not be empty");
-        }
         DetectionSettings detection = detection(c);
+        EnforcementSettings enforcement = enforcement(c);
         c.throwIfAny();
-        return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, doc.copy());
+        return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, enforcement, doc.copy());
+    }
+
+    private static EnforcementSettings enforcement(Checker c) {
+        EnforcementSettings.Backend backend = EnforcementSettings.Backend.NONE;
+        try {
+            backend = EnforcementSettings.Backend.parse(c.str("enforcement.backend"));
+        } catch (IllegalArgumentException e) {
+            c.problem("enforcement.backend: " + e.getMessage());
+        }
+        String chain = c.str("enforcement.iptables_chain_name");
+        // iptables chain names are at most 28 characters, ipset names 31 (we add "-v4"/"-v6").
+        if (!chain.matches("[A-Za-z0-9_-]{1,24}")) {
+            c.problem("enforcement.iptables_chain_name: \"" + chain + "\" must be 1 to 24 letters, digits, '-' or '_'");
+        }
+        String db = c.str("enforcement.blacklist_db_path");
+        if (db.isBlank()) {
+            c.problem("enforcement.blacklist_db_path: must not be empty");
+        }
+        String stopFile = c.str("enforcement.emergency_stop_file");
+        if (stopFile.isBlank()) {
+            c.problem("enforcement.emergency_stop_file: must not be empty (it is how an operator stops enforcement without the HTTP endpoint)");
+        }
+        int defaultTtl = c.intIn("enforcement.blacklist_default_ttl_hours", 1, 24 * 3650);
+        int maxTtl = c.intIn("enforcement.max_ttl_hours", 1, 24 * 3650);
+        if (maxTtl < defaultTtl) {
+            c.problem("enforcement.max_ttl_hours: " + maxTtl + " is below enforcement.blacklist_default_ttl_hours " + defaultTtl);
+        }
+        java.util.Map<org.argus.detect.Risk, Double> byRisk = new java.util.EnumMap<>(org.argus.detect.Risk.class);
+        for (org.argus.detect.Risk r : org.argus.detect.Risk.values()) {
+            double h = c.doubleIn("enforcement.ban_ttl_hours." + r.text(), 0, 24 * 3650);
+            if (h > 0) {
+                byRisk.put(r, h);
+            }
+        }
+        List<String> allow = c.strings("enforcement.allowlist");
+        for (String a : allow) {
+            try {
+                org.argus.blacklist.BanTarget.parse(a);
+            } catch (IllegalArgumentException e) {
+                c.problem("enforcement.allowlist: " + e.getMessage());
+            }
+        }
+        return new EnforcementSettings(backend,
+                Duration.ofDays(c.intIn("enforcement.dry_run_duration_days", 0, 3650)),
+                c.bool("enforcement.enforce_after_dry_run"), chain,
+                Path.of(db.isBlank() ? "blacklist.db" : db), Path.of(stopFile.isBlank() ? "aegis.emergency" : stopFile),
+                new org.argus.blacklist.BlacklistStore.Policy(Duration.ofHours(defaultTtl),
+                        c.doubleIn("enforcement.ttl_escalation_factor", 1, 100), Duration.ofHours(maxTtl)),
+                byRisk, allow, c.bool("enforcement.remove_rules_on_stop"),
+                Duration.ofSeconds(c.intIn("enforcement.blacklist_cleanup_interval", 1, 86_400)),
+                Duration.ofSeconds(c.intIn("enforcement.command_timeout_seconds", 1, 600)),
+                c.bool("enforcement.export_anonymized"));
     }
 
     private static DetectionSettings detection(Checker c) {

@@ -57,8 +57,10 @@ public final class Commands {
         } catch (IOException e) {
             throw new EnforcementException("cannot run " + argv[0] + ": " + e.getMessage(), e);
         }
-        CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
-        CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
+        // Each pipe drained by its own (virtual) thread: a tool that fills one pipe while we read the other cannot
+        // stall, and the JVM's shared pool (one thread on a 2-core Pi) is not borrowed for blocking reads.
+        CompletableFuture<String> out = drain(p.getInputStream());
+        CompletableFuture<String> err = drain(p.getErrorStream());
         try (OutputStream in = p.getOutputStream()) {
             if (stdin != null) {
                 in.write(stdin.getBytes(StandardCharsets.UTF_8));
@@ -79,6 +81,12 @@ public final class Commands {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new EnforcementException("cannot read the output of " + argv[0], e);
         }
+    }
+
+    private static CompletableFuture<String> drain(java.io.InputStream s) {
+        CompletableFuture<String> f = new CompletableFuture<>();
+        Thread.ofVirtual().name("argus-cmd-pipe").start(() -> f.complete(read(s)));
+        return f;
     }
 
     private static String read(java.io.InputStream s) {

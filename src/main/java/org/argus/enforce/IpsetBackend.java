@@ -14,7 +14,7 @@ import org.argus.blacklist.BanTarget;
  * batch (atomic per batch); every command is an argument list with its exit code checked. Blocking and not
  * thread-safe: the enforcement worker is its only caller.
  */
-public final class IpsetBackend {
+public final class IpsetBackend implements Firewall {
     private final Commands sh;
     private final String chain;
     private final String set4;
@@ -31,7 +31,13 @@ public final class IpsetBackend {
         this.set6 = chain + "-v6";
     }
 
+    @Override
+    public String name() {
+        return "ipset";
+    }
+
     /** Creates sets, chains, rules and jumps when missing (idempotent). */
+    @Override
     public void install() throws EnforcementException {
         sh.must(null, "ipset", "create", set4, "hash:net", "family", "inet", "maxelem", "1048576", "-exist");
         sh.must(null, "ipset", "create", set6, "hash:net", "family", "inet6", "maxelem", "1048576", "-exist");
@@ -51,22 +57,36 @@ public final class IpsetBackend {
         }
     }
 
-    /** Adds and removes set members in one atomic batch. */
+    /** Adds and removes set members in one {@code ipset restore} batch (one by one if the batch is refused). */
+    @Override
     public void apply(Collection<BanTarget> add, Collection<BanTarget> remove) throws EnforcementException {
         if (add.isEmpty() && remove.isEmpty()) {
             return;
         }
-        StringBuilder batch = new StringBuilder();
+        List<String> lines = new ArrayList<>();
         for (BanTarget t : remove) {
-            batch.append("del ").append(t.v6() ? set6 : set4).append(' ').append(t).append(" -exist\n");
+            lines.add("del " + (t.v6() ? set6 : set4) + " " + t + " -exist\n");
         }
         for (BanTarget t : add) {
-            batch.append("add ").append(t.v6() ? set6 : set4).append(' ').append(t).append(" -exist\n");
+            lines.add("add " + (t.v6() ? set6 : set4) + " " + t + " -exist\n");
         }
-        sh.must(batch.toString(), "ipset", "restore", "-exist");
+        if (sh.run(String.join("", lines), "ipset", "restore", "-exist").exit() == 0) {
+            return;
+        }
+        List<String> failures = new ArrayList<>();
+        for (String line : lines) {
+            Commands.Result r = sh.run(line, "ipset", "restore", "-exist");
+            if (r.exit() != 0) {
+                failures.add(line.strip() + ": " + r.err().strip());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new EnforcementException("ipset refused " + failures.size() + " change(s): " + String.join("; ", failures));
+        }
     }
 
     /** The members of both sets now (empty when the sets do not exist). */
+    @Override
     public Set<BanTarget> members() throws EnforcementException {
         Set<BanTarget> out = new LinkedHashSet<>();
         for (String set : List.of(set4, set6)) {
@@ -94,6 +114,7 @@ public final class IpsetBackend {
      * what is already gone is skipped; failures of individual steps are collected and reported at the end after
      * trying every step.
      */
+    @Override
     public void removeAll() throws EnforcementException {
         List<String> failures = new ArrayList<>();
         for (String[] fam : new String[][] {{"iptables"}, {"ip6tables"}}) {

@@ -9,7 +9,21 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import java.util.Map;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.ext.web.handler.BodyHandler;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import org.argus.blacklist.Allowlist;
+import org.argus.blacklist.Ban;
+import org.argus.blacklist.BanRequest;
+import org.argus.blacklist.BlacklistSnapshot;
+import org.argus.bus.Addresses;
 import org.argus.config.ArgusConfig;
+import org.argus.enforce.EmergencyCommand;
+import org.argus.flow.IpAddress;
 import org.argus.status.ComponentState;
 import org.argus.status.SensorHealth;
 import org.argus.status.SensorStats;
@@ -24,6 +38,20 @@ import org.slf4j.LoggerFactory;
  *       503 {@code {"status":"unhealthy","reasons":[...]}} naming each failing component and why.</li>
  *   <li>{@code GET /status}: 200 with the counters ({@link StatusJson}).</li>
  * </ul>
+ *
+ * <p>Control endpoints, each requiring {@code Authorization: Bearer <http.token>} (compared in constant time; missing
+ * or wrong: 401; no token configured: 401 for everyone). A client that passes is allowlisted for as long as the sensor
+ * runs, so an operator cannot ban themselves by accident.
+ * <ul>
+ *   <li>{@code GET /blacklist}: 200, JSON array of active bans ({@link Ban#toJson}, plus {@code enforced}).</li>
+ *   <li>{@code POST /blacklist} {@code {"address", "reason", "risk_level", "ttl_hours"}}: 201 with the entry; 400 bad
+ *       input, 409 allowlisted, 503 database unavailable.</li>
+ *   <li>{@code DELETE /blacklist/<address or CIDR, '/' as %2F or literal>}: 200 {@code {"removed": true}}, 404 when
+ *       not banned.</li>
+ *   <li>{@code POST /control/emergency-stop} and {@code /control/emergency-restore} {@code {"reason"}}: 200 with
+ *       the enforcement state.</li>
+ * </ul>
+ * Errors are {@code {"error": "..."}}.
  */
 public final class HttpVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(HttpVerticle.class);
@@ -34,11 +62,19 @@ public final class HttpVerticle extends VerticleBase {
     private final long startedMillis;
     private HttpServer server;
 
-    public HttpVerticle(ArgusConfig.Http settings, SensorStats stats, SensorHealth health) {
+    private final Allowlist allowlist;
+    private final byte[] tokenDigest;
+
+    /**
+     * @param allowlist where authenticated control clients are added
+     */
+    public HttpVerticle(ArgusConfig.Http settings, SensorStats stats, SensorHealth health, Allowlist allowlist) {
         this.settings = settings;
         this.stats = stats;
         this.health = health;
+        this.allowlist = allowlist;
         this.startedMillis = health.clock().millis();
+        this.tokenDigest = settings.token().isEmpty() ? null : sha256(settings.token());
     }
 
     @Override
@@ -46,6 +82,14 @@ public final class HttpVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.get("/health").handler(this::health);
         router.get("/status").handler(this::status);
+        router.route("/blacklist*").handler(this::authorize);
+        router.route("/control/*").handler(this::authorize);
+        router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
+        router.get("/blacklist").handler(this::listBans);
+        router.post("/blacklist").handler(this::addBan);
+        router.delete("/blacklist/*").handler(this::removeBan);
+        router.post("/control/emergency-stop").handler(rc -> emergency(rc, true));
+        router.post("/control/emergency-restore").handler(rc -> emergency(rc, false));
         return vertx.createHttpServer().requestHandler(router).listen(settings.port(), settings.host())
                 .onSuccess(s -> {
                     server = s;
@@ -78,6 +122,120 @@ public final class HttpVerticle extends VerticleBase {
         }
         rc.response().setStatusCode(ok ? 200 : 503).putHeader("content-type", "application/json")
                 .end(body.encodePrettily());
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Bearer token check in constant time (digests of equal length, {@link MessageDigest#isEqual}). */
+    private void authorize(RoutingContext rc) {
+        String h = rc.request().getHeader("Authorization");
+        String given = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : null;
+        if (tokenDigest == null || given == null || !MessageDigest.isEqual(tokenDigest, sha256(given))) {
+            LOG.warn("event=control_unauthorized client={} path={} why={}", rc.request().remoteAddress(), rc.request().path(),
+                    tokenDigest == null ? "no http.token configured" : given == null ? "no bearer token" : "wrong token");
+            rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"argus\"");
+            error(rc, 401, tokenDigest == null
+                    ? "control endpoints are disabled: set http.token (or ARGUS_HTTP_TOKEN)"
+                    : "missing or wrong bearer token (Authorization: Bearer <http.token>)");
+            return;
+        }
+        try {
+            allowlist.allow(IpAddress.parse(rc.request().remoteAddress().hostAddress()), "control endpoint client");
+        } catch (RuntimeException e) {
+            // a unix socket or odd address: nothing to allowlist
+        }
+        rc.next();
+    }
+
+    private static void error(RoutingContext rc, int code, String message) {
+        rc.response().setStatusCode(code).putHeader("content-type", "application/json")
+                .end(new JsonObject().put("error", message).encode());
+    }
+
+    private static void json(RoutingContext rc, int code, Object body) {
+        rc.response().setStatusCode(code).putHeader("content-type", "application/json")
+                .end(body instanceof JsonObject o ? o.encodePrettily() : ((JsonArray) body).encodePrettily());
+    }
+
+    private static void replyFailure(RoutingContext rc, Throwable e) {
+        int code = e instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE ? re.failureCode() : 503;
+        error(rc, code >= 400 && code < 600 ? code : 500, e.getMessage());
+    }
+
+    private void listBans(RoutingContext rc) {
+        vertx.eventBus().<BlacklistSnapshot>request(Addresses.BLACKLIST_LIST, null).onSuccess(m -> {
+            Instant now = Instant.now();
+            boolean enforced = "enforcing".equals(stats.enforcementMode.get());
+            JsonArray out = new JsonArray();
+            m.body().bans().forEach(b -> out.add(b.toJson(b.target().toString(), now).put("enforced", enforced)));
+            json(rc, 200, out);
+        }).onFailure(e -> replyFailure(rc, e));
+    }
+
+    private void addBan(RoutingContext rc) {
+        JsonObject body;
+        try {
+            body = rc.body().asJsonObject();
+        } catch (RuntimeException e) {
+            error(rc, 400, "body must be a JSON object {\"address\", \"reason\", \"risk_level\", \"ttl_hours\"}");
+            return;
+        }
+        if (body == null) {
+            error(rc, 400, "body must be a JSON object {\"address\", \"reason\", \"risk_level\", \"ttl_hours\"}");
+            return;
+        }
+        Duration ttl = null;
+        Object hours = body.getValue("ttl_hours");
+        if (hours != null) {
+            if (!(hours instanceof Number n) || !(n.doubleValue() > 0) || n.doubleValue() > 24 * 3650) {
+                error(rc, 400, "ttl_hours must be a number of hours greater than 0 (at most 87600), not " + hours);
+                return;
+            }
+            ttl = Duration.ofMillis(Math.max(1000, Math.round(n.doubleValue() * 3_600_000)));
+        }
+        Object address = body.getValue("address"), reason = body.getValue("reason"), risk = body.getValue("risk_level");
+        if (!(address instanceof String) || (reason != null && !(reason instanceof String)) || (risk != null && !(risk instanceof String))) {
+            error(rc, 400, "address (string) is required; reason and risk_level must be strings");
+            return;
+        }
+        BanRequest req = new BanRequest((String) address, (String) reason, (String) risk, ttl, "manual");
+        vertx.eventBus().<Ban>request(Addresses.BLACKLIST_ADD, req)
+                .onSuccess(m -> json(rc, m.body().hits() == 1 ? 201 : 200, m.body().toJson(m.body().target().toString(), Instant.now())))
+                .onFailure(e -> replyFailure(rc, e));
+    }
+
+    private void removeBan(RoutingContext rc) {
+        String raw = rc.request().path().substring("/blacklist/".length());
+        String target = java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        vertx.eventBus().<Boolean>request(Addresses.BLACKLIST_REMOVE, target).onSuccess(m -> {
+            if (m.body()) {
+                json(rc, 200, new JsonObject().put("removed", true).put("address", target));
+            } else {
+                error(rc, 404, target + " is not banned");
+            }
+        }).onFailure(e -> replyFailure(rc, e));
+    }
+
+    private void emergency(RoutingContext rc, boolean stop) {
+        String reason = "";
+        try {
+            JsonObject b = rc.body().length() == 0 ? null : rc.body().asJsonObject();
+            reason = b == null ? "" : b.getString("reason", "");
+        } catch (RuntimeException e) {
+            error(rc, 400, "body must be a JSON object {\"reason\": \"...\"} (or empty)");
+            return;
+        }
+        EmergencyCommand cmd = new EmergencyCommand(stop, reason.isBlank() ? "(no reason given)" : reason,
+                "http " + rc.request().remoteAddress().hostAddress());
+        vertx.eventBus().<JsonObject>request(Addresses.EMERGENCY, cmd, new DeliveryOptions().setSendTimeout(30_000))
+                .onSuccess(m -> json(rc, 200, m.body()))
+                .onFailure(e -> replyFailure(rc, e));
     }
 
     private void status(RoutingContext rc) {

@@ -11,7 +11,10 @@ import org.argus.status.SensorStats;
  * "interface", "flow_table_packets"}, "kernel_received", "windows", "flows", "flows_evicted",
  * "files": {"closed", "rows", "removed_by_retention", "write_errors"}, "detection": {"windows_scored",
  * "decisions": {"low", "medium", "high"}, "by_detector": {name: n...}, "model", "model_flows_scored",
- * "model_flows_skipped", "decision_write_errors", "polled_files", "polled_files_failed"}}}. Bytes are wire bytes.
+ * "model_flows_skipped", "decision_write_errors", "polled_files", "polled_files_failed"}, "enforcement": {"mode",
+ * "dry_run_ends_at", "dry_run_remaining_days", "would_block", "summary", "bans_active", "bans_added", "bans_renewed",
+ * "bans_removed", "bans_expired", "refused_allowlisted", "victim_alerts", "decisions_not_banned", "would_block_actions",
+ * "actions", "errors", "last_error", "kernel_members", "emergency_stops"}}. Bytes are wire bytes.
  */
 public final class StatusJson {
     private StatusJson() {
@@ -55,6 +58,38 @@ public final class StatusJson {
                         .put("model_flows_skipped", s.modelFlowsSkipped.sum())
                         .put("decision_write_errors", s.decisionWriteErrors.sum())
                         .put("polled_files", s.polledFiles.sum())
-                        .put("polled_files_failed", s.polledFilesFailed.sum()));
+                        .put("polled_files_failed", s.polledFilesFailed.sum()))
+                .put("enforcement", enforcement(s));
+    }
+
+    private static JsonObject enforcement(SensorStats s) {
+        long ends = s.dryRunEndsEpochSecond.get();
+        String mode = s.enforcementMode.get();
+        long would = s.wouldBlock.get();
+        JsonObject o = new JsonObject().put("mode", mode);
+        if (ends > 0) {
+            double left = Math.max(0, ends - java.time.Instant.now().getEpochSecond()) / 86_400.0;
+            o.put("dry_run_ends_at", java.time.Instant.ofEpochSecond(ends).toString())
+                    .put("dry_run_remaining_days", Math.round(left * 10) / 10.0);
+        }
+        return o.put("would_block", would)
+                .put("summary", "dry_run".equals(mode) || "monitor_only".equals(mode)
+                        ? "would have blocked " + would + " address" + (would == 1 ? "" : "es")
+                        : "enforcing".equals(mode) ? "blocking " + s.kernelMembers.get() + " address" + (s.kernelMembers.get() == 1 ? "" : "es")
+                        : String.valueOf(mode))
+                .put("bans_active", s.bansActive.get())
+                .put("bans_added", s.bansAdded.sum())
+                .put("bans_renewed", s.bansRenewed.sum())
+                .put("bans_removed", s.bansRemoved.sum())
+                .put("bans_expired", s.bansExpired.sum())
+                .put("refused_allowlisted", s.bansRefused.sum())
+                .put("victim_alerts", s.victimAlerts.sum())
+                .put("decisions_not_banned", s.decisionsNotBanned.sum())
+                .put("would_block_actions", s.wouldBlockActions.sum())
+                .put("actions", s.enforcementActions.sum())
+                .put("errors", s.enforcementErrors.sum())
+                .put("last_error", s.enforcementLastError.get())
+                .put("kernel_members", s.kernelMembers.get())
+                .put("emergency_stops", s.emergencyStops.sum());
     }
 }

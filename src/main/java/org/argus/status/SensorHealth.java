@@ -17,6 +17,8 @@ public final class SensorHealth {
     public static final String WINDOWING = "windowing";
     public static final String CSV = "csv";
     public static final String PREDICTION = "prediction";
+    public static final String BLACKLIST = "blacklist";
+    public static final String ENFORCEMENT = "enforcement";
 
     private final Clock clock;
     private final Map<String, ComponentState> states = new ConcurrentHashMap<>();

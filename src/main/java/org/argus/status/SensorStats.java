@@ -67,6 +67,41 @@ public final class SensorStats {
     /** The model version in use, or null. */
     public final java.util.concurrent.atomic.AtomicReference<String> modelVersion = new java.util.concurrent.atomic.AtomicReference<>();
 
+    /** New bans stored (detector, manual, peer). */
+    public final LongAdder bansAdded = new LongAdder();
+    /** Decisions or requests that renewed an active ban. */
+    public final LongAdder bansRenewed = new LongAdder();
+    /** Bans an operator removed. */
+    public final LongAdder bansRemoved = new LongAdder();
+    /** Bans whose TTL ran out. */
+    public final LongAdder bansExpired = new LongAdder();
+    /** Bans refused because the target is allowlisted. */
+    public final LongAdder bansRefused = new LongAdder();
+    /** Victim decisions (spoofed floods, amplification): alerts, never bans. */
+    public final LongAdder victimAlerts = new LongAdder();
+    /** Decisions that could not ban: about a pseudonym (CSV polling), or blacklist failures. */
+    public final LongAdder decisionsNotBanned = new LongAdder();
+    /** Active bans in the database. */
+    public final AtomicLong bansActive = new AtomicLong();
+    /** Enforcement mode: {@code dry_run}, {@code enforcing}, {@code monitor_only}, {@code disabled}, {@code unavailable}, {@code emergency_stop}, or null before start. */
+    public final java.util.concurrent.atomic.AtomicReference<String> enforcementMode = new java.util.concurrent.atomic.AtomicReference<>();
+    /** End of the dry-run, epoch seconds (0: unknown). */
+    public final AtomicLong dryRunEndsEpochSecond = new AtomicLong();
+    /** Active bans not in the kernel because of the dry-run (or monitor-only mode): "would have blocked N". */
+    public final AtomicLong wouldBlock = new AtomicLong();
+    /** Would-be block actions logged since start. */
+    public final LongAdder wouldBlockActions = new LongAdder();
+    /** Firewall batches applied (install, reconcile, add/remove batches). */
+    public final LongAdder enforcementActions = new LongAdder();
+    /** Firewall commands that failed. */
+    public final LongAdder enforcementErrors = new LongAdder();
+    /** Members of the kernel sets after the last change we made. */
+    public final AtomicLong kernelMembers = new AtomicLong();
+    /** Emergency stops carried out. */
+    public final LongAdder emergencyStops = new LongAdder();
+    /** The last enforcement error, or null. */
+    public final java.util.concurrent.atomic.AtomicReference<String> enforcementLastError = new java.util.concurrent.atomic.AtomicReference<>();
+
     private final Map<String, LongAdder> decisionsByRisk = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, LongAdder> decisionsByDetector = new java.util.concurrent.ConcurrentHashMap<>();
 

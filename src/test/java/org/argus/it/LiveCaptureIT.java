@@ -110,6 +110,8 @@ class LiveCaptureIT {
                 .put("aggregation", new JsonObject().put("output_dir", out.toString()).put("close_grace_ms", 200))
                 .put("http", new JsonObject().put("port", port))
                 .put("model", new JsonObject().put("model_local_path", dir.resolve("models").toString()))
+                .put("enforcement", new JsonObject().put("blacklist_db_path", dir.resolve("blacklist.db").toString())
+                        .put("emergency_stop_file", dir.resolve("aegis.emergency").toString()))
                 // 40 probes in 0.2 s: however a window boundary splits them, one window holds at least 20.
                 .put("heuristics", new JsonObject().put("port_scan_min_targets", 20)).encodePrettily());
         Map<String, String> env = new HashMap<>(Map.of("ARGUS_IP_SALT", SALT));

@@ -1,0 +1,37 @@
+package org.argus.enforce;
+
+import java.util.Collection;
+import java.util.Set;
+import org.argus.blacklist.BanTarget;
+
+/**
+ * A kernel firewall that holds the bans: a chain (or table) with DROP rules matching two address sets (IPv4, IPv6),
+ * so a ban is a set member, not a rule. Implementations run commands as argument lists with exit codes checked; they
+ * are blocking and not thread-safe except {@link #removeAll()}, which an emergency stop may call from its own thread
+ * while the enforcement worker is busy (every step is idempotent, so the two can overlap harmlessly).
+ */
+public interface Firewall {
+    /** Short name for logs and {@code /status} ({@code ipset}, {@code nftables}). */
+    String name();
+
+    /**
+     * Creates the sets, chains, rules and hooks when missing (idempotent).
+     *
+     * @throws EnforcementException naming the command that failed
+     */
+    void install() throws EnforcementException;
+
+    /**
+     * Adds and removes set members, as one atomic batch when possible; when the batch is refused, each change is
+     * tried alone so one bad entry cannot hold back the others.
+     *
+     * @throws EnforcementException listing the changes that still failed
+     */
+    void apply(Collection<BanTarget> add, Collection<BanTarget> remove) throws EnforcementException;
+
+    /** Members of the sets now (empty when not installed). */
+    Set<BanTarget> members() throws EnforcementException;
+
+    /** Removes every rule, chain, table and set of ours; idempotent; tries every step before reporting failures. */
+    void removeAll() throws EnforcementException;
+}

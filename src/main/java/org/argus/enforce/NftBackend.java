@@ -1,0 +1,122 @@
+package org.argus.enforce;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.argus.blacklist.BanTarget;
+
+/**
+ * nftables: one {@code inet} table named after the chain ({@code AEGIS-DROP} → {@code aegis_drop}) with four sets —
+ * {@code v4}/{@code v6} (hash sets of single addresses) and {@code v4net}/{@code v6net} (interval sets for CIDR bans,
+ * which nftables requires for prefixes) — and two base chains, {@code input} and {@code forward}, hooked at priority
+ * {@code filter - 10} so they see packets before the usual filter chains. Changes go through {@code nft -f -}, which
+ * applies a whole script as one transaction. Deleting an element that is not there is an error in nftables 1.0.6
+ * (Debian 12), so removals are limited to current members. Blocking; the enforcement worker is its caller.
+ */
+public final class NftBackend implements Firewall {
+    private static final Pattern ELEMENTS = Pattern.compile("elements = \\{([^}]*)}", Pattern.DOTALL);
+
+    private final Commands sh;
+    private final String table;
+
+    /**
+     * @param sh    command runner (a namespace prefix in tests)
+     * @param chain {@code enforcement.iptables_chain_name}; the table is its lower-case form with '-' as '_'
+     */
+    public NftBackend(Commands sh, String chain) {
+        this.sh = sh;
+        this.table = chain.toLowerCase(Locale.ROOT).replace('-', '_');
+    }
+
+    @Override
+    public String name() {
+        return "nftables";
+    }
+
+    @Override
+    public void install() throws EnforcementException {
+        if (sh.run(null, "nft", "list", "table", "inet", table).exit() == 0) {
+            return;
+        }
+        String match = "ip saddr @v4 drop; ip saddr @v4net drop; ip6 saddr @v6 drop; ip6 saddr @v6net drop;";
+        String script = "table inet " + table + " {\n"
+                + "  set v4 { type ipv4_addr; }\n"
+                + "  set v4net { type ipv4_addr; flags interval; }\n"
+                + "  set v6 { type ipv6_addr; }\n"
+                + "  set v6net { type ipv6_addr; flags interval; }\n"
+                + "  chain input { type filter hook input priority filter - 10; policy accept; " + match + " }\n"
+                + "  chain forward { type filter hook forward priority filter - 10; policy accept; " + match + " }\n"
+                + "}\n";
+        sh.must(script, "nft", "-f", "-");
+    }
+
+    private static String setOf(BanTarget t) {
+        return (t.v6() ? "v6" : "v4") + (t.single() ? "" : "net");
+    }
+
+    @Override
+    public void apply(Collection<BanTarget> add, Collection<BanTarget> remove) throws EnforcementException {
+        if (add.isEmpty() && remove.isEmpty()) {
+            return;
+        }
+        Set<BanTarget> present = remove.isEmpty() ? Set.of() : members();
+        List<String> lines = new ArrayList<>();
+        for (BanTarget t : remove) {
+            if (present.contains(t)) {
+                lines.add("delete element inet " + table + " " + setOf(t) + " { " + t + " }\n");
+            }
+        }
+        for (BanTarget t : add) {
+            lines.add("add element inet " + table + " " + setOf(t) + " { " + t + " }\n");
+        }
+        if (lines.isEmpty() || sh.run(String.join("", lines), "nft", "-f", "-").exit() == 0) {
+            return;
+        }
+        List<String> failures = new ArrayList<>();
+        for (String line : lines) {
+            Commands.Result r = sh.run(line, "nft", "-f", "-");
+            if (r.exit() != 0) {
+                failures.add(line.strip() + ": " + r.err().strip().replace('\n', ' '));
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new EnforcementException("nft refused " + failures.size() + " change(s): " + String.join("; ", failures));
+        }
+    }
+
+    @Override
+    public Set<BanTarget> members() throws EnforcementException {
+        Set<BanTarget> out = new LinkedHashSet<>();
+        for (String set : List.of("v4", "v4net", "v6", "v6net")) {
+            Commands.Result r = sh.run(null, "nft", "list", "set", "inet", table, set);
+            if (r.exit() != 0) {
+                continue;
+            }
+            Matcher m = ELEMENTS.matcher(r.out());
+            if (m.find()) {
+                for (String e : m.group(1).split(",")) {
+                    if (!e.isBlank()) {
+                        out.add(BanTarget.parse(e.strip()));
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public void removeAll() throws EnforcementException {
+        if (sh.run(null, "nft", "list", "table", "inet", table).exit() != 0) {
+            return;
+        }
+        Commands.Result r = sh.run(null, "nft", "delete", "table", "inet", table);
+        if (r.exit() != 0 && sh.run(null, "nft", "list", "table", "inet", table).exit() == 0) {
+            throw new EnforcementException("nft delete table inet " + table + " exited " + r.exit() + ": " + r.err().strip());
+        }
+    }
+}

@@ -1,0 +1,301 @@
+package org.argus.it;
+
+import static org.argus.it.Shell.have;
+import static org.argus.it.Shell.must;
+import static org.argus.it.Shell.sh;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Enforcement end to end, for real: a sensor namespace and an attacker namespace joined by a veth pair (made and
+ * deleted by the test; the host's firewall and interfaces are never touched). The real jar runs inside the sensor
+ * namespace, capturing on its veth end and managing iptables/ipset there; the attacker runs nmap. Control requests
+ * are made with curl inside the sensor namespace, as an operator would.
+ */
+class EnforcementIT {
+    private static final String TOKEN = "it-token-4f1c";
+    private static final String CHAIN = "ARGUS-IT";
+    private static final String SENSOR = "10.79.0.1", ATTACKER = "10.79.0.2";
+    private final String nsS = "argus-en-s-" + ProcessHandle.current().pid();
+    private final String nsA = "argus-en-a-" + ProcessHandle.current().pid();
+    private final int port = 18_090;
+
+    @TempDir
+    Path dir;
+
+    @BeforeEach
+    void namespaces() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
+        for (String tool : new String[] {"ip", "nmap", "hping3", "curl", "ipset", "iptables"}) {
+            assumeTrue(have(tool), "needs " + tool);
+        }
+        Shell.vethPair(nsS, nsA, 79);
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        sh("ip", "netns", "del", nsS);
+        sh("ip", "netns", "del", nsA);
+    }
+
+    private Path config(boolean dryRun) throws Exception {
+        Path conf = dir.resolve("enforce.json");
+        Files.writeString(conf, new JsonObject()
+                .put("capture", new JsonObject().put("interface", "va").put("stats_interval_seconds", 1))
+                .put("aggregation", new JsonObject().put("output_dir", dir.resolve("csv").toString()).put("close_grace_ms", 200))
+                .put("http", new JsonObject().put("port", port))
+                .put("model", new JsonObject().put("model_local_path", dir.resolve("models").toString()))
+                .put("enforcement", new JsonObject()
+                        .put("blacklist_db_path", dir.resolve("blacklist.db").toString())
+                        .put("emergency_stop_file", dir.resolve("run/aegis.emergency").toString())
+                        .put("iptables_chain_name", CHAIN)
+                        .put("blacklist_cleanup_interval", 1)
+                        .put("allowlist", new JsonArray().add("10.79.9.0/24"))
+                        .put("dry_run_duration_days", dryRun ? 7 : 0)
+                        .put("enforce_after_dry_run", true))
+                .encodePrettily());
+        return conf;
+    }
+
+    private SensorProcess start(Path conf, String log) throws Exception {
+        SensorProcess p = SensorProcess.start(List.of("ip", "netns", "exec", nsS),
+                Map.of("ARGUS_IP_SALT", "enforce-it", "ARGUS_HTTP_TOKEN", TOKEN), dir.resolve(log), "-conf", conf.toString());
+        assertTrue(SensorProcess.eventually(Duration.ofSeconds(40), () -> curl("GET", "/health", null, null).code == 200),
+                "health 200: " + p.log());
+        return p;
+    }
+
+    private record Answer(int code, String body) {
+        JsonObject json() {
+            return new JsonObject(body);
+        }
+    }
+
+    /** curl inside the sensor namespace; {@code token} null sends no Authorization header. */
+    private Answer curl(String method, String path, String token, String body) {
+        try {
+            List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", nsS, "curl", "-s", "-m", "5", "-X", method,
+                    "-w", "\n%{http_code}"));
+            if (token != null) {
+                cmd.addAll(List.of("-H", "Authorization: Bearer " + token));
+            }
+            if (body != null) {
+                cmd.addAll(List.of("-H", "Content-Type: application/json", "--data", body));
+            }
+            cmd.add("http://127.0.0.1:" + port + path);
+            String out = sh(cmd.toArray(String[]::new)).out();
+            int nl = out.lastIndexOf('\n');
+            return new Answer(Integer.parseInt(out.substring(nl + 1).trim()), out.substring(0, Math.max(0, nl)));
+        } catch (Exception e) {
+            return new Answer(-1, e.toString());
+        }
+    }
+
+    private String ipsetMembers() throws Exception {
+        Shell.Result r = sh("ip", "netns", "exec", nsS, "ipset", "list", CHAIN + "-v4");
+        return r.code() == 0 ? r.out() : "";
+    }
+
+    private boolean argusInKernel() throws Exception {
+        String sets = sh("ip", "netns", "exec", nsS, "ipset", "list", "-n").out();
+        String rules = sh("ip", "netns", "exec", nsS, "iptables", "-S").out() + sh("ip", "netns", "exec", nsS, "ip6tables", "-S").out();
+        return sets.contains(CHAIN) || rules.contains(CHAIN);
+    }
+
+    /** SYNs from the attacker to the sensor's port 22: how many answers (RSTs) come back. */
+    private int answersToAttacker() throws Exception {
+        String out = sh("ip", "netns", "exec", nsA, "hping3", "-S", "-p", "22", "-c", "3", "-i", "u100000", SENSOR).out();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) packets received").matcher(out);
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    private boolean eventually(Duration d, Check c) throws InterruptedException {
+        return SensorProcess.eventually(d, () -> {
+            try {
+                return c.holds();
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    private interface Check {
+        boolean holds() throws Exception;
+    }
+
+    private JsonArray blacklist() {
+        Answer a = curl("GET", "/blacklist", TOKEN, null);
+        return a.code == 200 ? new JsonArray(a.body) : new JsonArray();
+    }
+
+    private static JsonObject entry(JsonArray list, String address) {
+        for (Object o : list) {
+            if (((JsonObject) o).getString("address").equals(address)) {
+                return (JsonObject) o;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void anNmapScanIsBlockedSurvivesRestartsAndTheEmergencyStopClearsEverything() throws Exception {
+        Path conf = config(false);
+        SensorProcess sensor = start(conf, "enforce-1.log");
+        try {
+            // Auth: control endpoints need the token; health stays open.
+            assertEquals(401, curl("GET", "/blacklist", null, null).code);
+            assertEquals(401, curl("GET", "/blacklist", "wrong-token", null).code);
+            assertEquals(401, curl("POST", "/control/emergency-stop", "wrong-token", "{}").code);
+            assertEquals(200, curl("GET", "/health", null, null).code);
+            assertTrue(answersToAttacker() > 0, "before the scan the attacker gets answers");
+
+            long t0 = System.nanoTime();
+            Shell.Result scan = sh("ip", "netns", "exec", nsA, "nmap", "-sS", "-n", "-Pn", "-T4", "-p", "1-1000", SENSOR);
+            assertTrue(scan.out().contains("Nmap done"), scan.out());
+            assertTrue(eventually(Duration.ofSeconds(30), () -> ipsetMembers().contains(ATTACKER)),
+                    "the attacker lands in the kernel set: " + ipsetMembers() + sensor.log());
+            System.out.printf("enforcement IT: scan start to kernel set %.1f s%n", (System.nanoTime() - t0) / 1e9);
+            JsonObject ban = entry(blacklist(), ATTACKER);
+            assertTrue(ban != null && ban.getBoolean("enforced") && ban.getString("source").equals("detector:port_scan"),
+                    "listed as enforced: " + blacklist());
+            assertEquals(0, answersToAttacker(), "the attacker's packets are dropped");
+            String counters = must("ip", "netns", "exec", nsS, "iptables", "-L", CHAIN, "-v", "-n", "-x").out();
+            assertTrue(counters.lines().anyMatch(l -> l.contains("DROP") && !l.trim().startsWith("0 ")), counters);
+
+            // Allowlist and validation.
+            assertEquals(409, curl("POST", "/blacklist", TOKEN, "{\"address\":\"10.79.9.5\",\"reason\":\"t\"}").code, "configured CIDR");
+            assertEquals(409, curl("POST", "/blacklist", TOKEN, "{\"address\":\"" + SENSOR + "\"}").code, "own address");
+            assertEquals(409, curl("POST", "/blacklist", TOKEN, "{\"address\":\"127.0.0.1\"}").code, "loopback");
+            assertEquals(409, curl("POST", "/blacklist", TOKEN, "{\"address\":\"10.79.0.0/16\"}").code, "a CIDR holding our own address");
+            Answer bad = curl("POST", "/blacklist", TOKEN, "{\"address\":\"not-an-ip\"}");
+            assertEquals(400, bad.code);
+            assertTrue(bad.json().getString("error").contains("not-an-ip"), bad.body);
+            assertEquals(400, curl("POST", "/blacklist", TOKEN, "{\"address\":\"192.0.2.5\",\"ttl_hours\":-1}").code);
+            // A manual ban with a TTL of 4 s comes and goes; an IPv6 block goes to the v6 set.
+            assertEquals(201, curl("POST", "/blacklist", TOKEN,
+                    "{\"address\":\"192.0.2.99\",\"reason\":\"manual test\",\"risk_level\":\"medium\",\"ttl_hours\":0.0011}").code);
+            assertEquals(201, curl("POST", "/blacklist", TOKEN, "{\"address\":\"2001:db8:bad::/48\",\"reason\":\"v6\"}").code);
+            assertTrue(eventually(Duration.ofSeconds(5), () -> ipsetMembers().contains("192.0.2.99")), ipsetMembers());
+            assertTrue(sh("ip", "netns", "exec", nsS, "ipset", "list", CHAIN + "-v6").out().contains("2001:db8:bad::/48"));
+            assertTrue(eventually(Duration.ofSeconds(10), () -> !ipsetMembers().contains("192.0.2.99")), "expired and withdrawn");
+            assertEquals(200, curl("DELETE", "/blacklist/2001:db8:bad::%2F48", TOKEN, null).code);
+            assertEquals(404, curl("DELETE", "/blacklist/2001:db8:bad::%2F48", TOKEN, null).code);
+            assertTrue(eventually(Duration.ofSeconds(5), () -> !sh("ip", "netns", "exec", nsS, "ipset", "list", CHAIN + "-v6").out().contains("2001:db8:bad")));
+
+            // Emergency stop: everything of ours leaves the kernel at once; twice is harmless; restore brings it back.
+            Answer stop = curl("POST", "/control/emergency-stop", TOKEN, "{\"reason\":\"IT drill\"}");
+            assertEquals(200, stop.code, stop.body);
+            assertFalse(argusInKernel(), "no Argus chain or set left right after the answer");
+            assertTrue(stop.json().getLong("took_ms") < 1000, stop.body);
+            assertTrue(answersToAttacker() > 0, "the attacker is answered again");
+            assertEquals(200, curl("POST", "/control/emergency-stop", TOKEN, "{\"reason\":\"again\"}").code);
+            assertTrue(Files.exists(dir.resolve("run/aegis.emergency")), "the stop persists as the stop file");
+            assertEquals("emergency_stop", new JsonObject(curl("GET", "/status", null, null).body).getJsonObject("enforcement").getString("mode"));
+            Answer restore = curl("POST", "/control/emergency-restore", TOKEN, "{\"reason\":\"drill over\"}");
+            assertEquals(200, restore.code, restore.body);
+            assertTrue(eventually(Duration.ofSeconds(5), () -> ipsetMembers().contains(ATTACKER)), "restored: " + sensor.log());
+
+            // A ban that will expire while the sensor is down, then kill -9.
+            assertEquals(201, curl("POST", "/blacklist", TOKEN, "{\"address\":\"192.0.2.100\",\"ttl_hours\":0.0014}").code);
+            long leftBefore = entry(blacklist(), ATTACKER).getLong("seconds_left");
+            sensor.kill();
+        } finally {
+            sensor.close();
+        }
+        // While it is down: someone's stray member in our set, and the expiring ban runs out.
+        must("ip", "netns", "exec", nsS, "ipset", "add", CHAIN + "-v4", "10.79.0.77");
+        Thread.sleep(6000);
+        sensor = start(conf, "enforce-2.log");
+        try {
+            assertTrue(eventually(Duration.ofSeconds(10), () -> ipsetMembers().contains(ATTACKER) && !ipsetMembers().contains("10.79.0.77")
+                    && !ipsetMembers().contains("192.0.2.100")), "kernel equals the database after kill -9: " + ipsetMembers());
+            JsonArray list = blacklist();
+            assertTrue(entry(list, "192.0.2.100") == null, "expired while down, stays gone: " + list);
+            long left = entry(list, ATTACKER).getLong("seconds_left");
+            assertTrue(left > 0 && left < 24 * 3600, "the remaining TTL, not a fresh one: " + left);
+            assertEquals(0, answersToAttacker());
+
+            // The stop file works without HTTP.
+            Files.writeString(dir.resolve("run/aegis.emergency"), "operator\n");
+            assertTrue(eventually(Duration.ofSeconds(2), () -> !argusInKernel()), "touching the stop file clears the kernel");
+            Files.delete(dir.resolve("run/aegis.emergency"));
+            assertTrue(eventually(Duration.ofSeconds(5), () -> ipsetMembers().contains(ATTACKER)), "removing it restores");
+
+            assertEquals(0, sensor.stop(), sensor.log());
+        } finally {
+            sensor.close();
+        }
+        assertTrue(ipsetMembers().contains(ATTACKER), "a clean stop leaves the bans in force (remove_rules_on_stop false)");
+        sensor = start(conf, "enforce-3.log");
+        try {
+            assertTrue(eventually(Duration.ofSeconds(10), () -> ipsetMembers().contains(ATTACKER)));
+            JsonArray list = blacklist();
+            assertEquals(1, list.size(), list.encode());
+            assertEquals(0, sensor.stop());
+        } finally {
+            sensor.close();
+        }
+    }
+
+    @Test
+    void duringTheDryRunTheSameScanOnlyListsWouldBlock() throws Exception {
+        SensorProcess sensor = start(config(true), "dry.log");
+        try {
+            Shell.Result scan = sh("ip", "netns", "exec", nsA, "nmap", "-sS", "-n", "-Pn", "-T4", "-p", "1-1000", SENSOR);
+            assertTrue(scan.out().contains("Nmap done"), scan.out());
+            assertTrue(eventually(Duration.ofSeconds(30), () -> entry(blacklist(), ATTACKER) != null), "listed: " + sensor.log());
+            JsonObject ban = entry(blacklist(), ATTACKER);
+            assertFalse(ban.getBoolean("enforced"), ban.encode());
+            JsonObject en = new JsonObject(curl("GET", "/status", null, null).body).getJsonObject("enforcement");
+            assertEquals("dry_run", en.getString("mode"));
+            assertEquals(1, en.getLong("would_block"));
+            assertEquals("would have blocked 1 address", en.getString("summary"));
+            assertTrue(en.getDouble("dry_run_remaining_days") > 6.9, en.encode());
+            assertFalse(argusInKernel(), "nothing in the kernel during the dry-run");
+            assertTrue(answersToAttacker() > 0);
+            assertTrue(sensor.log().contains("event=would_block address=" + ATTACKER), "logged as would-block");
+            assertEquals(0, sensor.stop());
+        } finally {
+            sensor.close();
+        }
+    }
+
+    @Test
+    void aCorruptDatabaseMeansEnforcementOffAndAClearHealthMessage() throws Exception {
+        Files.write(dir.resolve("blacklist.db"), "SQLite format 3\0 garbage garbage garbage".repeat(200).getBytes());
+        SensorProcess sensor = SensorProcess.start(List.of("ip", "netns", "exec", nsS),
+                Map.of("ARGUS_IP_SALT", "enforce-it", "ARGUS_HTTP_TOKEN", TOKEN), dir.resolve("corrupt.log"), "-conf",
+                config(false).toString());
+        try {
+            assertTrue(eventually(Duration.ofSeconds(40), () -> curl("GET", "/health", null, null).code == 503), sensor.log());
+            Answer h = curl("GET", "/health", null, null);
+            String blacklist = h.json().getJsonObject("components").getJsonObject("blacklist").getString("detail");
+            assertTrue(blacklist.contains("blacklist.db") && blacklist.contains("enforcement is off"), h.body);
+            assertEquals("unavailable", new JsonObject(curl("GET", "/status", null, null).body).getJsonObject("enforcement").getString("mode"));
+            assertEquals(503, curl("GET", "/blacklist", TOKEN, null).code);
+            assertEquals(200, curl("POST", "/control/emergency-stop", TOKEN, "{\"reason\":\"db broken\"}").code,
+                    "the emergency stop works without the database");
+            assertTrue(sensor.alive(), "still capturing");
+            assertNotEquals(0, Files.size(dir.resolve("blacklist.db")), "the broken file is left for the operator");
+            assertEquals(0, sensor.stop());
+        } finally {
+            sensor.close();
+        }
+    }
+}
