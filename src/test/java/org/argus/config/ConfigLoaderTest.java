@@ -1,14 +1,17 @@
 package org.argus.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterEach;
@@ -86,6 +89,33 @@ class ConfigLoaderTest {
         assertEquals(false, c.csv().fsync());
         assertEquals(2, c.document().getJsonObject("prediction").getJsonArray("feature_columns").size());
         assertEquals(java.util.Set.of(22, 2222), c.detection().heuristics().bruteForcePorts(), "number lists stay numbers");
+    }
+
+    @Test
+    void enforcementKeysKeepTheAegisNamesAndAreCheckedAtStart() throws Exception {
+        ArgusConfig c = load(null, Map.of("ARGUS_IP_SALT", "s", "ARGUS_ENFORCEMENT_DRY_RUN_DURATION_DAYS", "0",
+                "ARGUS_ENFORCEMENT_ENFORCE_AFTER_DRY_RUN", "true", "ARGUS_ENFORCEMENT_BACKEND", "nftables",
+                "ARGUS_ENFORCEMENT_IPTABLES_CHAIN_NAME", "MY-DROP", "ARGUS_HTTP_TOKEN", "t0ken",
+                "ARGUS_ENFORCEMENT_ALLOWLIST", "192.168.1.0/24, fd00::/8", "ARGUS_ENFORCEMENT_BAN_TTL_HOURS_MEDIUM", "6"));
+        assertEquals(java.time.Duration.ZERO, c.enforcement().dryRun());
+        assertTrue(c.enforcement().enforceAfterDryRun());
+        assertEquals(org.argus.enforce.EnforcementSettings.Backend.NFTABLES, c.enforcement().backend());
+        assertEquals("MY-DROP", c.enforcement().chain());
+        assertEquals("t0ken", c.http().token());
+        assertFalse(c.http().toString().contains("t0ken"), "the token never reaches a log line");
+        assertEquals(List.of("192.168.1.0/24", "fd00::/8"), c.enforcement().allowlist());
+        assertEquals(Map.of(org.argus.detect.Risk.MEDIUM, 6.0, org.argus.detect.Risk.HIGH, 24.0), c.enforcement().banTtlHoursByRisk());
+
+        Path f = dir.resolve("bad-enforcement.json");
+        Files.writeString(f, new JsonObject().put("enforcement", new JsonObject().put("backend", "pf")
+                .put("iptables_chain_name", "bad chain!").put("allowlist", new JsonArray().add("10.0.0.0/99"))
+                .put("max_ttl_hours", 1).put("ban_ttl_hours", new JsonObject().put("high", -2))).encode());
+        ConfigException e = assertThrows(ConfigException.class, () -> load(f, Map.of("ARGUS_IP_SALT", "s")));
+        String all = String.join("\n", e.problems());
+        for (String key : new String[] {"enforcement.backend: \"pf\"", "enforcement.iptables_chain_name:", "enforcement.allowlist:",
+                "enforcement.max_ttl_hours:", "enforcement.ban_ttl_hours.high:"}) {
+            assertTrue(all.contains(key), key + " in " + all);
+        }
     }
 
     @Test
