@@ -211,6 +211,17 @@ class EnforcementIT {
             assertEquals(200, restore.code, restore.body);
             assertTrue(eventually(Duration.ofSeconds(5), () -> ipsetMembers().contains(ATTACKER)), "restored: " + sensor.log());
 
+            // The CLI goes through the running sensor: the kernel follows at once.
+            SensorProcess.Result add = cli("blacklist", "add", "198.51.100.44", "--reason", "cli test", "--ttl-hours", "2", "-conf", conf.toString());
+            assertEquals(0, add.code(), add.output());
+            assertTrue(add.output().contains("via the running sensor"), add.output());
+            assertTrue(eventually(Duration.ofSeconds(5), () -> ipsetMembers().contains("198.51.100.44")));
+            SensorProcess.Result refused = cli("blacklist", "add", "127.0.0.1", "-conf", conf.toString());
+            assertEquals(1, refused.code(), refused.output());
+            assertTrue(refused.output().contains("409") && refused.output().contains("loopback"), refused.output());
+            assertEquals(0, cli("blacklist", "remove", "198.51.100.44", "-conf", conf.toString()).code());
+            assertTrue(eventually(Duration.ofSeconds(5), () -> !ipsetMembers().contains("198.51.100.44")));
+
             // A ban that will expire while the sensor is down, then kill -9.
             assertEquals(201, curl("POST", "/blacklist", TOKEN, "{\"address\":\"192.0.2.100\",\"ttl_hours\":0.0014}").code);
             long leftBefore = entry(blacklist(), ATTACKER).getLong("seconds_left");
@@ -251,6 +262,36 @@ class EnforcementIT {
         } finally {
             sensor.close();
         }
+
+        // With no sensor running the CLI works on the database and the kernel itself.
+        SensorProcess.Result list = cli("blacklist", "list", "--json", "-conf", conf.toString());
+        assertEquals(0, list.code(), list.output());
+        assertTrue(list.output().contains(ATTACKER), list.output());
+        SensorProcess.Result export = cli("blacklist", "export", "--out", dir.resolve("export.json").toString(), "-conf", conf.toString());
+        assertEquals(0, export.code(), export.output());
+        JsonObject doc = new JsonObject(Files.readString(dir.resolve("export.json")));
+        assertTrue(doc.getBoolean("address_anonymized"));
+        String pseudonym = doc.getJsonArray("entries").getJsonObject(0).getString("address");
+        assertEquals(new org.argus.anon.Anonymizer("enforce-it").anonymize(org.argus.flow.IpAddress.parse(ATTACKER)), pseudonym,
+                "exported as the CSVs' pseudonym");
+        SensorProcess.Result stop = cli("emergency-stop", "--reason", "sensor down", "-conf", conf.toString());
+        assertEquals(0, stop.code(), stop.output());
+        assertFalse(argusInKernel(), "the offline emergency stop removed our rules: " + stop.output());
+        assertTrue(Files.exists(dir.resolve("run/aegis.emergency")));
+        sensor = start(conf, "enforce-4.log");
+        try {
+            Thread.sleep(1500);
+            assertFalse(argusInKernel(), "a sensor started during an emergency stop enforces nothing");
+            assertEquals(0, cli("emergency-restore", "--reason", "done", "-conf", conf.toString()).code());
+            assertTrue(eventually(Duration.ofSeconds(5), () -> ipsetMembers().contains(ATTACKER)));
+            assertEquals(0, sensor.stop());
+        } finally {
+            sensor.close();
+        }
+    }
+
+    private SensorProcess.Result cli(String... args) throws Exception {
+        return SensorProcess.run(List.of("ip", "netns", "exec", nsS), Map.of("ARGUS_IP_SALT", "enforce-it", "ARGUS_HTTP_TOKEN", TOKEN), args);
     }
 
     @Test

@@ -55,7 +55,12 @@ final class SensorProcess implements AutoCloseable {
 
     /** Runs the jar to completion; returns exit code and combined output. */
     static Result run(Map<String, String> env, String... args) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command(List.of(), args)).redirectErrorStream(true);
+        return run(List.of(), env, args);
+    }
+
+    /** Runs the jar to completion with a command prefix (e.g. ip netns exec NS). */
+    static Result run(List<String> prefix, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command(prefix, args)).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
