@@ -1,11 +1,13 @@
 package org.argus.it;
 
+import static org.argus.it.Shell.have;
+import static org.argus.it.Shell.must;
+import static org.argus.it.Shell.sh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +15,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.argus.anon.Anonymizer;
 import org.argus.flow.IpAddress;
@@ -36,41 +37,11 @@ class LiveCaptureIT {
     @TempDir
     Path dir;
 
-    private static Result sh(String... cmd) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-        }
-        return new Result(p.exitValue(), out);
-    }
-
-    private record Result(int code, String out) {
-    }
-
-    private static void must(String... cmd) throws IOException, InterruptedException {
-        Result r = sh(cmd);
-        if (r.code() != 0) {
-            throw new IllegalStateException(String.join(" ", cmd) + " failed: " + r.out());
-        }
-    }
-
-    private static boolean have(String tool) throws IOException, InterruptedException {
-        return sh("sh", "-c", "command -v " + tool).code() == 0;
-    }
-
     @BeforeEach
     void namespaces() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
         assumeTrue(have("ip") && have("hping3") && have("curl"), "needs iproute2, hping3 and curl");
-        must("ip", "netns", "add", nsA);
-        must("ip", "netns", "add", nsB);
-        must("ip", "-n", nsA, "link", "add", "va", "type", "veth", "peer", "name", "vb", "netns", nsB);
-        must("ip", "-n", nsA, "addr", "add", "10.77.0.1/24", "dev", "va");
-        must("ip", "-n", nsB, "addr", "add", "10.77.0.2/24", "dev", "vb");
-        for (String[] c : new String[][] {{nsA, "va"}, {nsA, "lo"}, {nsB, "vb"}, {nsB, "lo"}}) {
-            must("ip", "-n", c[0], "link", "set", c[1], "up");
-        }
+        Shell.vethPair(nsA, nsB, 77);
     }
 
     @AfterEach
@@ -80,7 +51,7 @@ class LiveCaptureIT {
     }
 
     private int health(int port) throws Exception {
-        Result r = sh("ip", "netns", "exec", nsA, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+        Shell.Result r = sh("ip", "netns", "exec", nsA, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
                 "http://127.0.0.1:" + port + "/health");
         try {
             return Integer.parseInt(r.out().trim());
@@ -119,7 +90,7 @@ class LiveCaptureIT {
                 "-conf", conf.toString())) {
             assertTrue(healthBecomes(port, 200, Duration.ofSeconds(30)), "health 200 with live capture: " + sensor.log());
 
-            Result hping = sh("ip", "netns", "exec", nsB, "hping3", "-S", "-p", "++2000", "-c", "40", "-i", "u5000", "10.77.0.1");
+            Shell.Result hping = sh("ip", "netns", "exec", nsB, "hping3", "-S", "-p", "++2000", "-c", "40", "-i", "u5000", "10.77.0.1");
             assertTrue(hping.out().contains("40 packets transmitted"), hping.out());
 
             // Interface down: health must say so; up again: capture resumes.
@@ -128,7 +99,7 @@ class LiveCaptureIT {
             must("ip", "-n", nsA, "link", "set", "va", "up");
             assertTrue(healthBecomes(port, 200, Duration.ofSeconds(20)), "health 200 once the interface is back: " + sensor.log());
             Thread.sleep(1500); // let the veth settle before the second burst
-            Result again = sh("ip", "netns", "exec", nsB, "hping3", "-S", "-p", "++3000", "-c", "10", "-i", "u5000", "10.77.0.1");
+            Shell.Result again = sh("ip", "netns", "exec", nsB, "hping3", "-S", "-p", "++3000", "-c", "10", "-i", "u5000", "10.77.0.1");
             assertTrue(again.out().contains("10 packets transmitted"), again.out());
             Thread.sleep(1000);
             assertEquals(0, sensor.stop(), sensor.log());

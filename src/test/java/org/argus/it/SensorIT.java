@@ -30,7 +30,7 @@ class SensorIT {
                         .put("file_rotation_count", 0))
                 .put("http", new JsonObject().put("port", port))
                 .put("model", new JsonObject().put("model_local_path", dir.resolve("models").toString()))
-                .put("enforcement", new JsonObject().put("blacklist_db_path", dir.resolve("blacklist.db").toString())
+                .put("enforcement", new JsonObject().put("backend", "none").put("blacklist_db_path", dir.resolve("blacklist.db").toString())
                         .put("emergency_stop_file", dir.resolve("aegis.emergency").toString()))
                 .encodePrettily());
         return conf;
