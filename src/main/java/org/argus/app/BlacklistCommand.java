@@ -16,7 +16,6 @@ import org.argus.blacklist.Ban;
 import org.argus.blacklist.BanTarget;
 import org.argus.blacklist.BlacklistStore;
 import org.argus.config.ArgusConfig;
-import org.argus.config.ConfigException;
 import org.argus.detect.Risk;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,13 +38,9 @@ final class BlacklistCommand {
         @Option(names = "--json", description = "Machine-readable output.")
         boolean json;
 
+        /** The configuration, or null after printing its problems. */
         ArgusConfig config() throws Exception {
-            try {
-                return Main.loadOffline(conf);
-            } catch (ConfigException e) {
-                Main.printProblems(conf, e);
-                throw new IllegalArgumentException("configuration not usable");
-            }
+            return Main.loadOfflineOrExplain(conf);
         }
 
         static <T> T withStore(ArgusConfig c, StoreTask<T> task) throws Exception {
@@ -101,6 +96,9 @@ final class BlacklistCommand {
         @Override
         public Integer call() throws Exception {
             ArgusConfig c = config();
+            if (c == null) {
+                return 1;
+            }
             ControlClient.Answer a = c.http().enabled() ? new ControlClient(c.http()).send("GET", "/blacklist", null) : null;
             if (a != null) {
                 if (a.status() != 200) {
@@ -134,6 +132,9 @@ final class BlacklistCommand {
         @Override
         public Integer call() throws Exception {
             ArgusConfig c = config();
+            if (c == null) {
+                return 1;
+            }
             JsonObject body = new JsonObject().put("address", address).put("reason", reason).put("risk_level", risk);
             if (ttlHours != null) {
                 body.put("ttl_hours", ttlHours);
@@ -181,6 +182,9 @@ final class BlacklistCommand {
         @Override
         public Integer call() throws Exception {
             ArgusConfig c = config();
+            if (c == null) {
+                return 1;
+            }
             String path = "/blacklist/" + java.net.URLEncoder.encode(address, java.nio.charset.StandardCharsets.UTF_8);
             ControlClient.Answer a = c.http().enabled() ? new ControlClient(c.http()).send("DELETE", path, null) : null;
             if (a != null) {
@@ -216,6 +220,9 @@ final class BlacklistCommand {
         @Override
         public Integer call() throws Exception {
             ArgusConfig c = config();
+            if (c == null) {
+                return 1;
+            }
             boolean anonymized = c.enforcement().exportAnonymized();
             if (anonymized && c.anonymization().salt().isEmpty()) {
                 System.err.println("argus: enforcement.export_anonymized is true but no salt is configured: set ARGUS_IP_SALT "

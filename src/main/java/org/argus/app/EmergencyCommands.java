@@ -7,7 +7,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.argus.config.ArgusConfig;
-import org.argus.config.ConfigException;
 import org.argus.enforce.Commands;
 import org.argus.enforce.EnforcementException;
 import org.argus.enforce.EnforcementVerticle;
@@ -25,11 +24,8 @@ final class EmergencyCommands {
     }
 
     static int run(Path conf, boolean stop, String reason) throws Exception {
-        ArgusConfig c;
-        try {
-            c = Main.loadOffline(conf);
-        } catch (ConfigException e) {
-            Main.printProblems(conf, e);
+        ArgusConfig c = Main.loadOfflineOrExplain(conf);
+        if (c == null) {
             return 1;
         }
         String path = stop ? "/control/emergency-stop" : "/control/emergency-restore";

@@ -134,6 +134,16 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** {@link #loadOffline}, or null after printing every problem (the command then exits 1). */
+    static ArgusConfig loadOfflineOrExplain(Path conf) throws Exception {
+        try {
+            return loadOffline(conf);
+        } catch (ConfigException e) {
+            printProblems(conf, e);
+            return null;
+        }
+    }
+
     static void printProblems(Path conf, ConfigException e) {
         System.err.println("argus: configuration " + (conf == null ? "(built-in defaults)" : conf) + " is not usable:");
         for (String p : e.problems()) {

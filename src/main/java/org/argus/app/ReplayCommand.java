@@ -4,7 +4,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.argus.config.ArgusConfig;
-import org.argus.config.ConfigException;
 import org.argus.csv.CsvSettings;
 import org.argus.detect.Detector;
 import org.slf4j.LoggerFactory;
@@ -39,11 +38,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ArgusConfig c;
-        try {
-            c = Main.loadOffline(conf);
-        } catch (ConfigException e) {
-            Main.printProblems(conf, e);
+        ArgusConfig c = Main.loadOfflineOrExplain(conf);
+        if (c == null) {
             return 1;
         }
         String salt = Main.saltFor(c, LoggerFactory.getLogger(ReplayCommand.class));

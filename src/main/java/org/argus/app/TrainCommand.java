@@ -11,7 +11,6 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.argus.capture.CaptureException;
 import org.argus.config.ArgusConfig;
-import org.argus.config.ConfigException;
 import org.argus.detect.FeatureSet;
 import org.argus.detect.ModelCard;
 import org.argus.detect.ModelStore;
@@ -50,11 +49,8 @@ final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ArgusConfig c;
-        try {
-            c = Main.loadOffline(conf);
-        } catch (ConfigException e) {
-            Main.printProblems(conf, e);
+        ArgusConfig c = Main.loadOfflineOrExplain(conf);
+        if (c == null) {
             return 1;
         }
         FeatureSet set = c.detection().features();
