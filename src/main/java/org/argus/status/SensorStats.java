@@ -102,6 +102,29 @@ public final class SensorStats {
     /** The last enforcement error, or null. */
     public final java.util.concurrent.atomic.AtomicReference<String> enforcementLastError = new java.util.concurrent.atomic.AtomicReference<>();
 
+    /** Files moved into {@code staging/} since start. */
+    public final LongAdder stagedFilesTotal = new LongAdder();
+    /** Files waiting in {@code staging/} now. */
+    public final AtomicLong stagedFiles = new AtomicLong();
+    /** Their bytes. */
+    public final AtomicLong stagedBytes = new AtomicLong();
+    /** Modification time of the oldest staged file, epoch ms (0: none). */
+    public final AtomicLong oldestStagedEpochMillis = new AtomicLong();
+    /** Files uploaded and confirmed. */
+    public final LongAdder uploadedFiles = new LongAdder();
+    /** Their bytes. */
+    public final LongAdder uploadedBytes = new LongAdder();
+    /** Failed upload attempts. */
+    public final LongAdder uploadErrors = new LongAdder();
+    /** Staged files that disappeared before they could be uploaded. */
+    public final LongAdder stagedVanished = new LongAdder();
+    /** Uploaded files deleted by retention. */
+    public final LongAdder uploadedRetentionDeleted = new LongAdder();
+    /** The last upload error since the last success, or null. */
+    public final java.util.concurrent.atomic.AtomicReference<String> uploadLastError = new java.util.concurrent.atomic.AtomicReference<>();
+    /** When the next upload will be tried after a failure, epoch ms. */
+    public final AtomicLong uploadNextAttemptEpochMillis = new AtomicLong();
+
     private final Map<String, LongAdder> decisionsByRisk = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, LongAdder> decisionsByDetector = new java.util.concurrent.ConcurrentHashMap<>();
 

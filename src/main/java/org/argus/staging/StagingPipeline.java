@@ -1,0 +1,108 @@
+package org.argus.staging;
+
+import com.google.cloud.storage.Storage;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import org.argus.status.SensorStats;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass of staging, upload and retention (blocking; call from one thread, e.g. the staging worker): stage ready
+ * CSVs; unless backing off, upload staged files oldest first, moving each to {@code uploaded/} only after the upload
+ * is confirmed; delete old uploads by retention. A failed upload stops the pass and waits
+ * {@code retry_initial · 2^(failures−1)}, at most {@code retry_max}, times a random 0.5–1 (jitter, so sensors that lost
+ * the network together do not retry together). Nothing is deleted from {@code staging/} before a confirmed upload.
+ */
+public final class StagingPipeline {
+    private static final Logger LOG = LoggerFactory.getLogger(StagingPipeline.class);
+
+    /** Opens the storage client (may fail: it is retried with the same backoff). */
+    public interface StorageSource {
+        Storage open() throws IOException;
+    }
+
+    private final StagingSettings settings;
+    private final Stager stager;
+    private final StorageSource source;
+    private final SensorStats stats;
+    private Uploader uploader;
+    private int failures;
+    private Instant nextAttempt = Instant.MIN;
+
+    /**
+     * @param source null when uploads are off ({@code firebase.enabled: false})
+     */
+    public StagingPipeline(StagingSettings settings, StorageSource source, SensorStats stats) throws IOException {
+        this.settings = settings;
+        this.stager = new Stager(settings);
+        this.source = source;
+        this.stats = stats;
+        stager.init();
+    }
+
+    /** Runs one pass at {@code now}. */
+    public void runOnce(Instant now) throws IOException {
+        for (Path p : stager.stageReady(now)) {
+            stats.stagedFilesTotal.increment();
+            LOG.debug("event=staged file={}", p.getFileName());
+        }
+        if (source != null && !now.isBefore(nextAttempt)) {
+            uploadStaged(now);
+        }
+        for (Path p : stager.applyRetention(now)) {
+            stats.uploadedRetentionDeleted.increment();
+            LOG.info("event=uploaded_retention_delete file={}", p.getFileName());
+        }
+        List<Stager.FileInfo> backlog = Stager.csvs(settings.stagingDir());
+        stats.stagedFiles.set(backlog.size());
+        stats.stagedBytes.set(backlog.stream().mapToLong(Stager.FileInfo::bytes).sum());
+        stats.oldestStagedEpochMillis.set(backlog.isEmpty() ? 0 : backlog.get(0).modified().toEpochMilli());
+    }
+
+    private void uploadStaged(Instant now) throws IOException {
+        for (Stager.FileInfo f : Stager.csvs(settings.stagingDir())) {
+            try {
+                if (uploader == null) {
+                    StagingSettings.Firebase fb = settings.firebase();
+                    uploader = new Uploader(source.open(), fb.bucket(), fb.dataPrefix() + "/" + fb.sensorId());
+                }
+                Uploader.Outcome o = uploader.upload(f.path(), f.modified());
+                Stager.move(f.path(), settings.uploadedDir().resolve(f.path().getFileName()));
+                stats.uploadedFiles.increment();
+                stats.uploadedBytes.add(f.bytes());
+                failures = 0;
+                stats.uploadLastError.set(null);
+                LOG.info("event=uploaded file={} bytes={} object={} outcome={}", f.path().getFileName(), f.bytes(),
+                        uploader.objectName(f.path(), f.modified()), o.name().toLowerCase());
+            } catch (NoSuchFileException gone) {
+                stats.stagedVanished.increment();
+                LOG.warn("event=staged_file_vanished file={}", f.path().getFileName());
+            } catch (IOException | RuntimeException e) {
+                failures++;
+                stats.uploadErrors.increment();
+                long base = settings.retryInitial().toMillis() << Math.min(failures - 1, 30);
+                long wait = (long) (Math.min(base, settings.retryMax().toMillis()) * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble()));
+                nextAttempt = now.plus(Duration.ofMillis(wait));
+                String msg = f.path().getFileName() + ": " + e.getMessage();
+                stats.uploadLastError.set(msg);
+                stats.uploadNextAttemptEpochMillis.set(nextAttempt.toEpochMilli());
+                LOG.warn("event=upload_failed file={} failures={} retry_in_ms={} reason=\"{}\"", f.path().getFileName(), failures, wait, e.getMessage());
+                if (e instanceof RuntimeException) {
+                    uploader = null; // a broken client is built again next time
+                }
+                return;
+            }
+        }
+    }
+
+    /** The moment the next upload may be tried (for tests and status). */
+    public Instant nextAttempt() {
+        return nextAttempt;
+    }
+}

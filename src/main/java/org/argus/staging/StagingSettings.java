@@ -1,0 +1,41 @@
+package org.argus.staging;
+
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * {@code staging.*} and {@code firebase.*}: moving closed CSVs to {@code staging/}, uploading them, keeping
+ * {@code uploaded/}.
+ *
+ * @param outputDir          where the CSV stage closes its files ({@code aggregation.output_dir})
+ * @param stagingDir         closed CSVs older than {@code minAge} move here ({@code staging.dir}, default
+ *                           {@code <output_dir>/staging})
+ * @param uploadedDir        confirmed uploads move here ({@code staging.uploaded_dir}, default {@code <output_dir>/uploaded})
+ * @param minAge             a closed CSV younger than this stays put ({@code staging.min_age_seconds})
+ * @param scanInterval       how often the folders are looked at ({@code staging.scan_interval_seconds})
+ * @param retentionAge       uploaded files older than this are deleted ({@code staging.uploaded_retention_days})
+ * @param retentionBytes     and beyond this many bytes, oldest first ({@code staging.uploaded_retention_mb}; 0 = no limit)
+ * @param retryInitial       first wait after a failed upload ({@code staging.retry_initial_seconds})
+ * @param retryMax           longest wait ({@code staging.retry_max_seconds})
+ * @param maxBacklogAge      {@code /health} is degraded while a staged file is older than this
+ *                           ({@code staging.max_backlog_age_seconds})
+ * @param firebase           the upload target, or null when {@code firebase.enabled} is false (staging stays local)
+ */
+public record StagingSettings(Path outputDir, Path stagingDir, Path uploadedDir, Duration minAge, Duration scanInterval,
+                              Duration retentionAge, long retentionBytes, Duration retryInitial, Duration retryMax,
+                              Duration maxBacklogAge, Firebase firebase) {
+    /**
+     * {@code firebase.*}.
+     *
+     * @param projectId          Firebase/GCP project
+     * @param bucket             Storage bucket ({@code storage_bucket}, e.g. {@code project.appspot.com})
+     * @param serviceAccountPath service-account JSON; empty: Application Default Credentials
+     * @param storageHost        an emulator or other GCS-compatible endpoint ({@code storage_host}, e.g.
+     *                           {@code http://127.0.0.1:9199}); empty: Google. With a host, no credentials are sent.
+     * @param dataPrefix         object prefix for CSVs ({@code data_prefix}, {@code retina-data})
+     * @param sensorId           this sensor's id in object names ({@code sensor_id}; empty: the host name)
+     */
+    public record Firebase(String projectId, String bucket, String serviceAccountPath, String storageHost, String dataPrefix,
+                           String sensorId) {
+    }
+}
