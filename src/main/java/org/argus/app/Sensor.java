@@ -14,6 +14,9 @@ import org.argus.enforce.Commands;
 import org.argus.enforce.EnforcementSettings;
 import org.argus.enforce.EnforcementVerticle;
 import org.argus.enforce.Firewall;
+import org.argus.staging.StagingSettings;
+import org.argus.staging.StagingVerticle;
+import org.argus.staging.StorageFactory;
 import org.argus.csv.CsvVerticle;
 import org.argus.detect.ModelManager;
 import org.argus.detect.PredictionVerticle;
@@ -23,8 +26,8 @@ import org.argus.status.SensorHealth;
 import org.argus.status.SensorStats;
 
 /**
- * The running sensor: deploys the pipeline's verticles downstream first (CSV, blacklist, enforcement, prediction,
- * flow windows, capture), so
+ * The running sensor: deploys the pipeline's verticles downstream first (staging, CSV, blacklist, enforcement,
+ * prediction, flow windows, capture), so
  * nothing is published before its consumer listens, then HTTP; {@link #stop()} undeploys them upstream first
  * (capture, flow windows, prediction, CSV, HTTP), so a clean stop flushes the open window into the CSV file (and
  * scores it) and closes the file under its final name.
@@ -67,16 +70,19 @@ public final class Sensor {
         EnforcementVerticle enforcement = new EnforcementVerticle(es, firewall, allowlist, stats, health, health.clock());
         PredictionVerticle prediction = new PredictionVerticle(config.detection(), config.csv().outputDir(),
                 config.csv().fsync(), stats, health, ModelManager.RemoteSource.NONE);
-        // Downstream first; stopped in reverse (capture, windows, prediction, enforcement, blacklist, csv, then http).
+        // Downstream first; stopped in reverse (capture, windows, prediction, enforcement, blacklist, csv, staging, then http).
+        StagingSettings ss = config.staging();
+        StagingVerticle staging = new StagingVerticle(ss, ss.firebase() == null ? null : () -> StorageFactory.create(ss.firebase()),
+                stats, health, health.clock());
         List<Deployable> pipeline = polling
                 ? List.of(blacklist, enforcement, prediction)
-                : List.of(new CsvVerticle(config.csv(), salt, stats, health), blacklist, enforcement, prediction,
+                : List.of(staging, new CsvVerticle(config.csv(), salt, stats, health), blacklist, enforcement, prediction,
                         new FlowWindowVerticle(config.flow(), stats, health, live, stallMillis),
                         new CaptureVerticle(config.capture(), stats, health));
         health.expect(polling
                 ? new String[] {SensorHealth.PREDICTION, SensorHealth.BLACKLIST, SensorHealth.ENFORCEMENT}
                 : new String[] {SensorHealth.CAPTURE, SensorHealth.WINDOWING, SensorHealth.CSV, SensorHealth.PREDICTION,
-                        SensorHealth.BLACKLIST, SensorHealth.ENFORCEMENT});
+                        SensorHealth.BLACKLIST, SensorHealth.ENFORCEMENT, SensorHealth.STAGING});
         List<String> ids = new ArrayList<>();
         Future<Void> f = Future.succeededFuture();
         for (Deployable d : pipeline) {

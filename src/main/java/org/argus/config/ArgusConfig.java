@@ -5,6 +5,7 @@ import org.argus.detect.FeatureSet;
 import org.argus.detect.HeuristicSettings;
 import org.argus.detect.ModelStore;
 import org.argus.enforce.EnforcementSettings;
+import org.argus.staging.StagingSettings;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -28,12 +29,13 @@ import org.argus.flow.FlowSettings;
  * @param detection     features, model, heuristics and polling ({@code prediction.*}, {@code model.*},
  *                      {@code heuristics.*}, {@code polling.*})
  * @param enforcement   blacklist, TTLs, backend, dry-run, allowlist, emergency stop ({@code enforcement.*})
+ * @param staging       staging, upload and retention of closed CSVs ({@code staging.*}, {@code firebase.*})
  * @param document      the whole merged document, for sections later stages read (model, prediction, enforcement,
  *                      firebase, polling, health alerts)
  */
 public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSettings csv, Anonymization anonymization,
                           Http http, Duration healthStall, DetectionSettings detection, EnforcementSettings enforcement,
-                          JsonObject document) {
+                          StagingSettings staging, JsonObject document) {
 
     /**
      * {@code anonymization.*}.
@@ -122,8 +124,43 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         c.intIn("health.alert_cooldown_seconds", 0, 86_400 * 7);
         DetectionSettings detection = detection(c);
         EnforcementSettings enforcement = enforcement(c);
+        StagingSettings staging = staging(c, csv.outputDir());
         c.throwIfAny();
-        return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, enforcement, doc.copy());
+        return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, enforcement, staging, doc.copy());
+    }
+
+    private static StagingSettings staging(Checker c, Path outputDir) {
+        String dir = c.str("staging.dir"), uploaded = c.str("staging.uploaded_dir");
+        StagingSettings.Firebase fb = null;
+        if (c.bool("firebase.enabled")) {
+            String bucket = c.str("firebase.storage_bucket"), account = c.str("firebase.service_account_path");
+            if (bucket.isBlank()) {
+                c.problem("firebase.storage_bucket: required when firebase.enabled is true (e.g. your-project.appspot.com)");
+            }
+            if (!account.isBlank() && !java.nio.file.Files.isReadable(Path.of(account))) {
+                c.problem("firebase.service_account_path: " + account + " is not a readable file");
+            }
+            String id = c.str("firebase.sensor_id");
+            if (!id.isBlank() && !id.matches("[A-Za-z0-9._-]{1,64}")) {
+                c.problem("firebase.sensor_id: \"" + id + "\" must be 1 to 64 letters, digits, '.', '_' or '-'");
+            }
+            fb = new StagingSettings.Firebase(c.str("firebase.project_id"), bucket, account, c.str("firebase.storage_host"),
+                    c.str("firebase.data_prefix"), id.isBlank() ? org.argus.staging.StorageFactory.hostname() : id);
+        }
+        int retryInitial = c.intIn("staging.retry_initial_seconds", 1, 86_400);
+        int retryMax = c.intIn("staging.retry_max_seconds", 1, 86_400);
+        if (retryMax < retryInitial) {
+            c.problem("staging.retry_max_seconds: smaller than staging.retry_initial_seconds");
+        }
+        return new StagingSettings(outputDir,
+                dir.isBlank() ? outputDir.resolve("staging") : Path.of(dir),
+                uploaded.isBlank() ? outputDir.resolve("uploaded") : Path.of(uploaded),
+                Duration.ofSeconds(c.intIn("staging.min_age_seconds", 0, 86_400)),
+                Duration.ofSeconds(c.intIn("staging.scan_interval_seconds", 1, 3600)),
+                Duration.ofDays(c.intIn("staging.uploaded_retention_days", 0, 3650)),
+                c.intIn("staging.uploaded_retention_mb", 0, 1 << 24) * 1024L * 1024L,
+                Duration.ofSeconds(retryInitial), Duration.ofSeconds(retryMax),
+                Duration.ofSeconds(c.intIn("staging.max_backlog_age_seconds", 1, 86_400 * 30)), fb);
     }
 
     private static EnforcementSettings enforcement(Checker c) {

@@ -14,7 +14,9 @@ import org.argus.status.SensorStats;
  * "model_flows_skipped", "decision_write_errors", "polled_files", "polled_files_failed"}, "enforcement": {"mode",
  * "dry_run_ends_at", "dry_run_remaining_days", "would_block", "summary", "bans_active", "bans_added", "bans_renewed",
  * "bans_removed", "bans_expired", "refused_allowlisted", "victim_alerts", "decisions_not_banned", "would_block_actions",
- * "actions", "errors", "last_error", "kernel_members", "emergency_stops"}}. Bytes are wire bytes.
+ * "actions", "errors", "last_error", "kernel_members", "emergency_stops"}, "staging": {"staged_files", "bytes_pending",
+ * "oldest_staged_at", "staged_total", "uploaded_files", "uploaded_bytes", "upload_errors", "last_error",
+ * "next_attempt_at", "vanished", "deleted_by_retention"}}. Bytes are wire bytes (file bytes for staging).
  */
 public final class StatusJson {
     private StatusJson() {
@@ -59,7 +61,21 @@ public final class StatusJson {
                         .put("decision_write_errors", s.decisionWriteErrors.sum())
                         .put("polled_files", s.polledFiles.sum())
                         .put("polled_files_failed", s.polledFilesFailed.sum()))
-                .put("enforcement", enforcement(s));
+                .put("enforcement", enforcement(s))
+                .put("staging", new JsonObject()
+                        .put("staged_files", s.stagedFiles.get())
+                        .put("bytes_pending", s.stagedBytes.get())
+                        .put("oldest_staged_at", s.oldestStagedEpochMillis.get() == 0 ? null
+                                : java.time.Instant.ofEpochMilli(s.oldestStagedEpochMillis.get()).toString())
+                        .put("staged_total", s.stagedFilesTotal.sum())
+                        .put("uploaded_files", s.uploadedFiles.sum())
+                        .put("uploaded_bytes", s.uploadedBytes.sum())
+                        .put("upload_errors", s.uploadErrors.sum())
+                        .put("last_error", s.uploadLastError.get())
+                        .put("next_attempt_at", s.uploadLastError.get() == null ? null
+                                : java.time.Instant.ofEpochMilli(s.uploadNextAttemptEpochMillis.get()).toString())
+                        .put("vanished", s.stagedVanished.sum())
+                        .put("deleted_by_retention", s.uploadedRetentionDeleted.sum()));
     }
 
     private static JsonObject enforcement(SensorStats s) {

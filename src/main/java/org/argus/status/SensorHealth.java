@@ -19,6 +19,7 @@ public final class SensorHealth {
     public static final String PREDICTION = "prediction";
     public static final String BLACKLIST = "blacklist";
     public static final String ENFORCEMENT = "enforcement";
+    public static final String STAGING = "staging";
 
     private final Clock clock;
     private final Map<String, ComponentState> states = new ConcurrentHashMap<>();
