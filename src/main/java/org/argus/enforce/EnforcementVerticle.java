@@ -265,8 +265,9 @@ public final class EnforcementVerticle extends VerticleBase {
             return;
         }
         if (mode == Mode.ENFORCING) {
-            if (add && allowlist.refusal(t).isPresent()) {
-                LOG.warn("event=enforcement_refused address={} why=\"{}\"", t, allowlist.refusal(t).get());
+            var refusal = add ? allowlist.refusal(t) : java.util.Optional.<String>empty();
+            if (refusal.isPresent()) {
+                LOG.warn("event=enforcement_refused address={} why=\"{}\"", t, refusal.get());
             } else {
                 pending.add(new Change(t, add));
                 if (flushQueued.compareAndSet(false, true)) {

@@ -87,7 +87,6 @@ public final class StagingVerticle extends VerticleBase {
             } else {
                 health.set(SensorHealth.STAGING, true, source == null ? "local" : "ok", backlog);
             }
-            health.heartbeat(SensorHealth.STAGING, 0);
         });
     }
 }
