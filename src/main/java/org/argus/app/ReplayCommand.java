@@ -43,7 +43,8 @@ final class ReplayCommand implements Callable<Integer> {
             return 1;
         }
         String salt = Main.saltFor(c, LoggerFactory.getLogger(ReplayCommand.class));
-        CsvSettings csv = new CsvSettings(out, c.csv().maxRowsPerFile(), c.csv().maxFileAge(), 0, false);
+        CsvSettings csv = new CsvSettings(out, c.csv().maxRowsPerFile(), c.csv().maxFileAge(), 0, false,
+                c.csv().minFreeBytes());
         Detector detector = Detection.detector(c.detection(), models, msg -> System.err.println("argus replay: " + msg));
         Replay.Summary s = Replay.run(files, c.flow(), csv, salt, c.capture().batchPackets(), windows,
                 msg -> System.err.println("argus replay: " + msg), detector);

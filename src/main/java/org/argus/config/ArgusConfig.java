@@ -107,7 +107,8 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 c.intIn("aggregation.max_rows_per_file", 1, Integer.MAX_VALUE),
                 Duration.ofSeconds(c.intIn("aggregation.max_file_age_seconds", 1, 31 * 86_400)),
                 c.intIn("aggregation.file_rotation_count", 0, 1_000_000),
-                c.bool("aggregation.fsync"));
+                c.bool("aggregation.fsync"),
+                c.intIn("aggregation.min_free_mb", 0, 1 << 24) * 1024L * 1024L);
         Anonymization anon = new Anonymization(c.str("anonymization.salt"), c.bool("anonymization.generate_salt"));
         if (anon.salt().isEmpty() && !anon.generateSalt()) {
             c.problem("anonymization.salt: required: set " + ConfigLoader.SALT_ENV
@@ -124,12 +125,12 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         c.intIn("health.alert_cooldown_seconds", 0, 86_400 * 7);
         DetectionSettings detection = detection(c);
         EnforcementSettings enforcement = enforcement(c);
-        StagingSettings staging = staging(c, csv.outputDir());
+        StagingSettings staging = staging(c, csv.outputDir(), csv.minFreeBytes());
         c.throwIfAny();
         return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, enforcement, staging, doc.copy());
     }
 
-    private static StagingSettings staging(Checker c, Path outputDir) {
+    private static StagingSettings staging(Checker c, Path outputDir, long minFreeBytes) {
         String dir = c.str("staging.dir"), uploaded = c.str("staging.uploaded_dir");
         StagingSettings.Firebase fb = null;
         if (c.bool("firebase.enabled")) {
@@ -158,7 +159,7 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 Duration.ofSeconds(c.intIn("staging.min_age_seconds", 0, 86_400)),
                 Duration.ofSeconds(c.intIn("staging.scan_interval_seconds", 1, 3600)),
                 Duration.ofDays(c.intIn("staging.uploaded_retention_days", 0, 3650)),
-                c.intIn("staging.uploaded_retention_mb", 0, 1 << 24) * 1024L * 1024L,
+                c.intIn("staging.uploaded_retention_mb", 0, 1 << 24) * 1024L * 1024L, minFreeBytes,
                 Duration.ofSeconds(retryInitial), Duration.ofSeconds(retryMax),
                 Duration.ofSeconds(c.intIn("staging.max_backlog_age_seconds", 1, 86_400 * 30)), fb);
     }

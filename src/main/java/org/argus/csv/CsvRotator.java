@@ -42,6 +42,11 @@ import org.slf4j.LoggerFactory;
  * turns leftover {@code .part} files into final files, cutting a torn last row. So a kill -9 loses at most the
  * rows of the window being written, and never leaves a partial row in a closed file.
  *
+ * <p>Full disk: before each window the output folder's free space is checked against {@code minFreeBytes}. Below
+ * it, the open file is closed cleanly under its final name (so what was written stays a whole, stageable file) and
+ * windows are counted as not written instead of being written, until the free space is back above the floor plus a
+ * quarter (so the writer does not flap around the limit). {@link #pausedReason()} says why, for {@code /health}.
+ *
  * <p>Blocking I/O: call from one worker thread (never an event loop). Not thread-safe.
  */
 public final class CsvRotator implements AutoCloseable {
@@ -67,7 +72,9 @@ public final class CsvRotator implements AutoCloseable {
     private final Anonymizer anonymizer;
     private final SensorStats stats;
     private final Consumer<CsvFileClosed> onClosed;
+    private final FreeSpace freeSpace;
     private int nextGod;
+    private volatile String pausedReason;
 
     private FileChannel channel;
     private Path partPath;
@@ -84,7 +91,17 @@ public final class CsvRotator implements AutoCloseable {
      */
     public CsvRotator(CsvSettings settings, Anonymizer anonymizer, SensorStats stats, Consumer<CsvFileClosed> onClosed)
             throws IOException {
+        this(settings, anonymizer, stats, onClosed, FreeSpace.DISK);
+    }
+
+    /**
+     * @param freeSpace how free space is measured (the real disk outside tests)
+     * @throws IOException when the output folder cannot be created
+     */
+    public CsvRotator(CsvSettings settings, Anonymizer anonymizer, SensorStats stats, Consumer<CsvFileClosed> onClosed,
+                      FreeSpace freeSpace) throws IOException {
         this.settings = settings;
+        this.freeSpace = freeSpace;
         this.anonymizer = anonymizer;
         this.stats = stats;
         this.onClosed = onClosed;
@@ -144,6 +161,9 @@ public final class CsvRotator implements AutoCloseable {
         if (w.flows().isEmpty()) {
             return;
         }
+        if (settings.minFreeBytes() > 0 && !roomFor(w)) {
+            return;
+        }
         if (channel != null && w.startNanos() - fileFirstWindow >= settings.maxFileAge().toNanos()) {
             closeFile();
         }
@@ -169,6 +189,35 @@ public final class CsvRotator implements AutoCloseable {
                 closeFile();
             }
         }
+    }
+
+    /** Why writing is paused (disk nearly full), or null while rows are written. */
+    public String pausedReason() {
+        return pausedReason;
+    }
+
+    /** False (after closing the open file, counting the window) when the disk is too full to write {@code w}. */
+    private boolean roomFor(FlowWindow w) throws IOException {
+        long free = freeSpace.usableBytes(settings.outputDir());
+        long floor = settings.minFreeBytes();
+        if (pausedReason != null && free >= floor + floor / 4) {
+            LOG.warn("event=csv_resumed free_bytes={} windows_not_written={} rows_not_written={}", free,
+                    stats.csvWindowsNotWritten.sum(), stats.csvRowsNotWritten.sum());
+            pausedReason = null;
+        } else if (pausedReason == null && free < floor) {
+            pausedReason = "disk nearly full: " + (free >> 20) + " MiB free on " + settings.outputDir()
+                    + ", below aggregation.min_free_mb (" + (floor >> 20) + "); CSV writing paused, the last file was closed whole";
+            LOG.error("event=csv_paused free_bytes={} min_free_bytes={} dir={}", free, floor, settings.outputDir());
+            if (channel != null) {
+                closeFile();
+            }
+        }
+        if (pausedReason != null) {
+            stats.csvWindowsNotWritten.increment();
+            stats.csvRowsNotWritten.add(w.flows().size());
+            return false;
+        }
+        return true;
     }
 
     /** Closes the open file under its final name (clean stop). */

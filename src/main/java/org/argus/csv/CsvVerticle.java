@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * files a crash left behind; at stop, closes the open file under its final name.
  *
  * <p>A failed write (disk full, folder gone) is logged, counted and shown on {@code /health}; the next window is
- * tried again, and health turns good again on the first write that succeeds.
+ * tried again, and health turns good again on the first write that succeeds. A nearly full disk
+ * ({@code aggregation.min_free_mb}) pauses writing cleanly: {@code csv} turns unhealthy with status {@code disk_full},
+ * the free space and what was not written, until space is back.
  */
 public final class CsvVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(CsvVerticle.class);
@@ -61,7 +63,15 @@ public final class CsvVerticle extends VerticleBase {
         worker.executeBlocking(() -> {
             rotator.write(w);
             return null;
-        }).onSuccess(v -> health.set(SensorHealth.CSV, true, "running", "writing to " + settings.outputDir()))
+        }).onSuccess(v -> {
+            String paused = rotator.pausedReason();
+            if (paused != null) {
+                health.set(SensorHealth.CSV, false, "disk_full", paused + " (" + stats.csvWindowsNotWritten.sum()
+                        + " windows, " + stats.csvRowsNotWritten.sum() + " rows not written so far)");
+            } else {
+                health.set(SensorHealth.CSV, true, "running", "writing to " + settings.outputDir());
+            }
+        })
           .onFailure(e -> {
               stats.csvErrors.increment();
               health.set(SensorHealth.CSV, false, "failing", "cannot write to " + settings.outputDir() + ": " + e);

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.argus.csv.FreeSpace;
 
 /**
  * The local half of staging (blocking; one thread): closed CSVs ({@code *.csv}, never {@code *.csv.part}) older than
@@ -24,9 +25,16 @@ public final class Stager {
     }
 
     private final StagingSettings settings;
+    private final FreeSpace freeSpace;
 
     public Stager(StagingSettings settings) {
+        this(settings, FreeSpace.DISK);
+    }
+
+    /** @param freeSpace how free space is measured (the real disk outside tests) */
+    public Stager(StagingSettings settings, FreeSpace freeSpace) {
         this.settings = settings;
+        this.freeSpace = freeSpace;
     }
 
     /** Creates the folders. */
@@ -88,7 +96,8 @@ public final class Stager {
     }
 
     /**
-     * Applies retention to {@code uploaded/}.
+     * Applies retention to {@code uploaded/}: oldest first, files past the age limit, beyond the byte budget, or
+     * while the disk is below the free-space floor plus a quarter.
      *
      * @return the files deleted
      */
@@ -99,7 +108,9 @@ public final class Stager {
         for (FileInfo f : files) {
             boolean tooOld = f.modified().plus(settings.retentionAge()).isBefore(now);
             boolean overBudget = settings.retentionBytes() > 0 && total > settings.retentionBytes();
-            if (!tooOld && !overBudget) {
+            long floor = settings.minFreeBytes();
+            boolean diskLow = floor > 0 && freeSpace.usableBytes(settings.uploadedDir()) < floor + floor / 4;
+            if (!tooOld && !overBudget && !diskLow) {
                 break;
             }
             if (Files.deleteIfExists(f.path())) {

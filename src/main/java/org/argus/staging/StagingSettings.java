@@ -15,6 +15,8 @@ import java.time.Duration;
  * @param scanInterval       how often the folders are looked at ({@code staging.scan_interval_seconds})
  * @param retentionAge       uploaded files older than this are deleted ({@code staging.uploaded_retention_days})
  * @param retentionBytes     and beyond this many bytes, oldest first ({@code staging.uploaded_retention_mb}; 0 = no limit)
+ * @param minFreeBytes       and, oldest first, while the disk has less than this plus a quarter free
+ *                           ({@code aggregation.min_free_mb}: uploaded files are safe in the bucket, new rows are not)
  * @param retryInitial       first wait after a failed upload ({@code staging.retry_initial_seconds})
  * @param retryMax           longest wait ({@code staging.retry_max_seconds})
  * @param maxBacklogAge      {@code /health} is degraded while a staged file is older than this
@@ -22,7 +24,7 @@ import java.time.Duration;
  * @param firebase           the upload target, or null when {@code firebase.enabled} is false (staging stays local)
  */
 public record StagingSettings(Path outputDir, Path stagingDir, Path uploadedDir, Duration minAge, Duration scanInterval,
-                              Duration retentionAge, long retentionBytes, Duration retryInitial, Duration retryMax,
+                              Duration retentionAge, long retentionBytes, long minFreeBytes, Duration retryInitial, Duration retryMax,
                               Duration maxBacklogAge, Firebase firebase) {
     /**
      * {@code firebase.*}.

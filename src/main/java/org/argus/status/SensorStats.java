@@ -52,6 +52,10 @@ public final class SensorStats {
     public final LongAdder csvFilesRemoved = new LongAdder();
     /** CSV write failures (each a window whose rows may be missing). */
     public final LongAdder csvErrors = new LongAdder();
+    /** Windows not written to CSV because the disk was nearly full ({@code aggregation.min_free_mb}). */
+    public final LongAdder csvWindowsNotWritten = new LongAdder();
+    /** Rows (flows) of those windows. */
+    public final LongAdder csvRowsNotWritten = new LongAdder();
     /** Windows the prediction stage scored (live windows or CSV windows in polling mode). */
     public final LongAdder windowsScored = new LongAdder();
     /** Flows the model scored. */

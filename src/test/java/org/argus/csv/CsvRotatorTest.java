@@ -116,4 +116,30 @@ class CsvRotatorTest {
         }
         assertEquals(List.of(), names());
     }
+
+    @Test
+    void aNearlyFullDiskClosesTheFileWholePausesAndResumesWithRoom() throws IOException {
+        long mib = 1024 * 1024;
+        long[] free = {100 * mib};
+        CsvSettings settings = new CsvSettings(dir, 1000, Duration.ofMinutes(5), 0, true, 64 * mib);
+        try (CsvRotator r = new CsvRotator(settings, new Anonymizer("argus-test-salt"), stats, closed::add, d -> free[0])) {
+            r.write(window(T0, 2));
+            free[0] = 10 * mib;
+            r.write(window(T0 + 5 * S, 3));
+            assertEquals(List.of("zeus_20261128_120000.csv"), names(), "the open file is closed under its final name");
+            assertEquals(3, Files.readAllLines(dir.resolve("zeus_20261128_120000.csv")).size(), "header + the 2 rows written");
+            assertTrue(r.pausedReason().contains("10 MiB free on " + dir), r.pausedReason());
+            assertTrue(r.pausedReason().contains("aggregation.min_free_mb (64)"), r.pausedReason());
+            free[0] = 70 * mib; // above the floor but not above floor + a quarter: still paused
+            r.write(window(T0 + 10 * S, 4));
+            assertEquals(2, stats.csvWindowsNotWritten.sum());
+            assertEquals(7, stats.csvRowsNotWritten.sum());
+            free[0] = 81 * mib;
+            r.write(window(T0 + 15 * S, 1));
+            assertEquals(null, r.pausedReason());
+        }
+        assertEquals(List.of("hera_20261128_120015.csv", "zeus_20261128_120000.csv"), names());
+        assertEquals(3, stats.csvRows.sum());
+        assertEquals(List.of(2L, 1L), closed.stream().map(CsvFileClosed::rows).toList());
+    }
 }

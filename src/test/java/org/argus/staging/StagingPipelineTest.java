@@ -44,7 +44,7 @@ class StagingPipelineTest {
     StagingSettings settings() {
         Path out = dir.resolve("csv");
         return new StagingSettings(out, out.resolve("staging"), out.resolve("uploaded"), Duration.ofSeconds(60),
-                Duration.ofSeconds(1), Duration.ofDays(7), 0, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofHours(1),
+                Duration.ofSeconds(1), Duration.ofDays(7), 0, 0, Duration.ofSeconds(1), Duration.ofSeconds(60), Duration.ofHours(1),
                 new StagingSettings.Firebase("p", BUCKET, "", "", "retina-data", "pi-1"));
     }
 
@@ -183,7 +183,7 @@ class StagingPipelineTest {
     void theVerticleStagesAndUploadsOnItsTimerAndReportsHealth() throws Exception {
         StagingSettings s = settings();
         StagingSettings fast = new StagingSettings(s.outputDir(), s.stagingDir(), s.uploadedDir(), Duration.ZERO, Duration.ofMillis(1000),
-                s.retentionAge(), 0, s.retryInitial(), s.retryMax(), s.maxBacklogAge(), s.firebase());
+                s.retentionAge(), 0, 0, s.retryInitial(), s.retryMax(), s.maxBacklogAge(), s.firebase());
         csv("zeus_20261122_120000.csv", Duration.ofMinutes(1), "v");
         io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         org.argus.status.SensorHealth health = new org.argus.status.SensorHealth(java.time.Clock.systemUTC());
@@ -204,7 +204,7 @@ class StagingPipelineTest {
     void uploadsAreKeptByAgeAndBytesOldestFirstAndNothingLeavesStagingWithoutUpload() throws Exception {
         StagingSettings s = settings();
         StagingSettings budget = new StagingSettings(s.outputDir(), s.stagingDir(), s.uploadedDir(), s.minAge(), s.scanInterval(),
-                Duration.ofDays(2), 25, s.retryInitial(), s.retryMax(), s.maxBacklogAge(), null);
+                Duration.ofDays(2), 25, 0, s.retryInitial(), s.retryMax(), s.maxBacklogAge(), null);
         new Stager(budget).init();
         for (int i = 0; i < 4; i++) {
             Path f = s.uploadedDir().resolve("f" + i + ".csv");
@@ -219,5 +219,30 @@ class StagingPipelineTest {
                 "then the oldest until within 25 bytes");
         assertTrue(Files.exists(s.stagingDir().resolve("zeus_20261122_120000.csv")), "without Firebase, staged files stay staged");
         assertEquals(1, stats.stagedFiles.get());
+    }
+
+    @Test
+    void aNearlyFullDiskDeletesTheOldestUploadsFirstButNeverAStagedFile() throws Exception {
+        StagingSettings s = settings();
+        long floor = 100;
+        StagingSettings low = new StagingSettings(s.outputDir(), s.stagingDir(), s.uploadedDir(), s.minAge(), s.scanInterval(),
+                Duration.ofDays(7), 0, floor, s.retryInitial(), s.retryMax(), s.maxBacklogAge(), null);
+        Stager stager = new Stager(low, d -> {
+            try (var files = Files.list(low.uploadedDir())) {
+                return 60 + 10 * (4 - files.count()); // each upload deleted frees 10 bytes; 125 = floor + a quarter
+            }
+        });
+        stager.init();
+        for (int i = 0; i < 4; i++) {
+            Path f = s.uploadedDir().resolve("f" + i + ".csv");
+            Files.writeString(f, "0123456789");
+            Files.setLastModifiedTime(f, FileTime.from(NOW.minus(Duration.ofHours(4 - i))));
+        }
+        csv("zeus_20261122_120000.csv", Duration.ofDays(1), "not uploaded");
+        stager.stageReady(NOW);
+        List<Path> deleted = stager.applyRetention(NOW);
+        assertEquals(List.of("f0.csv", "f1.csv", "f2.csv", "f3.csv"), deleted.stream().map(p -> p.getFileName().toString()).toList(),
+                "oldest first, as long as the disk stays low");
+        assertTrue(Files.exists(s.stagingDir().resolve("zeus_20261122_120000.csv")), "a staged file is never deleted for space");
     }
 }
