@@ -94,6 +94,54 @@ class SensorIT {
     }
 
     @Test
+    void aFullDiskPausesCsvWritingCleanlyAndSaysSoInHealth() throws Exception {
+        Path pcap = dir.resolve("busy.pcap");
+        SensorProcess.Result gen = SensorProcess.run(Map.of(), "generate", "--out", pcap.toString(), "--sessions", "30000",
+                "--span-seconds", "300", "--start", "2026-11-22T12:00:00Z");
+        assertEquals(0, gen.code(), gen.output());
+        Path out = dir.resolve("small-disk");
+        Files.createDirectories(out);
+        Path conf = config(pcap, out, SensorProcess.freePort());
+        JsonObject c = new JsonObject(Files.readString(conf));
+        c.getJsonObject("aggregation").put("min_free_mb", 2);
+        Files.writeString(conf, c.encodePrettily());
+        int port = c.getJsonObject("http").getInteger("port");
+        // A 4 MiB disk of its own: tmpfs mounted in a private mount namespace that dies with the process.
+        List<String> prefix = List.of("unshare", "--mount", "--propagation", "private", "sh", "-c",
+                "mount -t tmpfs -o size=4m argus-it " + out + " && exec \"$@\"", "sh");
+        try (SensorProcess p = SensorProcess.start(prefix, Map.of("ARGUS_IP_SALT", "it-salt"), dir.resolve("disk.log"),
+                "-conf", conf.toString())) {
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(60), () -> p.log().contains("event=capture_file_done")), p.log());
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(20), () -> SensorProcess.get(port, "/health").status() == 503), p.log());
+            JsonObject csv = new JsonObject(SensorProcess.get(port, "/health").body()).getJsonObject("components").getJsonObject("csv");
+            assertEquals("disk_full", csv.getString("state"), csv.encode());
+            assertTrue(csv.getString("detail").contains("below aggregation.min_free_mb (2)"), csv.encode());
+            JsonObject status = new JsonObject(SensorProcess.get(port, "/status").body()).getJsonObject("files");
+            assertTrue(status.getLong("rows_not_written") > 0, status.encode());
+            assertTrue(status.getLong("rows") > 0, status.encode());
+            assertTrue(p.alive());
+            // The files as the sensor sees them (its own mount namespace): every file closed whole, none left open.
+            Path seen = Path.of("/proc/" + p.pid() + "/root" + out);
+            List<Path> files = list(seen).stream().filter(f -> f.toString().contains(".csv")).toList();
+            assertFalse(files.isEmpty());
+            assertFalse(files.stream().anyMatch(f -> f.toString().endsWith(".part")), "the open file was closed: " + files);
+            long rows = 0;
+            for (Path f : files) {
+                String text = Files.readString(f);
+                assertTrue(text.endsWith("\n"), f + " ends with a whole row");
+                List<String> lines = text.lines().toList();
+                assertEquals(CsvRotator.HEADER, lines.get(0));
+                for (String row : lines.subList(1, lines.size())) {
+                    assertEquals(18, row.split(",", -1).length, "whole rows only: " + row);
+                }
+                rows += lines.size() - 1;
+            }
+            assertEquals(status.getLong("rows"), rows, "every row counted as written is in a closed file");
+            assertEquals(0, p.stop(), "clean exit on SIGTERM");
+        }
+    }
+
+    @Test
     void badStartsAreClearErrorsNotStackTraces() throws Exception {
         SensorProcess.Result missing = SensorProcess.run(Map.of(), "-conf", dir.resolve("nope.json").toString());
         assertEquals(1, missing.code());

@@ -82,6 +82,11 @@ final class SensorProcess implements AutoCloseable {
         }
     }
 
+    /** The process id (with an exec-ing prefix such as unshare, the JVM's own). */
+    long pid() {
+        return process.pid();
+    }
+
     boolean alive() {
         return process.isAlive();
     }
