@@ -13,6 +13,7 @@ import java.util.concurrent.Callable;
 import org.argus.anon.Anonymizer;
 import org.argus.blacklist.Allowlist;
 import org.argus.blacklist.Ban;
+import org.argus.blacklist.BlacklistExport;
 import org.argus.blacklist.BanTarget;
 import org.argus.blacklist.BlacklistStore;
 import org.argus.config.ArgusConfig;
@@ -232,19 +233,14 @@ final class BlacklistCommand {
             Anonymizer anon = anonymized ? new Anonymizer(c.anonymization().salt()) : null;
             Instant now = Instant.now();
             java.util.List<Ban> bans = withStore(c, s -> Main.await(s.active()));
-            JsonArray entries = new JsonArray();
-            for (Ban b : bans) {
-                String address = anon == null ? b.target().toString()
-                        : anon.anonymize(b.target().network()) + (b.target().single() ? "" : "/" + b.target().prefix());
-                entries.add(b.toJson(address, now));
-            }
-            String doc = new JsonObject().put("format", "argus-blacklist/1").put("exported_at", now.toString())
-                    .put("address_anonymized", anonymized).put("count", entries.size()).put("entries", entries).encodePrettily();
+            String doc = BlacklistExport.document(bans, anon, c.staging().firebase() == null ? "" : c.staging().firebase().sensorId(),
+                    now).encodePrettily();
+            int count = bans.size();
             if (out == null) {
                 System.out.println(doc);
             } else {
                 Files.writeString(out, doc + "\n");
-                System.err.println("exported " + entries.size() + " bans to " + out + (anonymized ? " (addresses anonymized)" : ""));
+                System.err.println("exported " + count + " bans to " + out + (anonymized ? " (addresses anonymized)" : ""));
             }
             return 0;
         }

@@ -23,7 +23,7 @@ final class Detection {
         DetectionSettings.Models offline = new DetectionSettings.Models(modelsDir != null ? modelsDir : m.dir(),
                 java.time.Duration.ZERO, m.maxAge(), m.useFallback(), m.reloadInterval(), m.learning(),
                 m.learningMaxRows(), m.train());
-        ModelManager manager = new ModelManager(offline, s.features(), Clock.systemUTC(), ModelManager.RemoteSource.NONE);
+        ModelManager manager = new ModelManager(offline, s.features(), Clock.systemUTC());
         manager.refresh();
         if (manager.current() == null) {
             notice.accept("no model (" + manager.problem() + "): heuristics only");

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.argus.capture.CaptureVerticle;
 import java.nio.file.Path;
+import org.argus.anon.Anonymizer;
 import org.argus.blacklist.Allowlist;
 import org.argus.blacklist.BlacklistVerticle;
 import org.argus.config.ArgusConfig;
@@ -18,7 +19,6 @@ import org.argus.staging.StagingSettings;
 import org.argus.staging.StagingVerticle;
 import org.argus.staging.StorageFactory;
 import org.argus.csv.CsvVerticle;
-import org.argus.detect.ModelManager;
 import org.argus.detect.PredictionVerticle;
 import org.argus.flow.FlowWindowVerticle;
 import org.argus.http.HttpVerticle;
@@ -69,13 +69,14 @@ public final class Sensor {
         BlacklistVerticle blacklist = new BlacklistVerticle(es, allowlist, stats, health, health.clock());
         EnforcementVerticle enforcement = new EnforcementVerticle(es, firewall, allowlist, stats, health, health.clock());
         PredictionVerticle prediction = new PredictionVerticle(config.detection(), config.csv().outputDir(),
-                config.csv().fsync(), stats, health, ModelManager.RemoteSource.NONE);
+                config.csv().fsync(), stats, health);
         // Downstream first; stopped in reverse (capture, windows, prediction, enforcement, blacklist, csv, staging, then http).
         StagingSettings ss = config.staging();
         StagingVerticle staging = new StagingVerticle(ss, ss.firebase() == null ? null : () -> StorageFactory.create(ss.firebase()),
-                stats, health, health.clock());
+                stats, health, health.clock(), new StagingVerticle.Sync(!polling, config.detection().models().dir(),
+                        es.exportAnonymized() ? new Anonymizer(salt) : null));
         List<Deployable> pipeline = polling
-                ? List.of(blacklist, enforcement, prediction)
+                ? (ss.firebase() == null ? List.of(blacklist, enforcement, prediction) : List.of(staging, blacklist, enforcement, prediction))
                 : List.of(staging, new CsvVerticle(config.csv(), salt, stats, health), blacklist, enforcement, prediction,
                         new FlowWindowVerticle(config.flow(), stats, health, live, stallMillis),
                         new CaptureVerticle(config.capture(), stats, health));

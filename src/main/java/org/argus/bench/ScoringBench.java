@@ -85,7 +85,7 @@ public final class ScoringBench {
                     .put("model", new JsonObject().put("model_local_path", models.toString()).put("min_model_age_hours", 0))
                     .put("prediction", new JsonObject().put("feature_columns", new JsonArray(set.keys()))
                             .put("max_flows_per_batch", 1_000_000)), Map.of())).detection();
-            ModelManager mm = new ModelManager(s.models(), set, Clock.systemUTC(), ModelManager.RemoteSource.NONE);
+            ModelManager mm = new ModelManager(s.models(), set, Clock.systemUTC());
             mm.refresh();
             Detector d = new Detector(s, mm, Object::toString, false);
             a = System.nanoTime();

@@ -11,6 +11,11 @@ public final class Addresses {
     public static final String WINDOW_CLOSED = "argus.window.closed";
     /** Publish: CSV verticle → (later) staging. Body: {@link org.argus.csv.CsvFileClosed}. */
     public static final String CSV_CLOSED = "argus.csv.closed";
+    /**
+     * Publish: staging verticle (model download) → prediction verticle, which checks the models folder at once
+     * instead of at its next {@code reload_interval_seconds}. Body: the version downloaded (String).
+     */
+    public static final String MODEL_AVAILABLE = "argus.model.available";
     /** Publish: prediction verticle → blacklist verticle. Body: {@link org.argus.detect.Decision}, one per message. */
     public static final String DECISION = "argus.decision";
     /** Publish: blacklist verticle → enforcement verticle. Body: {@link org.argus.blacklist.BanChange}. */

@@ -145,8 +145,17 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
             if (!id.isBlank() && !id.matches("[A-Za-z0-9._-]{1,64}")) {
                 c.problem("firebase.sensor_id: \"" + id + "\" must be 1 to 64 letters, digits, '.', '_' or '-'");
             }
+            List<String> peers = c.strings("firebase.blacklist_import_from");
+            for (String peer : peers) {
+                if (!peer.matches("[A-Za-z0-9._-]{1,64}")) {
+                    c.problem("firebase.blacklist_import_from: \"" + peer + "\" is not a sensor id (1 to 64 letters, digits, '.', '_' or '-')");
+                }
+            }
             fb = new StagingSettings.Firebase(c.str("firebase.project_id"), bucket, account, c.str("firebase.storage_host"),
-                    c.str("firebase.data_prefix"), id.isBlank() ? org.argus.staging.StorageFactory.hostname() : id);
+                    c.str("firebase.data_prefix"), id.isBlank() ? org.argus.staging.StorageFactory.hostname() : id,
+                    c.str("firebase.model_output_path"), Duration.ofSeconds(c.intIn("firebase.model_sync_interval_seconds", 0, 86_400 * 7)),
+                    c.str("firebase.blacklist_prefix"), Duration.ofSeconds(c.intIn("firebase.blacklist_sync_interval", 0, 86_400 * 7)),
+                    peers);
         }
         int retryInitial = c.intIn("staging.retry_initial_seconds", 1, 86_400);
         int retryMax = c.intIn("staging.retry_max_seconds", 1, 86_400);

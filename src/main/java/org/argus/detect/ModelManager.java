@@ -15,34 +15,24 @@ import org.slf4j.LoggerFactory;
  * Keeps the newest usable model from the models folder (the Aegis seed's model manager). {@link #refresh} is
  * blocking (file reads, deserialization): call it from a worker. Scoring threads read {@link #current} without
  * locks, so a swap never stalls or drops a window. A model that fails a check is logged once and skipped; the next
- * older one is tried; with none usable the sensor runs on heuristics alone.
+ * older one is tried; with none usable the sensor runs on heuristics alone. Models from Firebase arrive in the same
+ * folder ({@link org.argus.staging.ModelDownloader}, card last), so they are checked exactly like local ones.
  */
 public final class ModelManager {
-    /** Where models come from besides the local folder: the Firebase download plugs in here (staging issue). */
-    @FunctionalInterface
-    public interface RemoteSource {
-        /** Copies newer models (card last) into {@code dir}; may do nothing. */
-        void syncInto(Path dir) throws IOException;
-
-        RemoteSource NONE = dir -> { };
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(ModelManager.class);
 
     private final DetectionSettings.Models settings;
     private final FeatureSet features;
     private final Clock clock;
-    private final RemoteSource remote;
     private final AtomicReference<ModelStore.Loaded> current = new AtomicReference<>();
     private final Map<String, String> rejected = new HashMap<>();
     private volatile String problem = "no model loaded yet";
     private volatile String selfTrained;
 
-    public ModelManager(DetectionSettings.Models settings, FeatureSet features, Clock clock, RemoteSource remote) {
+    public ModelManager(DetectionSettings.Models settings, FeatureSet features, Clock clock) {
         this.settings = settings;
         this.features = features;
         this.clock = clock;
-        this.remote = remote;
     }
 
     /** The model in use, or null. */
@@ -56,17 +46,12 @@ public final class ModelManager {
     }
 
     /**
-     * Checks the folder (after the remote source) and switches to the newest usable model when it differs from the
+     * Checks the folder and switches to the newest usable model when it differs from the
      * current one; drops the current one when it has aged out and nothing replaces it.
      *
      * @return true when the model in use changed
      */
     public synchronized boolean refresh() {
-        try {
-            remote.syncInto(settings.dir());
-        } catch (IOException | RuntimeException e) {
-            LOG.warn("model download failed, using the local folder: {}", e.getMessage());
-        }
         List<Path> cards;
         try {
             cards = ModelStore.cards(settings.dir());

@@ -40,7 +40,6 @@ public final class PredictionVerticle extends VerticleBase {
     private final boolean fsync;
     private final SensorStats stats;
     private final SensorHealth health;
-    private final ModelManager.RemoteSource remote;
     private WorkerExecutor worker;
     private ModelManager models;
     private Detector detector;
@@ -55,16 +54,14 @@ public final class PredictionVerticle extends VerticleBase {
      * @param settings  detection settings
      * @param outputDir where {@code decisions-*.jsonl} go (the CSV folder)
      * @param fsync     fsync each window's decision lines
-     * @param remote    extra model source (Firebase, later); {@link ModelManager.RemoteSource#NONE} for the folder only
      */
     public PredictionVerticle(DetectionSettings settings, Path outputDir, boolean fsync, SensorStats stats,
-                              SensorHealth health, ModelManager.RemoteSource remote) {
+                              SensorHealth health) {
         this.settings = settings;
         this.outputDir = outputDir;
         this.fsync = fsync;
         this.stats = stats;
         this.health = health;
-        this.remote = remote;
     }
 
     @Override
@@ -74,7 +71,7 @@ public final class PredictionVerticle extends VerticleBase {
         worker = vertx.createSharedWorkerExecutor("argus-prediction", 1);
         polling = settings.polling().enabled();
         return worker.executeBlocking(() -> {
-            models = new ModelManager(settings.models(), settings.features(), health.clock(), remote);
+            models = new ModelManager(settings.models(), settings.features(), health.clock());
             models.refresh();
             detector = polling
                     ? new Detector(settings, models, RetinaCsv::pseudonym, true)
@@ -99,6 +96,12 @@ public final class PredictionVerticle extends VerticleBase {
                         }
                         return null;
                     }));
+            vertx.eventBus().<String>consumer(Addresses.MODEL_AVAILABLE, m -> worker.executeBlocking(() -> {
+                if (models.refresh()) {
+                    report();
+                }
+                return null;
+            }));
             if (polling) {
                 pollTimer = vertx.setPeriodic(10, Math.max(1, settings.polling().interval().toMillis()),
                         id -> worker.executeBlocking(() -> {

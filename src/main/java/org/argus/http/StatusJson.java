@@ -17,7 +17,8 @@ import org.argus.status.SensorStats;
  * "bans_removed", "bans_expired", "refused_allowlisted", "victim_alerts", "decisions_not_banned", "would_block_actions",
  * "actions", "errors", "last_error", "kernel_members", "emergency_stops"}, "staging": {"staged_files", "bytes_pending",
  * "oldest_staged_at", "staged_total", "uploaded_files", "uploaded_bytes", "upload_errors", "last_error",
- * "next_attempt_at", "vanished", "deleted_by_retention"}}. Bytes are wire bytes (file bytes for staging).
+ * "next_attempt_at", "vanished", "deleted_by_retention", "model_sync": {"downloads", "last_version", "last_error"},
+ * "blacklist_sync": {"exports", "last_export_at", "imported", "refused", "withdrawn", "last_error"}}}. Bytes are wire bytes (file bytes for staging).
  */
 public final class StatusJson {
     private StatusJson() {
@@ -78,7 +79,19 @@ public final class StatusJson {
                         .put("next_attempt_at", s.uploadLastError.get() == null ? null
                                 : java.time.Instant.ofEpochMilli(s.uploadNextAttemptEpochMillis.get()).toString())
                         .put("vanished", s.stagedVanished.sum())
-                        .put("deleted_by_retention", s.uploadedRetentionDeleted.sum()));
+                        .put("deleted_by_retention", s.uploadedRetentionDeleted.sum())
+                        .put("model_sync", new JsonObject()
+                                .put("downloads", s.modelDownloads.sum())
+                                .put("last_version", s.modelLastDownloaded.get())
+                                .put("last_error", s.modelSyncLastError.get()))
+                        .put("blacklist_sync", new JsonObject()
+                                .put("exports", s.blacklistExports.sum())
+                                .put("last_export_at", s.blacklistLastExportEpochMillis.get() == 0 ? null
+                                        : java.time.Instant.ofEpochMilli(s.blacklistLastExportEpochMillis.get()).toString())
+                                .put("imported", s.blacklistImported.sum())
+                                .put("refused", s.blacklistImportRefused.sum())
+                                .put("withdrawn", s.blacklistImportRemoved.sum())
+                                .put("last_error", s.blacklistSyncLastError.get())));
     }
 
     private static JsonObject enforcement(SensorStats s) {

@@ -36,8 +36,25 @@ public record StagingSettings(Path outputDir, Path stagingDir, Path uploadedDir,
      *                           {@code http://127.0.0.1:9199}); empty: Google. With a host, no credentials are sent.
      * @param dataPrefix         object prefix for CSVs ({@code data_prefix}, {@code retina-data})
      * @param sensorId           this sensor's id in object names ({@code sensor_id}; empty: the host name)
+     * @param modelPath          where models and their cards are fetched from ({@code model_output_path})
+     * @param modelSyncInterval  how often the newest model is looked for ({@code model_sync_interval_seconds}; 0 = never)
+     * @param blacklistPrefix    object prefix of the shared lists ({@code blacklist_prefix})
+     * @param blacklistSyncInterval how often this sensor's list is exported and its peers' imported
+     *                           ({@code blacklist_sync_interval}, seconds; 0 = never)
+     * @param blacklistImportFrom sensor ids whose lists are imported ({@code blacklist_import_from}; empty = none)
      */
     public record Firebase(String projectId, String bucket, String serviceAccountPath, String storageHost, String dataPrefix,
-                           String sensorId) {
+                           String sensorId, String modelPath, java.time.Duration modelSyncInterval, String blacklistPrefix,
+                           java.time.Duration blacklistSyncInterval, java.util.List<String> blacklistImportFrom) {
+        public Firebase {
+            blacklistImportFrom = java.util.List.copyOf(blacklistImportFrom);
+        }
+
+        /** Uploads only: no model or blacklist sync (tests, tools). */
+        public Firebase(String projectId, String bucket, String serviceAccountPath, String storageHost, String dataPrefix,
+                        String sensorId) {
+            this(projectId, bucket, serviceAccountPath, storageHost, dataPrefix, sensorId, "models", java.time.Duration.ZERO,
+                    "argus-blacklist", java.time.Duration.ZERO, java.util.List.of());
+        }
     }
 }

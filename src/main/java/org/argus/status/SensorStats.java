@@ -128,6 +128,24 @@ public final class SensorStats {
     public final java.util.concurrent.atomic.AtomicReference<String> uploadLastError = new java.util.concurrent.atomic.AtomicReference<>();
     /** When the next upload will be tried after a failure, epoch ms. */
     public final AtomicLong uploadNextAttemptEpochMillis = new AtomicLong();
+    /** Models downloaded from {@code firebase.model_output_path} and verified. */
+    public final LongAdder modelDownloads = new LongAdder();
+    /** The version last downloaded, or null. */
+    public final java.util.concurrent.atomic.AtomicReference<String> modelLastDownloaded = new java.util.concurrent.atomic.AtomicReference<>();
+    /** The last model sync error since the last success, or null. */
+    public final java.util.concurrent.atomic.AtomicReference<String> modelSyncLastError = new java.util.concurrent.atomic.AtomicReference<>();
+    /** This sensor's list written to Storage. */
+    public final LongAdder blacklistExports = new LongAdder();
+    /** When it was last written, epoch ms (0: never). */
+    public final AtomicLong blacklistLastExportEpochMillis = new AtomicLong();
+    /** Peer bans applied (new or renewed) from imported lists. */
+    public final LongAdder blacklistImported = new LongAdder();
+    /** Peer bans refused here (allowlist, bad entry) or whole lists refused (anonymized). */
+    public final LongAdder blacklistImportRefused = new LongAdder();
+    /** Peer bans withdrawn because the peer no longer lists them. */
+    public final LongAdder blacklistImportRemoved = new LongAdder();
+    /** The last blacklist sync problem since the last clean round, or null. */
+    public final java.util.concurrent.atomic.AtomicReference<String> blacklistSyncLastError = new java.util.concurrent.atomic.AtomicReference<>();
 
     private final Map<String, LongAdder> decisionsByRisk = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, LongAdder> decisionsByDetector = new java.util.concurrent.ConcurrentHashMap<>();

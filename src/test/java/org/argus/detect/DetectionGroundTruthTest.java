@@ -83,7 +83,7 @@ class DetectionGroundTruthTest {
     static List<Decision> decide(Path capture, boolean withModel) throws Exception {
         ModelManager mm = null;
         if (withModel) {
-            mm = new ModelManager(settings.models(), settings.features(), Clock.systemUTC(), ModelManager.RemoteSource.NONE);
+            mm = new ModelManager(settings.models(), settings.features(), Clock.systemUTC());
             mm.refresh();
             assertNotNull(mm.current(), "model loads: " + mm.problem());
         }

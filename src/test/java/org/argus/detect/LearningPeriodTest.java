@@ -49,8 +49,7 @@ class LearningPeriodTest {
             SensorHealth health = new SensorHealth(Clock.systemUTC());
             List<Decision> decisions = new CopyOnWriteArrayList<>();
             vertx.eventBus().<Decision>localConsumer(Addresses.DECISION, m -> decisions.add(m.body()));
-            vertx.deployVerticle(new PredictionVerticle(c.detection(), tmp.resolve("out"), false, stats, health,
-                    ModelManager.RemoteSource.NONE)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            vertx.deployVerticle(new PredictionVerticle(c.detection(), tmp.resolve("out"), false, stats, health)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             assertEquals("learning", health.snapshot().get(SensorHealth.PREDICTION).state());
             assertNull(stats.modelVersion.get());
             for (FlowWindow w : windows) {

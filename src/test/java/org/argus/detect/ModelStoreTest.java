@@ -93,7 +93,7 @@ class ModelStoreTest {
     @Test
     void managerSkipsABadNewestModelKeepsTheOlderOneAndSwapsToANewGoodOne() throws Exception {
         Clock clock = Clock.fixed(T0.plus(Duration.ofDays(1)), ZoneOffset.UTC);
-        ModelManager mm = new ModelManager(models(dir, Duration.ZERO), SET, clock, ModelManager.RemoteSource.NONE);
+        ModelManager mm = new ModelManager(models(dir, Duration.ZERO), SET, clock);
         assertTrue(!mm.refresh() && mm.current() == null);
         assertTrue(mm.problem().startsWith("no model in"), mm.problem());
 
@@ -111,7 +111,7 @@ class ModelStoreTest {
         assertNotNull(before.model().rawScore(new double[] {1, 1, 1, 1}), "the previous model object stays usable");
 
         ModelManager mismatched = new ModelManager(models(dir, Duration.ZERO), FeatureSet.of(List.of("packets_in")),
-                clock, ModelManager.RemoteSource.NONE);
+                clock);
         mismatched.refresh();
         assertNull(mismatched.current());
         assertTrue(mismatched.problem().contains("do not match"), mismatched.problem());

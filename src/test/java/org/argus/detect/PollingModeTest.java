@@ -106,8 +106,7 @@ class PollingModeTest {
         List<Decision> seen = new CopyOnWriteArrayList<>();
         var consumer = vertx.eventBus().<Decision>localConsumer(Addresses.DECISION, m -> seen.add(m.body()));
         SensorHealth health = new SensorHealth(Clock.systemUTC());
-        String id = vertx.deployVerticle(new PredictionVerticle(c.detection(), out, false, stats, health,
-                ModelManager.RemoteSource.NONE)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        String id = vertx.deployVerticle(new PredictionVerticle(c.detection(), out, false, stats, health)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         while (!done.getAsBoolean() && System.nanoTime() < deadline) {
             Thread.sleep(50);
