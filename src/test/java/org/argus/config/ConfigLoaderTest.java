@@ -119,6 +119,32 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void firebaseSyncKeysAreCheckedAtStart() throws Exception {
+        ArgusConfig c = load(null, Map.of("ARGUS_IP_SALT", "s", "ARGUS_FIREBASE_ENABLED", "true",
+                "ARGUS_FIREBASE_STORAGE_BUCKET", "b.appspot.com", "ARGUS_FIREBASE_SENSOR_ID", "pi-kitchen",
+                "ARGUS_FIREBASE_BLACKLIST_IMPORT_FROM", "pi-garage, pi-office", "ARGUS_FIREBASE_BLACKLIST_SYNC_INTERVAL", "600",
+                "ARGUS_AGGREGATION_MIN_FREE_MB", "128"));
+        assertEquals(List.of("pi-garage", "pi-office"), c.staging().firebase().blacklistImportFrom());
+        assertEquals(java.time.Duration.ofMinutes(10), c.staging().firebase().blacklistSyncInterval());
+        assertEquals(java.time.Duration.ofHours(1), c.staging().firebase().modelSyncInterval());
+        assertEquals("models", c.staging().firebase().modelPath());
+        assertEquals(128L << 20, c.csv().minFreeBytes());
+        assertEquals(128L << 20, c.staging().minFreeBytes());
+
+        Path f = dir.resolve("bad-firebase.json");
+        Files.writeString(f, new JsonObject().put("aggregation", new JsonObject().put("min_free_mb", -1))
+                .put("firebase", new JsonObject().put("enabled", true).put("storage_bucket", "b")
+                .put("blacklist_import_from", new JsonArray().add("../etc")).put("blacklist_sync_interval", -5)
+                .put("model_sync_interval_seconds", 86_400 * 8)).encode());
+        ConfigException e = assertThrows(ConfigException.class, () -> load(f, Map.of("ARGUS_IP_SALT", "s")));
+        String all = String.join("\n", e.problems());
+        for (String key : new String[] {"aggregation.min_free_mb:", "firebase.blacklist_import_from: \"../etc\"",
+                "firebase.blacklist_sync_interval:", "firebase.model_sync_interval_seconds:"}) {
+            assertTrue(all.contains(key), key + " in " + all);
+        }
+    }
+
+    @Test
     void badEnvironmentValueIsNamed() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> load(null, Map.of("ARGUS_IP_SALT", "s", "ARGUS_HTTP_PORT", "eighty")));
