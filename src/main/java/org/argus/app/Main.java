@@ -9,6 +9,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.argus.anon.Anonymizer;
+import org.argus.cluster.ClusterVertx;
 import org.argus.config.ArgusConfig;
 import org.argus.config.ConfigException;
 import org.argus.config.ConfigLoader;
@@ -37,6 +38,16 @@ public final class Main implements Callable<Integer> {
             description = "Configuration file (JSON, or YAML when it ends in .yaml/.yml). Without it: built-in defaults and ARGUS_* variables.")
     Path conf;
 
+    @Option(names = {"-cluster", "--cluster"}, description = "Join the sensors' cluster (cluster.enabled).")
+    boolean cluster;
+
+    @Option(names = {"-cluster-host", "--cluster-host"}, paramLabel = "ADDRESS",
+            description = "This sensor's address for the cluster (cluster.host).")
+    String clusterHost;
+
+    @Option(names = {"-cluster-port", "--cluster-port"}, paramLabel = "PORT", description = "Hazelcast member port (cluster.port).")
+    Integer clusterPort;
+
     public static void main(String[] args) {
         System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
         int code = new CommandLine(new Main())
@@ -54,20 +65,41 @@ public final class Main implements Callable<Integer> {
     public Integer call() throws Exception {
         Vertx vertx = Vertx.vertx();
         ArgusConfig config;
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        if (cluster) {
+            env.put(ConfigLoader.envName("cluster.enabled"), "true");
+        }
+        if (clusterHost != null) {
+            env.put(ConfigLoader.envName("cluster.host"), clusterHost);
+        }
+        if (clusterPort != null) {
+            env.put(ConfigLoader.envName("cluster.port"), clusterPort.toString());
+        }
         try {
-            config = await(ConfigLoader.load(vertx, conf, System.getenv()));
+            config = await(ConfigLoader.load(vertx, conf, env));
         } catch (ConfigException e) {
             printProblems(conf, e);
             await(vertx.close());
             return 1;
         }
+        if (config.cluster().enabled()) {
+            await(vertx.close());
+            try {
+                vertx = await(ClusterVertx.start(config.cluster()));
+            } catch (Exception e) {
+                System.err.println("argus: cannot join the cluster on " + config.cluster().host() + ":" + config.cluster().port()
+                        + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+                return 1;
+            }
+        }
+        Vertx node = vertx;
         String salt = saltFor(config, LOG);
-        Sensor sensor = new Sensor(vertx, config, salt, new SensorStats(), new SensorHealth(Clock.systemUTC()));
+        Sensor sensor = new Sensor(node, config, salt, new SensorStats(), new SensorHealth(Clock.systemUTC()));
         try {
             await(sensor.start());
         } catch (Exception e) {
             System.err.println("argus: the sensor failed to start: " + e.getMessage());
-            await(vertx.close());
+            await(node.close());
             return 1;
         }
         LOG.info("event=sensor_started source={} output_dir={} http={}",
@@ -92,7 +124,7 @@ public final class Main implements Callable<Integer> {
             LOG.info("event=sensor_stopping");
             try {
                 await(sensor.stop());
-                await(vertx.close());
+                await(node.close());
             } catch (Exception e) {
                 LOG.warn("event=sensor_stop_incomplete reason=\"{}\"", e.toString());
             }
@@ -115,7 +147,6 @@ public final class Main implements Callable<Integer> {
         return salt;
     }
 
-    /** Prints every configuration problem on its own line. */
     /**
      * The configuration for an offline command (replay, train): no capture interface is needed, and without a salt
      * one is generated (and said) instead of failing.
@@ -144,6 +175,7 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** Prints every configuration problem on its own line. */
     static void printProblems(Path conf, ConfigException e) {
         System.err.println("argus: configuration " + (conf == null ? "(built-in defaults)" : conf) + " is not usable:");
         for (String p : e.problems()) {

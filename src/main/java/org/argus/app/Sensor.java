@@ -8,6 +8,8 @@ import java.util.List;
 import org.argus.capture.CaptureVerticle;
 import java.nio.file.Path;
 import org.argus.anon.Anonymizer;
+import org.argus.cluster.ClusterSigner;
+import org.argus.cluster.ClusterVerticle;
 import org.argus.blacklist.Allowlist;
 import org.argus.blacklist.BlacklistVerticle;
 import org.argus.config.ArgusConfig;
@@ -63,7 +65,12 @@ public final class Sensor {
         boolean live = !config.capture().offline();
         boolean polling = config.detection().polling().enabled();
         EnforcementSettings es = config.enforcement();
-        Allowlist allowlist = Allowlist.discover(es.allowlist(), Path.of("/proc/net"), Path.of("/etc/resolv.conf"));
+        List<String> peers = new ArrayList<>();
+        if (config.cluster().enabled()) {
+            peers.add(config.cluster().host());
+            peers.addAll(config.cluster().members());
+        }
+        Allowlist allowlist = Allowlist.discover(es.allowlist(), peers, Path.of("/proc/net"), Path.of("/etc/resolv.conf"));
         http = config.http().enabled() ? new HttpVerticle(config.http(), stats, health, allowlist) : null;
         Firewall firewall = EnforcementVerticle.firewallFor(es, new Commands(List.of(), es.commandTimeout().toMillis()));
         BlacklistVerticle blacklist = new BlacklistVerticle(es, allowlist, stats, health, health.clock());
@@ -75,11 +82,23 @@ public final class Sensor {
         StagingVerticle staging = new StagingVerticle(ss, ss.firebase() == null ? null : () -> StorageFactory.create(ss.firebase()),
                 stats, health, health.clock(), new StagingVerticle.Sync(!polling, config.detection().models().dir(),
                         es.exportAnonymized() ? new Anonymizer(salt) : null));
-        List<Deployable> pipeline = polling
-                ? (ss.firebase() == null ? List.of(blacklist, enforcement, prediction) : List.of(staging, blacklist, enforcement, prediction))
-                : List.of(staging, new CsvVerticle(config.csv(), salt, stats, health), blacklist, enforcement, prediction,
-                        new FlowWindowVerticle(config.flow(), stats, health, live, stallMillis),
-                        new CaptureVerticle(config.capture(), stats, health));
+        List<Deployable> pipeline = new ArrayList<>();
+        if (!polling || ss.firebase() != null) {
+            pipeline.add(staging);
+        }
+        if (!polling) {
+            pipeline.add(new CsvVerticle(config.csv(), salt, stats, health));
+        }
+        pipeline.addAll(List.of(blacklist, enforcement));
+        if (config.cluster().enabled()) {
+            pipeline.add(new ClusterVerticle(config.cluster(), new ClusterSigner(config.cluster().secret(), health.clock(),
+                    config.cluster().maxClockSkew()), stats));
+        }
+        pipeline.add(prediction);
+        if (!polling) {
+            pipeline.add(new FlowWindowVerticle(config.flow(), stats, health, live, stallMillis));
+            pipeline.add(new CaptureVerticle(config.capture(), stats, health));
+        }
         health.expect(polling
                 ? new String[] {SensorHealth.PREDICTION, SensorHealth.BLACKLIST, SensorHealth.ENFORCEMENT}
                 : new String[] {SensorHealth.CAPTURE, SensorHealth.WINDOWING, SensorHealth.CSV, SensorHealth.PREDICTION,

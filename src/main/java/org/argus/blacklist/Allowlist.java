@@ -52,6 +52,25 @@ public final class Allowlist {
         return new Allowlist(m);
     }
 
+    /**
+     * {@link #discover} plus the cluster's members ({@code cluster.members}, {@code host} or {@code host:port}; only
+     * address literals count, names are skipped): a sensor never blocks another sensor of its cluster.
+     */
+    public static Allowlist discover(List<String> configured, List<String> clusterMembers, Path procNet, Path resolvConf) {
+        Allowlist base = discover(configured, procNet, resolvConf);
+        Map<BanTarget, String> m = new LinkedHashMap<>(base.fixed);
+        for (String member : clusterMembers) {
+            String host = member.startsWith("[") ? member.substring(1, Math.max(1, member.indexOf(']')))
+                    : member.indexOf(':') == member.lastIndexOf(':') && member.contains(":") ? member.substring(0, member.indexOf(':')) : member;
+            try {
+                m.putIfAbsent(BanTarget.parse(host), "cluster member " + member);
+            } catch (IllegalArgumentException notAnAddress) {
+                // a host name: resolved by Hazelcast, not pinned here
+            }
+        }
+        return new Allowlist(m);
+    }
+
     /** Allows one more address for as long as the sensor runs (a control client). */
     public void allow(IpAddress a, String why) {
         dynamic.putIfAbsent(BanTarget.of(a), why);

@@ -54,10 +54,10 @@ public final class BlacklistVerticle extends VerticleBase {
         for (Class<?> c : new Class<?>[] {Decision.class, BanChange.class, BanRequest.class, BlacklistSnapshot.class, Ban.class}) {
             LocalCodec.registerFor(vertx.eventBus(), c);
         }
-        vertx.eventBus().<Decision>consumer(Addresses.DECISION, m -> onDecision(m.body()));
-        vertx.eventBus().consumer(Addresses.BLACKLIST_LIST, this::onList);
-        vertx.eventBus().<BanRequest>consumer(Addresses.BLACKLIST_ADD, this::onAdd);
-        vertx.eventBus().<String>consumer(Addresses.BLACKLIST_REMOVE, this::onRemove);
+        vertx.eventBus().<Decision>localConsumer(Addresses.DECISION, m -> onDecision(m.body()));
+        vertx.eventBus().localConsumer(Addresses.BLACKLIST_LIST, this::onList);
+        vertx.eventBus().<BanRequest>localConsumer(Addresses.BLACKLIST_ADD, this::onAdd);
+        vertx.eventBus().<String>localConsumer(Addresses.BLACKLIST_REMOVE, this::onRemove);
         return vertx.executeBlocking(() -> {
                     Files.createDirectories(settings.database().toAbsolutePath().getParent());
                     return null;

@@ -43,4 +43,24 @@ public final class Addresses {
 
     private Addresses() {
     }
+
+    /**
+     * Publish, cluster-wide: {@code ClusterVerticle} → every other sensor's {@code ClusterVerticle}. Body: a signed
+     * JsonObject {@code {"kind": "ban"|"unban"|"emergency", "sensor", "origin", ...}} (see {@code verticles.md}).
+     */
+    public static final String CLUSTER_DECISIONS = "argus.cluster.decisions";
+    /** Publish, cluster-wide, every {@code cluster.heartbeat_seconds}: signed {@code {"kind": "heartbeat", "sensor", "incarnation", "bans"}}. */
+    public static final String CLUSTER_HEARTBEAT = "argus.cluster.heartbeat";
+    /**
+     * Send, cluster-wide, to one sensor: prefix of {@code argus.cluster.snapshot.<sensor-id>}. Body: signed
+     * {@code {"kind": "snapshot", "sensor", "to", "entries": [...]}}, every active ban of the sender, to a sensor that
+     * joined, rejoined or was out of touch.
+     */
+    public static final String CLUSTER_SNAPSHOT_PREFIX = "argus.cluster.snapshot.";
+    /**
+     * Request, local: {@code HttpVerticle} ({@code ?scope=cluster}) → {@code ClusterVerticle}, which publishes the
+     * emergency stop or restore to every sensor. Body: {@link org.argus.enforce.EmergencyCommand}; reply a JsonObject
+     * {@code {"published": true, "members": n}}; no consumer when the sensor is not clustered.
+     */
+    public static final String CLUSTER_EMERGENCY = "argus.cluster.emergency";
 }

@@ -30,12 +30,13 @@ import org.argus.flow.FlowSettings;
  *                      {@code heuristics.*}, {@code polling.*})
  * @param enforcement   blacklist, TTLs, backend, dry-run, allowlist, emergency stop ({@code enforcement.*})
  * @param staging       staging, upload and retention of closed CSVs ({@code staging.*}, {@code firebase.*})
+ * @param cluster       clustering with other sensors ({@code cluster.*})
  * @param document      the whole merged document, for sections later stages read (model, prediction, enforcement,
  *                      firebase, polling, health alerts)
  */
 public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSettings csv, Anonymization anonymization,
                           Http http, Duration healthStall, DetectionSettings detection, EnforcementSettings enforcement,
-                          StagingSettings staging, JsonObject document) {
+                          StagingSettings staging, org.argus.cluster.ClusterSettings cluster, JsonObject document) {
 
     /**
      * {@code anonymization.*}.
@@ -126,8 +127,47 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         DetectionSettings detection = detection(c);
         EnforcementSettings enforcement = enforcement(c);
         StagingSettings staging = staging(c, csv.outputDir(), csv.minFreeBytes());
+        org.argus.cluster.ClusterSettings cluster = cluster(c);
         c.throwIfAny();
-        return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, enforcement, staging, doc.copy());
+        return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, enforcement, staging, cluster, doc.copy());
+    }
+
+    private static org.argus.cluster.ClusterSettings cluster(Checker c) {
+        boolean enabled = c.bool("cluster.enabled");
+        String id = c.str("cluster.sensor_id"), host = c.str("cluster.host"), secret = c.str("cluster.secret");
+        int port = c.intIn("cluster.port", 1, 65_535), busPort = c.intIn("cluster.event_bus_port", 0, 65_535);
+        List<String> members = c.strings("cluster.members");
+        String cert = c.str("cluster.tls_cert"), key = c.str("cluster.tls_key"), ca = c.str("cluster.tls_ca");
+        Duration heartbeat = Duration.ofSeconds(c.intIn("cluster.heartbeat_seconds", 1, 3600));
+        Duration skew = Duration.ofSeconds(c.intIn("cluster.max_clock_skew_seconds", 1, 3600));
+        Duration timeout = Duration.ofSeconds(c.intIn("cluster.member_timeout_seconds", 1, 86_400));
+        if (enabled) {
+            if (!id.isBlank() && !id.matches("[A-Za-z0-9._-]{1,64}")) {
+                c.problem("cluster.sensor_id: \"" + id + "\" must be 1 to 64 letters, digits, '.', '_' or '-'");
+            }
+            if (host.isBlank() || host.equals("0.0.0.0") || host.equals("::")) {
+                c.problem("cluster.host: required when clustering, the address of this sensor's own interface that the other "
+                        + "sensors reach (e.g. its WireGuard address), never a wildcard (or -cluster-host)");
+            }
+            for (String m : members) {
+                if (!m.matches("[A-Za-z0-9.:\\[\\]_-]+")) {
+                    c.problem("cluster.members: \"" + m + "\" is not host or host:port");
+                }
+            }
+            if (secret.length() < 32) {
+                c.problem("cluster.secret: required when clustering, at least 32 characters shared by every member "
+                        + "(set ARGUS_CLUSTER_SECRET; e.g. openssl rand -hex 32)");
+            }
+            for (String[] f : new String[][] {{"cluster.tls_cert", cert}, {"cluster.tls_key", key}, {"cluster.tls_ca", ca}}) {
+                if (f[1].isBlank() || !java.nio.file.Files.isReadable(Path.of(f[1]))) {
+                    c.problem(f[0] + ": " + (f[1].isBlank() ? "required when clustering (PEM; scripts/cluster-certs.sh makes them)"
+                            : f[1] + " is not a readable file"));
+                }
+            }
+        }
+        return new org.argus.cluster.ClusterSettings(enabled, id.isBlank() ? org.argus.staging.StorageFactory.hostname() : id,
+                host, port, members, busPort, cert.isBlank() ? null : Path.of(cert), key.isBlank() ? null : Path.of(key),
+                ca.isBlank() ? null : Path.of(ca), secret, heartbeat, skew, timeout);
     }
 
     private static StagingSettings staging(Checker c, Path outputDir, long minFreeBytes) {

@@ -96,7 +96,7 @@ public final class PredictionVerticle extends VerticleBase {
                         }
                         return null;
                     }));
-            vertx.eventBus().<String>consumer(Addresses.MODEL_AVAILABLE, m -> worker.executeBlocking(() -> {
+            vertx.eventBus().<String>localConsumer(Addresses.MODEL_AVAILABLE, m -> worker.executeBlocking(() -> {
                 if (models.refresh()) {
                     report();
                 }

@@ -121,8 +121,8 @@ public final class EnforcementVerticle extends VerticleBase {
         }
         worker = Executors.newSingleThreadExecutor(r -> daemon(r, "argus-enforcement"));
         watcher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "argus-emergency"));
-        vertx.eventBus().<BanChange>consumer(Addresses.BAN_CHANGED, m -> onChange(m.body()));
-        vertx.eventBus().<EmergencyCommand>consumer(Addresses.EMERGENCY, this::onEmergency);
+        vertx.eventBus().<BanChange>localConsumer(Addresses.BAN_CHANGED, m -> onChange(m.body()));
+        vertx.eventBus().<EmergencyCommand>localConsumer(Addresses.EMERGENCY, this::onEmergency);
         return on(watcher, () -> {
                     fileSeen = Files.exists(settings.emergencyStopFile());
                     return fileSeen;

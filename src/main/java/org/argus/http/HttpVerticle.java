@@ -233,8 +233,21 @@ public final class HttpVerticle extends VerticleBase {
         }
         EmergencyCommand cmd = new EmergencyCommand(stop, reason.isBlank() ? "(no reason given)" : reason,
                 "http " + rc.request().remoteAddress().hostAddress());
+        String scope = rc.request().getParam("scope", "local");
+        if (!scope.equals("local") && !scope.equals("cluster")) {
+            error(rc, 400, "scope must be local or cluster, not \"" + scope + "\"");
+            return;
+        }
         vertx.eventBus().<JsonObject>request(Addresses.EMERGENCY, cmd, new DeliveryOptions().setSendTimeout(30_000))
-                .onSuccess(m -> json(rc, 200, m.body()))
+                .compose(m -> !scope.equals("cluster") ? Future.succeededFuture(m.body())
+                        : vertx.eventBus().<JsonObject>request(Addresses.CLUSTER_EMERGENCY, cmd)
+                                .map(c -> m.body().copy().put("cluster", c.body()))
+                                .recover(e -> Future.succeededFuture(m.body().copy().put("cluster", new JsonObject()
+                                        .put("published", false).put("error", e instanceof io.vertx.core.eventbus.ReplyException re
+                                                && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS
+                                                ? "this sensor is not clustered (cluster.enabled is false): stopped here only"
+                                                : e.getMessage())))))
+                .onSuccess(body -> json(rc, 200, body))
                 .onFailure(e -> replyFailure(rc, e));
     }
 

@@ -18,6 +18,8 @@ import org.argus.status.SensorStats;
  * "actions", "errors", "last_error", "kernel_members", "emergency_stops"}, "staging": {"staged_files", "bytes_pending",
  * "oldest_staged_at", "staged_total", "uploaded_files", "uploaded_bytes", "upload_errors", "last_error",
  * "next_attempt_at", "vanished", "deleted_by_retention", "model_sync": {"downloads", "last_version", "last_error"},
+ * "cluster": null or {"sensor_id", "members_up", "members": [{"sensor_id", "incarnation", "host", "last_heard_at",
+ * "silent_s", "state"}], "sent", "applied", "refused", "rejected": {"unsigned", "bad_signature", "stale", "replayed"}},
  * "blacklist_sync": {"exports", "last_export_at", "imported", "refused", "withdrawn", "last_error"}}}. Bytes are wire bytes (file bytes for staging).
  */
 public final class StatusJson {
@@ -66,6 +68,15 @@ public final class StatusJson {
                         .put("polled_files", s.polledFiles.sum())
                         .put("polled_files_failed", s.polledFilesFailed.sum()))
                 .put("enforcement", enforcement(s))
+                .put("cluster", s.cluster.get() == null ? null : s.cluster.get().copy()
+                        .put("sent", s.clusterSent.sum())
+                        .put("applied", s.clusterApplied.sum())
+                        .put("refused", s.clusterRefused.sum())
+                        .put("rejected", new JsonObject()
+                                .put("unsigned", s.clusterUnsigned.sum())
+                                .put("bad_signature", s.clusterBadSignature.sum())
+                                .put("stale", s.clusterStale.sum())
+                                .put("replayed", s.clusterReplayed.sum())))
                 .put("staging", new JsonObject()
                         .put("staged_files", s.stagedFiles.get())
                         .put("bytes_pending", s.stagedBytes.get())

@@ -128,6 +128,19 @@ public final class SensorStats {
     public final java.util.concurrent.atomic.AtomicReference<String> uploadLastError = new java.util.concurrent.atomic.AtomicReference<>();
     /** When the next upload will be tried after a failure, epoch ms. */
     public final AtomicLong uploadNextAttemptEpochMillis = new AtomicLong();
+    /** Cluster: the members as last seen, {@code [{"sensor_id", "incarnation", "host", "last_heard_at", "silent_s", "state"}]}; null when not clustered. */
+    public final java.util.concurrent.atomic.AtomicReference<io.vertx.core.json.JsonObject> cluster = new java.util.concurrent.atomic.AtomicReference<>();
+    /** Cluster messages published by this sensor (decisions, heartbeats, snapshots). */
+    public final LongAdder clusterSent = new LongAdder();
+    /** Peer decisions applied here (bans, unbans, emergency commands, snapshot entries). */
+    public final LongAdder clusterApplied = new LongAdder();
+    /** Peer bans refused by this sensor's allowlist or checks. */
+    public final LongAdder clusterRefused = new LongAdder();
+    /** Cluster messages rejected: unsigned, bad signature, stale, replayed. */
+    public final LongAdder clusterUnsigned = new LongAdder();
+    public final LongAdder clusterBadSignature = new LongAdder();
+    public final LongAdder clusterStale = new LongAdder();
+    public final LongAdder clusterReplayed = new LongAdder();
     /** Models downloaded from {@code firebase.model_output_path} and verified. */
     public final LongAdder modelDownloads = new LongAdder();
     /** The version last downloaded, or null. */
