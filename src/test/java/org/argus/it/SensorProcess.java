@@ -124,6 +124,21 @@ final class SensorProcess implements AutoCloseable {
         }
     }
 
+    /** Any method, with {@code Authorization: Bearer token} (null: none) and a JSON body (null: none). */
+    static HttpAnswer http(String method, int port, String path, String token, String body) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).timeout(Duration.ofSeconds(5))
+                    .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+            if (token != null) {
+                b.header("Authorization", "Bearer " + token);
+            }
+            HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return new HttpAnswer(r.statusCode(), r.body());
+        } catch (IOException | InterruptedException e) {
+            return new HttpAnswer(-1, e.toString());
+        }
+    }
+
     record HttpAnswer(int status, String body) {
     }
 
