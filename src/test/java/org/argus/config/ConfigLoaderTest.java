@@ -145,6 +145,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void clusteringWithoutHostSecretOrCertificatesIsRefusedNamingEachKey() throws Exception {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(null, Map.of("ARGUS_IP_SALT", "s",
+                "ARGUS_CLUSTER_ENABLED", "true", "ARGUS_CLUSTER_HOST", "0.0.0.0", "ARGUS_CLUSTER_SECRET", "short",
+                "ARGUS_CLUSTER_TLS_CERT", dir.resolve("missing.pem").toString())));
+        String all = String.join("\n", e.problems());
+        for (String key : new String[] {"cluster.host: required", "cluster.secret: required", "cluster.tls_cert: ", "missing.pem is not a readable file",
+                "cluster.tls_key: required", "cluster.tls_ca: required"}) {
+            assertTrue(all.contains(key), key + " in " + all);
+        }
+        assertFalse(load(null, Map.of("ARGUS_IP_SALT", "s", "ARGUS_CLUSTER_SECRET", "x".repeat(40))).cluster().toString().contains("xxxx"),
+                "the secret never reaches a log line");
+    }
+
+    @Test
     void badEnvironmentValueIsNamed() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> load(null, Map.of("ARGUS_IP_SALT", "s", "ARGUS_HTTP_PORT", "eighty")));
