@@ -23,12 +23,12 @@ final class EmergencyCommands {
     private EmergencyCommands() {
     }
 
-    static int run(Path conf, boolean stop, String reason) throws Exception {
+    static int run(Path conf, boolean stop, String reason, boolean cluster) throws Exception {
         ArgusConfig c = Main.loadOfflineOrExplain(conf);
         if (c == null) {
             return 1;
         }
-        String path = stop ? "/control/emergency-stop" : "/control/emergency-restore";
+        String path = (stop ? "/control/emergency-stop" : "/control/emergency-restore") + (cluster ? "?scope=cluster" : "");
         ControlClient client = new ControlClient(c.http());
         ControlClient.Answer a = c.http().enabled() ? client.send("POST", path, new JsonObject().put("reason", reason).encode()) : null;
         if (a != null) {
@@ -38,6 +38,10 @@ final class EmergencyCommands {
             }
             System.out.println(a.body());
             return 0;
+        }
+        if (cluster) {
+            System.err.println("argus: --cluster needs the running sensor (its HTTP endpoint at " + client.base()
+                    + "), which did not answer; acting on this machine only");
         }
         Path file = c.enforcement().emergencyStopFile();
         if (!stop) {
@@ -73,9 +77,12 @@ final class EmergencyCommands {
         @Option(names = "--reason", defaultValue = "(no reason given)", description = "Logged with the stop.")
         String reason;
 
+        @Option(names = "--cluster", description = "Stop every sensor of the cluster (through this one), not only this one.")
+        boolean cluster;
+
         @Override
         public Integer call() throws Exception {
-            return run(conf, true, reason);
+            return run(conf, true, reason, cluster);
         }
     }
 
@@ -89,9 +96,12 @@ final class EmergencyCommands {
         @Option(names = "--reason", defaultValue = "(no reason given)", description = "Logged with the restore.")
         String reason;
 
+        @Option(names = "--cluster", description = "Restore every sensor of the cluster (through this one).")
+        boolean cluster;
+
         @Override
         public Integer call() throws Exception {
-            return run(conf, false, reason);
+            return run(conf, false, reason, cluster);
         }
     }
 }

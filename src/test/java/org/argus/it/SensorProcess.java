@@ -114,9 +114,11 @@ final class SensorProcess implements AutoCloseable {
     }
 
     /** GET on localhost from this JVM: status code and body, or -1 when nothing answers. */
+    private static final HttpClient CLIENT = HttpClient.newHttpClient();
+
     static HttpAnswer get(int port, String path) {
         try {
-            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
             return new HttpAnswer(r.statusCode(), r.body());
         } catch (IOException | InterruptedException e) {
@@ -132,7 +134,7 @@ final class SensorProcess implements AutoCloseable {
             if (token != null) {
                 b.header("Authorization", "Bearer " + token);
             }
-            HttpResponse<String> r = HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = CLIENT.send(b.build(), HttpResponse.BodyHandlers.ofString());
             return new HttpAnswer(r.statusCode(), r.body());
         } catch (IOException | InterruptedException e) {
             return new HttpAnswer(-1, e.toString());
