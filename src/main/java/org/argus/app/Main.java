@@ -2,6 +2,8 @@ package org.argus.app;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import org.argus.metrics.ArgusMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -82,17 +84,20 @@ public final class Main implements Callable<Integer> {
             await(vertx.close());
             return 1;
         }
+        await(vertx.close());
+        VertxOptions options = ArgusMetrics.options(new VertxOptions());
+        Vertx node;
         if (config.cluster().enabled()) {
-            await(vertx.close());
             try {
-                vertx = await(ClusterVertx.start(config.cluster()));
+                node = await(ClusterVertx.start(config.cluster(), options));
             } catch (Exception e) {
                 System.err.println("argus: cannot join the cluster on " + config.cluster().host() + ":" + config.cluster().port()
                         + ": " + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
                 return 1;
             }
+        } else {
+            node = Vertx.vertx(options);
         }
-        Vertx node = vertx;
         String salt = saltFor(config, LOG);
         Sensor sensor = new Sensor(node, config, salt, new SensorStats(), new SensorHealth(Clock.systemUTC()));
         try {

@@ -61,10 +61,11 @@ public final class ClusterVertx {
     /**
      * Starts a clustered Vert.x.
      *
+     * @param base options to start from (metrics)
      * @return fails when Hazelcast cannot bind {@code cluster.host:port} or the TLS files cannot be loaded
      */
-    public static Future<Vertx> start(ClusterSettings s) {
-        VertxOptions options = new VertxOptions().setEventBusOptions(eventBus(s));
+    public static Future<Vertx> start(ClusterSettings s, VertxOptions base) {
+        VertxOptions options = base.setEventBusOptions(eventBus(s));
         return Vertx.builder().with(options).withClusterManager(new HazelcastClusterManager(hazelcast(s))).buildClustered();
     }
 }

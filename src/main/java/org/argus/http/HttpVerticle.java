@@ -64,11 +64,15 @@ public final class HttpVerticle extends VerticleBase {
 
     private final Allowlist allowlist;
     private final byte[] tokenDigest;
+    private final org.argus.metrics.ArgusMetrics metrics;
 
     /**
      * @param allowlist where authenticated control clients are added
+     * @param metrics   what {@code GET /metrics} serves
      */
-    public HttpVerticle(ArgusConfig.Http settings, SensorStats stats, SensorHealth health, Allowlist allowlist) {
+    public HttpVerticle(ArgusConfig.Http settings, SensorStats stats, SensorHealth health, Allowlist allowlist,
+                        org.argus.metrics.ArgusMetrics metrics) {
+        this.metrics = metrics;
         this.settings = settings;
         this.stats = stats;
         this.health = health;
@@ -82,6 +86,8 @@ public final class HttpVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.get("/health").handler(this::health);
         router.get("/status").handler(this::status);
+        router.get("/metrics").handler(rc -> rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
+                .end(metrics.scrape()));
         router.route("/blacklist*").handler(this::authorize);
         router.route("/control/*").handler(this::authorize);
         router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));

@@ -1,0 +1,148 @@
+package org.argus.metrics;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.VertxPrometheusOptions;
+import io.vertx.micrometer.backends.BackendRegistries;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.argus.status.SensorStats;
+
+/**
+ * Prometheus metrics for {@code GET /metrics}: Vert.x's own (event loops, event bus, HTTP server, pools, JVM —
+ * through vertx-micrometer-metrics when the sensor's Vert.x was built with {@link #options}) and Argus's, read from
+ * {@link SensorStats} at scrape time (no second set of counters on the hot path). Names follow the Prometheus
+ * conventions: {@code argus_} prefix, unit in the name, {@code _total} on counters (Micrometer adds it), labels for
+ * reasons: {@code argus_packets_total}, {@code argus_capture_bytes_total} (wire bytes),
+ * {@code argus_dropped_packets_total{where}}, {@code argus_malformed_packets_total{reason}}, {@code argus_windows_total},
+ * {@code argus_flows_total}, {@code argus_csv_rows_total}, {@code argus_csv_files_total},
+ * {@code argus_csv_rows_not_written_total}, {@code argus_staged_files_total}, {@code argus_uploaded_files_total},
+ * {@code argus_uploaded_bytes_total}, {@code argus_staging_backlog_files}, {@code argus_decisions_total{risk}},
+ * {@code argus_decisions_by_detector_total{detector}}, {@code argus_bans_active}, {@code argus_bans_total{change}},
+ * {@code argus_enforcement_actions_total}, {@code argus_enforcement_errors_total}, {@code argus_model_info{version}},
+ * {@code argus_cluster_members_up}, {@code argus_cluster_rejected_messages_total{reason}}.
+ */
+public final class ArgusMetrics {
+    private final MeterRegistry registry;
+    private final SensorStats stats;
+    private final Set<String> detectors = new HashSet<>();
+    private Meter modelInfo;
+    private String modelShown;
+
+    private ArgusMetrics(MeterRegistry registry, SensorStats stats) {
+        this.registry = registry;
+        this.stats = stats;
+    }
+
+    /** Vert.x options with Micrometer metrics on, exposed to Prometheus, JVM metrics included. */
+    public static VertxOptions options(VertxOptions base) {
+        return base.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true)
+                .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true)));
+    }
+
+    /**
+     * Binds Argus's meters to the Vert.x Prometheus registry when the Vert.x was built with {@link #options}, else to
+     * a registry of its own (Argus metrics only).
+     */
+    public static ArgusMetrics bind(SensorStats stats) {
+        PrometheusMeterRegistry registry = BackendRegistries.getDefaultNow() instanceof PrometheusMeterRegistry p ? p
+                : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        ArgusMetrics m = new ArgusMetrics(registry, stats);
+        m.register();
+        return m;
+    }
+
+    /** The Prometheus text exposition of every meter (refreshes the dynamic ones first). */
+    public String scrape() {
+        refresh();
+        return ((PrometheusMeterRegistry) registry).scrape();
+    }
+
+    private void counter(String name, String help, LongAdder a, String... tags) {
+        FunctionCounter.builder(name, a, LongAdder::doubleValue).description(help).tags(tags).register(registry);
+    }
+
+    private void counter(String name, String help, AtomicLong a, String... tags) {
+        FunctionCounter.builder(name, a, AtomicLong::doubleValue).description(help).tags(tags).register(registry);
+    }
+
+    private void gauge(String name, String help, Supplier<Number> f) {
+        Gauge.builder(name, f).description(help).register(registry);
+    }
+
+    private void register() {
+        SensorStats s = stats;
+        counter("argus.packets", "Frames read from the interface or file", s.packets);
+        counter("argus.capture.bytes", "Wire bytes of those frames", s.bytes);
+        counter("argus.dropped.packets", "Packets lost before windowing", s.queueDroppedPackets, "where", "queue");
+        counter("argus.dropped.packets", "Packets lost before windowing", s.kernelDropped, "where", "kernel");
+        counter("argus.dropped.packets", "Packets lost before windowing", s.interfaceDropped, "where", "interface");
+        counter("argus.dropped.packets", "Packets lost before windowing", s.flowsDroppedPackets, "where", "flow_table");
+        for (String reason : s.malformedByReason().keySet()) {
+            FunctionCounter.builder("argus.malformed.packets", s, x -> x.malformedByReason().getOrDefault(reason, 0L))
+                    .description("Packets that could not be decoded, by reason").tags("reason", reason).register(registry);
+        }
+        counter("argus.windows", "Windows closed", s.windows);
+        counter("argus.flows", "Flow records emitted in windows", s.flowRecords);
+        counter("argus.csv.rows", "CSV rows written", s.csvRows);
+        counter("argus.csv.files", "CSV files closed", s.csvFiles);
+        counter("argus.csv.write.errors", "CSV writes that failed", s.csvErrors);
+        counter("argus.csv.rows.not.written", "Rows not written because the disk was nearly full", s.csvRowsNotWritten);
+        counter("argus.staged.files", "CSV files moved to staging", s.stagedFilesTotal);
+        counter("argus.uploaded.files", "Files uploaded and confirmed", s.uploadedFiles);
+        counter("argus.uploaded.bytes", "Bytes uploaded and confirmed", s.uploadedBytes);
+        counter("argus.upload.errors", "Failed upload attempts", s.uploadErrors);
+        gauge("argus.staging.backlog.files", "Files waiting in staging", s.stagedFiles::get);
+        gauge("argus.staging.backlog.bytes", "Bytes waiting in staging", s.stagedBytes::get);
+        for (String risk : new String[] {"low", "medium", "high"}) {
+            FunctionCounter.builder("argus.decisions", s, x -> x.decisionsByRisk().getOrDefault(risk, 0L))
+                    .description("Decisions by risk").tags("risk", risk).register(registry);
+        }
+        gauge("argus.bans.active", "Active bans in the blacklist", s.bansActive::get);
+        counter("argus.bans", "Blacklist changes", s.bansAdded, "change", "added");
+        counter("argus.bans", "Blacklist changes", s.bansRenewed, "change", "renewed");
+        counter("argus.bans", "Blacklist changes", s.bansRemoved, "change", "removed");
+        counter("argus.bans", "Blacklist changes", s.bansExpired, "change", "expired");
+        counter("argus.bans", "Blacklist changes", s.bansRefused, "change", "refused_allowlisted");
+        counter("argus.enforcement.actions", "Firewall set changes made", s.enforcementActions);
+        counter("argus.enforcement.would.block.actions", "Set changes dry-run did not make", s.wouldBlockActions);
+        counter("argus.enforcement.errors", "Firewall commands that failed", s.enforcementErrors);
+        gauge("argus.cluster.members.up", "Cluster members heard recently, this one included (0: not clustered)",
+                () -> s.cluster.get() == null ? 0 : s.cluster.get().getLong("members_up", 0L));
+        counter("argus.cluster.rejected.messages", "Cluster messages dropped", s.clusterUnsigned, "reason", "unsigned");
+        counter("argus.cluster.rejected.messages", "Cluster messages dropped", s.clusterBadSignature, "reason", "bad_signature");
+        counter("argus.cluster.rejected.messages", "Cluster messages dropped", s.clusterStale, "reason", "stale");
+        counter("argus.cluster.rejected.messages", "Cluster messages dropped", s.clusterReplayed, "reason", "replayed");
+        refresh();
+    }
+
+    /** Meters whose labels appear at run time: one per detector seen, and the model version in use. */
+    private synchronized void refresh() {
+        for (String d : stats.decisionsByDetector().keySet()) {
+            if (detectors.add(d)) {
+                FunctionCounter.builder("argus.decisions.by.detector", stats, x -> x.decisionsByDetector().getOrDefault(d, 0L))
+                        .description("Decisions by the detector that made them").tags("detector", d).register(registry);
+            }
+        }
+        String version = stats.modelVersion.get();
+        String shown = version == null ? "none" : version;
+        if (!shown.equals(modelShown)) {
+            if (modelInfo != null) {
+                registry.remove(modelInfo);
+            }
+            modelInfo = Gauge.builder("argus.model.info", () -> 1).description("The anomaly model in use (version label; none = heuristics only)")
+                    .tags(Tags.of("version", shown)).register(registry);
+            modelShown = shown;
+        }
+    }
+}
