@@ -8,6 +8,8 @@ import java.util.List;
 import org.argus.capture.CaptureVerticle;
 import java.nio.file.Path;
 import org.argus.anon.Anonymizer;
+import org.argus.csv.FreeSpace;
+import org.argus.status.HealthMonitorVerticle;
 import org.argus.cluster.ClusterSigner;
 import org.argus.cluster.ClusterVerticle;
 import org.argus.blacklist.Allowlist;
@@ -100,6 +102,9 @@ public final class Sensor {
             pipeline.add(new FlowWindowVerticle(config.flow(), stats, health, live, stallMillis));
             pipeline.add(new CaptureVerticle(config.capture(), stats, health));
         }
+        pipeline.add(new HealthMonitorVerticle(config.alerts(), stats, health, config.cluster().sensorId(),
+                live && !polling ? config.capture().interfaceName() : null, polling ? null : config.csv().outputDir(),
+                config.csv().minFreeBytes(), FreeSpace.DISK, 5000));
         health.expect(polling
                 ? new String[] {SensorHealth.PREDICTION, SensorHealth.BLACKLIST, SensorHealth.ENFORCEMENT}
                 : new String[] {SensorHealth.CAPTURE, SensorHealth.WINDOWING, SensorHealth.CSV, SensorHealth.PREDICTION,

@@ -43,7 +43,12 @@ public final class BatchQueue {
             stats.queueDroppedPackets.add(batch.size());
             return false;
         }
-        batch.onRelease(slots::release);
+        int n = batch.size();
+        stats.queuedPackets.addAndGet(n);
+        batch.onRelease(() -> {
+            stats.queuedPackets.addAndGet(-n);
+            slots.release();
+        });
         downstream.accept(batch);
         return true;
     }

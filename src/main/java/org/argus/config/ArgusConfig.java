@@ -31,12 +31,14 @@ import org.argus.flow.FlowSettings;
  * @param enforcement   blacklist, TTLs, backend, dry-run, allowlist, emergency stop ({@code enforcement.*})
  * @param staging       staging, upload and retention of closed CSVs ({@code staging.*}, {@code firebase.*})
  * @param cluster       clustering with other sensors ({@code cluster.*})
+ * @param alerts        health alerts and their webhook ({@code health.*})
  * @param document      the whole merged document, for sections later stages read (model, prediction, enforcement,
  *                      firebase, polling, health alerts)
  */
 public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSettings csv, Anonymization anonymization,
                           Http http, Duration healthStall, DetectionSettings detection, EnforcementSettings enforcement,
-                          StagingSettings staging, org.argus.cluster.ClusterSettings cluster, JsonObject document) {
+                          StagingSettings staging, org.argus.cluster.ClusterSettings cluster,
+                          org.argus.status.HealthMonitor.Settings alerts, JsonObject document) {
 
     /**
      * {@code anonymization.*}.
@@ -121,15 +123,20 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
             c.problem("http.host: must not be empty");
         }
         Duration stall = Duration.ofSeconds(c.intIn("health.stall_seconds", 1, 3600));
-        c.doubleIn("health.max_drop_rate_percent", 0, 100);
-        c.intIn("health.max_flow_queue_size", 1, Integer.MAX_VALUE);
-        c.intIn("health.alert_cooldown_seconds", 0, 86_400 * 7);
+        String webhook = c.str("health.webhook_url");
+        if (!webhook.isEmpty() && !webhook.matches("https?://\\S+")) {
+            c.problem("health.webhook_url: \"" + webhook + "\" is not an http:// or https:// URL");
+        }
+        org.argus.status.HealthMonitor.Settings alerts = new org.argus.status.HealthMonitor.Settings(
+                c.doubleIn("health.max_drop_rate_percent", 0, 100), c.intIn("health.max_flow_queue_size", 1, Integer.MAX_VALUE),
+                Duration.ofSeconds(c.intIn("health.alert_cooldown_seconds", 0, 86_400 * 7)), c.bool("health.enable_drop_monitoring"),
+                c.bool("health.enable_queue_monitoring"), webhook, c.intIn("health.webhook_attempts", 1, 20));
         DetectionSettings detection = detection(c);
         EnforcementSettings enforcement = enforcement(c);
         StagingSettings staging = staging(c, csv.outputDir(), csv.minFreeBytes());
         org.argus.cluster.ClusterSettings cluster = cluster(c);
         c.throwIfAny();
-        return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, enforcement, staging, cluster, doc.copy());
+        return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, enforcement, staging, cluster, alerts, doc.copy());
     }
 
     private static org.argus.cluster.ClusterSettings cluster(Checker c) {

@@ -121,8 +121,10 @@ public final class HttpVerticle extends VerticleBase {
         });
         boolean ok = reasons.isEmpty();
         boolean degraded = snap.values().stream().anyMatch(s -> s.state().equals("degraded"));
+        JsonArray alerts = new JsonArray();
+        stats.alerts.get().forEach(a -> alerts.add(a.toJson()));
         JsonObject body = new JsonObject().put("status", !ok ? "unhealthy" : degraded ? "degraded" : "ok")
-                .put("components", components);
+                .put("components", components).put("alerts", alerts);
         if (!ok) {
             body.put("reasons", reasons);
         }

@@ -67,6 +67,8 @@ public final class StatusJson {
                         .put("decision_write_errors", s.decisionWriteErrors.sum())
                         .put("polled_files", s.polledFiles.sum())
                         .put("polled_files_failed", s.polledFilesFailed.sum()))
+                .put("alerts", new io.vertx.core.json.JsonArray(s.alerts.get().stream().map(org.argus.status.Alert::toJson).toList()))
+                .put("queued_packets", s.queuedPackets.get())
                 .put("enforcement", enforcement(s))
                 .put("cluster", s.cluster.get() == null ? null : s.cluster.get().copy()
                         .put("sent", s.clusterSent.sum())

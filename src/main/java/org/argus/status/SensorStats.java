@@ -141,6 +141,11 @@ public final class SensorStats {
     public final LongAdder clusterBadSignature = new LongAdder();
     public final LongAdder clusterStale = new LongAdder();
     public final LongAdder clusterReplayed = new LongAdder();
+    /** Packets handed to the flow stage and not yet processed (the capture queue). */
+    public final AtomicLong queuedPackets = new AtomicLong();
+    /** The health alerts in force (set by the health monitor), oldest first. */
+    public final java.util.concurrent.atomic.AtomicReference<java.util.List<Alert>> alerts =
+            new java.util.concurrent.atomic.AtomicReference<>(java.util.List.of());
     /** Models downloaded from {@code firebase.model_output_path} and verified. */
     public final LongAdder modelDownloads = new LongAdder();
     /** The version last downloaded, or null. */

@@ -1,0 +1,155 @@
+package org.argus.status;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.argus.csv.FreeSpace;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the {@link HealthMonitor} every 5 s: the readings that touch files (free space, the interface's
+ * {@code /sys/class/net/<if>/operstate}) are taken on a worker, the rest from {@link SensorStats} and
+ * {@link SensorHealth}. A raised alert is logged ({@code event=alert}, ERROR for critical, WARN for warning) and, with
+ * {@code health.webhook_url}, POSTed as JSON {@code {"sensor", "state": "raised"|"resolved", "alert", "severity",
+ * "message", "since", "at"}} with up to {@code webhook_attempts} tries (waits 1 s, 4 s, 16 s, ...); the same alert is
+ * announced again only after {@code alert_cooldown_seconds}. Alerts in force are in {@link SensorStats#alerts} for
+ * {@code /health} and {@code /status}.
+ */
+public final class HealthMonitorVerticle extends VerticleBase {
+    private static final Logger LOG = LoggerFactory.getLogger(HealthMonitorVerticle.class);
+
+    private final HealthMonitor monitor;
+    private final HealthMonitor.Settings settings;
+    private final SensorStats stats;
+    private final SensorHealth health;
+    private final String sensorId;
+    private final String interfaceName;
+    private final Path outputDir;
+    private final long minFreeBytes;
+    private final FreeSpace freeSpace;
+    private final long intervalMillis;
+    private HttpClient client;
+    private boolean checking;
+
+    /**
+     * @param interfaceName the live capture interface, or null (file or polling)
+     * @param outputDir     where CSVs go (free space), or null
+     * @param intervalMillis how often to check (5000 in the sensor)
+     */
+    public HealthMonitorVerticle(HealthMonitor.Settings settings, SensorStats stats, SensorHealth health, String sensorId,
+                                 String interfaceName, Path outputDir, long minFreeBytes, FreeSpace freeSpace, long intervalMillis) {
+        this.settings = settings;
+        this.monitor = new HealthMonitor(settings);
+        this.stats = stats;
+        this.health = health;
+        this.sensorId = sensorId;
+        this.interfaceName = interfaceName;
+        this.outputDir = outputDir;
+        this.minFreeBytes = minFreeBytes;
+        this.freeSpace = freeSpace;
+        this.intervalMillis = intervalMillis;
+    }
+
+    @Override
+    public Future<?> start() {
+        client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        vertx.setPeriodic(intervalMillis, intervalMillis, id -> check());
+        return Future.succeededFuture();
+    }
+
+    @Override
+    public Future<?> stop() {
+        client.close();
+        return Future.succeededFuture();
+    }
+
+    private record Files2(Boolean interfaceUp, long free) {
+    }
+
+    private void check() {
+        if (checking) {
+            return;
+        }
+        checking = true;
+        vertx.executeBlocking(() -> new Files2(interfaceUp(), free())).onComplete(ar -> {
+            checking = false;
+            Files2 f = ar.succeeded() ? ar.result() : new Files2(null, -1);
+            var components = health.snapshot();
+            ComponentState prediction = components.get(SensorHealth.PREDICTION);
+            boolean modelExpected = prediction != null && !prediction.state().equals("learning") && !prediction.state().equals("starting");
+            HealthMonitor.Reading r = new HealthMonitor.Reading(stats.packets.sum(),
+                    stats.kernelDropped.get() + stats.interfaceDropped.get() + stats.queueDroppedPackets.sum(), stats.queuedPackets.get(),
+                    f.interfaceUp(), interfaceName, f.free(), minFreeBytes, modelExpected, stats.modelVersion.get(), components);
+            HealthMonitor.Changes changes = monitor.check(r, health.clock().instant());
+            stats.alerts.set(monitor.active());
+            for (Alert a : changes.raised()) {
+                if (a.severity().equals("critical")) {
+                    LOG.error("event=alert name={} severity=critical message=\"{}\"", a.name(), a.message());
+                } else {
+                    LOG.warn("event=alert name={} severity=warning message=\"{}\"", a.name(), a.message());
+                }
+                notify(a, "raised");
+            }
+            for (Alert a : changes.resolved()) {
+                LOG.info("event=alert_resolved name={} since={}", a.name(), a.since());
+                notify(a, "resolved");
+            }
+        });
+    }
+
+    private Boolean interfaceUp() {
+        if (interfaceName == null || interfaceName.isBlank()) {
+            return null;
+        }
+        try {
+            String state = Files.readString(Path.of("/sys/class/net", interfaceName, "operstate")).strip();
+            return !(state.equals("down") || state.equals("lowerlayerdown") || state.equals("notpresent"));
+        } catch (IOException gone) {
+            return false; // the interface no longer exists
+        }
+    }
+
+    private long free() {
+        try {
+            return outputDir == null ? -1 : freeSpace.usableBytes(Files.isDirectory(outputDir) ? outputDir : outputDir.toAbsolutePath().getParent());
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
+    private void notify(Alert a, String state) {
+        if (settings.webhookUrl().isEmpty()) {
+            return;
+        }
+        JsonObject body = a.toJson().put("sensor", sensorId).put("state", state).put("at", health.clock().instant().toString());
+        send(body, 1);
+    }
+
+    private void send(JsonObject body, int attempt) {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(settings.webhookUrl())).timeout(Duration.ofSeconds(10))
+                .header("content-type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode())).build();
+        client.sendAsync(req, HttpResponse.BodyHandlers.discarding()).whenComplete((resp, err) -> vertx.runOnContext(v -> {
+            boolean ok = err == null && resp.statusCode() / 100 == 2;
+            if (ok) {
+                LOG.debug("event=alert_webhook_sent alert={} attempt={}", body.getString("alert"), attempt);
+                return;
+            }
+            String why = err != null ? err.toString() : "HTTP " + resp.statusCode();
+            if (attempt >= settings.webhookAttempts()) {
+                LOG.warn("event=alert_webhook_failed alert={} attempts={} reason=\"{}\"", body.getString("alert"), attempt, why);
+                return;
+            }
+            long wait = 1000L << (2 * (attempt - 1));
+            vertx.setTimer(wait, id -> send(body, attempt + 1));
+        }));
+    }
+}
