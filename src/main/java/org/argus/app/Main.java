@@ -27,12 +27,13 @@ import picocli.CommandLine.Option;
  * {@code java -jar argus-fat.jar [-conf FILE]} runs the sensor until SIGTERM/SIGINT (then stops cleanly: the open
  * window is flushed and the CSV closed). Subcommands: {@code replay}, {@code train}, {@code validate},
  * {@code interfaces}, {@code generate}, {@code blacklist list|add|remove|export}, {@code emergency-stop},
- * {@code emergency-restore}. Exit codes: 0 success, 1 bad configuration or start failure, 2 unreadable input.
+ * {@code emergency-restore}, {@code status}, {@code stats}, {@code health}. Exit codes: 0 success, 1 bad configuration or start failure, 2 unreadable input.
  */
 @Command(name = "argus", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Network-security sensor: capture -> 5-second flow windows -> anonymized CSV.",
         subcommands = {ReplayCommand.class, TrainCommand.class, ValidateCommand.class, InterfacesCommand.class, GenerateCommand.class,
-                BlacklistCommand.class, EmergencyCommands.Stop.class, EmergencyCommands.Restore.class})
+                BlacklistCommand.class, EmergencyCommands.Stop.class, EmergencyCommands.Restore.class, ReadCommands.Status.class,
+                ReadCommands.Stats.class, ReadCommands.Health.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

@@ -74,7 +74,7 @@ public final class Sensor {
         }
         Allowlist allowlist = Allowlist.discover(es.allowlist(), peers, Path.of("/proc/net"), Path.of("/etc/resolv.conf"));
         http = config.http().enabled() ? new HttpVerticle(config.http(), stats, health, allowlist,
-                org.argus.metrics.ArgusMetrics.bind(stats)) : null;
+                org.argus.metrics.ArgusMetrics.bind(stats), config.cluster().sensorId()) : null;
         Firewall firewall = EnforcementVerticle.firewallFor(es, new Commands(List.of(), es.commandTimeout().toMillis()));
         BlacklistVerticle blacklist = new BlacklistVerticle(es, allowlist, stats, health, health.clock());
         EnforcementVerticle enforcement = new EnforcementVerticle(es, firewall, allowlist, stats, health, health.clock());

@@ -130,7 +130,10 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         org.argus.status.HealthMonitor.Settings alerts = new org.argus.status.HealthMonitor.Settings(
                 c.doubleIn("health.max_drop_rate_percent", 0, 100), c.intIn("health.max_flow_queue_size", 1, Integer.MAX_VALUE),
                 Duration.ofSeconds(c.intIn("health.alert_cooldown_seconds", 0, 86_400 * 7)), c.bool("health.enable_drop_monitoring"),
-                c.bool("health.enable_queue_monitoring"), webhook, c.intIn("health.webhook_attempts", 1, 20));
+                c.bool("health.enable_queue_monitoring"), webhook, c.intIn("health.webhook_attempts", 1, 20),
+                c.str("health.stats_file").isBlank() ? csv.outputDir().toAbsolutePath().resolveSibling("stats.json")
+                        : Path.of(c.str("health.stats_file")),
+                Duration.ofSeconds(c.intIn("health.stats_interval_seconds", 1, 86_400)));
         DetectionSettings detection = detection(c);
         EnforcementSettings enforcement = enforcement(c);
         StagingSettings staging = staging(c, csv.outputDir(), csv.minFreeBytes());

@@ -65,14 +65,17 @@ public final class HttpVerticle extends VerticleBase {
     private final Allowlist allowlist;
     private final byte[] tokenDigest;
     private final org.argus.metrics.ArgusMetrics metrics;
+    private final String sensorId;
 
     /**
      * @param allowlist where authenticated control clients are added
      * @param metrics   what {@code GET /metrics} serves
+     * @param sensorId  this sensor's id (in {@code GET /stats})
      */
     public HttpVerticle(ArgusConfig.Http settings, SensorStats stats, SensorHealth health, Allowlist allowlist,
-                        org.argus.metrics.ArgusMetrics metrics) {
+                        org.argus.metrics.ArgusMetrics metrics, String sensorId) {
         this.metrics = metrics;
+        this.sensorId = sensorId;
         this.settings = settings;
         this.stats = stats;
         this.health = health;
@@ -86,6 +89,9 @@ public final class HttpVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.get("/health").handler(this::health);
         router.get("/status").handler(this::status);
+        router.get("/stats").handler(rc -> rc.response().putHeader("content-type", "application/json").end(
+                org.argus.status.StatsDocument.of(stats, sensorId, stats.startedAt, health.clock().instant(), health.overall(),
+                        stats.healthChecksPassed.sum()).encodePrettily()));
         router.get("/metrics").handler(rc -> rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
         router.route("/blacklist*").handler(this::authorize);

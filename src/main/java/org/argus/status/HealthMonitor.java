@@ -26,9 +26,19 @@ public final class HealthMonitor {
      * @param queueMonitoring    {@code enable_queue_monitoring}
      * @param webhookUrl         alerts (raised and resolved) are POSTed here as JSON; empty: none ({@code webhook_url})
      * @param webhookAttempts    tries per alert before it is given up (logged) ({@code webhook_attempts})
+     * @param statsFile          where {@link StatsDocument} is written; null: nowhere ({@code stats_file}; empty in
+     *                           the config = {@code stats.json} beside {@code aggregation.output_dir})
+     * @param statsInterval      how often it is written ({@code stats_interval_seconds})
      */
     public record Settings(double maxDropRatePercent, long maxQueuedPackets, Duration cooldown, boolean dropMonitoring,
-                           boolean queueMonitoring, String webhookUrl, int webhookAttempts) {
+                           boolean queueMonitoring, String webhookUrl, int webhookAttempts, java.nio.file.Path statsFile,
+                           Duration statsInterval) {
+        /** Without a stats file. */
+        public Settings(double maxDropRatePercent, long maxQueuedPackets, Duration cooldown, boolean dropMonitoring,
+                        boolean queueMonitoring, String webhookUrl, int webhookAttempts) {
+            this(maxDropRatePercent, maxQueuedPackets, cooldown, dropMonitoring, queueMonitoring, webhookUrl, webhookAttempts, null,
+                    Duration.ofSeconds(30));
+        }
     }
 
     /**

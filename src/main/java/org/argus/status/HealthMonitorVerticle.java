@@ -22,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * {@code health.webhook_url}, POSTed as JSON {@code {"sensor", "state": "raised"|"resolved", "alert", "severity",
  * "message", "since", "at"}} with up to {@code webhook_attempts} tries (waits 1 s, 4 s, 16 s, ...); the same alert is
  * announced again only after {@code alert_cooldown_seconds}. Alerts in force are in {@link SensorStats#alerts} for
- * {@code /health} and {@code /status}.
+ * {@code /health} and {@code /status}. Every {@code health.stats_interval_seconds} it writes {@link StatsDocument} to
+ * {@code health.stats_file}.
  */
 public final class HealthMonitorVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitorVerticle.class);
@@ -39,6 +40,7 @@ public final class HealthMonitorVerticle extends VerticleBase {
     private final long intervalMillis;
     private HttpClient client;
     private boolean checking;
+    private String statsProblem;
 
     /**
      * @param interfaceName the live capture interface, or null (file or polling)
@@ -62,7 +64,10 @@ public final class HealthMonitorVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-        vertx.setPeriodic(intervalMillis, intervalMillis, id -> check());
+        vertx.setPeriodic(Math.min(1000, intervalMillis), intervalMillis, id -> check());
+        if (settings.statsFile() != null) {
+            vertx.setPeriodic(settings.statsInterval().toMillis(), settings.statsInterval().toMillis(), id -> writeStats());
+        }
         return Future.succeededFuture();
     }
 
@@ -91,6 +96,9 @@ public final class HealthMonitorVerticle extends VerticleBase {
                     f.interfaceUp(), interfaceName, f.free(), minFreeBytes, modelExpected, stats.modelVersion.get(), components);
             HealthMonitor.Changes changes = monitor.check(r, health.clock().instant());
             stats.alerts.set(monitor.active());
+            if (monitor.active().stream().noneMatch(a -> a.severity().equals("critical"))) {
+                stats.healthChecksPassed.increment();
+            }
             for (Alert a : changes.raised()) {
                 if (a.severity().equals("critical")) {
                     LOG.error("event=alert name={} severity=critical message=\"{}\"", a.name(), a.message());
@@ -103,6 +111,26 @@ public final class HealthMonitorVerticle extends VerticleBase {
                 LOG.info("event=alert_resolved name={} since={}", a.name(), a.since());
                 notify(a, "resolved");
             }
+        });
+    }
+
+    /** Writes {@code stats.json} atomically (temporary file, then rename) on a worker; a failure is logged once per cause. */
+    private void writeStats() {
+        JsonObject doc = StatsDocument.of(stats, sensorId, stats.startedAt, health.clock().instant(), health.overall(),
+                stats.healthChecksPassed.sum());
+        Path file = settings.statsFile();
+        vertx.executeBlocking(() -> {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".part");
+            Files.writeString(tmp, doc.encodePrettily() + "\n");
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return null;
+        }).onComplete(ar -> {
+            String problem = ar.failed() ? ar.cause().toString() : null;
+            if (problem != null && !problem.equals(statsProblem)) {
+                LOG.warn("event=stats_file_failed file={} reason=\"{}\"", file, problem);
+            }
+            statsProblem = problem;
         });
     }
 

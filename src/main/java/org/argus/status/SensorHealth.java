@@ -81,4 +81,13 @@ public final class SensorHealth {
     public boolean healthy() {
         return snapshot().values().stream().allMatch(ComponentState::healthy);
     }
+
+    /** {@code unhealthy} when a component is not healthy, else {@code degraded} when one says so, else {@code ok}. */
+    public String overall() {
+        Map<String, ComponentState> snap = snapshot();
+        if (snap.values().stream().anyMatch(c -> !c.healthy())) {
+            return "unhealthy";
+        }
+        return snap.values().stream().anyMatch(c -> c.state().equals("degraded")) ? "degraded" : "ok";
+    }
 }

@@ -141,6 +141,10 @@ public final class SensorStats {
     public final LongAdder clusterBadSignature = new LongAdder();
     public final LongAdder clusterStale = new LongAdder();
     public final LongAdder clusterReplayed = new LongAdder();
+    /** When these counters started (the sensor's start). */
+    public final java.time.Instant startedAt = java.time.Instant.now();
+    /** Health checks (every 5 s) that found no critical alert. */
+    public final LongAdder healthChecksPassed = new LongAdder();
     /** Packets handed to the flow stage and not yet processed (the capture queue). */
     public final AtomicLong queuedPackets = new AtomicLong();
     /** The health alerts in force (set by the health monitor), oldest first. */

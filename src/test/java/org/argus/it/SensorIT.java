@@ -29,6 +29,7 @@ class SensorIT {
                 .put("aggregation", new JsonObject().put("output_dir", out.toString()).put("max_rows_per_file", 500)
                         .put("file_rotation_count", 0))
                 .put("http", new JsonObject().put("port", port))
+                .put("health", new JsonObject().put("stats_interval_seconds", 1))
                 .put("model", new JsonObject().put("model_local_path", dir.resolve("models").toString()))
                 .put("enforcement", new JsonObject().put("backend", "none").put("blacklist_db_path", dir.resolve("blacklist.db").toString())
                         .put("emergency_stop_file", dir.resolve("aegis.emergency").toString()))
@@ -78,6 +79,24 @@ class SensorIT {
                     "argus_csv_rows_total", "argus_bans_active", "argus_uploaded_bytes_total"}) {
                 assertTrue(metrics.body().contains(family), family + " in /metrics");
             }
+            // The operator's read commands, through HTTP, and the stats file.
+            SensorProcess.Result st = SensorProcess.run(Map.of("ARGUS_IP_SALT", "it-salt"), "status", "-conf", conf.toString());
+            assertEquals(0, st.code(), st.output());
+            assertTrue(st.output().contains("traffic    " + packets + " packets"), st.output());
+            assertTrue(st.output().contains("decisions high 1"), st.output());
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(10), () -> SensorProcess.get(port, "/health").body().contains("model_missing")));
+            SensorProcess.Result hl = SensorProcess.run(Map.of("ARGUS_IP_SALT", "it-salt"), "health", "-conf", conf.toString());
+            assertEquals(0, hl.code(), "degraded is not a failure: " + hl.output());
+            assertTrue(hl.output().startsWith("degraded") && hl.output().contains("ALERT warning  model_missing"), hl.output());
+            SensorProcess.Result js = SensorProcess.run(Map.of("ARGUS_IP_SALT", "it-salt"), "stats", "--json", "-conf", conf.toString());
+            assertEquals(0, js.code(), js.output());
+            JsonObject stats = new JsonObject(js.output().substring(js.output().indexOf('{')));
+            assertEquals(packets, stats.getJsonObject("component_stats").getJsonObject("capture").getLong("packets"));
+            Path statsFile = dir.resolve("stats.json");
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(10), () -> Files.exists(statsFile)), "stats.json beside the CSV folder");
+            JsonObject written = new JsonObject(Files.readString(statsFile));
+            assertEquals(1, written.getJsonObject("component_stats").getJsonObject("prediction_engine").getLong("anomalies_detected"));
+            assertEquals("degraded", written.getJsonObject("daemon_stats").getString("health_status"));
             assertEquals(0, p.stop(), "clean exit on SIGTERM");
             assertTrue(p.log().contains("event=csv_recovered"), p.log());
         }
