@@ -9,6 +9,8 @@ import org.argus.capture.CaptureVerticle;
 import java.nio.file.Path;
 import org.argus.anon.Anonymizer;
 import org.argus.csv.FreeSpace;
+import org.argus.http.Dashboard;
+import org.argus.http.DashboardFeedVerticle;
 import org.argus.status.HealthMonitorVerticle;
 import org.argus.cluster.ClusterSigner;
 import org.argus.cluster.ClusterVerticle;
@@ -73,8 +75,10 @@ public final class Sensor {
             peers.addAll(config.cluster().members());
         }
         Allowlist allowlist = Allowlist.discover(es.allowlist(), peers, Path.of("/proc/net"), Path.of("/etc/resolv.conf"));
+        Dashboard dashboard = new Dashboard(config.http().dashboardShowsAddresses() ? null : new Anonymizer(salt));
         http = config.http().enabled() ? new HttpVerticle(config.http(), stats, health, allowlist,
-                org.argus.metrics.ArgusMetrics.bind(stats), config.cluster().sensorId()) : null;
+                org.argus.metrics.ArgusMetrics.bind(stats), config.cluster().sensorId(),
+                dashboard) : null;
         Firewall firewall = EnforcementVerticle.firewallFor(es, new Commands(List.of(), es.commandTimeout().toMillis()));
         BlacklistVerticle blacklist = new BlacklistVerticle(es, allowlist, stats, health, health.clock());
         EnforcementVerticle enforcement = new EnforcementVerticle(es, firewall, allowlist, stats, health, health.clock());
@@ -91,6 +95,9 @@ public final class Sensor {
         }
         if (!polling) {
             pipeline.add(new CsvVerticle(config.csv(), salt, stats, health));
+        }
+        if (http != null) {
+            pipeline.add(new DashboardFeedVerticle(dashboard));
         }
         pipeline.addAll(List.of(blacklist, enforcement));
         if (config.cluster().enabled()) {

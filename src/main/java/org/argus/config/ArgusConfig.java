@@ -57,8 +57,10 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
      * @param port    TCP port (0 picks a free one, logged at start)
      * @param token   bearer token the control endpoints ({@code /blacklist}, {@code /control/*}) require; empty:
      *                they answer 401 to everyone
+     * @param dashboardShowsAddresses the open dashboard ({@code GET /}) shows real addresses; false: the CSVs'
+     *                pseudonyms ({@code dashboard_show_addresses})
      */
-    public record Http(boolean enabled, String host, int port, String token) {
+    public record Http(boolean enabled, String host, int port, String token, boolean dashboardShowsAddresses) {
         @Override
         public String toString() {
             return "Http[enabled=" + enabled + ", host=" + host + ", port=" + port + ", token=" + (token.isEmpty() ? "none" : "set") + "]";
@@ -118,7 +120,7 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                     + " (or anonymization.salt); CSV addresses are HMAC pseudonyms keyed with it");
         }
         Http http = new Http(c.bool("http.enabled"), c.str("http.host"), c.intIn("http.port", 0, 65_535),
-                c.str("http.token"));
+                c.str("http.token"), c.bool("http.dashboard_show_addresses"));
         if (http.enabled() && http.host().isBlank()) {
             c.problem("http.host: must not be empty");
         }

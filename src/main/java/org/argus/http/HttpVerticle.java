@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -66,14 +67,18 @@ public final class HttpVerticle extends VerticleBase {
     private final byte[] tokenDigest;
     private final org.argus.metrics.ArgusMetrics metrics;
     private final String sensorId;
+    private final Dashboard dashboard;
+    private String dashboardPage;
 
     /**
      * @param allowlist where authenticated control clients are added
      * @param metrics   what {@code GET /metrics} serves
      * @param sensorId  this sensor's id (in {@code GET /stats})
+     * @param dashboard what {@code GET /} and {@code GET /events} show
      */
     public HttpVerticle(ArgusConfig.Http settings, SensorStats stats, SensorHealth health, Allowlist allowlist,
-                        org.argus.metrics.ArgusMetrics metrics, String sensorId) {
+                        org.argus.metrics.ArgusMetrics metrics, String sensorId, Dashboard dashboard) {
+        this.dashboard = dashboard;
         this.metrics = metrics;
         this.sensorId = sensorId;
         this.settings = settings;
@@ -89,6 +94,14 @@ public final class HttpVerticle extends VerticleBase {
         Router router = Router.router(vertx);
         router.get("/health").handler(this::health);
         router.get("/status").handler(this::status);
+        try (java.io.InputStream in = HttpVerticle.class.getResourceAsStream("/dashboard.html")) {
+            dashboardPage = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (java.io.IOException | NullPointerException e) {
+            return Future.failedFuture("dashboard.html missing from the jar: " + e);
+        }
+        router.get("/").handler(rc -> rc.response().putHeader("content-type", "text/html; charset=utf-8")
+                .putHeader("cache-control", "no-store").end(dashboardPage));
+        router.get("/events").handler(this::events);
         router.get("/stats").handler(rc -> rc.response().putHeader("content-type", "application/json").end(
                 org.argus.status.StatsDocument.of(stats, sensorId, stats.startedAt, health.clock().instant(), health.overall(),
                         stats.healthChecksPassed.sum()).encodePrettily()));
@@ -263,6 +276,22 @@ public final class HttpVerticle extends VerticleBase {
                                                 : e.getMessage())))))
                 .onSuccess(body -> json(rc, 200, body))
                 .onFailure(e -> replyFailure(rc, e));
+    }
+
+    /** Server-sent events: one {@code data:} line of {@link Dashboard#snapshot} JSON per second until the client goes. */
+    private void events(RoutingContext rc) {
+        var resp = rc.response().setChunked(true).putHeader("content-type", "text/event-stream")
+                .putHeader("cache-control", "no-store").putHeader("connection", "keep-alive");
+        resp.write("retry: 2000\n\n");
+        long timer = vertx.setPeriodic(0, 1000, id -> vertx.eventBus().<BlacklistSnapshot>request(Addresses.BLACKLIST_LIST, null)
+                .map(m -> m.body().bans()).otherwise(List.of())
+                .onSuccess(bans -> {
+                    if (!resp.closed()) {
+                        resp.write("data: " + dashboard.snapshot(stats, health, bans, health.clock().instant()).encode() + "\n\n");
+                    }
+                }));
+        resp.closeHandler(v -> vertx.cancelTimer(timer));
+        resp.exceptionHandler(e -> vertx.cancelTimer(timer));
     }
 
     private void status(RoutingContext rc) {

@@ -107,7 +107,7 @@ public final class StatusJson {
                                 .put("last_error", s.blacklistSyncLastError.get())));
     }
 
-    private static JsonObject enforcement(SensorStats s) {
+    static JsonObject enforcement(SensorStats s) {
         long ends = s.dryRunEndsEpochSecond.get();
         String mode = s.enforcementMode.get();
         long would = s.wouldBlock.get();

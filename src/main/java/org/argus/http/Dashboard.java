@@ -1,0 +1,123 @@
+package org.argus.http;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.argus.anon.Anonymizer;
+import org.argus.blacklist.Ban;
+import org.argus.detect.Decision;
+import org.argus.flow.FlowRecord;
+import org.argus.flow.FlowWindow;
+import org.argus.flow.IpAddress;
+import org.argus.status.Alert;
+import org.argus.status.SensorHealth;
+import org.argus.status.SensorStats;
+
+/**
+ * What the dashboard page ({@code GET /}) shows, pushed every second over {@code GET /events} (server-sent events):
+ * the last 120 windows' rates, the top talkers of the last window, the 20 most recent decisions, the active bans with
+ * time left, dry-run days left, health and alerts. Addresses are the CSVs' HMAC pseudonyms unless
+ * {@code http.dashboard_show_addresses} (the page is open like {@code /status}); then address literals inside reason
+ * texts are replaced by pseudonyms too. Thread-safe (synchronized): fed by {@link DashboardFeedVerticle}, read by the
+ * HTTP verticle's SSE timer.
+ *
+ * <p>One event's data: {@code {"at", "health", "alerts": [...], "mode", "summary", "dry_run_remaining_days",
+ * "windows": [{"start", "pps", "bps", "flows"}], "top_talkers": [{"address", "bytes", "packets", "flows"}],
+ * "decisions": [{"at", "address", "risk", "detector", "reason"}], "bans": [{"address", "risk", "source", "reason",
+ * "seconds_left"}], "totals": {"packets", "windows", "flows", "decisions_high"}}}</p>
+ */
+public final class Dashboard {
+    private static final int WINDOWS = 120, DECISIONS = 20, TOP = 8;
+
+    private final Anonymizer anonymizer;
+    private final Deque<JsonObject> windows = new ArrayDeque<>();
+    private final Deque<JsonObject> decisions = new ArrayDeque<>();
+    private JsonArray topTalkers = new JsonArray();
+
+    /** @param anonymizer pseudonyms for addresses; null shows real addresses */
+    public Dashboard(Anonymizer anonymizer) {
+        this.anonymizer = anonymizer;
+    }
+
+    private static final java.util.regex.Pattern LITERAL = java.util.regex.Pattern.compile(
+            "\\b(?:\\d{1,3}\\.){3}\\d{1,3}\\b|\\b[0-9A-Fa-f]{0,4}(?::[0-9A-Fa-f]{0,4}){2,7}\\b");
+
+    /** Reason texts name addresses ("200 ports of 192.168.1.5"): pseudonyms for those too unless addresses are shown. */
+    private String scrub(String text) {
+        if (anonymizer == null || text == null) {
+            return text;
+        }
+        return LITERAL.matcher(text).replaceAll(m -> {
+            try {
+                return java.util.regex.Matcher.quoteReplacement(anonymizer.anonymize(IpAddress.parse(m.group())));
+            } catch (RuntimeException notAnAddress) {
+                return java.util.regex.Matcher.quoteReplacement(m.group());
+            }
+        });
+    }
+
+    private String show(IpAddress a) {
+        return anonymizer == null ? a.toString() : anonymizer.anonymize(a);
+    }
+
+    /** A closed window: its rates, and its top talkers by bytes sent (originator side). */
+    public synchronized void onWindow(FlowWindow w) {
+        double seconds = Math.max(1e-9, w.durationSeconds());
+        windows.addLast(new JsonObject().put("start", Instant.ofEpochSecond(0, w.startNanos()).toString())
+                .put("pps", Math.round(w.totals().packets() / seconds)).put("bps", Math.round(w.totals().bytes() * 8 / seconds))
+                .put("flows", w.flows().size()));
+        while (windows.size() > WINDOWS) {
+            windows.removeFirst();
+        }
+        Map<IpAddress, long[]> by = new HashMap<>();
+        for (FlowRecord f : w.flows()) {
+            long[] t = by.computeIfAbsent(f.originator(), k -> new long[3]);
+            t[0] += f.originatorBytes() + f.responderBytes();
+            t[1] += f.originatorPackets() + f.responderPackets();
+            t[2]++;
+        }
+        JsonArray top = new JsonArray();
+        by.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(TOP)
+                .forEach(e -> top.add(new JsonObject().put("address", show(e.getKey())).put("bytes", e.getValue()[0])
+                        .put("packets", e.getValue()[1]).put("flows", e.getValue()[2])));
+        topTalkers = top;
+    }
+
+    /** A decision, newest first on the page. */
+    public synchronized void onDecision(Decision d) {
+        String address = d.anonymized() || anonymizer == null ? d.addressText() : show(d.address());
+        decisions.addFirst(new JsonObject().put("at", Instant.ofEpochSecond(0, d.windowStartNanos()).toString()).put("address", address)
+                .put("risk", d.risk().text()).put("detector", d.detector()).put("reason", scrub(d.reasons().isEmpty() ? "" : d.reasons().get(0))));
+        while (decisions.size() > DECISIONS) {
+            decisions.removeLast();
+        }
+    }
+
+    /** The event data now. */
+    public synchronized JsonObject snapshot(SensorStats s, SensorHealth health, List<Ban> bans, Instant now) {
+        JsonArray banList = new JsonArray();
+        for (Ban b : bans) {
+            String address = anonymizer == null ? b.target().toString()
+                    : anonymizer.anonymize(b.target().network()) + (b.target().single() ? "" : "/" + b.target().prefix());
+            banList.add(new JsonObject().put("address", address).put("risk", b.risk()).put("source", b.source()).put("reason", scrub(b.reason()))
+                    .put("seconds_left", Math.max(0, b.expiresAt().getEpochSecond() - now.getEpochSecond())));
+        }
+        long dryEnds = s.dryRunEndsEpochSecond.get();
+        JsonArray alerts = new JsonArray();
+        for (Alert a : s.alerts.get()) {
+            alerts.add(a.toJson());
+        }
+        return new JsonObject().put("at", now.toString()).put("health", health.overall()).put("alerts", alerts)
+                .put("mode", s.enforcementMode.get()).put("summary", StatusJson.enforcement(s).getString("summary"))
+                .put("dry_run_remaining_days", dryEnds == 0 ? null : Math.max(0, Math.round((dryEnds - now.getEpochSecond()) / 8640.0) / 10.0))
+                .put("windows", new JsonArray(List.copyOf(windows))).put("top_talkers", topTalkers.copy())
+                .put("decisions", new JsonArray(List.copyOf(decisions))).put("bans", banList)
+                .put("totals", new JsonObject().put("packets", s.packets.sum()).put("windows", s.windows.sum())
+                        .put("flows", s.flowRecords.sum()).put("decisions_high", s.decisionsByRisk().getOrDefault("high", 0L)));
+    }
+}

@@ -1,0 +1,30 @@
+package org.argus.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import org.argus.bus.Addresses;
+import org.argus.bus.LocalCodec;
+import org.argus.detect.Decision;
+import org.argus.flow.FlowWindow;
+
+/**
+ * Feeds the {@link Dashboard} from {@link Addresses#WINDOW_CLOSED} and {@link Addresses#DECISION} (local consumers).
+ * Deployed before the stages that publish them (the HTTP verticle itself comes last), so a replayed file's windows
+ * are on the page too. Top talkers cost one pass over the window's flows on the event loop, every window.
+ */
+public final class DashboardFeedVerticle extends VerticleBase {
+    private final Dashboard dashboard;
+
+    public DashboardFeedVerticle(Dashboard dashboard) {
+        this.dashboard = dashboard;
+    }
+
+    @Override
+    public Future<?> start() {
+        LocalCodec.registerFor(vertx.eventBus(), FlowWindow.class);
+        LocalCodec.registerFor(vertx.eventBus(), Decision.class);
+        var windows = vertx.eventBus().<FlowWindow>localConsumer(Addresses.WINDOW_CLOSED, m -> dashboard.onWindow(m.body()));
+        var decisions = vertx.eventBus().<Decision>localConsumer(Addresses.DECISION, m -> dashboard.onDecision(m.body()));
+        return Future.all(windows.completion(), decisions.completion());
+    }
+}

@@ -1,0 +1,75 @@
+package org.argus.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The dashboard page in a real browser (Debian's headless Chromium): the sensor replays a generated capture with a
+ * port scan; the page fills itself from server-sent events (health, dry-run days, plots, top talkers, the scan's
+ * decision and ban) without a reload, shows pseudonyms instead of addresses, and a screenshot is written to
+ * {@code target/dashboard.png}.
+ */
+class DashboardIT {
+    @TempDir
+    Path dir;
+
+    @Test
+    void theDashboardUpdatesLiveInChromiumAndShowsNoRealAddress() throws Exception {
+        assumeTrue(Chromium.available(), "chromium is not installed (apt-get install chromium)");
+        Path pcap = dir.resolve("office.pcap");
+        assertEquals(0, SensorProcess.run(Map.of(), "generate", "--out", pcap.toString(), "--sessions", "500",
+                "--start", "2026-11-22T12:00:00Z").code());
+        int port = SensorProcess.freePort();
+        Path conf = dir.resolve("sensor.json");
+        Files.writeString(conf, new JsonObject()
+                .put("capture", new JsonObject().put("file", pcap.toString()).put("interface", ""))
+                .put("aggregation", new JsonObject().put("output_dir", dir.resolve("csv").toString()))
+                .put("http", new JsonObject().put("port", port))
+                .put("model", new JsonObject().put("model_local_path", dir.resolve("models").toString()))
+                .put("enforcement", new JsonObject().put("backend", "none").put("blacklist_db_path", dir.resolve("b.db").toString())
+                        .put("emergency_stop_file", dir.resolve("stop").toString()))
+                .encodePrettily());
+        try (SensorProcess p = SensorProcess.start(List.of(), Map.of("ARGUS_IP_SALT", "dash-salt"), dir.resolve("sensor.log"),
+                "-conf", conf.toString());
+             Chromium browser = Chromium.start(dir.resolve("profile"), dir.resolve("chromium.log"))) {
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(30), () -> p.log().contains("event=capture_file_done")), p.log());
+            browser.navigate("http://127.0.0.1:" + port + "/");
+            assertTrue(browser.waitFor("document.getElementById('conn').textContent.startsWith('live')", Duration.ofSeconds(20)),
+                    "the page receives events: " + browser.eval("document.body.innerText"));
+            assertTrue(browser.waitFor("document.querySelectorAll('#bans .bar').length === 1", Duration.ofSeconds(10)),
+                    "the scanner's ban is listed: " + browser.eval("document.body.innerText"));
+            String text = (String) browser.eval("document.body.innerText");
+            assertEquals(new JsonObject(SensorProcess.get(port, "/health").body()).getString("status"), browser.eval("document.getElementById('health').textContent"));
+            assertTrue(text.contains("dry-run left 7 days") || text.contains("dry-run left 6.9 days"), text);
+            assertTrue((Boolean) browser.eval("document.querySelectorAll('#talkers .bar').length > 0"), text);
+            assertTrue((Boolean) browser.eval("[...document.querySelectorAll('#decisions li')].some(li => li.textContent.includes('HIGH') "
+                    + "&& li.textContent.includes('port_scan'))"), text);
+            assertTrue(text.contains("model_missing"), "the alert is shown: " + text);
+            assertFalse(text.contains("192.168.1."), "pseudonyms only on the open page: " + text);
+            assertTrue(text.contains("ip_"), text);
+            Number inked = (Number) browser.eval("(() => { const c = document.getElementById('chart-rate');"
+                    + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;"
+                    + " for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()");
+            assertTrue(inked.intValue() > 1000, "the rate plot is drawn: " + inked + " pixels");
+            String before = (String) browser.eval("document.getElementById('conn').textContent");
+            assertTrue(browser.waitFor("document.getElementById('conn').textContent !== " + JsonObject.of("v", before).encode()
+                    .replaceAll("^\\{\"v\":|\\}$", ""), Duration.ofSeconds(5)), "updates without a reload");
+            Path shot = Path.of("target", "dashboard.png");
+            Files.createDirectories(shot.getParent());
+            Files.write(shot, browser.screenshot());
+            assertTrue(Files.size(shot) > 10_000, "a screenshot of the page: " + shot.toAbsolutePath());
+            System.out.println("dashboard screenshot: " + shot.toAbsolutePath());
+        }
+    }
+}
