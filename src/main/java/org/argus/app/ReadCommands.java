@@ -25,7 +25,11 @@ final class ReadCommands {
         @Option(names = "--json", description = "Print the endpoint's JSON as it is (for scripts and monitoring).")
         boolean json;
 
-        abstract String path();
+        private final String path;
+
+        Read(String path) {
+            this.path = path;
+        }
 
         abstract int print(JsonObject body, int httpStatus);
 
@@ -36,7 +40,7 @@ final class ReadCommands {
                 return 1;
             }
             ControlClient client = new ControlClient(c.http());
-            ControlClient.Answer a = c.http().enabled() ? client.send("GET", path(), null) : null;
+            ControlClient.Answer a = c.http().enabled() ? client.send("GET", path, null) : null;
             if (a == null) {
                 System.err.println("argus: no sensor answers at " + client.base() + (c.http().enabled() ? "" : " (http.enabled is false)"));
                 return 2;
@@ -45,7 +49,7 @@ final class ReadCommands {
             try {
                 body = new JsonObject(a.body());
             } catch (RuntimeException e) {
-                System.err.println("argus: " + client.base() + path() + " answered " + a.status() + " with something that is not JSON");
+                System.err.println("argus: " + client.base() + path + " answered " + a.status() + " with something that is not JSON");
                 return 2;
             }
             if (json) {
@@ -59,9 +63,8 @@ final class ReadCommands {
     /** {@code health}. */
     @Command(name = "health", mixinStandardHelpOptions = true, description = "Is the running sensor healthy? Components and alerts.")
     static final class Health extends Read {
-        @Override
-        String path() {
-            return "/health";
+        Health() {
+            super("/health");
         }
 
         @Override
@@ -87,9 +90,8 @@ final class ReadCommands {
     /** {@code status}. */
     @Command(name = "status", mixinStandardHelpOptions = true, description = "What the running sensor has done: traffic, windows, decisions, bans, uploads.")
     static final class Status extends Read {
-        @Override
-        String path() {
-            return "/status";
+        Status() {
+            super("/status");
         }
 
         @Override
@@ -128,9 +130,8 @@ final class ReadCommands {
     /** {@code stats}. */
     @Command(name = "stats", mixinStandardHelpOptions = true, description = "The running sensor's stats.json document (daemon and component stats).")
     static final class Stats extends Read {
-        @Override
-        String path() {
-            return "/stats";
+        Stats() {
+            super("/stats");
         }
 
         @Override
