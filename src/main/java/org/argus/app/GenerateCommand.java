@@ -30,13 +30,18 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--no-scan", description = "Leave out the port scan: normal traffic only (a training baseline).")
     boolean noScan;
 
+    @Option(names = "--sweep", paramLabel = "PROBES", description = "Instead: a network sweep of PROBES single SYNs to distinct "
+            + "targets, one flow each (the memory benchmark's input).")
+    Long sweep;
+
     @Override
     public Integer call() throws Exception {
         long t0 = start != null ? start.getEpochSecond() : Instant.now().getEpochSecond() - 60;
         if (out.getParent() != null) {
             Files.createDirectories(out.getParent());
         }
-        long n = CaptureGenerator.write(out, sessions, seed, t0, spanSeconds, !noScan);
+        long n = sweep != null ? CaptureGenerator.writeSweep(out, sweep, seed, t0, spanSeconds)
+                : CaptureGenerator.write(out, sessions, seed, t0, spanSeconds, !noScan);
         System.out.println("{\"file\":\"" + out + "\",\"packets\":" + n + ",\"bytes\":" + Files.size(out) + "}");
         return 0;
     }

@@ -87,6 +87,31 @@ public final class CaptureGenerator {
         }
     }
 
+    /**
+     * Writes a network sweep: one source (192.168.1.66) sends a single unanswered TCP SYN to {@code probes} distinct
+     * (address, port) targets in 10.0.0.0/8, evenly over {@code spanSeconds} — one flow per probe, the worst case for
+     * a flow table (the memory benchmark's input).
+     *
+     * @return packets written (= probes)
+     * @throws IOException when the file cannot be written
+     */
+    public static long writeSweep(Path file, long probes, long seed, long startEpochSeconds, int spanSeconds) throws IOException {
+        try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
+            CaptureGenerator g = new CaptureGenerator(os, seed, startEpochSeconds);
+            g.header();
+            long stepNanos = Math.max(1, spanSeconds * 1_000_000_000L / Math.max(1, probes));
+            long t0 = g.tsMicros;
+            int attacker = 0xc0a80142, sport = 40000 + g.rnd.nextInt(20000);
+            for (long i = 0; i < probes; i++) {
+                int target = 0x0a000000 | (int) ((i / 4) & 0xffffff);
+                int port = new int[] {22, 80, 443, 3389}[(int) (i % 4)];
+                g.tsMicros = t0 + i * stepNanos / 1000;
+                g.tcp4(attacker, target, sport, port, 0x02, 0, true);
+            }
+            return g.packets;
+        }
+    }
+
     private void header() throws IOException {
         ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
         h.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);

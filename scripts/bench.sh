@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Benchmarks side by side with the tools people would use instead, on the same files in the same run (see BENCHMARKS.md).
+#   scripts/bench.sh [sessions] [sweep-probes]     defaults: 200000 sessions (~3.7 M packets), 1200000 probes
+# Writes target/bench/results.md (a table with ratios) and prints it. Needs: argus-server (OpenArgus), tshark, tcpdump,
+# /usr/bin/time (package time), curl. Each row is one run: the machines are noisy, so compare ratios within a run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+argus_find_jdk
+argus_ensure_packages argus-server tshark tcpdump time curl
+[ -f target/argus-fat.jar ] || mvn -B -q -ntp -DskipTests package
+sessions=${1:-200000}; probes=${2:-1200000}
+out=target/bench; rm -rf "$out"; mkdir -p "$out"
+jar=$(pwd)/target/argus-fat.jar
+java -jar "$jar" generate --out "$out/big.pcap" --sessions "$sessions" --span-seconds 600 --seed 7 > "$out/big.json"
+java -jar "$jar" generate --out "$out/sweep.pcap" --sweep "$probes" --span-seconds 120 --seed 3 > "$out/sweep.json"
+packets=$(sed 's/.*"packets":\([0-9]*\).*/\1/' "$out/big.json")
+sweep_packets=$(sed 's/.*"packets":\([0-9]*\).*/\1/' "$out/sweep.json")
+
+# run NAME CMD...: wall seconds and peak RSS (MiB) from GNU time; the file is read once before, so every tool gets a warm page cache.
+run() {
+  local name=$1; shift
+  /usr/bin/time -f "%e %M" -o "$out/$name.time" "$@" > "$out/$name.out" 2> "$out/$name.err" || { echo "$name failed: $(tail -3 "$out/$name.err")" >&2; return 1; }
+  read -r wall rss < <(tail -1 "$out/$name.time")
+  echo "$name $wall $((rss / 1024))" >> "$out/raw.txt"
+}
+cat "$out/big.pcap" > /dev/null
+run argus-replay java -Xmx256m -jar "$jar" replay "$out/big.pcap" --out "$out/replay"
+run openargus argus -r "$out/big.pcap" -w "$out/openargus.out"
+run tshark-conv tshark -r "$out/big.pcap" -q -z conv,tcp
+run tcpdump tcpdump -r "$out/big.pcap" -w /dev/null
+run argus-sweep-256m java -Xmx256m -jar "$jar" replay "$out/sweep.pcap" --out "$out/sweep-replay"
+
+# Start-up: JVM start to the first /health 200 (sensor on a small file, HTTP on a free port).
+java -jar "$jar" generate --out "$out/small.pcap" --sessions 200 > /dev/null
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+printf '{"capture":{"file":"%s","interface":""},"aggregation":{"output_dir":"%s/start-csv"},"http":{"port":%s},"model":{"model_local_path":"%s/models"},"enforcement":{"backend":"none","blacklist_db_path":"%s/start.db","emergency_stop_file":"%s/stop"},"anonymization":{"generate_salt":true}}' \
+  "$out/small.pcap" "$out" "$port" "$out" "$out" "$out" > "$out/start.json"
+t0=$(date +%s%N)
+java -Xmx256m -jar "$jar" -conf "$out/start.json" > "$out/start.log" 2>&1 & pid=$!
+until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health" 2>/dev/null | grep -q 200; do sleep 0.01; done
+t1=$(date +%s%N)
+startup_ms=$(( (t1 - t0) / 1000000 ))
+kill "$pid"; wait "$pid" || true
+
+awk -v packets="$packets" -v sweep="$sweep_packets" -v startup="$startup_ms" -v out="$out" '
+  { wall[$1] = $2; rss[$1] = $3 }
+  END {
+    peer = packets / wall["openargus"]
+    printf "| tool (same %d-packet file) | wall s | packets/s | vs OpenArgus | peak RSS MiB |\n|---|---|---|---|---|\n", packets
+    n = split("argus-replay openargus tshark-conv tcpdump", t, " ")
+    for (i = 1; i <= n; i++) {
+      k = t[i]; pps = packets / wall[k]
+      printf "| %s | %.2f | %.0f | %.2fx | %d |\n", k, wall[k], pps, pps / peer, rss[k]
+    }
+    printf "\nMemory: replay of %d distinct flows (network sweep) with -Xmx256m: %.2f s, peak RSS %d MiB (see %s/argus-sweep-256m.out)\n", sweep, wall["argus-sweep-256m"], rss["argus-sweep-256m"], out
+    printf "Start-up: JVM start to first /health 200: %d ms\n", startup
+  }' "$out/raw.txt" | tee "$out/results.md"
+echo "argus replay summary: $(cat "$out/argus-replay.out")"
+echo "sweep replay summary: $(cat "$out/argus-sweep-256m.out")"
