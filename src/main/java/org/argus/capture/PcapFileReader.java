@@ -10,8 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a capture file through libpcap (pcap4j): classic pcap with micro- or nanosecond timestamps, and pcapng,
- * recognized by their magic number whatever the file is called. Timestamps are read at nanosecond precision.
+ * Reads a capture file: classic pcap with micro- or nanosecond timestamps, and pcapng, recognized by their magic
+ * number whatever the file is called. Timestamps are read at nanosecond precision. Files are parsed in plain Java
+ * ({@link CaptureFileParser}: no JNA call per packet); what that parser declines goes through libpcap (pcap4j), whose
+ * error messages users then see.
  *
  * <p>A file that ends in the middle of a record keeps every complete record before the cut; the cut is reported in
  * {@link Result#truncated()} (and counted as {@link Malformed#TRUNCATED_FILE} by the caller), never thrown.
@@ -63,6 +65,19 @@ public final class PcapFileReader {
         }
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             throw new CaptureException(file + ": not a readable file");
+        }
+        CaptureFileParser parser;
+        try {
+            parser = CaptureFileParser.open(file);
+        } catch (java.io.IOException e) {
+            throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        if (parser != null) {
+            try (parser) {
+                return readPlain(parser, sink);
+            } catch (java.io.IOException e) {
+                throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
+            }
         }
         PcapHandle h;
         try {
@@ -118,6 +133,35 @@ public final class PcapFileReader {
             handle = null;
             h.close();
         }
+    }
+
+    /** The plain-Java path: same batches, same result, no JNA per packet. */
+    private Result readPlain(CaptureFileParser p, BatchSink sink) throws java.io.IOException, InterruptedException {
+        int linkType = p.linkType();
+        PacketDecoder decoder = new PacketDecoder(linkType);
+        if (!PacketDecoder.supports(linkType)) {
+            LOG.warn("event=unsupported_linktype file={} linktype={} action=count_as_malformed", file, linkType);
+        }
+        PacketBatch current = new PacketBatch(batchPackets);
+        long count = 0;
+        while (!stopRequested && p.next()) {
+            if (decoder.linkType() != p.linkType()) {
+                decoder = new PacketDecoder(p.linkType()); // a pcapng section may start with another link type
+            }
+            decoder.decode(p.data, p.caplen, p.tsNanos, p.wireLen, current);
+            count++;
+            if (current.isFull()) {
+                sink.accept(current);
+                current = new PacketBatch(batchPackets);
+            }
+        }
+        if (p.truncated()) {
+            LOG.warn("event=capture_file_truncated file={} packets_read={}", file, count);
+        }
+        if (current.size() > 0) {
+            sink.accept(current);
+        }
+        return new Result(count, linkType, p.truncated(), stopRequested);
     }
 
     /** Ends a read in progress from another thread (the reader returns with {@code stopped = true}). */
