@@ -12,8 +12,8 @@ argus_ensure_packages argus-server tshark tcpdump time curl
 sessions=${1:-200000}; probes=${2:-1200000}
 out=target/bench; rm -rf "$out"; mkdir -p "$out"
 jar=$(pwd)/target/argus-fat.jar
-java -jar "$jar" generate --out "$out/big.pcap" --sessions "$sessions" --span-seconds 600 --seed 7 > "$out/big.json"
-java -jar "$jar" generate --out "$out/sweep.pcap" --sweep "$probes" --span-seconds 120 --seed 3 > "$out/sweep.json"
+java -jar "$jar" generate --out "$out/big.pcap" --sessions "$sessions" --span-seconds 600 --seed 7 --start 2026-11-22T12:00:00Z > "$out/big.json"
+java -jar "$jar" generate --out "$out/sweep.pcap" --sweep "$probes" --span-seconds 120 --seed 3 --start 2026-11-22T12:00:00Z > "$out/sweep.json"
 packets=$(sed 's/.*"packets":\([0-9]*\).*/\1/' "$out/big.json")
 sweep_packets=$(sed 's/.*"packets":\([0-9]*\).*/\1/' "$out/sweep.json")
 
@@ -26,6 +26,8 @@ run() {
 }
 cat "$out/big.pcap" > /dev/null
 run argus-replay java -Xmx256m -jar "$jar" replay "$out/big.pcap" --out "$out/replay"
+run argus-replay-96m-serial java -Xmx96m -XX:+UseSerialGC -jar "$jar" replay "$out/big.pcap" --out "$out/replay-small"
+run argus-replay-libpcap java -Xmx256m -Dargus.capture.libpcap=true -jar "$jar" replay "$out/big.pcap" --out "$out/replay-libpcap"
 run openargus argus -r "$out/big.pcap" -w "$out/openargus.out"
 run tshark-conv tshark -r "$out/big.pcap" -q -z conv,tcp
 run tcpdump tcpdump -r "$out/big.pcap" -w /dev/null
@@ -48,7 +50,7 @@ awk -v packets="$packets" -v sweep="$sweep_packets" -v startup="$startup_ms" -v 
   END {
     peer = packets / wall["openargus"]
     printf "| tool (same %d-packet file) | wall s | packets/s | vs OpenArgus | peak RSS MiB |\n|---|---|---|---|---|\n", packets
-    n = split("argus-replay openargus tshark-conv tcpdump", t, " ")
+    n = split("argus-replay argus-replay-96m-serial argus-replay-libpcap openargus tshark-conv tcpdump", t, " ")
     for (i = 1; i <= n; i++) {
       k = t[i]; pps = packets / wall[k]
       printf "| %s | %.2f | %.0f | %.2fx | %d |\n", k, wall[k], pps, pps / peer, rss[k]

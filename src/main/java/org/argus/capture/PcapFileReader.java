@@ -68,7 +68,7 @@ public final class PcapFileReader {
         }
         CaptureFileParser parser;
         try {
-            parser = CaptureFileParser.open(file);
+            parser = Boolean.getBoolean("argus.capture.libpcap") ? null : CaptureFileParser.open(file);
         } catch (java.io.IOException e) {
             throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
         }
