@@ -211,13 +211,28 @@ final class CaptureFileParser implements AutoCloseable {
         }
     }
 
-    /** Reads blocks at the start of the file up to the first interface description; false to decline the file. */
+    /** Reads the section header and the blocks up to the first interface description (its link type); false to decline. */
     private boolean readBlocksUntilPacket() throws IOException {
         buf.limit(0);
-        if (!ensure(12)) {
+        if (!ensure(12) || !readSectionHeader()) {
             return false;
         }
-        return readSectionHeader();
+        while (ensure(8)) {
+            int type = buf.getInt(buf.position()), total = buf.getInt(buf.position() + 4);
+            if (total < 12 || (total & 3) != 0 || total > MAX_RECORD || !ensure(total)) {
+                return false;
+            }
+            if (type == 1) {
+                boolean ok = interfaceDescription(buf.position(), total);
+                buf.position(buf.position() + total);
+                return ok;
+            }
+            if (type == 2 || type == 3 || type == 6 || type == 0x0A0D0D0A) {
+                return false; // packets before any interface: libpcap decides
+            }
+            buf.position(buf.position() + total);
+        }
+        return false; // no interface at all (an empty capture): libpcap says what it is
     }
 
     private boolean readSectionHeader() throws IOException {
