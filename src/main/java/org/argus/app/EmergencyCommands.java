@@ -67,41 +67,44 @@ final class EmergencyCommands {
         return 0;
     }
 
-    /** {@code emergency-stop}. */
-    @Command(name = "emergency-stop", mixinStandardHelpOptions = true,
-            description = "Remove every Argus firewall rule now and keep enforcement off until emergency-restore.")
-    static final class Stop implements Callable<Integer> {
+    /** Options both commands take; {@code stop} says which one it is. */
+    abstract static class Emergency implements Callable<Integer> {
         @Option(names = {"-conf", "--conf"}, paramLabel = "FILE", description = "Configuration file (as for the sensor).")
         Path conf;
 
-        @Option(names = "--reason", defaultValue = "(no reason given)", description = "Logged with the stop.")
+        @Option(names = "--reason", defaultValue = "(no reason given)", description = "Logged with the stop or restore.")
         String reason;
 
-        @Option(names = "--cluster", description = "Stop every sensor of the cluster (through this one), not only this one.")
+        @Option(names = "--cluster", description = "Every sensor of the cluster (through this one), not only this one.")
         boolean cluster;
+
+        private final boolean stop;
+
+        Emergency(boolean stop) {
+            this.stop = stop;
+        }
 
         @Override
         public Integer call() throws Exception {
-            return run(conf, true, reason, cluster);
+            return run(conf, stop, reason, cluster);
+        }
+    }
+
+    /** {@code emergency-stop}. */
+    @Command(name = "emergency-stop", mixinStandardHelpOptions = true,
+            description = "Remove every Argus firewall rule now and keep enforcement off until emergency-restore.")
+    static final class Stop extends Emergency {
+        Stop() {
+            super(true);
         }
     }
 
     /** {@code emergency-restore}. */
     @Command(name = "emergency-restore", mixinStandardHelpOptions = true,
             description = "End an emergency stop: enforcement resumes (if the dry-run is over and enforce_after_dry_run is true).")
-    static final class Restore implements Callable<Integer> {
-        @Option(names = {"-conf", "--conf"}, paramLabel = "FILE", description = "Configuration file (as for the sensor).")
-        Path conf;
-
-        @Option(names = "--reason", defaultValue = "(no reason given)", description = "Logged with the restore.")
-        String reason;
-
-        @Option(names = "--cluster", description = "Restore every sensor of the cluster (through this one).")
-        boolean cluster;
-
-        @Override
-        public Integer call() throws Exception {
-            return run(conf, false, reason, cluster);
+    static final class Restore extends Emergency {
+        Restore() {
+            super(false);
         }
     }
 }

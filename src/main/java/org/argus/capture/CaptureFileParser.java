@@ -33,7 +33,6 @@ final class CaptureFileParser implements AutoCloseable {
     private int linkType = -1;
     private boolean nanosPcap;
     // pcapng interfaces (section-local)
-    private int[] ifLinkType = new int[4];
     private long[] ifUnitsPerSecond = new long[4];
     private long[] ifOffsetSeconds = new long[4];
     private int[] ifSnaplen = new int[4];
@@ -280,13 +279,11 @@ final class CaptureFileParser implements AutoCloseable {
             }
             o += 4 + ((len + 3) & ~3);
         }
-        if (interfaces == ifLinkType.length) {
-            ifLinkType = java.util.Arrays.copyOf(ifLinkType, interfaces * 2);
+        if (interfaces == ifUnitsPerSecond.length) {
             ifUnitsPerSecond = java.util.Arrays.copyOf(ifUnitsPerSecond, interfaces * 2);
             ifOffsetSeconds = java.util.Arrays.copyOf(ifOffsetSeconds, interfaces * 2);
             ifSnaplen = java.util.Arrays.copyOf(ifSnaplen, interfaces * 2);
         }
-        ifLinkType[interfaces] = lt;
         ifUnitsPerSecond[interfaces] = units;
         ifOffsetSeconds[interfaces] = offset;
         ifSnaplen[interfaces] = snap;

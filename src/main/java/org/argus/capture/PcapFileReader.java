@@ -138,16 +138,13 @@ public final class PcapFileReader {
     /** The plain-Java path: same batches, same result, no JNA per packet. */
     private Result readPlain(CaptureFileParser p, BatchSink sink) throws java.io.IOException, InterruptedException {
         int linkType = p.linkType();
-        PacketDecoder decoder = new PacketDecoder(linkType);
+        PacketDecoder decoder = new PacketDecoder(linkType); // one link type per file: the parser stops at another
         if (!PacketDecoder.supports(linkType)) {
             LOG.warn("event=unsupported_linktype file={} linktype={} action=count_as_malformed", file, linkType);
         }
         PacketBatch current = new PacketBatch(batchPackets);
         long count = 0;
         while (!stopRequested && p.next()) {
-            if (decoder.linkType() != p.linkType()) {
-                decoder = new PacketDecoder(p.linkType()); // a pcapng section may start with another link type
-            }
             decoder.decode(p.data, p.caplen, p.tsNanos, p.wireLen, current);
             count++;
             if (current.isFull()) {

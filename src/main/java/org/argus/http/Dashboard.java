@@ -107,14 +107,13 @@ public final class Dashboard {
             banList.add(new JsonObject().put("address", address).put("risk", b.risk()).put("source", b.source()).put("reason", scrub(b.reason()))
                     .put("seconds_left", Math.max(0, b.expiresAt().getEpochSecond() - now.getEpochSecond())));
         }
-        long dryEnds = s.dryRunEndsEpochSecond.get();
         JsonArray alerts = new JsonArray();
         for (Alert a : s.alerts.get()) {
             alerts.add(a.toJson());
         }
         return new JsonObject().put("at", now.toString()).put("health", health.overall()).put("alerts", alerts)
                 .put("mode", s.enforcementMode.get()).put("summary", StatusJson.enforcement(s).getString("summary"))
-                .put("dry_run_remaining_days", dryEnds == 0 ? null : Math.max(0, Math.round((dryEnds - now.getEpochSecond()) / 8640.0) / 10.0))
+                .put("dry_run_remaining_days", s.dryRunRemainingDays(now))
                 .put("windows", new JsonArray(List.copyOf(windows))).put("top_talkers", topTalkers.copy())
                 .put("decisions", new JsonArray(List.copyOf(decisions))).put("bans", banList)
                 .put("totals", new JsonObject().put("packets", s.packets.sum()).put("windows", s.windows.sum())

@@ -113,9 +113,8 @@ public final class StatusJson {
         long would = s.wouldBlock.get();
         JsonObject o = new JsonObject().put("mode", mode);
         if (ends > 0) {
-            double left = Math.max(0, ends - java.time.Instant.now().getEpochSecond()) / 86_400.0;
             o.put("dry_run_ends_at", java.time.Instant.ofEpochSecond(ends).toString())
-                    .put("dry_run_remaining_days", Math.round(left * 10) / 10.0);
+                    .put("dry_run_remaining_days", s.dryRunRemainingDays(java.time.Instant.now()));
         }
         return o.put("would_block", would)
                 .put("summary", "dry_run".equals(mode) || "monitor_only".equals(mode)

@@ -141,6 +141,15 @@ public final class SensorStats {
     public final LongAdder clusterBadSignature = new LongAdder();
     public final LongAdder clusterStale = new LongAdder();
     public final LongAdder clusterReplayed = new LongAdder();
+    /**
+     * Days of dry-run left at {@code now}, rounded to 0.1 (never negative), or null before the enforcement verticle
+     * has read the dry-run start from the blacklist database.
+     */
+    public Double dryRunRemainingDays(java.time.Instant now) {
+        long ends = dryRunEndsEpochSecond.get();
+        return ends <= 0 ? null : Math.round(Math.max(0, ends - now.getEpochSecond()) / 8_640.0) / 10.0;
+    }
+
     /** When these counters started (the sensor's start). */
     public final java.time.Instant startedAt = java.time.Instant.now();
     /** Health checks (every 5 s) that found no critical alert. */

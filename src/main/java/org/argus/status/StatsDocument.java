@@ -27,9 +27,8 @@ public final class StatsDocument {
      * @param checksPassed  health checks so far without a critical alert
      */
     public static JsonObject of(SensorStats s, String sensorId, Instant startedAt, Instant now, String healthStatus, long checksPassed) {
-        long dryEnds = s.dryRunEndsEpochSecond.get();
-        double dryDays = dryEnds == 0 ? 0 : Math.max(0, (dryEnds - now.getEpochSecond()) / 86_400.0);
         var risks = s.decisionsByRisk();
+        Double dryDays = s.dryRunRemainingDays(now);
         return new JsonObject()
                 .put("written_at", now.toString())
                 .put("daemon_stats", new JsonObject()
@@ -38,7 +37,7 @@ public final class StatsDocument {
                         .put("uptime_s", java.time.Duration.between(startedAt, now).toSeconds())
                         .put("health_status", healthStatus)
                         .put("health_checks_passed", checksPassed)
-                        .put("dry_run_remaining_days", Math.round(dryDays * 10) / 10.0)
+                        .put("dry_run_remaining_days", dryDays == null ? 0.0 : dryDays)
                         .put("enforcement_mode", s.enforcementMode.get())
                         .put("alerts_active", s.alerts.get().size()))
                 .put("component_stats", new JsonObject()
