@@ -114,15 +114,25 @@ class LiveCaptureIT {
             }
         }
         List<String[]> scan = rows.stream().filter(r -> r[11].equals("TCP") && r[9].equals(b) && r[10].equals(a)).toList();
-        long first = scan.stream().filter(r -> Integer.parseInt(r[13]) >= 2000 && Integer.parseInt(r[13]) < 2040).count();
-        long second = scan.stream().filter(r -> Integer.parseInt(r[13]) >= 3000 && Integer.parseInt(r[13]) < 3010).count();
+        // A probe whose SYN and RST fall on either side of a window boundary is one flow reported in two windows
+        // (a row per window, as in the tshark ground truth), so count ports and add the packets up per port.
+        Map<Integer, int[]> perPort = new HashMap<>();
+        for (String[] r : scan) {
+            int[] t = perPort.computeIfAbsent(Integer.parseInt(r[13]), k -> new int[3]);
+            t[0] += Integer.parseInt(r[14]);
+            t[1] += Integer.parseInt(r[15]);
+            t[2] += Integer.parseInt(r[16]);
+        }
+        long first = perPort.keySet().stream().filter(p -> p >= 2000 && p < 2040).count();
+        long second = perPort.keySet().stream().filter(p -> p >= 3000 && p < 3010).count();
         assertEquals(40, first, "one flow per scanned port, B as originator");
         assertEquals(10, second, "capture resumed after the interface came back");
-        for (String[] r : scan) {
-            assertEquals("1", r[14], "one SYN from B: " + String.join(",", r));
-            assertEquals("1", r[16], "one RST from A: " + String.join(",", r));
-            assertEquals("54", r[15], "SYN wire bytes (Ethernet 14 + IP 20 + TCP 20)");
-        }
+        perPort.forEach((p, t) -> {
+            assertEquals(1, t[0], "one SYN from B to port " + p);
+            assertEquals(54, t[1], "SYN wire bytes to port " + p + " (Ethernet 14 + IP 20 + TCP 20)");
+            assertEquals(1, t[2], "one RST from A, port " + p);
+        });
+        assertTrue(scan.size() <= 50 + 2, "at most a boundary split or two: " + scan.size() + " rows");
         // Detected live: a high port-scan decision about B, with its real address, and nothing high about A.
         List<JsonObject> decisions = new ArrayList<>();
         try (Stream<Path> s = Files.list(out)) {
