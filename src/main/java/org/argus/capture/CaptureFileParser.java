@@ -12,8 +12,9 @@ import java.nio.file.StandardOpenOption;
  * (magic {@code a1b2c3d4} microseconds / {@code a1b23c4d} nanoseconds, either byte order, version 2.x; format:
  * the libpcap file format, draft-ietf-opsawg-pcap) and pcapng (draft-ietf-opsawg-pcapng: section header, interface
  * description with {@code if_tsresol}/{@code if_tsoffset}, enhanced, simple and obsolete packet blocks; other blocks
- * skipped). No JNA call and no allocation per packet: records are parsed out of a 4 MiB buffer and copied into one
- * reused array, so a file reads at several times the rate of pcap4j's {@code loop}.
+ * skipped). No JNA call, no allocation and no copy per packet: the file is read into one 4 MiB direct buffer (one
+ * copy, kernel to buffer) and each frame is decoded where it lies ({@link #frames}, {@link #offset}), so a file reads
+ * at several times the rate of pcap4j's {@code loop}.
  *
  * <p>It declines (returns null from {@link #open}) what it does not handle exactly like libpcap — an unknown magic or
  * version, a broken section header — and the caller then uses libpcap, whose error messages stay the ones users see.
@@ -27,7 +28,9 @@ final class CaptureFileParser implements AutoCloseable {
 
     private final FileChannel channel;
     private final boolean pcapng;
-    private ByteBuffer buf = ByteBuffer.allocate(BUFFER);
+    private ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
+    /** The same memory as {@link #buf} in network byte order, for the decoder; limit = capacity. */
+    private ByteBuffer frames = networkView(buf);
     private boolean eof;
     private boolean truncated;
     private int linkType = -1;
@@ -38,8 +41,8 @@ final class CaptureFileParser implements AutoCloseable {
     private int[] ifSnaplen = new int[4];
     private int interfaces;
 
-    /** The current packet after {@link #next}: bytes in {@link #data} from 0, valid up to {@link #caplen}. */
-    byte[] data = new byte[65_536];
+    /** The current packet after {@link #next}: {@link #caplen} bytes in {@link #frames()} from {@link #offset}. */
+    int offset;
     int caplen;
     int wireLen;
     long tsNanos;
@@ -141,7 +144,7 @@ final class CaptureFileParser implements AutoCloseable {
         if (!ensure(incl)) {
             return false;
         }
-        copy(incl);
+        take(incl);
         wireLen = orig;
         tsNanos = sec * 1_000_000_000L + (nanosPcap ? frac : frac * 1000);
         return true;
@@ -184,7 +187,7 @@ final class CaptureFileParser implements AutoCloseable {
                         return false;
                     }
                     buf.position(start + 28);
-                    copy(cap);
+                    take(cap);
                     wireLen = orig;
                     tsNanos = toNanos(ts, ifUnitsPerSecond[iface]) + ifOffsetSeconds[iface] * 1_000_000_000L;
                     buf.position(start + total);
@@ -198,7 +201,7 @@ final class CaptureFileParser implements AutoCloseable {
                     int orig = buf.getInt(start + 8);
                     int cap = Math.min(orig, Math.min(ifSnaplen[0] == 0 ? Integer.MAX_VALUE : ifSnaplen[0], total - 16));
                     buf.position(start + 12);
-                    copy(cap);
+                    take(cap);
                     wireLen = orig;
                     // a simple packet block has no time: keep the last one (libpcap reports 0)
                     buf.position(start + total);
@@ -311,12 +314,32 @@ final class CaptureFileParser implements AutoCloseable {
         return sec * 1_000_000_000L + (long) ((double) rem * 1e9 / unitsPerSecond);
     }
 
-    private void copy(int n) {
-        if (data.length < n) {
-            data = new byte[Math.max(n, data.length * 2)];
-        }
-        buf.get(data, 0, n);
+    /** Marks the next {@code n} bytes as the current frame and steps over them (no copy). */
+    private void take(int n) {
+        offset = buf.position();
         caplen = n;
+        buf.position(offset + n);
+    }
+
+    /**
+     * The buffer holding the current frame, big-endian, valid until the next call to {@link #next}; the frame is
+     * {@link #caplen} bytes from {@link #offset}. The buffer object changes only when a huge record makes it grow.
+     */
+    ByteBuffer frames() {
+        return frames;
+    }
+
+    /** A copy of the current frame (tests). */
+    byte[] frameBytes() {
+        byte[] b = new byte[caplen];
+        frames.get(offset, b);
+        return b;
+    }
+
+    private static ByteBuffer networkView(ByteBuffer b) {
+        ByteBuffer v = b.duplicate().order(ByteOrder.BIG_ENDIAN);
+        v.clear();
+        return v;
     }
 
     /** At least {@code n} bytes readable in {@link #buf}; false at the end of the file (a cut record sets truncated). */
@@ -325,10 +348,11 @@ final class CaptureFileParser implements AutoCloseable {
             return true;
         }
         if (n > buf.capacity()) {
-            ByteBuffer bigger = ByteBuffer.allocate(Math.max(n, buf.capacity() * 2)).order(buf.order());
+            ByteBuffer bigger = ByteBuffer.allocateDirect(Math.max(n, buf.capacity() * 2)).order(buf.order());
             bigger.put(buf);
             bigger.flip();
             buf = bigger;
+            frames = networkView(buf);
         }
         buf.compact();
         while (buf.position() < n && !eof) {

@@ -100,6 +100,12 @@ public final class PacketBatch {
         return size == tsNanos.length;
     }
 
+    /** Empties the batch for reuse (a recycling reader); the arrays are kept, their contents overwritten by the next fill. */
+    public void clear() {
+        size = 0;
+        onRelease = null;
+    }
+
     /** Reserves the next slot and returns its index; the caller fills every field of it. */
     int next() {
         return size++;

@@ -1,5 +1,7 @@
 package org.argus.capture;
 
+import java.nio.ByteBuffer;
+
 /**
  * Decodes raw frames into {@link PacketBatch} rows: link layer, outer IPv4/IPv6 header, IPv6 extension headers, and
  * the TCP/UDP ports and TCP flags. Nothing is allocated per packet and nothing throws on bad input: a frame that
@@ -67,6 +69,20 @@ public final class PacketDecoder {
      * @param wireLen original length on the wire, link header included
      */
     public void decode(byte[] d, int caplen, long tsNanos, int wireLen, PacketBatch out) {
+        decode(ByteBuffer.wrap(d), 0, caplen, tsNanos, wireLen, out);
+    }
+
+    /**
+     * Appends one frame to {@code out} (which must not be full), read in place: the file reader hands its buffer
+     * over without copying the frame. Only absolute gets are used; the buffer's position and limit are untouched.
+     *
+     * @param d       a big-endian buffer holding the frame
+     * @param base    index of the frame's first byte (the link header) in {@code d}
+     * @param caplen  captured length: bytes valid from {@code base} (clipped to the buffer's limit)
+     * @param tsNanos packet time, ns since the epoch
+     * @param wireLen original length on the wire, link header included
+     */
+    public void decode(ByteBuffer d, int base, int caplen, long tsNanos, int wireLen, PacketBatch out) {
         int i = out.next();
         out.tsNanos[i] = tsNanos;
         out.wireLen[i] = wireLen;
@@ -77,7 +93,8 @@ public final class PacketDecoder {
         out.reason[i] = 0;
         out.srcHi[i] = out.srcLo[i] = out.dstHi[i] = out.dstLo[i] = 0;
         int info = caplen < wireLen ? PacketBatch.INFO_SNAPLEN_TRUNCATED : 0;
-        caplen = Math.min(caplen, d.length);
+        caplen = Math.min(caplen, d.limit() - base);
+        int limit = base + caplen;
 
         int off;
         int etherType;
@@ -87,10 +104,10 @@ public final class PacketDecoder {
                     malformed(out, i, info, Malformed.TRUNCATED_LINK);
                     return;
                 }
-                etherType = u16(d, 12);
-                off = 14;
+                etherType = u16(d, base + 12);
+                off = base + 14;
                 while (etherType == 0x8100 || etherType == 0x88a8 || etherType == 0x9100) {
-                    if (caplen < off + 4) {
+                    if (limit < off + 4) {
                         malformed(out, i, info, Malformed.TRUNCATED_LINK);
                         return;
                     }
@@ -103,35 +120,35 @@ public final class PacketDecoder {
                     malformed(out, i, info, Malformed.TRUNCATED_LINK);
                     return;
                 }
-                etherType = u16(d, 14);
-                off = 16;
+                etherType = u16(d, base + 14);
+                off = base + 16;
             }
             case DLT_LINUX_SLL2 -> {
                 if (caplen < 20) {
                     malformed(out, i, info, Malformed.TRUNCATED_LINK);
                     return;
                 }
-                etherType = u16(d, 0);
-                off = 20;
+                etherType = u16(d, base);
+                off = base + 20;
             }
             case DLT_RAW, DLT_RAW_OPENBSD, LINKTYPE_RAW -> {
                 etherType = ETH_RAW_GUESS;
-                off = 0;
+                off = base;
             }
             case LINKTYPE_IPV4 -> {
                 etherType = ETH_IPV4;
-                off = 0;
+                off = base;
             }
             case LINKTYPE_IPV6 -> {
                 etherType = ETH_IPV6;
-                off = 0;
+                off = base;
             }
             case DLT_NULL, DLT_LOOP -> {
                 if (caplen < 4) {
                     malformed(out, i, info, Malformed.TRUNCATED_LINK);
                     return;
                 }
-                int be = (int) u32(d, 0);
+                int be = (int) u32(d, base);
                 // DLT_NULL is in the capturing host's byte order; a family number is tiny, so the order whose
                 // value is small is the right one. DLT_LOOP is always network order.
                 int family = linkType == DLT_LOOP || Integer.compareUnsigned(be, 0xffff) <= 0 ? be : Integer.reverseBytes(be);
@@ -140,7 +157,7 @@ public final class PacketDecoder {
                     case 10, 24, 28, 30 -> ETH_IPV6;
                     default -> 0;
                 };
-                off = 4;
+                off = base + 4;
             }
             default -> {
                 malformed(out, i, info, Malformed.UNSUPPORTED_LINKTYPE);
@@ -153,7 +170,7 @@ public final class PacketDecoder {
                 malformed(out, i, info, Malformed.TRUNCATED_IP);
                 return;
             }
-            int version = (d[0] & 0xff) >>> 4;
+            int version = (d.get(base) & 0xff) >>> 4;
             etherType = version == 4 ? ETH_IPV4 : version == 6 ? ETH_IPV6 : 0;
             if (etherType == 0) {
                 malformed(out, i, info, Malformed.BAD_IP_VERSION);
@@ -161,21 +178,21 @@ public final class PacketDecoder {
             }
         }
         if (etherType == ETH_IPV4) {
-            ipv4(d, caplen, off, out, i, info);
+            ipv4(d, limit, off, out, i, info);
         } else if (etherType == ETH_IPV6) {
-            ipv6(d, caplen, off, out, i, info);
+            ipv6(d, limit, off, out, i, info);
         } else {
             out.kind[i] = PacketBatch.KIND_NON_IP;
             out.info[i] = (byte) info;
         }
     }
 
-    private static void ipv4(byte[] d, int caplen, int off, PacketBatch out, int i, int info) {
-        if (caplen - off < 20) {
+    private static void ipv4(ByteBuffer d, int limit, int off, PacketBatch out, int i, int info) {
+        if (limit - off < 20) {
             malformed(out, i, info, Malformed.TRUNCATED_IP);
             return;
         }
-        int b0 = d[off] & 0xff;
+        int b0 = d.get(off) & 0xff;
         if ((b0 >>> 4) != 4) {
             malformed(out, i, info, Malformed.BAD_IP_VERSION);
             return;
@@ -186,23 +203,23 @@ public final class PacketDecoder {
             return;
         }
         info |= PacketBatch.INFO_IP;
-        int proto = d[off + 9] & 0xff;
+        int proto = d.get(off + 9) & 0xff;
         out.proto[i] = (short) proto;
         out.srcLo[i] = u32(d, off + 12);
         out.dstLo[i] = u32(d, off + 16);
         int totalLen = u16(d, off + 2);
         // Total length 0 happens with TSO on the capturing host; then trust the captured bytes.
-        int end = totalLen >= ihl ? Math.min(caplen, off + totalLen) : caplen;
+        int end = totalLen >= ihl ? Math.min(limit, off + totalLen) : limit;
         boolean nonFirst = (u16(d, off + 6) & 0x1fff) != 0;
         transport(d, end, off + ihl, proto, nonFirst, out, i, info);
     }
 
-    private static void ipv6(byte[] d, int caplen, int off, PacketBatch out, int i, int info) {
-        if (caplen - off < 40) {
+    private static void ipv6(ByteBuffer d, int limit, int off, PacketBatch out, int i, int info) {
+        if (limit - off < 40) {
             malformed(out, i, info, Malformed.TRUNCATED_IP);
             return;
         }
-        if (((d[off] & 0xff) >>> 4) != 6) {
+        if (((d.get(off) & 0xff) >>> 4) != 6) {
             malformed(out, i, info, Malformed.BAD_IP_VERSION);
             return;
         }
@@ -212,8 +229,8 @@ public final class PacketDecoder {
         out.dstHi[i] = u64(d, off + 24);
         out.dstLo[i] = u64(d, off + 32);
         int payloadLen = u16(d, off + 4);
-        int end = payloadLen > 0 ? Math.min(caplen, off + 40 + payloadLen) : caplen;
-        int nh = d[off + 6] & 0xff;
+        int end = payloadLen > 0 ? Math.min(limit, off + 40 + payloadLen) : limit;
+        int nh = d.get(off + 6) & 0xff;
         int p = off + 40;
         boolean nonFirst = false;
         for (int n = 0; ; n++) {
@@ -226,15 +243,15 @@ public final class PacketDecoder {
                 malformed(out, i, info, Malformed.BAD_IPV6_EXTENSION);
                 return;
             }
-            int next = d[p] & 0xff;
+            int next = d.get(p) & 0xff;
             int len;
             if (nh == 44) {
                 nonFirst = (u16(d, p + 2) >>> 3) != 0;
                 len = 8;
             } else if (nh == 51) {
-                len = ((d[p + 1] & 0xff) + 2) * 4;
+                len = ((d.get(p + 1) & 0xff) + 2) * 4;
             } else {
-                len = ((d[p + 1] & 0xff) + 1) * 8;
+                len = ((d.get(p + 1) & 0xff) + 1) * 8;
             }
             nh = next;
             p += len;
@@ -243,7 +260,7 @@ public final class PacketDecoder {
         transport(d, end, p, nh, nonFirst, out, i, info);
     }
 
-    private static void transport(byte[] d, int end, int p, int proto, boolean nonFirst, PacketBatch out, int i, int info) {
+    private static void transport(ByteBuffer d, int end, int p, int proto, boolean nonFirst, PacketBatch out, int i, int info) {
         boolean ported = proto == PROTO_TCP || proto == PROTO_UDP;
         if (nonFirst) {
             info |= PacketBatch.INFO_FRAGMENT;
@@ -259,8 +276,8 @@ public final class PacketDecoder {
             out.ports[i] = (int) u32(d, p);
             // Flags only from a sane TCP header: complete 20 bytes and a data offset of at least 5 words
             // (tshark, too, ignores the flags of a header with a bogus length).
-            if (proto == PROTO_TCP && p + 20 <= end && (d[p + 12] & 0xf0) >= 0x50) {
-                out.tcpFlags[i] = d[p + 13];
+            if (proto == PROTO_TCP && p + 20 <= end && (d.get(p + 12) & 0xf0) >= 0x50) {
+                out.tcpFlags[i] = d.get(p + 13);
             }
         } else if ((proto == PROTO_ICMP || proto == PROTO_ICMPV6) && p + 2 <= end) {
             out.icmpTypeCode[i] = (short) u16(d, p);
@@ -275,15 +292,15 @@ public final class PacketDecoder {
         out.reason[i] = (byte) why.ordinal();
     }
 
-    private static int u16(byte[] d, int o) {
-        return ((d[o] & 0xff) << 8) | (d[o + 1] & 0xff);
+    private static int u16(ByteBuffer d, int o) {
+        return d.getShort(o) & 0xffff;
     }
 
-    private static long u32(byte[] d, int o) {
-        return ((long) (d[o] & 0xff) << 24) | ((d[o + 1] & 0xff) << 16) | ((d[o + 2] & 0xff) << 8) | (d[o + 3] & 0xff);
+    private static long u32(ByteBuffer d, int o) {
+        return d.getInt(o) & 0xffffffffL;
     }
 
-    private static long u64(byte[] d, int o) {
-        return (u32(d, o) << 32) | u32(d, o + 4);
+    private static long u64(ByteBuffer d, int o) {
+        return d.getLong(o);
     }
 }

@@ -2,6 +2,8 @@ package org.argus.capture;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
@@ -38,8 +40,17 @@ public final class PcapFileReader {
         void accept(PacketBatch batch) throws InterruptedException;
     }
 
+    /** Where an empty batch comes from: a new one, or a recycled one when reading ahead. */
+    @FunctionalInterface
+    private interface BatchSource {
+        PacketBatch get() throws InterruptedException;
+    }
+
+    private static final PacketBatch END = PacketBatch.endOfInput();
+
     private final Path file;
     private final int batchPackets;
+    private BatchSource source;
     private volatile PcapHandle handle;
     private volatile boolean stopRequested;
 
@@ -50,6 +61,68 @@ public final class PcapFileReader {
     public PcapFileReader(Path file, int batchPackets) {
         this.file = file;
         this.batchPackets = batchPackets;
+        this.source = () -> new PacketBatch(batchPackets);
+    }
+
+    /**
+     * Reads the whole file on a thread of its own ({@code argus-file-reader}) while the calling thread runs the sink:
+     * parsing and decoding overlap with what the sink does, on a second core. The sink sees the same batches in the
+     * same order as with {@link #read}, but each batch is recycled as soon as {@code accept} returns, so the sink must
+     * not keep it. At most {@code depth} batches are in flight (memory: depth × batch size).
+     *
+     * @param depth batches in flight, at least 2
+     * @throws CaptureException as {@link #read}
+     * @throws InterruptedException when the calling thread is interrupted (the reader thread is stopped)
+     */
+    public Result readAhead(BatchSink sink, int depth) throws CaptureException, InterruptedException {
+        if (depth < 2) {
+            throw new IllegalArgumentException("depth must be at least 2");
+        }
+        ArrayBlockingQueue<PacketBatch> free = new ArrayBlockingQueue<>(depth);
+        ArrayBlockingQueue<PacketBatch> full = new ArrayBlockingQueue<>(depth + 1); // + the end marker: never blocks
+        for (int i = 0; i < depth; i++) {
+            free.add(new PacketBatch(batchPackets));
+        }
+        source = free::take;
+        CompletableFuture<Result> outcome = new CompletableFuture<>();
+        Thread reader = Thread.ofPlatform().name("argus-file-reader").daemon().start(() -> {
+            try {
+                outcome.complete(read(full::put));
+            } catch (Throwable e) {
+                outcome.completeExceptionally(e);
+            } finally {
+                full.offer(END);
+            }
+        });
+        boolean finished = false;
+        try {
+            for (PacketBatch b = full.take(); b != END; b = full.take()) {
+                sink.accept(b);
+                b.clear();
+                free.add(b);
+            }
+            finished = true;
+        } finally {
+            if (!finished) {
+                stop();
+                reader.interrupt();
+            }
+            reader.join();
+        }
+        try {
+            return outcome.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof CaptureException c) {
+                throw c;
+            }
+            if (e.getCause() instanceof InterruptedException i) {
+                throw i;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
     }
 
     /**
@@ -94,7 +167,7 @@ public final class PcapFileReader {
             if (!PacketDecoder.supports(linkType)) {
                 LOG.warn("event=unsupported_linktype file={} linktype={} action=count_as_malformed", file, linkType);
             }
-            final PacketBatch[] current = {new PacketBatch(batchPackets)};
+            final PacketBatch[] current = {source.get()};
             final long[] count = {0};
             final InterruptedException[] interrupted = {null};
             boolean truncated = false;
@@ -104,9 +177,9 @@ public final class PcapFileReader {
                     count[0]++;
                     if (current[0].isFull()) {
                         PacketBatch full = current[0];
-                        current[0] = new PacketBatch(batchPackets);
                         try {
                             sink.accept(full);
+                            current[0] = source.get();
                         } catch (InterruptedException e) {
                             interrupted[0] = e;
                             breakQuietly(h);
@@ -142,14 +215,14 @@ public final class PcapFileReader {
         if (!PacketDecoder.supports(linkType)) {
             LOG.warn("event=unsupported_linktype file={} linktype={} action=count_as_malformed", file, linkType);
         }
-        PacketBatch current = new PacketBatch(batchPackets);
+        PacketBatch current = source.get();
         long count = 0;
         while (!stopRequested && p.next()) {
-            decoder.decode(p.data, p.caplen, p.tsNanos, p.wireLen, current);
+            decoder.decode(p.frames(), p.offset, p.caplen, p.tsNanos, p.wireLen, current);
             count++;
             if (current.isFull()) {
                 sink.accept(current);
-                current = new PacketBatch(batchPackets);
+                current = source.get();
             }
         }
         if (p.truncated()) {

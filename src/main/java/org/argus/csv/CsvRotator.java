@@ -73,6 +73,8 @@ public final class CsvRotator implements AutoCloseable {
     private final SensorStats stats;
     private final Consumer<CsvFileClosed> onClosed;
     private final FreeSpace freeSpace;
+    /** Rows of the current write, formatted as ASCII bytes (reused). */
+    private final AsciiRows rows = new AsciiRows(1 << 16);
     private int nextGod;
     private volatile String pausedReason;
 
@@ -167,9 +169,8 @@ public final class CsvRotator implements AutoCloseable {
         if (channel != null && w.startNanos() - fileFirstWindow >= settings.maxFileAge().toNanos()) {
             closeFile();
         }
-        String prefix = windowPrefix(w);
+        byte[] prefix = windowPrefix(w);
         List<FlowRecord> flows = w.flows();
-        StringBuilder sb = new StringBuilder(256 * Math.min(flows.size(), settings.maxRowsPerFile()));
         int i = 0;
         while (i < flows.size()) {
             if (channel == null) {
@@ -177,11 +178,11 @@ public final class CsvRotator implements AutoCloseable {
             }
             long room = settings.maxRowsPerFile() - rowsInFile;
             int n = (int) Math.min(room, flows.size() - i);
-            sb.setLength(0);
+            rows.reset();
             for (int k = 0; k < n; k++) {
-                appendRow(sb, prefix, flows.get(i + k));
+                appendRow(prefix, flows.get(i + k));
             }
-            writeFully(sb);
+            writeFully(rows.view());
             rowsInFile += n;
             stats.csvRows.add(n);
             i += n;
@@ -233,27 +234,25 @@ public final class CsvRotator implements AutoCloseable {
         return partPath;
     }
 
-    private String windowPrefix(FlowWindow w) {
+    /** The window's columns shared by all its rows, from the comma after first_seen to the one before the originator. */
+    private byte[] windowPrefix(FlowWindow w) {
         WindowTotals t = w.totals();
         double dur = w.durationSeconds();
-        return "," + iso(w.startNanos()) + "," + iso(w.endNanos()) + "," + plain(dur) + "," + t.packets() + ","
-                + t.bytes() + "," + w.flows().size() + "," + plain(t.packets() / dur) + "," + plain(t.bytes() * 8.0 / dur) + ",";
+        AsciiRows p = new AsciiRows(160);
+        p.ch(',').instant(w.startNanos()).ch(',').instant(w.endNanos()).ch(',').text(plain(dur)).ch(',')
+                .num(t.packets()).ch(',').num(t.bytes()).ch(',').num(w.flows().size()).ch(',')
+                .text(plain(t.packets() / dur)).ch(',').text(plain(t.bytes() * 8.0 / dur)).ch(',');
+        return java.util.Arrays.copyOf(p.view().array(), p.length());
     }
 
-    private void appendRow(StringBuilder sb, String prefix, FlowRecord f) {
-        sb.append(iso(f.firstSeenNanos())).append(prefix)
-                .append(anonymizer.anonymize(f.originator())).append(',')
-                .append(anonymizer.anonymize(f.responder())).append(',')
-                .append(FlowRecord.protocolName(f.protocol())).append(',')
-                .append(f.originatorPort()).append(',').append(f.responderPort()).append(',')
-                .append(f.originatorPackets()).append(',').append(f.originatorBytes()).append(',')
-                .append(f.responderPackets()).append(',').append(f.responderBytes()).append('\n');
-    }
-
-    /** ISO-8601 UTC text of a time in ns since the epoch (fraction digits only as needed). */
-    static String iso(long nanos) {
-        return DateTimeFormatter.ISO_INSTANT.format(Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L),
-                Math.floorMod(nanos, 1_000_000_000L)));
+    private void appendRow(byte[] prefix, FlowRecord f) {
+        rows.instant(f.firstSeenNanos()).bytes(prefix)
+                .text(anonymizer.anonymize(f.originator())).ch(',')
+                .text(anonymizer.anonymize(f.responder())).ch(',')
+                .text(FlowRecord.protocolName(f.protocol())).ch(',')
+                .num(f.originatorPort()).ch(',').num(f.responderPort()).ch(',')
+                .num(f.originatorPackets()).ch(',').num(f.originatorBytes()).ch(',')
+                .num(f.responderPackets()).ch(',').num(f.responderBytes()).ch('\n');
     }
 
     private static String plain(double d) {
@@ -279,11 +278,10 @@ public final class CsvRotator implements AutoCloseable {
         channel = FileChannel.open(partPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         rowsInFile = 0;
         fileFirstWindow = firstWindowNanos;
-        writeFully(new StringBuilder(HEADER).append('\n'));
+        writeFully(StandardCharsets.US_ASCII.encode(HEADER + "\n"));
     }
 
-    private void writeFully(CharSequence text) throws IOException {
-        ByteBuffer buf = StandardCharsets.US_ASCII.encode(text.toString());
+    private void writeFully(ByteBuffer buf) throws IOException {
         long before = channel.position();
         try {
             while (buf.hasRemaining()) {

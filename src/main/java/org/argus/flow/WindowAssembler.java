@@ -21,6 +21,9 @@ import org.argus.status.SensorStats;
  * <p>Not thread-safe: one owner (the flow verticle's event loop, or the replay thread).
  */
 public final class WindowAssembler {
+    /** Batches in flight between the file reader thread and the assembler when reading a file ({@link #readFile}). */
+    private static final int READ_AHEAD_BATCHES = 4;
+
     private final long windowNanos;
     private final long graceNanos;
     private final FlowSettings settings;
@@ -166,8 +169,10 @@ public final class WindowAssembler {
     }
 
     /**
-     * Reads a whole capture file into windows on the calling thread: the file reader feeds a fresh assembler, whose
-     * open window is flushed at the end (also when the read fails part-way, so nothing read is lost).
+     * Reads a whole capture file into windows: the file is parsed and decoded one batch ahead on a reader thread
+     * ({@link PcapFileReader#readAhead}) while the calling thread assembles windows and runs the sink, so the
+     * windows and their order are exactly those of a single-threaded read. The fresh assembler's open window is
+     * flushed at the end (also when the read fails part-way, so nothing read is lost).
      *
      * @param capture      a .pcap or .pcapng file
      * @param batchPackets packets per decoded batch
@@ -179,7 +184,7 @@ public final class WindowAssembler {
                                                  Consumer<FlowWindow> sink) throws CaptureException, InterruptedException {
         WindowAssembler assembler = new WindowAssembler(settings, stats, sink);
         try {
-            return new PcapFileReader(capture, batchPackets).read(assembler::accept);
+            return new PcapFileReader(capture, batchPackets).readAhead(assembler::accept, READ_AHEAD_BATCHES);
         } finally {
             assembler.flush();
         }
