@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# JMH microbenchmarks, so regressions in the hot path show (see BENCHMARKS.md):
+#   DecoderBench.decode          frames in memory → batch rows            (packets/s)
+#   DecoderBench.parseAndDecode  pcap file (page cache) → batch rows       (packets/s)
+#   FlowTableBench.accountOnly   batch rows → flow table                   (captures/s; ":packets" = packets/s)
+#   FlowTableBench.assembleWindows  batch rows → windows + flow records    (captures/s; ":packets" = packets/s)
+# Usage: scripts/bench-jmh.sh [JMH options, e.g. a regex "Decoder" or -f 2 -wi 5]. Results: target/jmh/results.txt.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+argus_find_jdk
+mvn -B -q -ntp -DskipTests test-compile dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/jmh-classpath.txt
+mkdir -p target/jmh
+java -cp "target/test-classes:target/classes:$(cat target/jmh-classpath.txt)" org.openjdk.jmh.Main \
+  -foe true -rf text -rff target/jmh/results.txt "${@:-.*Bench.*}"
+cat target/jmh/results.txt
