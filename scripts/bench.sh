@@ -33,30 +33,50 @@ run tshark-conv tshark -r "$out/big.pcap" -q -z conv,tcp
 run tcpdump tcpdump -r "$out/big.pcap" -w /dev/null
 run argus-sweep-256m java -Xmx256m -jar "$jar" replay "$out/sweep.pcap" --out "$out/sweep-replay"
 
-# Start-up: JVM start to the first /health 200 (sensor on a small file, HTTP on a free port).
+# JDK 25+: the same replays with an AOT cache (JEP 483/514/515: classes loaded and linked, method profiles kept)
+# made by one training run on a small file; what a user gets after one run with -XX:AOTCacheOutput.
 java -jar "$jar" generate --out "$out/small.pcap" --sessions 200 > /dev/null
+aot_rows=""
+if [ "$(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}' | cut -d. -f1)" -ge 25 ]; then
+  java -Xmx256m -XX:AOTCacheOutput="$out/argus.aot" -jar "$jar" replay "$out/small.pcap" --out "$out/aot-training" > /dev/null 2>&1
+  run argus-replay-aot java -Xmx256m -XX:AOTCache="$out/argus.aot" -jar "$jar" replay "$out/big.pcap" --out "$out/replay-aot"
+  run argus-replay-96m-serial-aot java -Xmx96m -XX:+UseSerialGC -XX:AOTCache="$out/argus.aot" -jar "$jar" replay "$out/big.pcap" --out "$out/replay-small-aot"
+  run argus-replay-48m-lean-aot java -Xmx48m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:AOTCache="$out/argus.aot" -jar "$jar" replay "$out/big.pcap" --out "$out/replay-lean-aot"
+  aot_rows=" argus-replay-aot argus-replay-96m-serial-aot argus-replay-48m-lean-aot"
+fi
+
+# Start-up: JVM start to the first /health 200 (sensor on a small file, HTTP on a free port).
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 printf '{"capture":{"file":"%s","interface":""},"aggregation":{"output_dir":"%s/start-csv"},"http":{"port":%s},"model":{"model_local_path":"%s/models"},"enforcement":{"backend":"none","blacklist_db_path":"%s/start.db","emergency_stop_file":"%s/stop"},"anonymization":{"generate_salt":true}}' \
   "$out/small.pcap" "$out" "$port" "$out" "$out" "$out" > "$out/start.json"
-t0=$(date +%s%N)
-java -Xmx256m -jar "$jar" -conf "$out/start.json" > "$out/start.log" 2>&1 & pid=$!
-until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health" 2>/dev/null | grep -q 200; do sleep 0.01; done
-t1=$(date +%s%N)
-startup_ms=$(( (t1 - t0) / 1000000 ))
-kill "$pid"; wait "$pid" || true
+# startup NAME JAVA-OPTIONS...: ms from JVM start to the first /health 200 (a fresh output folder and database each time)
+startup() {
+  local name=$1 t0 t1 pid; shift
+  rm -rf "$out/start-csv" "$out/start.db"
+  t0=$(date +%s%N)
+  java -Xmx256m "$@" -jar "$jar" -conf "$out/start.json" > "$out/start-$name.log" 2>&1 & pid=$!
+  until curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/health" 2>/dev/null | grep -q 200; do sleep 0.01; done
+  t1=$(date +%s%N)
+  kill "$pid"; wait "$pid" || true
+  echo $(( (t1 - t0) / 1000000 ))
+}
+startup_ms=$(startup plain)
+# As the systemd unit runs it: a dynamic class-data archive written at the first stop, used from the second start on.
+startup first-cds -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$out/argus.jsa" > /dev/null
+startup_cds_ms=$(startup cds -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$out/argus.jsa")
 
-awk -v packets="$packets" -v sweep="$sweep_packets" -v startup="$startup_ms" -v out="$out" '
+awk -v packets="$packets" -v sweep="$sweep_packets" -v startup="$startup_ms" -v startup_cds="$startup_cds_ms" -v out="$out" -v aot="$aot_rows" '
   { wall[$1] = $2; rss[$1] = $3 }
   END {
     peer = packets / wall["openargus"]
     printf "| tool (same %d-packet file) | wall s | packets/s | vs OpenArgus | peak RSS MiB |\n|---|---|---|---|---|\n", packets
-    n = split("argus-replay argus-replay-96m-serial argus-replay-libpcap openargus tshark-conv tcpdump", t, " ")
+    n = split("argus-replay argus-replay-96m-serial argus-replay-libpcap" aot " openargus tshark-conv tcpdump", t, " ")
     for (i = 1; i <= n; i++) {
       k = t[i]; pps = packets / wall[k]
       printf "| %s | %.2f | %.0f | %.2fx | %d |\n", k, wall[k], pps, pps / peer, rss[k]
     }
     printf "\nMemory: replay of %d distinct flows (network sweep) with -Xmx256m: %.2f s, peak RSS %d MiB (see %s/argus-sweep-256m.out)\n", sweep, wall["argus-sweep-256m"], rss["argus-sweep-256m"], out
-    printf "Start-up: JVM start to first /health 200: %d ms\n", startup
+    printf "Start-up: JVM start to first /health 200: %d ms; with the class-data archive (second start): %d ms\n", startup, startup_cds
   }' "$out/raw.txt" | tee "$out/results.md"
 echo "argus replay summary: $(cat "$out/argus-replay.out")"
 echo "sweep replay summary: $(cat "$out/argus-sweep-256m.out")"

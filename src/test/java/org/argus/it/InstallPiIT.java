@@ -55,6 +55,7 @@ class InstallPiIT {
         }
         String exec = unit.lines().filter(l -> l.startsWith("ExecStart=")).findFirst().orElseThrow();
         assertTrue(exec.contains("-Xmx384m") && exec.contains("-jar /opt/argus/argus-fat.jar -conf /etc/argus/pi.json"), exec);
+        assertTrue(exec.contains("-XX:SharedArchiveFile=/var/lib/argus/argus.jsa"), "class-data archive in the writable state folder: " + exec);
         assertTrue(Files.isExecutable(Path.of(exec.substring("ExecStart=".length()).split(" ")[0])), "a Java that exists: " + exec);
         assertEquals("ip_set\nip_set_hash_net\nxt_set\nnf_tables\n", Files.readString(root.resolve("etc/modules-load.d/argus.conf")));
         if (have("systemd-analyze")) {
