@@ -50,7 +50,6 @@ public final class PcapFileReader {
 
     private final Path file;
     private final int batchPackets;
-    private BatchSource source;
     private volatile PcapHandle handle;
     private volatile boolean stopRequested;
 
@@ -61,7 +60,6 @@ public final class PcapFileReader {
     public PcapFileReader(Path file, int batchPackets) {
         this.file = file;
         this.batchPackets = batchPackets;
-        this.source = () -> new PacketBatch(batchPackets);
     }
 
     /**
@@ -83,11 +81,10 @@ public final class PcapFileReader {
         for (int i = 0; i < depth; i++) {
             free.add(new PacketBatch(batchPackets));
         }
-        source = free::take;
         CompletableFuture<Result> outcome = new CompletableFuture<>();
         Thread reader = Thread.ofPlatform().name("argus-file-reader").daemon().start(() -> {
             try {
-                outcome.complete(read(full::put));
+                outcome.complete(read(full::put, free::take));
             } catch (Throwable e) {
                 outcome.completeExceptionally(e);
             } finally {
@@ -133,6 +130,10 @@ public final class PcapFileReader {
      * @throws InterruptedException when the sink was interrupted
      */
     public Result read(BatchSink sink) throws CaptureException, InterruptedException {
+        return read(sink, () -> new PacketBatch(batchPackets));
+    }
+
+    private Result read(BatchSink sink, BatchSource source) throws CaptureException, InterruptedException {
         if (!Files.exists(file)) {
             throw new CaptureException(file + ": no such file");
         }
@@ -147,7 +148,7 @@ public final class PcapFileReader {
         }
         if (parser != null) {
             try (parser) {
-                return readPlain(parser, sink);
+                return readPlain(parser, sink, source);
             } catch (java.io.IOException e) {
                 throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
             }
@@ -209,7 +210,7 @@ public final class PcapFileReader {
     }
 
     /** The plain-Java path: same batches, same result, no JNA per packet. */
-    private Result readPlain(CaptureFileParser p, BatchSink sink) throws java.io.IOException, InterruptedException {
+    private Result readPlain(CaptureFileParser p, BatchSink sink, BatchSource source) throws java.io.IOException, InterruptedException {
         int linkType = p.linkType();
         PacketDecoder decoder = new PacketDecoder(linkType); // one link type per file: the parser stops at another
         if (!PacketDecoder.supports(linkType)) {
