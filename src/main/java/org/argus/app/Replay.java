@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import org.argus.anon.Anonymizer;
 import org.argus.capture.CaptureException;
-import org.argus.capture.Malformed;
 import org.argus.capture.PcapFileReader;
 import org.argus.csv.CsvRotator;
 import org.argus.csv.CsvSettings;
@@ -134,8 +133,9 @@ public final class Replay {
             for (Path file : files) {
                 try {
                     PcapFileReader.Result r = WindowAssembler.readFile(file, flow, batchPackets, stats, sink);
-                    if (r.truncated()) {
-                        stats.addMalformed(Malformed.TRUNCATED_FILE, 1);
+                    r.countProblems(stats::addMalformed);
+                    if (r.corruption() != null) {
+                        onFailure.accept(file + ": read stopped after " + r.packets() + " packets at a corrupt record: " + r.corruption());
                     }
                 } catch (CaptureException e) {
                     failures.add(e.getMessage());

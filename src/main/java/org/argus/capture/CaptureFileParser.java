@@ -23,8 +23,13 @@ import java.nio.file.StandardOpenOption;
  */
 final class CaptureFileParser implements AutoCloseable {
     private static final int BUFFER = 4 << 20;
-    /** Larger records are corrupt (libpcap's limit for most link types is 256 KiB; allow 16 MiB). */
-    private static final int MAX_RECORD = 16 << 20;
+    /**
+     * The largest frame, captured or on the wire: libpcap's {@code MAXIMUM_SNAPLEN} (256 KiB), its limit for every
+     * link type Argus decodes. A captured length above it is a corrupt record; a wire length above it is skipped.
+     */
+    static final int MAX_FRAME = 262_144;
+    /** A pcapng block larger than this is corrupt: a packet block holds at most one frame plus its options. */
+    private static final int MAX_RECORD = MAX_FRAME + (64 << 10);
 
     private final FileChannel channel;
     private final boolean pcapng;
@@ -33,6 +38,9 @@ final class CaptureFileParser implements AutoCloseable {
     private ByteBuffer frames = networkView(buf);
     private boolean eof;
     private boolean truncated;
+    private String corruption;
+    private long badRecords;
+    private String lastBadRecord;
     private int linkType = -1;
     private boolean nanosPcap;
     // pcapng interfaces (section-local)
@@ -41,6 +49,8 @@ final class CaptureFileParser implements AutoCloseable {
     private int[] ifSnaplen = new int[4];
     private int interfaces;
 
+    /** Records (packets and skipped bad records) read so far, for messages. */
+    private long records;
     /** The current packet after {@link #next}: {@link #caplen} bytes in {@link #frames()} from {@link #offset}. */
     int offset;
     int caplen;
@@ -56,6 +66,8 @@ final class CaptureFileParser implements AutoCloseable {
      * Opens a file and reads its header.
      *
      * @return the parser, or null when the file is not one this reader takes (the caller falls back to libpcap)
+     * @throws CorruptFileException when a pcapng file's section header or first interface description is impossible
+     *                              (an option longer than its block, lengths that disagree): nothing in it can be read
      * @throws IOException when the file cannot be read
      */
     static CaptureFileParser open(Path file) throws IOException {
@@ -77,6 +89,9 @@ final class CaptureFileParser implements AutoCloseable {
                 ch.position(0);
                 if (!p.readBlocksUntilPacket()) {
                     p.close();
+                    if (p.corruption != null) {
+                        throw new CorruptFileException(p.corruption);
+                    }
                     return null;
                 }
                 return p;
@@ -122,6 +137,39 @@ final class CaptureFileParser implements AutoCloseable {
     }
 
     /**
+     * Why the read ended early on a record whose framing is impossible (a block length, a captured length, an option
+     * running past its block), or null. Nothing after such a record can be trusted, so the read stops there; the
+     * records before it were all read.
+     */
+    String corruption() {
+        return corruption;
+    }
+
+    /**
+     * Records skipped because a value inside them is impossible while their framing is sound: a wire length above
+     * {@value #MAX_FRAME} or below the captured length, an interface id without an interface description, a time
+     * before 1970 or beyond 2262.
+     */
+    long badRecords() {
+        return badRecords;
+    }
+
+    /** Why the last skipped record was skipped, or null. */
+    String lastBadRecord() {
+        return lastBadRecord;
+    }
+
+    private boolean corrupt(String why) {
+        corruption = why;
+        return false;
+    }
+
+    private void bad(String why) {
+        badRecords++;
+        lastBadRecord = why;
+    }
+
+    /**
      * Reads the next packet into {@link #data}, {@link #caplen}, {@link #wireLen}, {@link #tsNanos}.
      *
      * @return false at the end of the file (or at a cut record: see {@link #truncated()})
@@ -131,22 +179,43 @@ final class CaptureFileParser implements AutoCloseable {
     }
 
     private boolean nextPcap() throws IOException {
-        if (!ensure(16)) {
+        while (true) {
+            if (!ensure(16)) {
+                return false;
+            }
+            long sec = buf.getInt() & 0xFFFFFFFFL;
+            long frac = buf.getInt() & 0xFFFFFFFFL;
+            long incl = buf.getInt() & 0xFFFFFFFFL, orig = buf.getInt() & 0xFFFFFFFFL;
+            if (incl > MAX_FRAME) {
+                // libpcap stops with "invalid packet capture length" here too: the next header cannot be found
+                return corrupt("record " + (records + 1) + ": captured length " + incl + " above " + MAX_FRAME);
+            }
+            if (!ensure((int) incl)) {
+                return false;
+            }
+            take((int) incl);
+            records++;
+            // unsigned 32-bit seconds times 1e9 and a 32-bit fraction times 1000 both fit in a long
+            long ts = sec * 1_000_000_000L + (nanosPcap ? frac : frac * 1000);
+            if (!wireLengthOk(orig, incl)) {
+                continue;
+            }
+            wireLen = (int) orig;
+            tsNanos = ts;
+            return true;
+        }
+    }
+
+    /** False (and the record counted as bad) when a wire length is impossible for its captured length. */
+    private boolean wireLengthOk(long orig, long incl) {
+        if (orig > MAX_FRAME) {
+            bad("record " + records + ": wire length " + orig + " above " + MAX_FRAME);
             return false;
         }
-        long sec = buf.getInt() & 0xFFFFFFFFL;
-        long frac = buf.getInt() & 0xFFFFFFFFL;
-        int incl = buf.getInt(), orig = buf.getInt();
-        if (incl < 0 || incl > MAX_RECORD) {
-            truncated = true; // corrupt length: libpcap stops with an error here too
+        if (orig < incl) {
+            bad("record " + records + ": wire length " + orig + " below its captured length " + incl);
             return false;
         }
-        if (!ensure(incl)) {
-            return false;
-        }
-        take(incl);
-        wireLen = orig;
-        tsNanos = sec * 1_000_000_000L + (nanosPcap ? frac : frac * 1000);
         return true;
     }
 
@@ -158,51 +227,83 @@ final class CaptureFileParser implements AutoCloseable {
             int type = buf.getInt(buf.position()), total = buf.getInt(buf.position() + 4);
             if (type == 0x0A0D0D0A) {
                 if (!readSectionHeader()) {
+                    if (corruption == null && !truncated) {
+                        corruption = "a later section header of an unsupported pcapng version";
+                    }
                     return false;
                 }
                 continue;
             }
             if (total < 12 || (total & 3) != 0 || total > MAX_RECORD) {
-                truncated = true;
-                return false;
+                return corrupt("block " + (records + 1) + " (type " + type + "): total length " + Integer.toUnsignedString(total)
+                        + (total > MAX_RECORD ? " above " + MAX_RECORD : " is not a multiple of 4 of at least 12"));
             }
             if (!ensure(total)) {
                 return false;
             }
             int start = buf.position();
+            records++;
+            if (buf.getInt(start + total - 4) != total) {
+                return corrupt("block " + records + " (type " + type + "): trailing length " + Integer.toUnsignedString(buf.getInt(start + total - 4))
+                        + " differs from its leading length " + total);
+            }
             switch (type) {
                 case 1 -> {
-                    if (!interfaceDescription(start, total)) {
-                        // another link type than the first interface's: libpcap stops with an error here too
-                        truncated = true;
-                        return false;
+                    String why = interfaceDescription(start, total);
+                    if (why != null) {
+                        return corrupt("block " + records + ": " + why);
                     }
                 }
                 case 6, 2 -> {
-                    int iface = type == 6 ? buf.getInt(start + 8) : buf.getShort(start + 8) & 0xFFFF;
+                    if (total < 32) {
+                        return corrupt("block " + records + ": packet block of " + total + " bytes, shorter than its 32-byte header");
+                    }
+                    long iface = type == 6 ? buf.getInt(start + 8) & 0xFFFFFFFFL : buf.getShort(start + 8) & 0xFFFF;
                     long ts = ((buf.getInt(start + 12) & 0xFFFFFFFFL) << 32) | (buf.getInt(start + 16) & 0xFFFFFFFFL);
-                    int cap = buf.getInt(start + 20), orig = buf.getInt(start + 24);
-                    if (iface >= interfaces || cap < 0 || 28 + cap > total - 4) {
-                        truncated = true;
-                        return false;
+                    long cap = buf.getInt(start + 20) & 0xFFFFFFFFL, orig = buf.getInt(start + 24) & 0xFFFFFFFFL;
+                    buf.position(start + total);
+                    if (28 + cap > total - 4) {
+                        bad("block " + records + ": captured length " + cap + " longer than its block");
+                        continue;
+                    }
+                    if (iface >= interfaces) {
+                        bad("block " + records + ": interface " + iface + " of " + interfaces + " described");
+                        continue;
+                    }
+                    if (!wireLengthOk(orig, cap)) {
+                        continue;
+                    }
+                    long nanos = toNanos(ts, ifUnitsPerSecond[(int) iface], ifOffsetSeconds[(int) iface]);
+                    if (nanos < 0) {
+                        bad("block " + records + ": time out of range (before 1970 or after 2262)");
+                        continue;
                     }
                     buf.position(start + 28);
-                    take(cap);
-                    wireLen = orig;
-                    tsNanos = toNanos(ts, ifUnitsPerSecond[iface]) + ifOffsetSeconds[iface] * 1_000_000_000L;
+                    take((int) cap);
+                    wireLen = (int) orig;
+                    tsNanos = nanos;
                     buf.position(start + total);
                     return true;
                 }
                 case 3 -> {
-                    if (interfaces == 0) {
-                        truncated = true;
-                        return false;
+                    if (total < 16) {
+                        return corrupt("block " + records + ": simple packet block of " + total + " bytes");
                     }
-                    int orig = buf.getInt(start + 8);
-                    int cap = Math.min(orig, Math.min(ifSnaplen[0] == 0 ? Integer.MAX_VALUE : ifSnaplen[0], total - 16));
+                    buf.position(start + total);
+                    if (interfaces == 0) {
+                        bad("block " + records + ": simple packet block without an interface description");
+                        continue;
+                    }
+                    long orig = buf.getInt(start + 8) & 0xFFFFFFFFL;
+                    long snap = ifSnaplen[0] & 0xFFFFFFFFL;
+                    long cap = Math.min(orig, Math.min(snap == 0 ? Long.MAX_VALUE : snap, total - 16));
+                    if (orig > MAX_FRAME) {
+                        bad("block " + records + ": wire length " + orig + " above " + MAX_FRAME);
+                        continue;
+                    }
                     buf.position(start + 12);
-                    take(cap);
-                    wireLen = orig;
+                    take((int) cap);
+                    wireLen = (int) orig;
                     // a simple packet block has no time: keep the last one (libpcap reports 0)
                     buf.position(start + total);
                     return true;
@@ -225,9 +326,12 @@ final class CaptureFileParser implements AutoCloseable {
                 return false;
             }
             if (type == 1) {
-                boolean ok = interfaceDescription(buf.position(), total);
+                String why = interfaceDescription(buf.position(), total);
                 buf.position(buf.position() + total);
-                return ok;
+                if (why != null) {
+                    corruption = "first interface description: " + why;
+                }
+                return why == null;
             }
             if (type == 2 || type == 3 || type == 6 || type == 0x0A0D0D0A) {
                 return false; // packets before any interface: libpcap decides
@@ -250,25 +354,68 @@ final class CaptureFileParser implements AutoCloseable {
             return false;
         }
         int total = buf.getInt(buf.position() + 4);
-        if (total < 28 || total > MAX_RECORD || !ensure(total)) {
-            return false;
+        if (total < 28 || (total & 3) != 0 || total > MAX_RECORD) {
+            return corrupt("section header: total length " + Integer.toUnsignedString(total)
+                    + " is not a multiple of 4 between 28 and " + MAX_RECORD);
         }
-        if (buf.getShort(buf.position() + 12) != 1) {
-            return false; // pcapng major version 1 only
+        if (!ensure(total)) {
+            return corrupt("section header: the file ends inside it");
         }
-        buf.position(buf.position() + total);
+        int start = buf.position();
+        if (buf.getShort(start + 12) != 1) {
+            return false; // pcapng major version 1 only: libpcap says so in its own words
+        }
+        if (buf.getInt(start + total - 4) != total) {
+            return corrupt("section header: trailing length " + Integer.toUnsignedString(buf.getInt(start + total - 4))
+                    + " differs from its leading length " + total);
+        }
+        String why = checkOptions(start + 24, start + total - 4, "section header");
+        if (why != null) {
+            return corrupt(why);
+        }
+        buf.position(start + total);
         interfaces = 0;
         return true;
     }
 
-    private boolean interfaceDescription(int start, int total) {
+    /**
+     * Walks a block's options from {@code from} to {@code end} (exclusive) and checks that each one, padded to 4 bytes,
+     * lies inside the block. Returns what is wrong, or null.
+     */
+    private String checkOptions(int from, int end, String block) {
+        int o = from;
+        while (o + 4 <= end) {
+            int code = buf.getShort(o) & 0xFFFF, len = buf.getShort(o + 2) & 0xFFFF;
+            if (code == 0) {
+                return null;
+            }
+            long next = (long) o + 4 + ((len + 3) & ~3);
+            if (next > end) {
+                return block + ": option " + code + " is " + len + " bytes, longer than what is left of its block (" + (end - o - 4) + ")";
+            }
+            o = (int) next;
+        }
+        return null;
+    }
+
+    /** Reads an interface description; returns what is wrong with it (the read must stop), or null. */
+    private String interfaceDescription(int start, int total) {
+        if (total < 20) {
+            return "interface description of " + total + " bytes, shorter than its 20-byte minimum";
+        }
         int lt = buf.getShort(start + 8) & 0xFFFF, snap = buf.getInt(start + 12);
         if (linkType >= 0 && lt != linkType) {
-            return false; // several link types: libpcap decides
+            // several link types: libpcap stops with an error here too
+            return "interface " + interfaces + " has link type " + lt + ", the file's first has " + linkType;
+        }
+        int end = start + total - 4;
+        String why = checkOptions(start + 16, end, "interface description");
+        if (why != null) {
+            return why;
         }
         linkType = lt;
         long units = 1_000_000L, offset = 0;
-        int o = start + 16, end = start + total - 4;
+        int o = start + 16;
         while (o + 4 <= end) {
             int code = buf.getShort(o) & 0xFFFF, len = buf.getShort(o + 2) & 0xFFFF;
             if (code == 0) {
@@ -276,7 +423,10 @@ final class CaptureFileParser implements AutoCloseable {
             }
             if (code == 9 && len >= 1) {
                 int v = buf.get(o + 4) & 0xFF;
-                units = (v & 0x80) == 0 ? pow10(v) : 1L << Math.min(62, v & 0x7F);
+                if ((v & 0x80) == 0 ? v > 18 : (v & 0x7F) > 62) {
+                    return "if_tsresol " + v + " is finer than Argus can count (10^-18 s, 2^-62 s)";
+                }
+                units = (v & 0x80) == 0 ? pow10(v) : 1L << (v & 0x7F);
             } else if (code == 14 && len >= 8) {
                 offset = buf.getLong(o + 4);
             }
@@ -291,27 +441,35 @@ final class CaptureFileParser implements AutoCloseable {
         ifOffsetSeconds[interfaces] = offset;
         ifSnaplen[interfaces] = snap;
         interfaces++;
-        return true;
+        return null;
     }
 
     private static long pow10(int v) {
         long r = 1;
-        for (int i = 0; i < Math.min(v, 18); i++) {
+        for (int i = 0; i < v; i++) {
             r *= 10;
         }
         return r;
     }
 
-    /** Ticks of 1/unitsPerSecond s to ns. */
-    private static long toNanos(long ticks, long unitsPerSecond) {
-        if (unitsPerSecond == 1_000_000L) {
-            return ticks * 1000;
-        }
-        if (unitsPerSecond == 1_000_000_000L) {
-            return ticks;
-        }
+    /**
+     * Unsigned ticks of 1/unitsPerSecond s plus an offset in seconds ({@code if_tsoffset}, signed), to ns since the
+     * epoch; -1 when the result is before 1970 or does not fit in a signed 64-bit count of ns (after 2262).
+     */
+    static long toNanos(long ticks, long unitsPerSecond, long offsetSeconds) {
         long sec = Long.divideUnsigned(ticks, unitsPerSecond), rem = Long.remainderUnsigned(ticks, unitsPerSecond);
-        return sec * 1_000_000_000L + (long) ((double) rem * 1e9 / unitsPerSecond);
+        long frac = unitsPerSecond == 1_000_000_000L ? rem : unitsPerSecond == 1_000_000L ? rem * 1000
+                : (long) ((double) rem * 1e9 / unitsPerSecond);
+        if (sec < 0) {
+            return -1; // above 2^63 seconds
+        }
+        try {
+            long s = Math.addExact(sec, offsetSeconds);
+            long nanos = Math.addExact(Math.multiplyExact(s, 1_000_000_000L), frac);
+            return nanos < 0 ? -1 : nanos;
+        } catch (ArithmeticException e) {
+            return -1;
+        }
     }
 
     /** Marks the next {@code n} bytes as the current frame and steps over them (no copy). */
@@ -376,4 +534,11 @@ final class CaptureFileParser implements AutoCloseable {
         channel.close();
     }
 
+
+    /** A capture file whose headers are impossible: nothing in it can be read. The message says what is wrong. */
+    static final class CorruptFileException extends IOException {
+        CorruptFileException(String why) {
+            super(why);
+        }
+    }
 }

@@ -60,13 +60,12 @@ public final class CaptureVerticle extends VerticleBase {
         health.set(SensorHealth.CAPTURE, true, "running", "reading file " + settings.file());
         try {
             PcapFileReader.Result r = reader.read(b -> queue.offer(b, true));
-            if (r.truncated()) {
-                stats.addMalformed(Malformed.TRUNCATED_FILE, 1);
-            }
+            r.countProblems(stats::addMalformed);
             queue.offer(PacketBatch.endOfInput(), true);
             health.set(SensorHealth.CAPTURE, true, r.stopped() ? "stopped" : "finished",
-                    "file " + settings.file() + ": " + r.packets() + " packets" + (r.truncated() ? ", file cut short in a record" : ""));
-            LOG.info("event=capture_file_done file={} packets={} truncated={}", settings.file(), r.packets(), r.truncated());
+                    "file " + settings.file() + ": " + r.packets() + " packets" + r.problems());
+            LOG.info("event=capture_file_done file={} packets={} truncated={} bad_records={} corrupt={}", settings.file(), r.packets(),
+                    r.truncated(), r.badRecords(), r.corruption() != null);
         } catch (CaptureException e) {
             health.set(SensorHealth.CAPTURE, false, "failed", e.getMessage());
             LOG.error("event=capture_file_failed reason=\"{}\"", e.getMessage());

@@ -20,7 +20,15 @@ public enum Malformed {
     /** The capture's link type is not one the decoder reads. */
     UNSUPPORTED_LINKTYPE("unsupported_linktype"),
     /** A capture file that ends in the middle of a record (the complete records before it are kept). */
-    TRUNCATED_FILE("truncated_file");
+    TRUNCATED_FILE("truncated_file"),
+    /**
+     * A capture-file record skipped for an impossible value while its framing is sound: a wire length above 262,144
+     * bytes or below its captured length, an undescribed pcapng interface, a time before 1970 or after 2262. Such a
+     * record is in no window's totals.
+     */
+    BAD_RECORD("bad_record"),
+    /** A capture file whose read stopped at a record with impossible framing (the records before it are kept). */
+    CORRUPT_FILE("corrupt_file");
 
     private static final Malformed[] VALUES = values();
 

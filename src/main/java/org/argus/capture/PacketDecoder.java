@@ -9,8 +9,11 @@ import java.nio.ByteBuffer;
  *
  * <p>Link types (LINKTYPE_/DLT_ values as libpcap reports them): NULL (0), EN10MB (1, with any number of 802.1Q /
  * 802.1ad / QinQ tags), raw IP (12 and 14 as DLT_RAW on Linux and OpenBSD, 101 LINKTYPE_RAW), LOOP (108),
- * LINUX_SLL (113), IPV4 (228), IPV6 (229), LINUX_SLL2 (276). Only the outermost IP header is read (tunnels are not
- * followed), as in the ground truth in {@code shared/pcaps/README.md}.
+ * LINUX_SLL (113), IPV4 (228), IPV6 (229), LINUX_SLL2 (276), PPP (9, RFC 1661, with or without the RFC 1662
+ * {@code ff 03} address/control bytes, protocol field compressed or not) and PPP in HDLC framing (50), Cisco HDLC
+ * (104: address, control, an EtherType), IEEE 802.11 data frames (105; LLC/SNAP, encrypted frames are non-IP), and
+ * 802.11 behind a radiotap (127) or PPI (192, its DLT field naming the frame inside) header. Only the outermost IP
+ * header is read (tunnels are not followed), as in the ground truth in {@code shared/pcaps/README.md}.
  *
  * <p>Fragments: a non-first fragment (IPv4 offset &gt; 0, or an IPv6 Fragment header with offset &gt; 0) has no
  * transport header. For TCP and UDP it is {@link PacketBatch#KIND_FRAGMENT} (window totals only); for ICMP, ICMPv6 and
@@ -22,6 +25,12 @@ public final class PacketDecoder {
     public static final int DLT_EN10MB = 1;
     public static final int DLT_RAW = 12;
     public static final int DLT_RAW_OPENBSD = 14;
+    public static final int DLT_PPP = 9;
+    public static final int DLT_PPP_HDLC = 50;
+    public static final int DLT_C_HDLC = 104;
+    public static final int DLT_IEEE802_11 = 105;
+    public static final int DLT_IEEE802_11_RADIO = 127;
+    public static final int DLT_PPI = 192;
     public static final int LINKTYPE_RAW = 101;
     public static final int DLT_LOOP = 108;
     public static final int DLT_LINUX_SLL = 113;
@@ -50,7 +59,8 @@ public final class PacketDecoder {
     public static boolean supports(int linkType) {
         return switch (linkType) {
             case DLT_NULL, DLT_EN10MB, DLT_RAW, DLT_RAW_OPENBSD, LINKTYPE_RAW, DLT_LOOP, DLT_LINUX_SLL,
-                 LINKTYPE_IPV4, LINKTYPE_IPV6, DLT_LINUX_SLL2 -> true;
+                 LINKTYPE_IPV4, LINKTYPE_IPV6, DLT_LINUX_SLL2, DLT_PPP, DLT_PPP_HDLC, DLT_C_HDLC, DLT_IEEE802_11,
+                 DLT_IEEE802_11_RADIO, DLT_PPI -> true;
             default -> false;
         };
     }
@@ -159,6 +169,72 @@ public final class PacketDecoder {
                 };
                 off = base + 4;
             }
+            case DLT_PPP, DLT_PPP_HDLC -> {
+                int o = base;
+                if (limit - o >= 2 && (d.get(o) & 0xff) == 0xff && (d.get(o + 1) & 0xff) == 0x03) {
+                    o += 2; // RFC 1662 address and control
+                }
+                if (limit - o < 1) {
+                    malformed(out, i, info, Malformed.TRUNCATED_LINK);
+                    return;
+                }
+                int proto;
+                if ((d.get(o) & 1) == 1) {
+                    proto = d.get(o) & 0xff; // protocol field compressed to one byte (RFC 1661 section 6.5)
+                    o += 1;
+                } else if (limit - o >= 2) {
+                    proto = u16(d, o);
+                    o += 2;
+                } else {
+                    malformed(out, i, info, Malformed.TRUNCATED_LINK);
+                    return;
+                }
+                etherType = proto == 0x0021 ? ETH_IPV4 : proto == 0x0057 ? ETH_IPV6 : 0;
+                off = o;
+            }
+            case DLT_C_HDLC -> {
+                if (caplen < 4) {
+                    malformed(out, i, info, Malformed.TRUNCATED_LINK);
+                    return;
+                }
+                etherType = u16(d, base + 2);
+                off = base + 4;
+            }
+            case DLT_IEEE802_11, DLT_IEEE802_11_RADIO, DLT_PPI -> {
+                int o = base;
+                if (linkType == DLT_IEEE802_11_RADIO || linkType == DLT_PPI) {
+                    // radiotap: version, pad, length (LE u16); PPI: version, flags, length (LE u16), DLT (LE u32)
+                    if (caplen < (linkType == DLT_PPI ? 8 : 4)) {
+                        malformed(out, i, info, Malformed.TRUNCATED_LINK);
+                        return;
+                    }
+                    int hlen = (d.get(base + 2) & 0xff) | (d.get(base + 3) & 0xff) << 8;
+                    if (linkType == DLT_PPI) {
+                        int inner = (d.get(base + 4) & 0xff) | (d.get(base + 5) & 0xff) << 8;
+                        if (inner != DLT_IEEE802_11 || (d.get(base + 6) | d.get(base + 7)) != 0) {
+                            malformed(out, i, info, Malformed.UNSUPPORTED_LINKTYPE);
+                            return;
+                        }
+                    }
+                    if (hlen < 4 || hlen > caplen) {
+                        malformed(out, i, info, Malformed.TRUNCATED_LINK);
+                        return;
+                    }
+                    o += hlen;
+                }
+                int hdr = ieee80211(d, o, limit);
+                if (hdr == TRUNCATED) {
+                    malformed(out, i, info, Malformed.TRUNCATED_LINK);
+                    return;
+                }
+                if (hdr < 0) {
+                    etherType = 0; // management, control, encrypted, or not LLC/SNAP: not IP
+                    off = o;
+                } else {
+                    etherType = u16(d, hdr - 2);
+                    off = hdr;
+                }
+            }
             default -> {
                 malformed(out, i, info, Malformed.UNSUPPORTED_LINKTYPE);
                 return;
@@ -185,6 +261,51 @@ public final class PacketDecoder {
             out.kind[i] = PacketBatch.KIND_NON_IP;
             out.info[i] = (byte) info;
         }
+    }
+
+    private static final int TRUNCATED = -2;
+
+    /**
+     * An IEEE 802.11 frame at {@code o}: the index just after its LLC/SNAP header (the EtherType is the two bytes
+     * before it) for an unencrypted data frame carrying one; {@link #TRUNCATED} when the frame is cut inside its
+     * headers; -1 for anything else (management, control, null data, protected frames, A-MSDU, other LLC).
+     * Layout from IEEE 802.11-2020 section 9.2.4: frame control (type bits 2-3, subtype 4-7; flags byte: To DS 0x01,
+     * From DS 0x02, Protected 0x40, +HTC/Order 0x80), duration, three addresses, sequence control, a fourth address
+     * when both DS bits are set, QoS control for QoS subtypes, HT control when QoS and +HTC.
+     */
+    private static int ieee80211(ByteBuffer d, int o, int limit) {
+        if (limit - o < 24) {
+            return TRUNCATED;
+        }
+        int fc0 = d.get(o) & 0xff, flags = d.get(o + 1) & 0xff;
+        int type = (fc0 >> 2) & 3, subtype = fc0 >> 4;
+        if (type != 2 || (subtype & 0x4) != 0 || (flags & 0x40) != 0) {
+            return -1; // not data, a no-data subtype, or encrypted
+        }
+        int h = o + 24;
+        if ((flags & 0x03) == 0x03) {
+            h += 6;
+        }
+        boolean qos = (subtype & 0x8) != 0;
+        if (qos) {
+            h += 2;
+            if (limit < h) {
+                return TRUNCATED;
+            }
+            if ((d.get(h - 2) & 0x80) != 0) {
+                return -1; // A-MSDU: several subframes, not one LLC header
+            }
+            if ((flags & 0x80) != 0) {
+                h += 4;
+            }
+        }
+        if (limit - h < 8) {
+            return TRUNCATED;
+        }
+        if ((d.get(h) & 0xff) != 0xaa || (d.get(h + 1) & 0xff) != 0xaa || (d.get(h + 2) & 0xff) != 0x03) {
+            return -1;
+        }
+        return h + 8;
     }
 
     private static void ipv4(ByteBuffer d, int limit, int off, PacketBatch out, int i, int info) {

@@ -20,6 +20,7 @@ public final class Pcap4j {
         Timestamp ts = h.getTimestamp();
         long nanos = Math.floorDiv(ts.getTime(), 1000L) * 1_000_000_000L + ts.getNanos();
         Integer orig = h.getOriginalLength();
-        decoder.decode(data, data.length, nanos, orig != null ? orig : data.length, out);
+        // a wire length below the captured one is impossible; trust the bytes we hold
+        decoder.decode(data, data.length, nanos, orig != null && orig >= data.length ? orig : data.length, out);
     }
 }

@@ -26,12 +26,44 @@ public final class PcapFileReader {
     /**
      * What a read did.
      *
-     * @param packets   frames read
-     * @param linkType  the file's link type (libpcap DLT value)
-     * @param truncated true when the file ended inside a record
-     * @param stopped   true when {@link #stop()} ended the read early
+     * @param packets    frames read (bad records not included)
+     * @param linkType   the file's link type (libpcap DLT value)
+     * @param truncated  true when the file ended inside a record
+     * @param stopped    true when {@link #stop()} ended the read early
+     * @param badRecords records skipped for an impossible value (wire length above 262,144 bytes or below the
+     *                   captured length, an undescribed pcapng interface, a time before 1970): counted as
+     *                   {@link Malformed#BAD_RECORD} by the caller, in no window
+     * @param corruption why the read stopped early at a record whose framing is impossible, or null; counted as
+     *                   {@link Malformed#CORRUPT_FILE} by the caller
      */
-    public record Result(long packets, int linkType, boolean truncated, boolean stopped) {
+    public record Result(long packets, int linkType, boolean truncated, boolean stopped, long badRecords, String corruption) {
+        /** Adds this read's file-level problems to a malformed-count sink (reason, count). */
+        public void countProblems(java.util.function.ObjLongConsumer<Malformed> sink) {
+            if (truncated) {
+                sink.accept(Malformed.TRUNCATED_FILE, 1);
+            }
+            if (badRecords > 0) {
+                sink.accept(Malformed.BAD_RECORD, badRecords);
+            }
+            if (corruption != null) {
+                sink.accept(Malformed.CORRUPT_FILE, 1);
+            }
+        }
+
+        /** One phrase for a summary: {@code ", file cut short in a record"}, the corruption, bad records; or "". */
+        public String problems() {
+            StringBuilder b = new StringBuilder();
+            if (truncated) {
+                b.append(", file cut short in a record");
+            }
+            if (corruption != null) {
+                b.append(", read stopped at a corrupt record (").append(corruption).append(')');
+            }
+            if (badRecords > 0) {
+                b.append(", ").append(badRecords).append(" bad record").append(badRecords == 1 ? "" : "s").append(" skipped");
+            }
+            return b.toString();
+        }
     }
 
     /** Receives each full batch (and the last partial one); may block to apply back-pressure. */
@@ -50,6 +82,7 @@ public final class PcapFileReader {
 
     private final Path file;
     private final int batchPackets;
+    private final boolean libpcapOnly;
     private volatile PcapHandle handle;
     private volatile boolean stopRequested;
 
@@ -58,8 +91,14 @@ public final class PcapFileReader {
      * @param batchPackets packets per batch
      */
     public PcapFileReader(Path file, int batchPackets) {
+        this(file, batchPackets, false);
+    }
+
+    /** As above; {@code libpcapOnly} skips the plain-Java parser (tests compare the two). */
+    PcapFileReader(Path file, int batchPackets, boolean libpcapOnly) {
         this.file = file;
         this.batchPackets = batchPackets;
+        this.libpcapOnly = libpcapOnly;
     }
 
     /**
@@ -126,7 +165,8 @@ public final class PcapFileReader {
      * Reads the whole file into batches.
      *
      * @throws CaptureException when the file cannot be opened (missing, unreadable, not a pcap/pcapng file, or a
-     *                          bad header); the message names the file and the reason
+     *                          bad header), or yields no packet because its first record is corrupt; the message
+     *                          names the file and the reason
      * @throws InterruptedException when the sink was interrupted
      */
     public Result read(BatchSink sink) throws CaptureException, InterruptedException {
@@ -142,16 +182,23 @@ public final class PcapFileReader {
         }
         CaptureFileParser parser;
         try {
-            parser = Boolean.getBoolean("argus.capture.libpcap") ? null : CaptureFileParser.open(file);
+            parser = libpcapOnly ? null : CaptureFileParser.open(file);
+        } catch (CaptureFileParser.CorruptFileException e) {
+            throw new CaptureException(file + ": not a readable capture file: " + e.getMessage(), e);
         } catch (java.io.IOException e) {
             throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
         }
         if (parser != null) {
+            Result r;
             try (parser) {
-                return readPlain(parser, sink, source);
+                r = readPlain(parser, sink, source);
             } catch (java.io.IOException e) {
                 throw new CaptureException(file + ": cannot read: " + e.getMessage(), e);
             }
+            if (r.packets() == 0 && r.corruption() != null) {
+                throw new CaptureException(file + ": not a readable capture file: " + r.corruption());
+            }
+            return r;
         }
         PcapHandle h;
         try {
@@ -170,10 +217,17 @@ public final class PcapFileReader {
             }
             final PacketBatch[] current = {source.get()};
             final long[] count = {0};
+            final long[] bad = {0};
             final InterruptedException[] interrupted = {null};
             boolean truncated = false;
             try {
                 h.loop(-1, (byte[] data) -> {
+                    Integer orig = h.getOriginalLength();
+                    if (data.length > CaptureFileParser.MAX_FRAME || orig == null || orig < data.length
+                            || orig > CaptureFileParser.MAX_FRAME) {
+                        bad[0]++; // libpcap passes wire lengths through unchecked
+                        return;
+                    }
                     Pcap4j.decodeCurrent(h, data, decoder, current[0]);
                     count[0]++;
                     if (current[0].isFull()) {
@@ -202,7 +256,7 @@ public final class PcapFileReader {
             if (current[0].size() > 0) {
                 sink.accept(current[0]);
             }
-            return new Result(count[0], linkType, truncated, stopRequested);
+            return new Result(count[0], linkType, truncated, stopRequested, bad[0], null);
         } finally {
             handle = null;
             h.close();
@@ -229,10 +283,16 @@ public final class PcapFileReader {
         if (p.truncated()) {
             LOG.warn("event=capture_file_truncated file={} packets_read={}", file, count);
         }
+        if (p.corruption() != null) {
+            LOG.warn("event=capture_file_corrupt file={} packets_read={} why=\"{}\"", file, count, p.corruption());
+        }
+        if (p.badRecords() > 0) {
+            LOG.warn("event=capture_bad_records file={} skipped={} last=\"{}\"", file, p.badRecords(), p.lastBadRecord());
+        }
         if (current.size() > 0) {
             sink.accept(current);
         }
-        return new Result(count, linkType, p.truncated(), stopRequested);
+        return new Result(count, linkType, p.truncated(), stopRequested, p.badRecords(), p.corruption());
     }
 
     /** Ends a read in progress from another thread (the reader returns with {@code stopped = true}). */

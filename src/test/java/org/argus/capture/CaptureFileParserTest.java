@@ -33,22 +33,14 @@ class CaptureFileParserTest {
     /** Every decoded row of a file, as comparable text, through either reader. */
     private static List<String> rows(Path file, boolean libpcap, PcapFileReader.Result[] result) throws Exception {
         List<String> out = new ArrayList<>();
-        String before = System.getProperty("argus.capture.libpcap");
-        System.setProperty("argus.capture.libpcap", String.valueOf(libpcap));
-        try {
-            result[0] = new PcapFileReader(file, 100).read(b -> {
+        {
+            result[0] = new PcapFileReader(file, 100, libpcap).read(b -> {
                 for (int i = 0; i < b.size(); i++) {
                     out.add(b.tsNanos[i] + " " + b.wireLen[i] + " " + b.kind[i] + " " + b.info[i] + " " + b.proto[i] + " " + b.srcHi[i]
                             + " " + b.srcLo[i] + " " + b.dstHi[i] + " " + b.dstLo[i] + " " + b.ports[i] + " " + b.tcpFlags[i]
                             + " " + b.icmpTypeCode[i] + " " + b.reason[i]);
                 }
             });
-        } finally {
-            if (before == null) {
-                System.clearProperty("argus.capture.libpcap");
-            } else {
-                System.setProperty("argus.capture.libpcap", before);
-            }
         }
         return out;
     }
