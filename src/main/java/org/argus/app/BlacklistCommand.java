@@ -12,6 +12,9 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.argus.anon.Anonymizer;
 import org.argus.blacklist.Allowlist;
+import org.argus.blacklist.BanPolicy;
+import org.argus.blacklist.BanRequest;
+import org.argus.blacklist.BanSource;
 import org.argus.blacklist.Ban;
 import org.argus.blacklist.BlacklistExport;
 import org.argus.blacklist.BanTarget;
@@ -47,9 +50,9 @@ final class BlacklistCommand {
         static <T> T withStore(ArgusConfig c, StoreTask<T> task) throws Exception {
             Vertx vertx = Vertx.vertx();
             try {
-                Path db = c.enforcement().database();
+                Path db = c.blacklist().database();
                 Files.createDirectories(db.toAbsolutePath().getParent());
-                BlacklistStore store = Main.await(BlacklistStore.open(vertx, db, c.enforcement().policy(), Clock.systemUTC()));
+                BlacklistStore store = Main.await(BlacklistStore.open(vertx, db, c.blacklist().policy(), Clock.systemUTC()));
                 try {
                     return task.run(store);
                 } finally {
@@ -148,29 +151,23 @@ final class BlacklistCommand {
                 System.out.println(json ? a.body() : "banned " + new JsonObject(a.body()).getString("address") + " (via the running sensor)");
                 return 0;
             }
-            BanTarget target;
-            try {
-                target = BanTarget.parse(address);
-                Risk.parse(risk);
-            } catch (IllegalArgumentException e) {
-                System.err.println("argus: " + (e.getMessage().startsWith("No enum") ? "--risk-level must be low, medium or high" : e.getMessage()));
-                return 1;
-            }
-            if (ttlHours != null && !(ttlHours > 0)) {
-                System.err.println("argus: --ttl-hours must be greater than 0");
-                return 1;
-            }
-            Optional<String> refusal = Allowlist.discover(c.enforcement().allowlist(), Path.of("/proc/net"), Path.of("/etc/resolv.conf"))
-                    .refusal(target);
-            if (refusal.isPresent()) {
-                System.err.println("argus: refused: " + refusal.get());
+            if (ttlHours != null && !(ttlHours > 0 && ttlHours <= 24 * 3650)) {
+                System.err.println("argus: --ttl-hours must be greater than 0 and at most 87600");
                 return 1;
             }
             Duration ttl = ttlHours == null ? null : Duration.ofMillis(Math.max(1000, Math.round(ttlHours * 3_600_000)));
-            Ban b = withStore(c, s -> Main.await(s.ban(target, reason, Risk.parse(risk).text(), "manual", ttl, false)));
+            BanPolicy policy = new BanPolicy(c.blacklist(), Allowlist.discover(c.blacklist().allowlist(), Path.of("/proc/net"),
+                    Path.of("/etc/resolv.conf")));
+            BanPolicy.Outcome outcome = policy.onRequest(new BanRequest(address, reason, risk, ttl, BanSource.OPERATOR));
+            if (outcome instanceof BanPolicy.Refused r) {
+                System.err.println("argus: " + (r.code() == 409 ? "refused: " : "") + r.why());
+                return 1;
+            }
+            BanPolicy.Ban ban = (BanPolicy.Ban) outcome;
+            Ban b = withStore(c, s -> Main.await(s.ban(ban.target(), ban.reason(), ban.risk().text(), ban.source(), ban.ttl(), ban.escalate())));
             System.out.println(json ? b.toJson(b.target().toString(), Instant.now()).encode()
                     : "banned " + b.target() + " until " + b.expiresAt() + " (sensor not running at " + new ControlClient(c.http()).base()
-                    + ": written to " + c.enforcement().database() + "; enforced when the sensor starts)");
+                    + ": written to " + c.blacklist().database() + "; enforced when the sensor starts)");
             return 0;
         }
     }
@@ -197,7 +194,7 @@ final class BlacklistCommand {
             }
             BanTarget target;
             try {
-                target = BanTarget.parse(address);
+                target = BanTarget.parseCidr(address);
             } catch (IllegalArgumentException e) {
                 System.err.println("argus: " + e.getMessage());
                 return 1;
@@ -207,7 +204,7 @@ final class BlacklistCommand {
                 System.err.println("argus: " + target + " is not banned");
                 return 1;
             }
-            System.out.println("removed " + target + " from " + c.enforcement().database() + " (sensor not running; its rule goes when it starts)");
+            System.out.println("removed " + target + " from " + c.blacklist().database() + " (sensor not running; its rule goes when it starts)");
             return 0;
         }
     }
@@ -224,7 +221,7 @@ final class BlacklistCommand {
             if (c == null) {
                 return 1;
             }
-            boolean anonymized = c.enforcement().exportAnonymized();
+            boolean anonymized = c.blacklist().exportAnonymized();
             if (anonymized && c.anonymization().salt().isEmpty()) {
                 System.err.println("argus: enforcement.export_anonymized is true but no salt is configured: set ARGUS_IP_SALT "
                         + "(or anonymization.salt) so the pseudonyms match the CSVs, or set export_anonymized to false");

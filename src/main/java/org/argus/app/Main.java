@@ -16,7 +16,7 @@ import org.argus.config.ArgusConfig;
 import org.argus.config.ConfigException;
 import org.argus.config.ConfigLoader;
 import org.argus.status.SensorHealth;
-import org.argus.status.SensorStats;
+import org.argus.stats.SensorStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;

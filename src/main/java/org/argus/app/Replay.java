@@ -24,7 +24,7 @@ import org.argus.flow.FlowSettings;
 import org.argus.flow.FlowWindow;
 import org.argus.flow.WindowAssembler;
 import org.argus.flow.WindowTotals;
-import org.argus.status.SensorStats;
+import org.argus.stats.SensorStats;
 
 /**
  * The whole offline pipeline on the calling thread, as fast as the reader goes: file → decoder → windows → CSV (and
@@ -64,8 +64,8 @@ public final class Replay {
             });
             return new JsonObject().put("packets", packets).put("bytes", bytes).put("windows", windows)
                     .put("flows", flows).put("malformed", malformed).put("malformed_by_reason", malformedByReason)
-                    .put("fragments", stats.fragments.sum()).put("non_ip", stats.nonIp.sum())
-                    .put("csv_files", stats.csvFiles.sum()).put("csv_rows", stats.csvRows.sum())
+                    .put("fragments", stats.flow.fragments.sum()).put("non_ip", stats.flow.nonIp.sum())
+                    .put("csv_files", stats.csv.csvFiles.sum()).put("csv_rows", stats.csv.csvRows.sum())
                     .put("elapsed_s", Math.round(elapsedS * 1000) / 1000.0).put("pps", Math.round(pps()))
                     .put("unreadable_files", failures.size())
                     .put("decisions", new JsonObject(new LinkedHashMap<>(decisions)))
@@ -104,7 +104,7 @@ public final class Replay {
             Files.createDirectories(windowsJsonl.toAbsolutePath().getParent());
         }
         BufferedWriter windowsOut = windowsJsonl == null ? null : Files.newBufferedWriter(windowsJsonl, StandardCharsets.UTF_8);
-        try (CsvRotator rotator = new CsvRotator(csv, new Anonymizer(salt), stats, closed -> { });
+        try (CsvRotator rotator = new CsvRotator(csv, new Anonymizer(salt), stats.csv, closed -> { });
              DecisionLog decisionLog = new DecisionLog(csv.outputDir(), false)) {
             rotator.recover();
             IOException[] writeError = {null};
@@ -132,8 +132,8 @@ public final class Replay {
             };
             for (Path file : files) {
                 try {
-                    PcapFileReader.Result r = WindowAssembler.readFile(file, flow, batchPackets, stats, sink);
-                    r.countProblems(stats::addMalformed);
+                    PcapFileReader.Result r = WindowAssembler.readFile(file, flow, batchPackets, stats.flow, sink);
+                    r.countProblems(stats.capture::addFileProblem);
                     if (r.corruption() != null) {
                         onFailure.accept(file + ": read stopped after " + r.packets() + " packets at a corrupt record: " + r.corruption());
                     }
@@ -154,7 +154,7 @@ public final class Replay {
             }
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
-        return new Summary(stats.packets.sum(), stats.bytes.sum(), stats.windows.sum(), stats.flowRecords.sum(),
+        return new Summary(stats.flow.packets.sum(), stats.flow.bytes.sum(), stats.flow.windows.sum(), stats.flow.flowRecords.sum(),
                 stats.malformedTotal(), elapsed, failures, stats, byRisk, model[0]);
     }
 

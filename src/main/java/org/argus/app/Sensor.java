@@ -18,7 +18,11 @@ import org.argus.blacklist.Allowlist;
 import org.argus.blacklist.BlacklistVerticle;
 import org.argus.config.ArgusConfig;
 import org.argus.enforce.Commands;
+import org.argus.blacklist.BanPolicy;
+import org.argus.blacklist.BlacklistSettings;
+import org.argus.enforce.Enforcer;
 import org.argus.enforce.EnforcementSettings;
+import org.argus.stats.StatsDocument;
 import org.argus.enforce.EnforcementVerticle;
 import org.argus.enforce.Firewall;
 import org.argus.staging.StagingSettings;
@@ -29,7 +33,7 @@ import org.argus.detect.PredictionVerticle;
 import org.argus.flow.FlowWindowVerticle;
 import org.argus.http.HttpVerticle;
 import org.argus.status.SensorHealth;
-import org.argus.status.SensorStats;
+import org.argus.stats.SensorStats;
 
 /**
  * The running sensor: deploys the pipeline's verticles downstream first (staging, CSV, blacklist, enforcement,
@@ -74,27 +78,29 @@ public final class Sensor {
             peers.add(config.cluster().host());
             peers.addAll(config.cluster().members());
         }
-        Allowlist allowlist = Allowlist.discover(es.allowlist(), peers, Path.of("/proc/net"), Path.of("/etc/resolv.conf"));
+        BlacklistSettings bs = config.blacklist();
+        Allowlist allowlist = Allowlist.discover(bs.allowlist(), peers, Path.of("/proc/net"), Path.of("/etc/resolv.conf"));
         Dashboard dashboard = new Dashboard(config.http().dashboardShowsAddresses() ? null : new Anonymizer(salt));
         http = config.http().enabled() ? new HttpVerticle(config.http(), stats, health, allowlist,
                 org.argus.metrics.ArgusMetrics.bind(stats), config.cluster().sensorId(),
                 dashboard) : null;
         Firewall firewall = EnforcementVerticle.firewallFor(es, new Commands(List.of(), es.commandTimeout().toMillis()));
-        BlacklistVerticle blacklist = new BlacklistVerticle(es, allowlist, stats, health, health.clock());
-        EnforcementVerticle enforcement = new EnforcementVerticle(es, firewall, allowlist, stats, health, health.clock());
+        BlacklistVerticle blacklist = new BlacklistVerticle(bs, new BanPolicy(bs, allowlist), stats.blacklist, health, health.clock());
+        EnforcementVerticle enforcement = new EnforcementVerticle(es,
+                new Enforcer(es, firewall, allowlist, health.clock(), stats.enforcement), health, health.clock());
         PredictionVerticle prediction = new PredictionVerticle(config.detection(), config.csv().outputDir(),
-                config.csv().fsync(), stats, health);
+                config.csv().fsync(), stats.detection, health);
         // Downstream first; stopped in reverse (capture, windows, prediction, enforcement, blacklist, csv, staging, then http).
         StagingSettings ss = config.staging();
         StagingVerticle staging = new StagingVerticle(ss, ss.firebase() == null ? null : () -> StorageFactory.create(ss.firebase()),
-                stats, health, health.clock(), new StagingVerticle.Sync(!polling, config.detection().models().dir(),
-                        es.exportAnonymized() ? new Anonymizer(salt) : null));
+                stats.staging, health, health.clock(), new StagingVerticle.Sync(!polling, config.detection().models().dir(),
+                        bs.exportAnonymized() ? new Anonymizer(salt) : null));
         List<Deployable> pipeline = new ArrayList<>();
         if (!polling || ss.firebase() != null) {
             pipeline.add(staging);
         }
         if (!polling) {
-            pipeline.add(new CsvVerticle(config.csv(), salt, stats, health));
+            pipeline.add(new CsvVerticle(config.csv(), salt, stats.csv, health));
         }
         if (http != null) {
             pipeline.add(new DashboardFeedVerticle(dashboard));
@@ -102,16 +108,21 @@ public final class Sensor {
         pipeline.addAll(List.of(blacklist, enforcement));
         if (config.cluster().enabled()) {
             pipeline.add(new ClusterVerticle(config.cluster(), new ClusterSigner(config.cluster().secret(), health.clock(),
-                    config.cluster().maxClockSkew()), stats));
+                    config.cluster().maxClockSkew()), stats.cluster));
         }
         pipeline.add(prediction);
         if (!polling) {
-            pipeline.add(new FlowWindowVerticle(config.flow(), stats, health, live, stallMillis));
-            pipeline.add(new CaptureVerticle(config.capture(), stats, health));
+            pipeline.add(new FlowWindowVerticle(config.flow(), stats.flow, health, live, stallMillis));
+            pipeline.add(new CaptureVerticle(config.capture(), stats.capture, health));
         }
-        pipeline.add(new HealthMonitorVerticle(config.alerts(), stats, health, config.cluster().sensorId(),
-                live && !polling ? config.capture().interfaceName() : null, polling ? null : config.csv().outputDir(),
-                config.csv().minFreeBytes(), FreeSpace.DISK, 5000));
+        String sensorId = config.cluster().sensorId();
+        pipeline.add(new HealthMonitorVerticle(config.alerts(), stats.health,
+                () -> new HealthMonitorVerticle.Counters(stats.flow.packets.sum(), stats.droppedPackets(),
+                        stats.capture.queuedPackets.get(), stats.detection.modelVersion.get()),
+                () -> StatsDocument.of(stats, sensorId, stats.startedAt, health.clock().instant(), health.overall(),
+                        stats.health.healthChecksPassed.sum()),
+                health, sensorId, live && !polling ? config.capture().interfaceName() : null,
+                polling ? null : config.csv().outputDir(), config.csv().minFreeBytes(), FreeSpace.DISK::usableBytes, 5000));
         health.expect(polling
                 ? new String[] {SensorHealth.PREDICTION, SensorHealth.BLACKLIST, SensorHealth.ENFORCEMENT}
                 : new String[] {SensorHealth.CAPTURE, SensorHealth.WINDOWING, SensorHealth.CSV, SensorHealth.PREDICTION,

@@ -19,7 +19,6 @@ import org.argus.detect.RetinaCsv;
 import org.argus.detect.WindowAnalysis;
 import org.argus.flow.FlowSettings;
 import org.argus.flow.WindowAssembler;
-import org.argus.status.SensorStats;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -116,7 +115,7 @@ final class TrainCommand implements Callable<Integer> {
             return;
         }
         try {
-            WindowAssembler.readFile(file, flow, batchPackets, new SensorStats(),
+            WindowAssembler.readFile(file, flow, batchPackets, new org.argus.flow.FlowStats(),
                     w -> new WindowAnalysis(w.startNanos(), w.durationSeconds(), w.flows()).rows(set, rows::add));
         } catch (CaptureException e) {
             throw new IOException(e.getMessage(), e);

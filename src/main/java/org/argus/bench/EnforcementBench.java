@@ -46,7 +46,7 @@ public final class EnforcementBench {
             for (int i = 0; i < n; i++) {
                 // 10.0.0.0/8 and 2001:db8::/32 alternately: both families.
                 IpAddress a = i % 2 == 0 ? IpAddress.v4(0x0A000000 | i) : IpAddress.v6(0x20010db800000000L, i);
-                store.ban(BanTarget.of(a), "bench", "high", "detector:bench", null, true).await();
+                store.ban(BanTarget.of(a), "bench", "high", new org.argus.blacklist.BanSource.Detector("bench"), null, true).await();
             }
             double dbWrite = ms(t0);
             t0 = System.nanoTime();

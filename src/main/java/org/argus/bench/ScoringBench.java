@@ -24,7 +24,6 @@ import org.argus.flow.FlowSettings;
 import org.argus.flow.FlowWindow;
 import org.argus.flow.WindowAssembler;
 import org.argus.gen.CaptureGenerator;
-import org.argus.status.SensorStats;
 
 /**
  * Scoring-cost harness (run by {@code scripts/bench-scoring.sh}, never as a test): trains a model on the project's
@@ -106,7 +105,7 @@ public final class ScoringBench {
 
     private static List<FlowWindow> windows(Path capture) throws Exception {
         List<FlowWindow> out = new ArrayList<>();
-        WindowAssembler.readFile(capture, FlowSettings.defaults(), 1024, new SensorStats(), out::add);
+        WindowAssembler.readFile(capture, FlowSettings.defaults(), 1024, new org.argus.flow.FlowStats(), out::add);
         return out;
     }
 }

@@ -29,6 +29,13 @@ public final class Allowlist {
         this.fixed = Collections.unmodifiableMap(fixed);
     }
 
+    /** Exactly these CIDRs, with their reasons, and nothing discovered (tests and tools on another host's behalf). */
+    public static Allowlist of(Map<String, String> entries) {
+        Map<BanTarget, String> m = new LinkedHashMap<>();
+        entries.forEach((cidr, why) -> m.put(BanTarget.parseCidr(cidr), why));
+        return new Allowlist(m);
+    }
+
     /**
      * Discovers the host's own addresses, gateways and resolvers, plus the configured CIDRs.
      *
@@ -39,12 +46,12 @@ public final class Allowlist {
      */
     public static Allowlist discover(List<String> configured, Path procNet, Path resolvConf) {
         Map<BanTarget, String> m = new LinkedHashMap<>();
-        m.put(BanTarget.parse("127.0.0.0/8"), "loopback");
-        m.put(BanTarget.parse("::1"), "loopback");
-        m.put(BanTarget.parse("::/128"), "unspecified address");
-        m.put(BanTarget.parse("0.0.0.0/32"), "unspecified address");
+        m.put(BanTarget.parseCidr("127.0.0.0/8"), "loopback");
+        m.put(BanTarget.parseCidr("::1"), "loopback");
+        m.put(BanTarget.parseCidr("::/128"), "unspecified address");
+        m.put(BanTarget.parseCidr("0.0.0.0/32"), "unspecified address");
         for (String c : configured) {
-            m.put(BanTarget.parse(c), "configured allowlist " + c);
+            m.put(BanTarget.parseCidr(c), "configured allowlist " + c);
         }
         ownAddresses().forEach(a -> m.putIfAbsent(BanTarget.of(a), "this sensor's own address"));
         gateways(procNet).forEach(a -> m.putIfAbsent(BanTarget.of(a), "default gateway"));
@@ -63,7 +70,7 @@ public final class Allowlist {
             String host = member.startsWith("[") ? member.substring(1, Math.max(1, member.indexOf(']')))
                     : member.indexOf(':') == member.lastIndexOf(':') && member.contains(":") ? member.substring(0, member.indexOf(':')) : member;
             try {
-                m.putIfAbsent(BanTarget.parse(host), "cluster member " + member);
+                m.putIfAbsent(BanTarget.parseCidr(host), "cluster member " + member);
             } catch (IllegalArgumentException notAnAddress) {
                 // a host name: resolved by Hazelcast, not pinned here
             }

@@ -9,13 +9,13 @@ import java.time.Instant;
  * @param target    the address or CIDR banned
  * @param reason    why (a decision's first reason, or the operator's text)
  * @param risk      {@code low}, {@code medium} or {@code high}
- * @param source    {@code detector:<name>}, {@code manual}, or {@code peer:<sensor-id>}
+ * @param source    where it came from (detector, operator, peer sensor, feed)
  * @param createdAt when this ban (this offence) started
  * @param expiresAt when it ends (TTL)
  * @param hits      how many decisions or requests renewed it while active
  * @param offences  how many times this target has been banned (escalation: 1 for a first offence)
  */
-public record Ban(BanTarget target, String reason, String risk, String source, Instant createdAt, Instant expiresAt,
+public record Ban(BanTarget target, String reason, String risk, BanSource source, Instant createdAt, Instant expiresAt,
                   long hits, int offences) {
     /** As JSON for {@code GET /blacklist} and {@code blacklist export}; {@code address} may be replaced by a pseudonym. */
     public JsonObject toJson(String address, Instant now) {
@@ -23,7 +23,7 @@ public record Ban(BanTarget target, String reason, String risk, String source, I
                 .put("address", address)
                 .put("reason", reason)
                 .put("risk_level", risk)
-                .put("source", source)
+                .put("source", source.text())
                 .put("created_at", createdAt.toString())
                 .put("expires_at", expiresAt.toString())
                 .put("seconds_left", Math.max(0, expiresAt.getEpochSecond() - now.getEpochSecond()))

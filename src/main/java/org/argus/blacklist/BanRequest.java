@@ -11,7 +11,7 @@ import java.time.Duration;
  * @param reason  free text
  * @param risk    {@code low|medium|high}
  * @param ttl     how long; null for {@code blacklist_default_ttl_hours}
- * @param source  {@code manual} (or {@code peer:<id>} later)
+ * @param source  who asks: the operator, or a peer sensor (Firebase import, cluster)
  */
-public record BanRequest(String address, String reason, String risk, Duration ttl, String source) {
+public record BanRequest(String address, String reason, String risk, Duration ttl, BanSource source) {
 }

@@ -12,35 +12,84 @@ import org.argus.flow.IpAddress;
  */
 public record BanTarget(IpAddress network, int prefix) {
     /**
-     * Parses an address or CIDR.
+     * Parses an address or CIDR in one form: {@link IpAddress#parse}'s strict literal, optionally followed by
+     * {@code /} and a prefix length of ASCII digits without leading zeros; no white space anywhere. Refuses what can
+     * never be a sender to ban: the unspecified address, the IPv4 limited broadcast, multicast (224.0.0.0/4,
+     * ff00::/8) and blocks inside them.
+     *
+     * @throws IllegalArgumentException with a message fit for an HTTP 400 answer (the text is quoted escaped)
+     */
+    public static BanTarget parse(String text) {
+        BanTarget t = parseCidr(text);
+        String why = t.neverASender();
+        if (why != null) {
+            throw new IllegalArgumentException(quoted(text) + " is " + why + ": it can never be a sender to ban");
+        }
+        return t;
+    }
+
+    private static String quoted(String text) {
+        return "\"" + org.argus.log.LogText.escape(text.length() > 64 ? text.substring(0, 64) + "…" : text) + "\"";
+    }
+
+    /**
+     * Parses an address or CIDR in the same strict form as {@link #parse}, without refusing multicast or the
+     * unspecified address (allowlist entries, kernel set listings, stored bans).
      *
      * @throws IllegalArgumentException with a message fit for an HTTP 400 answer
      */
-    public static BanTarget parse(String text) {
-        if (text == null || text.isBlank()) {
+    public static BanTarget parseCidr(String text) {
+        if (text == null || text.isEmpty()) {
             throw new IllegalArgumentException("address is missing");
         }
-        String t = text.strip();
-        int slash = t.indexOf('/');
+        String shown = quoted(text);
+        int slash = text.indexOf('/');
         IpAddress a;
         try {
-            a = IpAddress.parse(slash < 0 ? t : t.substring(0, slash));
+            a = IpAddress.parse(slash < 0 ? text : text.substring(0, slash));
         } catch (RuntimeException e) {
-            throw new IllegalArgumentException("not an IPv4/IPv6 address or CIDR: \"" + text + "\"");
+            throw new IllegalArgumentException("not an IPv4/IPv6 address or CIDR: " + shown);
         }
         int max = a.v6() ? 128 : 32;
         int prefix = max;
         if (slash >= 0) {
-            try {
-                prefix = Integer.parseInt(t.substring(slash + 1));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("bad prefix length in \"" + text + "\"");
+            String p = text.substring(slash + 1);
+            if (!p.matches("0|[1-9][0-9]{0,2}")) {
+                throw new IllegalArgumentException("bad prefix length in " + shown);
             }
-            if (prefix < 0 || prefix > max) {
-                throw new IllegalArgumentException("prefix length " + prefix + " out of range 0.." + max + " in \"" + text + "\"");
+            prefix = Integer.parseInt(p);
+            if (prefix > max) {
+                throw new IllegalArgumentException("prefix length " + prefix + " out of range 0.." + max + " in " + shown);
             }
         }
         return new BanTarget(mask(a, prefix), prefix);
+    }
+
+    /**
+     * Why no packet can come from this target, or null: the unspecified address, the IPv4 limited broadcast, or
+     * multicast (a block inside 224.0.0.0/4 or ff00::/8).
+     */
+    public String neverASender() {
+        if (!network.v6()) {
+            long v = network.lo();
+            if (prefix == 32 && v == 0) {
+                return "the unspecified address";
+            }
+            if (prefix == 32 && v == 0xffffffffL) {
+                return "the limited broadcast address";
+            }
+            if (prefix >= 4 && (v >>> 28) == 0xe) {
+                return "multicast";
+            }
+            return null;
+        }
+        if (prefix == 128 && network.hi() == 0 && network.lo() == 0) {
+            return "the unspecified address";
+        }
+        if (prefix >= 8 && (network.hi() >>> 56) == 0xff) {
+            return "multicast";
+        }
+        return null;
     }
 
     /** A single address. */

@@ -100,7 +100,7 @@ public final class BlacklistStore {
      *                 {@code ttl} as given (an operator's explicit TTL)
      * @return the entry as stored
      */
-    public Future<Ban> ban(BanTarget target, String reason, String risk, String source, Duration ttl, boolean escalate) {
+    public Future<Ban> ban(BanTarget target, String reason, String risk, BanSource source, Duration ttl, boolean escalate) {
         String key = target.toString();
         Instant now = clock.instant();
         return pool.withTransaction(c -> select(c, key).compose(existing -> {
@@ -119,7 +119,7 @@ public final class BlacklistStore {
                         long created = now.getEpochSecond(), expires = now.plus(d).getEpochSecond();
                         return c.preparedQuery("INSERT INTO bans (address, reason, risk, source, created_at, expires_at, hits, offences) "
                                         + "VALUES (?, ?, ?, ?, ?, ?, 1, ?)")
-                                .execute(Tuple.of(key, reason, risk, source, created, expires, offences))
+                                .execute(Tuple.of(key, reason, risk, source.text(), created, expires, offences))
                                 .compose(r -> c.preparedQuery("INSERT INTO offenders (address, offences, last_ban_at) VALUES (?, ?, ?) "
                                                 + "ON CONFLICT(address) DO UPDATE SET offences = excluded.offences, last_ban_at = excluded.last_ban_at")
                                         .execute(Tuple.of(key, offences, created)))
@@ -192,12 +192,21 @@ public final class BlacklistStore {
     }
 
     private static Ban ban(Row r) {
-        return new Ban(BanTarget.parse(r.getString("address")), r.getString("reason"), r.getString("risk"),
-                r.getString("source"), Instant.ofEpochSecond(r.getLong("created_at")),
+        return new Ban(BanTarget.parseCidr(r.getString("address")), r.getString("reason"), r.getString("risk"),
+                storedSource(r.getString("source")), Instant.ofEpochSecond(r.getLong("created_at")),
                 Instant.ofEpochSecond(r.getLong("expires_at")), r.getLong("hits"), r.getInteger("offences"));
     }
 
     private static Instant max(Instant a, Instant b) {
         return a.isAfter(b) ? a : b;
+    }
+
+    /** A stored source; text no version of Argus wrote (edited by hand) reads as the operator's. */
+    private static BanSource storedSource(String text) {
+        try {
+            return BanSource.parse(text);
+        } catch (IllegalArgumentException e) {
+            return BanSource.OPERATOR;
+        }
     }
 }

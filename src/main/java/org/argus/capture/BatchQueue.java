@@ -2,26 +2,25 @@ package org.argus.capture;
 
 import java.util.concurrent.Semaphore;
 import java.util.function.Consumer;
-import org.argus.status.SensorStats;
 
 /**
  * The bounded hand-over from a capture thread to the flow stage: at most {@code capacity} batches in flight. A batch
  * frees its slot when the consumer calls {@link PacketBatch#release()}. When full, a live capture drops the batch
- * (counted in {@link SensorStats#queueDroppedBatches}/{@link SensorStats#queueDroppedPackets}) rather than stall the
+ * (counted in {@link CaptureStats#queueDroppedBatches}/{@link CaptureStats#queueDroppedPackets}) rather than stall the
  * kernel ring; a file read waits instead, so replay loses nothing.
  */
 public final class BatchQueue {
     private final Semaphore slots;
     private final int capacity;
     private final Consumer<PacketBatch> downstream;
-    private final SensorStats stats;
+    private final CaptureStats stats;
 
     /**
      * @param capacity   batches in flight at most
      * @param downstream hands a batch on (e.g. an event-bus send); must not block
      * @param stats      where drops are counted
      */
-    public BatchQueue(int capacity, Consumer<PacketBatch> downstream, SensorStats stats) {
+    public BatchQueue(int capacity, Consumer<PacketBatch> downstream, CaptureStats stats) {
         this.capacity = capacity;
         this.slots = new Semaphore(capacity);
         this.downstream = downstream;

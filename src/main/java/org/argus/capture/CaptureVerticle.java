@@ -5,7 +5,6 @@ import io.vertx.core.VerticleBase;
 import org.argus.bus.Addresses;
 import org.argus.bus.LocalCodec;
 import org.argus.status.SensorHealth;
-import org.argus.status.SensorStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -19,14 +18,14 @@ public final class CaptureVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureVerticle.class);
 
     private final CaptureSettings settings;
-    private final SensorStats stats;
+    private final CaptureStats stats;
     private final SensorHealth health;
 
     private Thread thread;
     private LiveCapture live;
     private PcapFileReader reader;
 
-    public CaptureVerticle(CaptureSettings settings, SensorStats stats, SensorHealth health) {
+    public CaptureVerticle(CaptureSettings settings, CaptureStats stats, SensorHealth health) {
         this.settings = settings;
         this.stats = stats;
         this.health = health;
@@ -60,7 +59,7 @@ public final class CaptureVerticle extends VerticleBase {
         health.set(SensorHealth.CAPTURE, true, "running", "reading file " + settings.file());
         try {
             PcapFileReader.Result r = reader.read(b -> queue.offer(b, true));
-            r.countProblems(stats::addMalformed);
+            r.countProblems(stats::addFileProblem);
             queue.offer(PacketBatch.endOfInput(), true);
             health.set(SensorHealth.CAPTURE, true, r.stopped() ? "stopped" : "finished",
                     "file " + settings.file() + ": " + r.packets() + " packets" + r.problems());

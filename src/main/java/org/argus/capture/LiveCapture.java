@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.argus.status.SensorHealth;
-import org.argus.status.SensorStats;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
@@ -33,7 +32,7 @@ public final class LiveCapture {
     private static final long IDLE_NAP_MILLIS = 5;
 
     private final CaptureSettings settings;
-    private final SensorStats stats;
+    private final CaptureStats stats;
     private final SensorHealth health;
     private final BatchQueue queue;
 
@@ -44,7 +43,7 @@ public final class LiveCapture {
     private long statsBaseRecv, statsBaseDrop, statsBaseIfDrop;
     private long lastRecv, lastDrop, lastIfDrop;
 
-    public LiveCapture(CaptureSettings settings, SensorStats stats, SensorHealth health, BatchQueue queue) {
+    public LiveCapture(CaptureSettings settings, CaptureStats stats, SensorHealth health, BatchQueue queue) {
         this.settings = settings;
         this.stats = stats;
         this.health = health;

@@ -19,12 +19,13 @@ import java.util.Set;
 import java.util.UUID;
 import org.argus.blacklist.Ban;
 import org.argus.blacklist.BanChange;
+import org.argus.blacklist.BanSource;
 import org.argus.blacklist.BanRequest;
 import org.argus.blacklist.BlacklistSnapshot;
 import org.argus.bus.Addresses;
+import org.argus.log.LogText;
 import org.argus.bus.LocalCodec;
 import org.argus.enforce.EmergencyCommand;
-import org.argus.status.SensorStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,7 +48,7 @@ public final class ClusterVerticle extends VerticleBase {
 
     private final ClusterSettings settings;
     private final ClusterSigner signer;
-    private final SensorStats stats;
+    private final ClusterStats stats;
     private final String self;
     private final String incarnation = UUID.randomUUID().toString();
     private final Map<String, Member> members = new LinkedHashMap<>();
@@ -61,7 +62,7 @@ public final class ClusterVerticle extends VerticleBase {
      * @param settings {@code cluster.*} (enabled)
      * @param signer   signs and checks messages with {@code cluster.secret}
      */
-    public ClusterVerticle(ClusterSettings settings, ClusterSigner signer, SensorStats stats) {
+    public ClusterVerticle(ClusterSettings settings, ClusterSigner signer, ClusterStats stats) {
         this.settings = settings;
         this.signer = signer;
         this.stats = stats;
@@ -99,7 +100,7 @@ public final class ClusterVerticle extends VerticleBase {
         String address = b.target().toString();
         switch (c.kind()) {
             case ADDED, RENEWED -> {
-                if (!b.source().startsWith("peer:")) {
+                if (b.source().publishedToCluster()) {
                     publish(banJson(b).put("kind", "ban"));
                 }
             }
@@ -116,7 +117,7 @@ public final class ClusterVerticle extends VerticleBase {
     }
 
     private JsonObject banJson(Ban b) {
-        String origin = b.source().startsWith("peer:") ? b.source().substring("peer:".length()) : self;
+        String origin = b.source() instanceof BanSource.Peer p ? p.sensorId() : self;
         return new JsonObject().put("address", b.target().toString()).put("reason", b.reason()).put("risk", b.risk())
                 .put("origin", origin).put("created_at", b.createdAt().toString()).put("expires_at", b.expiresAt().toString());
     }
@@ -139,7 +140,9 @@ public final class ClusterVerticle extends VerticleBase {
         vertx.eventBus().<BlacklistSnapshot>request(Addresses.BLACKLIST_LIST, null).onSuccess(m -> {
             JsonArray entries = new JsonArray();
             for (Ban b : m.body().bans()) {
-                entries.add(banJson(b));
+                if (b.source().inClusterSnapshot()) {
+                    entries.add(banJson(b));
+                }
             }
             vertx.eventBus().send(Addresses.CLUSTER_SNAPSHOT_PREFIX + to, signer.sign(new JsonObject().put("kind", "snapshot")
                     .put("sensor", self).put("to", to).put("entries", entries)));
@@ -214,8 +217,13 @@ public final class ClusterVerticle extends VerticleBase {
             return; // expired while it travelled (or while we were away): stays expired
         }
         String address = m.getString("address");
+        if (!BanSource.NAME.matcher(origin).matches()) {
+            stats.clusterRefused.increment();
+            LOG.warn("event=cluster_ban_malformed from={} reason=\"origin is not a sensor id\"", LogText.escape(peer));
+            return;
+        }
         BanRequest r = new BanRequest(address, "from " + origin + ": " + m.getString("reason", ""), m.getString("risk", "high"),
-                left, "peer:" + origin);
+                left, new BanSource.Peer(origin, BanSource.Via.CLUSTER));
         vertx.eventBus().<Ban>request(Addresses.BLACKLIST_ADD, r).onSuccess(x -> stats.clusterApplied.increment()).onFailure(e -> {
             if (e instanceof ReplyException re && (re.failureCode() == 409 || re.failureCode() == 400)) {
                 stats.clusterRefused.increment();
@@ -282,6 +290,6 @@ public final class ClusterVerticle extends VerticleBase {
                     .put("state", silent * 1000 > settings.memberTimeout().toMillis() ? "gone" : "up"));
         });
         long up = list.stream().filter(j -> !"gone".equals(j.getString("state"))).count();
-        stats.cluster.set(new JsonObject().put("sensor_id", self).put("members_up", up).put("members", new JsonArray(list)));
+        stats.members.set(new JsonObject().put("sensor_id", self).put("members_up", up).put("members", new JsonArray(list)));
     }
 }

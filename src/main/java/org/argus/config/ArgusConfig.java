@@ -4,6 +4,7 @@ import org.argus.detect.DetectionSettings;
 import org.argus.detect.FeatureSet;
 import org.argus.detect.HeuristicSettings;
 import org.argus.detect.ModelStore;
+import org.argus.blacklist.BlacklistSettings;
 import org.argus.enforce.EnforcementSettings;
 import org.argus.staging.StagingSettings;
 
@@ -28,7 +29,8 @@ import org.argus.flow.FlowSettings;
  * @param healthStall   a component silent for this long is reported stalled ({@code health.stall_seconds})
  * @param detection     features, model, heuristics and polling ({@code prediction.*}, {@code model.*},
  *                      {@code heuristics.*}, {@code polling.*})
- * @param enforcement   blacklist, TTLs, backend, dry-run, allowlist, emergency stop ({@code enforcement.*})
+ * @param blacklist     the blacklist database, TTLs, escalation, allowlist ({@code enforcement.*}, Aegis names)
+ * @param enforcement   backend, dry-run, chain, emergency stop ({@code enforcement.*})
  * @param staging       staging, upload and retention of closed CSVs ({@code staging.*}, {@code firebase.*})
  * @param cluster       clustering with other sensors ({@code cluster.*})
  * @param alerts        health alerts and their webhook ({@code health.*})
@@ -36,7 +38,8 @@ import org.argus.flow.FlowSettings;
  *                      firebase, polling, health alerts)
  */
 public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSettings csv, Anonymization anonymization,
-                          Http http, Duration healthStall, DetectionSettings detection, EnforcementSettings enforcement,
+                          Http http, Duration healthStall, DetectionSettings detection, BlacklistSettings blacklist,
+                          EnforcementSettings enforcement,
                           StagingSettings staging, org.argus.cluster.ClusterSettings cluster,
                           org.argus.status.HealthMonitor.Settings alerts, JsonObject document) {
 
@@ -137,11 +140,12 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                         : Path.of(c.str("health.stats_file")),
                 Duration.ofSeconds(c.intIn("health.stats_interval_seconds", 1, 86_400)));
         DetectionSettings detection = detection(c);
+        BlacklistSettings blacklist = blacklist(c);
         EnforcementSettings enforcement = enforcement(c);
         StagingSettings staging = staging(c, csv.outputDir(), csv.minFreeBytes());
         org.argus.cluster.ClusterSettings cluster = cluster(c);
         c.throwIfAny();
-        return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, enforcement, staging, cluster, alerts, doc.copy());
+        return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, blacklist, enforcement, staging, cluster, alerts, doc.copy());
     }
 
     private static org.argus.cluster.ClusterSettings cluster(Checker c) {
@@ -237,13 +241,21 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         if (!chain.matches("[A-Za-z0-9_-]{1,24}")) {
             c.problem("enforcement.iptables_chain_name: \"" + chain + "\" must be 1 to 24 letters, digits, '-' or '_'");
         }
-        String db = c.str("enforcement.blacklist_db_path");
-        if (db.isBlank()) {
-            c.problem("enforcement.blacklist_db_path: must not be empty");
-        }
         String stopFile = c.str("enforcement.emergency_stop_file");
         if (stopFile.isBlank()) {
             c.problem("enforcement.emergency_stop_file: must not be empty (it is how an operator stops enforcement without the HTTP endpoint)");
+        }
+        return new EnforcementSettings(backend,
+                Duration.ofDays(c.intIn("enforcement.dry_run_duration_days", 0, 3650)),
+                c.bool("enforcement.enforce_after_dry_run"), chain,
+                Path.of(stopFile.isBlank() ? "aegis.emergency" : stopFile), c.bool("enforcement.remove_rules_on_stop"),
+                Duration.ofSeconds(c.intIn("enforcement.command_timeout_seconds", 1, 600)));
+    }
+
+    private static BlacklistSettings blacklist(Checker c) {
+        String db = c.str("enforcement.blacklist_db_path");
+        if (db.isBlank()) {
+            c.problem("enforcement.blacklist_db_path: must not be empty");
         }
         int defaultTtl = c.intIn("enforcement.blacklist_default_ttl_hours", 1, 24 * 3650);
         int maxTtl = c.intIn("enforcement.max_ttl_hours", 1, 24 * 3650);
@@ -260,20 +272,15 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         List<String> allow = c.strings("enforcement.allowlist");
         for (String a : allow) {
             try {
-                org.argus.blacklist.BanTarget.parse(a);
+                org.argus.blacklist.BanTarget.parseCidr(a);
             } catch (IllegalArgumentException e) {
                 c.problem("enforcement.allowlist: " + e.getMessage());
             }
         }
-        return new EnforcementSettings(backend,
-                Duration.ofDays(c.intIn("enforcement.dry_run_duration_days", 0, 3650)),
-                c.bool("enforcement.enforce_after_dry_run"), chain,
-                Path.of(db.isBlank() ? "blacklist.db" : db), Path.of(stopFile.isBlank() ? "aegis.emergency" : stopFile),
+        return new BlacklistSettings(Path.of(db.isBlank() ? "blacklist.db" : db),
                 new org.argus.blacklist.BlacklistStore.Policy(Duration.ofHours(defaultTtl),
                         c.doubleIn("enforcement.ttl_escalation_factor", 1, 100), Duration.ofHours(maxTtl)),
-                byRisk, allow, c.bool("enforcement.remove_rules_on_stop"),
-                Duration.ofSeconds(c.intIn("enforcement.blacklist_cleanup_interval", 1, 86_400)),
-                Duration.ofSeconds(c.intIn("enforcement.command_timeout_seconds", 1, 600)),
+                byRisk, allow, Duration.ofSeconds(c.intIn("enforcement.blacklist_cleanup_interval", 1, 86_400)),
                 c.bool("enforcement.export_anonymized"));
     }
 

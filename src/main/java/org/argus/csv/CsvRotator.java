@@ -22,7 +22,6 @@ import org.argus.anon.Anonymizer;
 import org.argus.flow.FlowRecord;
 import org.argus.flow.FlowWindow;
 import org.argus.flow.WindowTotals;
-import org.argus.status.SensorStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,7 +69,7 @@ public final class CsvRotator implements AutoCloseable {
 
     private final CsvSettings settings;
     private final Anonymizer anonymizer;
-    private final SensorStats stats;
+    private final CsvStats stats;
     private final Consumer<CsvFileClosed> onClosed;
     private final FreeSpace freeSpace;
     /** Rows of the current write, formatted as ASCII bytes (reused). */
@@ -91,7 +90,7 @@ public final class CsvRotator implements AutoCloseable {
      * @param onClosed   told of every file closed under its final name (recovered ones included)
      * @throws IOException when the output folder cannot be created
      */
-    public CsvRotator(CsvSettings settings, Anonymizer anonymizer, SensorStats stats, Consumer<CsvFileClosed> onClosed)
+    public CsvRotator(CsvSettings settings, Anonymizer anonymizer, CsvStats stats, Consumer<CsvFileClosed> onClosed)
             throws IOException {
         this(settings, anonymizer, stats, onClosed, FreeSpace.DISK);
     }
@@ -100,7 +99,7 @@ public final class CsvRotator implements AutoCloseable {
      * @param freeSpace how free space is measured (the real disk outside tests)
      * @throws IOException when the output folder cannot be created
      */
-    public CsvRotator(CsvSettings settings, Anonymizer anonymizer, SensorStats stats, Consumer<CsvFileClosed> onClosed,
+    public CsvRotator(CsvSettings settings, Anonymizer anonymizer, CsvStats stats, Consumer<CsvFileClosed> onClosed,
                       FreeSpace freeSpace) throws IOException {
         this.settings = settings;
         this.freeSpace = freeSpace;

@@ -9,7 +9,6 @@ import org.argus.bus.Addresses;
 import org.argus.bus.LocalCodec;
 import org.argus.flow.FlowWindow;
 import org.argus.status.SensorHealth;
-import org.argus.status.SensorStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,12 +28,12 @@ public final class CsvVerticle extends VerticleBase {
 
     private final CsvSettings settings;
     private final String salt;
-    private final SensorStats stats;
+    private final CsvStats stats;
     private final SensorHealth health;
     private WorkerExecutor worker;
     private CsvRotator rotator;
 
-    public CsvVerticle(CsvSettings settings, String salt, SensorStats stats, SensorHealth health) {
+    public CsvVerticle(CsvSettings settings, String salt, CsvStats stats, SensorHealth health) {
         this.settings = settings;
         this.salt = salt;
         this.stats = stats;

@@ -12,7 +12,6 @@ import org.argus.bus.Addresses;
 import org.argus.bus.LocalCodec;
 import org.argus.flow.FlowWindow;
 import org.argus.status.SensorHealth;
-import org.argus.status.SensorStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +37,7 @@ public final class PredictionVerticle extends VerticleBase {
     private final DetectionSettings settings;
     private final Path outputDir;
     private final boolean fsync;
-    private final SensorStats stats;
+    private final DetectionStats stats;
     private final SensorHealth health;
     private WorkerExecutor worker;
     private ModelManager models;
@@ -55,7 +54,7 @@ public final class PredictionVerticle extends VerticleBase {
      * @param outputDir where {@code decisions-*.jsonl} go (the CSV folder)
      * @param fsync     fsync each window's decision lines
      */
-    public PredictionVerticle(DetectionSettings settings, Path outputDir, boolean fsync, SensorStats stats,
+    public PredictionVerticle(DetectionSettings settings, Path outputDir, boolean fsync, DetectionStats stats,
                               SensorHealth health) {
         this.settings = settings;
         this.outputDir = outputDir;

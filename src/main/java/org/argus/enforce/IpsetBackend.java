@@ -97,7 +97,7 @@ public final class IpsetBackend implements Firewall {
             for (String line : r.out().split("\n")) {
                 String[] w = line.trim().split("\\s+");
                 if (w.length >= 3 && w[0].equals("add")) {
-                    out.add(BanTarget.parse(w[2]));
+                    out.add(BanTarget.parseCidr(w[2]));
                 }
             }
         }

@@ -101,7 +101,7 @@ public final class NftBackend implements Firewall {
             if (m.find()) {
                 for (String e : m.group(1).split(",")) {
                     if (!e.isBlank()) {
-                        out.add(BanTarget.parse(e.strip()));
+                        out.add(BanTarget.parseCidr(e.strip()));
                     }
                 }
             }

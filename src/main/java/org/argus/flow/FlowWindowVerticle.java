@@ -7,7 +7,6 @@ import org.argus.bus.Addresses;
 import org.argus.bus.LocalCodec;
 import org.argus.capture.PacketBatch;
 import org.argus.status.SensorHealth;
-import org.argus.status.SensorStats;
 
 /**
  * Wires a {@link WindowAssembler} to the bus: consumes {@link PacketBatch}es from {@link Addresses#CAPTURE_BATCH},
@@ -19,7 +18,7 @@ public final class FlowWindowVerticle extends VerticleBase {
     private static final long TICK_MILLIS = 250;
 
     private final FlowSettings settings;
-    private final SensorStats stats;
+    private final FlowStats stats;
     private final SensorHealth health;
     private final boolean live;
     private final long stallMillis;
@@ -31,7 +30,7 @@ public final class FlowWindowVerticle extends VerticleBase {
      * @param live        true for a live interface (wall-clock closing), false for a file
      * @param stallMillis heartbeat limit for health
      */
-    public FlowWindowVerticle(FlowSettings settings, SensorStats stats, SensorHealth health, boolean live, long stallMillis) {
+    public FlowWindowVerticle(FlowSettings settings, FlowStats stats, SensorHealth health, boolean live, long stallMillis) {
         this.settings = settings;
         this.stats = stats;
         this.health = health;

@@ -45,39 +45,78 @@ public record IpAddress(long hi, long lo, boolean v6) implements Comparable<IpAd
     }
 
     /**
-     * Parses a numeric IPv4 or IPv6 literal (no host-name lookup).
+     * Parses a numeric IPv4 or IPv6 literal strictly (no host-name lookup): IPv4 as four dotted decimal octets of
+     * ASCII digits without leading zeros ({@code 010.1.1.1} is refused, not read as 10.1.1.1 or as octal); IPv6 as
+     * RFC 4291 text of ASCII hex digits (with {@code ::} and an embedded dotted IPv4 tail), no zone id. No surrounding
+     * white space, no other character (a trailing NUL, a space, non-ASCII digits are all refused).
      *
-     * @throws IllegalArgumentException if the text is not an IP address literal
+     * @throws IllegalArgumentException if the text is not an IP address literal in that form
      */
     public static IpAddress parse(String text) {
-        String t = text.trim();
-        if (t.indexOf(':') < 0) {
-            String[] parts = t.split("\\.", -1);
-            if (parts.length != 4) {
+        if (text == null || text.isEmpty() || text.length() > 45) {
+            throw new IllegalArgumentException("not an IP address: " + text);
+        }
+        if (text.indexOf(':') < 0) {
+            int v = parseV4(text);
+            if (v == -1 && !text.equals("255.255.255.255")) {
                 throw new IllegalArgumentException("not an IP address: " + text);
-            }
-            int v = 0;
-            for (String part : parts) {
-                if (part.isEmpty() || part.length() > 3 || !part.chars().allMatch(Character::isDigit)) {
-                    throw new IllegalArgumentException("not an IP address: " + text);
-                }
-                int octet = Integer.parseInt(part);
-                if (octet > 255) {
-                    throw new IllegalArgumentException("not an IP address: " + text);
-                }
-                v = (v << 8) | octet;
             }
             return v4(v);
         }
-        if (!t.chars().allMatch(c -> c == ':' || c == '.' || Character.digit(c, 16) >= 0)) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (!(c == ':' || c == '.' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+                throw new IllegalArgumentException("not an IP address: " + text);
+            }
+        }
+        int lastColon = text.lastIndexOf(':');
+        if (text.indexOf('.') >= 0 && (parseV4(text.substring(lastColon + 1)) == -1
+                && !text.substring(lastColon + 1).equals("255.255.255.255"))) {
             throw new IllegalArgumentException("not an IP address: " + text);
         }
         try {
             // A literal with ':' is parsed as IPv6 by the JDK without any name lookup.
-            return of(InetAddress.getByName(t).getAddress());
+            byte[] b = InetAddress.getByName("[" + text + "]").getAddress();
+            if (b.length == 4) {
+                // the JDK turns ::ffff:a.b.c.d into an IPv4 address: keep it as the IPv6 text said
+                byte[] m = new byte[16];
+                m[10] = m[11] = (byte) 0xff;
+                System.arraycopy(b, 0, m, 12, 4);
+                b = m;
+            }
+            return of(b);
         } catch (UnknownHostException e) {
             throw new IllegalArgumentException("not an IP address: " + text, e);
         }
+    }
+
+    /** Dotted-quad IPv4 of ASCII digits without leading zeros, as an int; -1 when not one (or 255.255.255.255). */
+    private static int parseV4(String t) {
+        int v = 0, octets = 0, i = 0, n = t.length();
+        while (i <= n) {
+            int start = i, octet = 0;
+            while (i < n && t.charAt(i) >= '0' && t.charAt(i) <= '9') {
+                octet = octet * 10 + (t.charAt(i) - '0');
+                i++;
+                if (i - start > 3) {
+                    return -1;
+                }
+            }
+            int len = i - start;
+            if (len == 0 || octet > 255 || (len > 1 && t.charAt(start) == '0')) {
+                return -1;
+            }
+            v = (v << 8) | octet;
+            octets++;
+            if (i == n) {
+                break;
+            }
+            if (t.charAt(i) != '.' || octets == 4) {
+                return -1;
+            }
+            i++;
+        }
+        return octets == 4 ? v : -1;
     }
 
     /** The address as 4 or 16 network-order bytes. */

@@ -6,7 +6,6 @@ import org.argus.capture.CaptureException;
 import org.argus.capture.Malformed;
 import org.argus.capture.PacketBatch;
 import org.argus.capture.PcapFileReader;
-import org.argus.status.SensorStats;
 
 /**
  * Cuts decoded packets into epoch-aligned windows of bidirectional flows and hands each closed window to a sink.
@@ -29,7 +28,7 @@ public final class WindowAssembler {
     private final FlowSettings settings;
     private final FlowTable table;
     private final Consumer<FlowWindow> sink;
-    private final SensorStats stats;
+    private final FlowStats stats;
     private final long sweepEveryNanos;
 
     private boolean open;
@@ -46,7 +45,7 @@ public final class WindowAssembler {
      * @param stats    counters to add to (once per batch and per window)
      * @param sink     receives each closed window, on the caller's thread
      */
-    public WindowAssembler(FlowSettings settings, SensorStats stats, Consumer<FlowWindow> sink) {
+    public WindowAssembler(FlowSettings settings, FlowStats stats, Consumer<FlowWindow> sink) {
         this.settings = settings;
         this.windowNanos = settings.window().toNanos();
         this.graceNanos = settings.closeGrace().toNanos();
@@ -180,7 +179,7 @@ public final class WindowAssembler {
      * @return what the reader saw (packets, link type, whether the file was cut short)
      * @throws CaptureException when the file cannot be opened or read (the message names it)
      */
-    public static PcapFileReader.Result readFile(Path capture, FlowSettings settings, int batchPackets, SensorStats stats,
+    public static PcapFileReader.Result readFile(Path capture, FlowSettings settings, int batchPackets, FlowStats stats,
                                                  Consumer<FlowWindow> sink) throws CaptureException, InterruptedException {
         WindowAssembler assembler = new WindowAssembler(settings, stats, sink);
         try {

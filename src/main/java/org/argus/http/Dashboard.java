@@ -16,7 +16,7 @@ import org.argus.flow.FlowWindow;
 import org.argus.flow.IpAddress;
 import org.argus.status.Alert;
 import org.argus.status.SensorHealth;
-import org.argus.status.SensorStats;
+import org.argus.stats.SensorStats;
 
 /**
  * What the dashboard page ({@code GET /}) shows, pushed every second over {@code GET /events} (server-sent events):
@@ -108,15 +108,15 @@ public final class Dashboard {
                     .put("seconds_left", Math.max(0, b.expiresAt().getEpochSecond() - now.getEpochSecond())));
         }
         JsonArray alerts = new JsonArray();
-        for (Alert a : s.alerts.get()) {
+        for (Alert a : s.health.alerts.get()) {
             alerts.add(a.toJson());
         }
         return new JsonObject().put("at", now.toString()).put("health", health.overall()).put("alerts", alerts)
-                .put("mode", s.enforcementMode.get()).put("summary", StatusJson.enforcement(s).getString("summary"))
+                .put("mode", s.enforcement.status.get().modeText()).put("summary", StatusJson.enforcement(s).getString("summary"))
                 .put("dry_run_remaining_days", s.dryRunRemainingDays(now))
                 .put("windows", new JsonArray(List.copyOf(windows))).put("top_talkers", topTalkers.copy())
                 .put("decisions", new JsonArray(List.copyOf(decisions))).put("bans", banList)
-                .put("totals", new JsonObject().put("packets", s.packets.sum()).put("windows", s.windows.sum())
-                        .put("flows", s.flowRecords.sum()).put("decisions_high", s.decisionsByRisk().getOrDefault("high", 0L)));
+                .put("totals", new JsonObject().put("packets", s.flow.packets.sum()).put("windows", s.flow.windows.sum())
+                        .put("flows", s.flow.flowRecords.sum()).put("decisions_high", s.detection.decisionsByRisk().getOrDefault("high", 0L)));
     }
 }

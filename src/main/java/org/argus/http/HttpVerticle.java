@@ -27,7 +27,7 @@ import org.argus.enforce.EmergencyCommand;
 import org.argus.flow.IpAddress;
 import org.argus.status.ComponentState;
 import org.argus.status.SensorHealth;
-import org.argus.status.SensorStats;
+import org.argus.stats.SensorStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,8 +103,8 @@ public final class HttpVerticle extends VerticleBase {
                 .putHeader("cache-control", "no-store").end(dashboardPage));
         router.get("/events").handler(this::events);
         router.get("/stats").handler(rc -> rc.response().putHeader("content-type", "application/json").end(
-                org.argus.status.StatsDocument.of(stats, sensorId, stats.startedAt, health.clock().instant(), health.overall(),
-                        stats.healthChecksPassed.sum()).encodePrettily()));
+                org.argus.stats.StatsDocument.of(stats, sensorId, stats.startedAt, health.clock().instant(), health.overall(),
+                        stats.health.healthChecksPassed.sum()).encodePrettily()));
         router.get("/metrics").handler(rc -> rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
         router.route("/blacklist*").handler(this::authorize);
@@ -141,7 +141,7 @@ public final class HttpVerticle extends VerticleBase {
         boolean ok = reasons.isEmpty();
         boolean degraded = snap.values().stream().anyMatch(s -> s.state().equals("degraded"));
         JsonArray alerts = new JsonArray();
-        stats.alerts.get().forEach(a -> alerts.add(a.toJson()));
+        stats.health.alerts.get().forEach(a -> alerts.add(a.toJson()));
         JsonObject body = new JsonObject().put("status", !ok ? "unhealthy" : degraded ? "degraded" : "ok")
                 .put("components", components).put("alerts", alerts);
         if (!ok) {
@@ -198,7 +198,7 @@ public final class HttpVerticle extends VerticleBase {
     private void listBans(RoutingContext rc) {
         vertx.eventBus().<BlacklistSnapshot>request(Addresses.BLACKLIST_LIST, null).onSuccess(m -> {
             Instant now = Instant.now();
-            boolean enforced = "enforcing".equals(stats.enforcementMode.get());
+            boolean enforced = "enforcing".equals(stats.enforcement.status.get().modeText());
             JsonArray out = new JsonArray();
             m.body().bans().forEach(b -> out.add(b.toJson(b.target().toString(), now).put("enforced", enforced)));
             json(rc, 200, out);
@@ -231,7 +231,7 @@ public final class HttpVerticle extends VerticleBase {
             error(rc, 400, "address (string) is required; reason and risk_level must be strings");
             return;
         }
-        BanRequest req = new BanRequest((String) address, (String) reason, (String) risk, ttl, "manual");
+        BanRequest req = new BanRequest((String) address, (String) reason, (String) risk, ttl, org.argus.blacklist.BanSource.OPERATOR);
         vertx.eventBus().<Ban>request(Addresses.BLACKLIST_ADD, req)
                 .onSuccess(m -> json(rc, m.body().hits() == 1 ? 201 : 200, m.body().toJson(m.body().target().toString(), Instant.now())))
                 .onFailure(e -> replyFailure(rc, e));

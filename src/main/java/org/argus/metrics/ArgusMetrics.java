@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-import org.argus.status.SensorStats;
+import org.argus.stats.SensorStats;
 
 /**
  * Prometheus metrics for {@code GET /metrics}: Vert.x's own (event loops, event bus, HTTP server, pools, JVM —
@@ -82,59 +82,59 @@ public final class ArgusMetrics {
 
     private void register() {
         SensorStats s = stats;
-        counter("argus.packets", "Frames read from the interface or file", s.packets);
-        counter("argus.capture.bytes", "Wire bytes of those frames", s.bytes);
-        counter("argus.dropped.packets", "Packets lost before windowing", s.queueDroppedPackets, "where", "queue");
-        counter("argus.dropped.packets", "Packets lost before windowing", s.kernelDropped, "where", "kernel");
-        counter("argus.dropped.packets", "Packets lost before windowing", s.interfaceDropped, "where", "interface");
-        counter("argus.dropped.packets", "Packets lost before windowing", s.flowsDroppedPackets, "where", "flow_table");
+        counter("argus.packets", "Frames read from the interface or file", s.flow.packets);
+        counter("argus.capture.bytes", "Wire bytes of those frames", s.flow.bytes);
+        counter("argus.dropped.packets", "Packets lost before windowing", s.capture.queueDroppedPackets, "where", "queue");
+        counter("argus.dropped.packets", "Packets lost before windowing", s.capture.kernelDropped, "where", "kernel");
+        counter("argus.dropped.packets", "Packets lost before windowing", s.capture.interfaceDropped, "where", "interface");
+        counter("argus.dropped.packets", "Packets lost before windowing", s.flow.flowsDroppedPackets, "where", "flow_table");
         for (String reason : s.malformedByReason().keySet()) {
             FunctionCounter.builder("argus.malformed.packets", s, x -> x.malformedByReason().getOrDefault(reason, 0L))
                     .description("Packets that could not be decoded, by reason").tags("reason", reason).register(registry);
         }
-        counter("argus.windows", "Windows closed", s.windows);
-        counter("argus.flows", "Flow records emitted in windows", s.flowRecords);
-        counter("argus.csv.rows", "CSV rows written", s.csvRows);
-        counter("argus.csv.files", "CSV files closed", s.csvFiles);
-        counter("argus.csv.write.errors", "CSV writes that failed", s.csvErrors);
-        counter("argus.csv.rows.not.written", "Rows not written because the disk was nearly full", s.csvRowsNotWritten);
-        counter("argus.staged.files", "CSV files moved to staging", s.stagedFilesTotal);
-        counter("argus.uploaded.files", "Files uploaded and confirmed", s.uploadedFiles);
-        counter("argus.uploaded.bytes", "Bytes uploaded and confirmed", s.uploadedBytes);
-        counter("argus.upload.errors", "Failed upload attempts", s.uploadErrors);
-        gauge("argus.staging.backlog.files", "Files waiting in staging", s.stagedFiles::get);
-        gauge("argus.staging.backlog.bytes", "Bytes waiting in staging", s.stagedBytes::get);
+        counter("argus.windows", "Windows closed", s.flow.windows);
+        counter("argus.flows", "Flow records emitted in windows", s.flow.flowRecords);
+        counter("argus.csv.rows", "CSV rows written", s.csv.csvRows);
+        counter("argus.csv.files", "CSV files closed", s.csv.csvFiles);
+        counter("argus.csv.write.errors", "CSV writes that failed", s.csv.csvErrors);
+        counter("argus.csv.rows.not.written", "Rows not written because the disk was nearly full", s.csv.csvRowsNotWritten);
+        counter("argus.staged.files", "CSV files moved to staging", s.staging.stagedFilesTotal);
+        counter("argus.uploaded.files", "Files uploaded and confirmed", s.staging.uploadedFiles);
+        counter("argus.uploaded.bytes", "Bytes uploaded and confirmed", s.staging.uploadedBytes);
+        counter("argus.upload.errors", "Failed upload attempts", s.staging.uploadErrors);
+        gauge("argus.staging.backlog.files", "Files waiting in staging", s.staging.stagedFiles::get);
+        gauge("argus.staging.backlog.bytes", "Bytes waiting in staging", s.staging.stagedBytes::get);
         for (String risk : new String[] {"low", "medium", "high"}) {
-            FunctionCounter.builder("argus.decisions", s, x -> x.decisionsByRisk().getOrDefault(risk, 0L))
+            FunctionCounter.builder("argus.decisions", s, x -> x.detection.decisionsByRisk().getOrDefault(risk, 0L))
                     .description("Decisions by risk").tags("risk", risk).register(registry);
         }
-        gauge("argus.bans.active", "Active bans in the blacklist", s.bansActive::get);
-        counter("argus.bans", "Blacklist changes", s.bansAdded, "change", "added");
-        counter("argus.bans", "Blacklist changes", s.bansRenewed, "change", "renewed");
-        counter("argus.bans", "Blacklist changes", s.bansRemoved, "change", "removed");
-        counter("argus.bans", "Blacklist changes", s.bansExpired, "change", "expired");
-        counter("argus.bans", "Blacklist changes", s.bansRefused, "change", "refused_allowlisted");
-        counter("argus.enforcement.actions", "Firewall set changes made", s.enforcementActions);
-        counter("argus.enforcement.would.block.actions", "Set changes dry-run did not make", s.wouldBlockActions);
-        counter("argus.enforcement.errors", "Firewall commands that failed", s.enforcementErrors);
+        gauge("argus.bans.active", "Active bans in the blacklist", s.blacklist.bansActive::get);
+        counter("argus.bans", "Blacklist changes", s.blacklist.bansAdded, "change", "added");
+        counter("argus.bans", "Blacklist changes", s.blacklist.bansRenewed, "change", "renewed");
+        counter("argus.bans", "Blacklist changes", s.blacklist.bansRemoved, "change", "removed");
+        counter("argus.bans", "Blacklist changes", s.blacklist.bansExpired, "change", "expired");
+        counter("argus.bans", "Blacklist changes", s.blacklist.bansRefused, "change", "refused_allowlisted");
+        counter("argus.enforcement.actions", "Firewall set changes made", s.enforcement.enforcementActions);
+        counter("argus.enforcement.would.block.actions", "Set changes dry-run did not make", s.enforcement.wouldBlockActions);
+        counter("argus.enforcement.errors", "Firewall commands that failed", s.enforcement.enforcementErrors);
         gauge("argus.cluster.members.up", "Cluster members heard recently, this one included (0: not clustered)",
-                () -> s.cluster.get() == null ? 0 : s.cluster.get().getLong("members_up", 0L));
-        counter("argus.cluster.rejected.messages", "Cluster messages dropped", s.clusterUnsigned, "reason", "unsigned");
-        counter("argus.cluster.rejected.messages", "Cluster messages dropped", s.clusterBadSignature, "reason", "bad_signature");
-        counter("argus.cluster.rejected.messages", "Cluster messages dropped", s.clusterStale, "reason", "stale");
-        counter("argus.cluster.rejected.messages", "Cluster messages dropped", s.clusterReplayed, "reason", "replayed");
+                () -> s.cluster.members.get() == null ? 0 : s.cluster.members.get().getLong("members_up", 0L));
+        counter("argus.cluster.rejected.messages", "Cluster messages dropped", s.cluster.clusterUnsigned, "reason", "unsigned");
+        counter("argus.cluster.rejected.messages", "Cluster messages dropped", s.cluster.clusterBadSignature, "reason", "bad_signature");
+        counter("argus.cluster.rejected.messages", "Cluster messages dropped", s.cluster.clusterStale, "reason", "stale");
+        counter("argus.cluster.rejected.messages", "Cluster messages dropped", s.cluster.clusterReplayed, "reason", "replayed");
         refresh();
     }
 
     /** Meters whose labels appear at run time: one per detector seen, and the model version in use. */
     private synchronized void refresh() {
-        for (String d : stats.decisionsByDetector().keySet()) {
+        for (String d : stats.detection.decisionsByDetector().keySet()) {
             if (detectors.add(d)) {
-                FunctionCounter.builder("argus.decisions.by.detector", stats, x -> x.decisionsByDetector().getOrDefault(d, 0L))
+                FunctionCounter.builder("argus.decisions.by.detector", stats, x -> x.detection.decisionsByDetector().getOrDefault(d, 0L))
                         .description("Decisions by the detector that made them").tags("detector", d).register(registry);
             }
         }
-        String version = stats.modelVersion.get();
+        String version = stats.detection.modelVersion.get();
         String shown = version == null ? "none" : version;
         if (!shown.equals(modelShown)) {
             if (modelInfo != null) {

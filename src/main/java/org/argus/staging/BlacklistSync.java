@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import org.argus.blacklist.Ban;
 import org.argus.blacklist.BanRequest;
+import org.argus.blacklist.BanSource;
 import org.argus.blacklist.BanTarget;
 import org.argus.blacklist.BlacklistExport;
 
@@ -89,9 +90,9 @@ public final class BlacklistSync {
         }
     }
 
-    /** The bans to export: everything active except what came from peers. */
+    /** The bans to export: this sensor's own ({@link BanSource#exportedToFirebase()}). */
     public static List<Ban> exported(List<Ban> active) {
-        return active.stream().filter(b -> !b.source().startsWith("peer:")).toList();
+        return active.stream().filter(b -> b.source().exportedToFirebase()).toList();
     }
 
     /**
@@ -103,7 +104,7 @@ public final class BlacklistSync {
      * @param now    current time (entries already expired are skipped)
      */
     public static Plan plan(String peerId, BlacklistExport.Document doc, List<Ban> active, Instant now) {
-        String source = "peer:" + peerId;
+        BanSource source = new BanSource.Peer(peerId, BanSource.Via.FIREBASE);
         if (doc.anonymized()) {
             return new Plan(List.of(), List.of(), "its export is anonymized (enforcement.export_anonymized on " + peerId
                     + "): pseudonyms cannot be blocked");
@@ -111,7 +112,7 @@ public final class BlacklistSync {
         List<BanRequest> bans = new ArrayList<>();
         Set<String> listed = new HashSet<>();
         for (BlacklistExport.Entry e : doc.entries()) {
-            if (!e.expiresAt().isAfter(now) || e.source().startsWith("peer:")) {
+            if (!e.expiresAt().isAfter(now) || !ownEntry(e.source())) {
                 continue;
             }
             String address;
@@ -127,5 +128,14 @@ public final class BlacklistSync {
         List<String> removals = active.stream().filter(b -> b.source().equals(source))
                 .map(b -> b.target().toString()).filter(a -> !listed.contains(a)).toList();
         return new Plan(bans, removals, null);
+    }
+
+    /** True when a peer's list entry is the peer's own decision (older lists may carry others: skipped). */
+    private static boolean ownEntry(String source) {
+        try {
+            return BanSource.parse(source).exportedToFirebase();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 }

@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import org.argus.status.SensorStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +29,7 @@ public final class StagingPipeline {
     private final StagingSettings settings;
     private final Stager stager;
     private final StorageSource source;
-    private final SensorStats stats;
+    private final StagingStats stats;
     private Uploader uploader;
     private int failures;
     private Instant nextAttempt = Instant.MIN;
@@ -38,7 +37,7 @@ public final class StagingPipeline {
     /**
      * @param source null when uploads are off ({@code firebase.enabled: false})
      */
-    public StagingPipeline(StagingSettings settings, StorageSource source, SensorStats stats) throws IOException {
+    public StagingPipeline(StagingSettings settings, StorageSource source, StagingStats stats) throws IOException {
         this.settings = settings;
         this.stager = new Stager(settings);
         this.source = source;

@@ -18,7 +18,6 @@ import org.argus.blacklist.BlacklistSnapshot;
 import org.argus.bus.Addresses;
 import org.argus.bus.LocalCodec;
 import org.argus.status.SensorHealth;
-import org.argus.status.SensorStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,7 +40,7 @@ public final class StagingVerticle extends VerticleBase {
 
     private final StagingSettings settings;
     private final StagingPipeline.StorageSource source;
-    private final SensorStats stats;
+    private final StagingStats stats;
     private final SensorHealth health;
     private final Clock clock;
     private final Sync sync;
@@ -68,7 +67,7 @@ public final class StagingVerticle extends VerticleBase {
     /**
      * @param source null when {@code firebase.enabled} is false
      */
-    public StagingVerticle(StagingSettings settings, StagingPipeline.StorageSource source, SensorStats stats, SensorHealth health,
+    public StagingVerticle(StagingSettings settings, StagingPipeline.StorageSource source, StagingStats stats, SensorHealth health,
                            Clock clock) {
         this(settings, source, stats, health, clock, Sync.UPLOADS_ONLY);
     }
@@ -76,7 +75,7 @@ public final class StagingVerticle extends VerticleBase {
     /**
      * @param source null when {@code firebase.enabled} is false (then nothing is synced either)
      */
-    public StagingVerticle(StagingSettings settings, StagingPipeline.StorageSource source, SensorStats stats, SensorHealth health,
+    public StagingVerticle(StagingSettings settings, StagingPipeline.StorageSource source, StagingStats stats, SensorHealth health,
                            Clock clock, Sync sync) {
         this.settings = settings;
         this.source = source;

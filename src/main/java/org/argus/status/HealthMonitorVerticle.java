@@ -11,47 +11,72 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.argus.csv.FreeSpace;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs the {@link HealthMonitor} every 5 s: the readings that touch files (free space, the interface's
- * {@code /sys/class/net/<if>/operstate}) are taken on a worker, the rest from {@link SensorStats} and
- * {@link SensorHealth}. A raised alert is logged ({@code event=alert}, ERROR for critical, WARN for warning) and, with
+ * {@code /sys/class/net/<if>/operstate}) are taken on a worker, the counters from a {@link Counters} supplier the
+ * sensor wires to the stages (this package reads no stage itself), components from {@link SensorHealth}. A raised alert is logged ({@code event=alert}, ERROR for critical, WARN for warning) and, with
  * {@code health.webhook_url}, POSTed as JSON {@code {"sensor", "state": "raised"|"resolved", "alert", "severity",
  * "message", "since", "at"}} with up to {@code webhook_attempts} tries (waits 1 s, 4 s, 16 s, ...); the same alert is
- * announced again only after {@code alert_cooldown_seconds}. Alerts in force are in {@link SensorStats#alerts} for
- * {@code /health} and {@code /status}. Every {@code health.stats_interval_seconds} it writes {@link StatsDocument} to
- * {@code health.stats_file}.
+ * announced again only after {@code alert_cooldown_seconds}. Alerts in force are in {@link HealthStats#alerts} for
+ * {@code /health} and {@code /status}. Every {@code health.stats_interval_seconds} it writes the document its
+ * supplier makes ({@code stats.json}) to {@code health.stats_file}.
  */
 public final class HealthMonitorVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(HealthMonitorVerticle.class);
 
     private final HealthMonitor monitor;
     private final HealthMonitor.Settings settings;
-    private final SensorStats stats;
+    private final HealthStats stats;
+    private final Supplier<Counters> counters;
+    private final Supplier<JsonObject> statsDocument;
     private final SensorHealth health;
     private final String sensorId;
     private final String interfaceName;
     private final Path outputDir;
     private final long minFreeBytes;
-    private final FreeSpace freeSpace;
+    private final DiskSpace freeSpace;
     private final long intervalMillis;
     private HttpClient client;
     private boolean checking;
     private String statsProblem;
 
     /**
-     * @param interfaceName the live capture interface, or null (file or polling)
-     * @param outputDir     where CSVs go (free space), or null
+     * The pipeline's counters a check reads.
+     *
+     * @param packets      frames read so far
+     * @param dropped      packets dropped before the flow stage (kernel, interface, capture queue)
+     * @param queued       packets waiting for the flow stage now
+     * @param modelVersion the model in use, or null
+     */
+    public record Counters(long packets, long dropped, long queued, String modelVersion) {
+    }
+
+    /** Free bytes of the file system holding a folder (statvfs {@code f_bavail}). */
+    @FunctionalInterface
+    public interface DiskSpace {
+        long usableBytes(Path dir) throws IOException;
+    }
+
+    /**
+     * @param stats          this monitor's own numbers (alerts in force, checks passed)
+     * @param counters       reads the pipeline's counters at each check
+     * @param statsDocument  makes {@code stats.json} at each write
+     * @param interfaceName  the live capture interface, or null (file or polling)
+     * @param outputDir      where CSVs go (free space), or null
      * @param intervalMillis how often to check (5000 in the sensor)
      */
-    public HealthMonitorVerticle(HealthMonitor.Settings settings, SensorStats stats, SensorHealth health, String sensorId,
-                                 String interfaceName, Path outputDir, long minFreeBytes, FreeSpace freeSpace, long intervalMillis) {
+    public HealthMonitorVerticle(HealthMonitor.Settings settings, HealthStats stats, Supplier<Counters> counters,
+                                 Supplier<JsonObject> statsDocument, SensorHealth health, String sensorId,
+                                 String interfaceName, Path outputDir, long minFreeBytes, DiskSpace freeSpace, long intervalMillis) {
         this.settings = settings;
         this.monitor = new HealthMonitor(settings);
         this.stats = stats;
+        this.counters = counters;
+        this.statsDocument = statsDocument;
         this.health = health;
         this.sensorId = sensorId;
         this.interfaceName = interfaceName;
@@ -91,9 +116,9 @@ public final class HealthMonitorVerticle extends VerticleBase {
             var components = health.snapshot();
             ComponentState prediction = components.get(SensorHealth.PREDICTION);
             boolean modelExpected = prediction != null && !prediction.state().equals("learning") && !prediction.state().equals("starting");
-            HealthMonitor.Reading r = new HealthMonitor.Reading(stats.packets.sum(),
-                    stats.kernelDropped.get() + stats.interfaceDropped.get() + stats.queueDroppedPackets.sum(), stats.queuedPackets.get(),
-                    f.interfaceUp(), interfaceName, f.free(), minFreeBytes, modelExpected, stats.modelVersion.get(), components);
+            Counters c = counters.get();
+            HealthMonitor.Reading r = new HealthMonitor.Reading(c.packets(), c.dropped(), c.queued(),
+                    f.interfaceUp(), interfaceName, f.free(), minFreeBytes, modelExpected, c.modelVersion(), components);
             HealthMonitor.Changes changes = monitor.check(r, health.clock().instant());
             stats.alerts.set(monitor.active());
             if (monitor.active().stream().noneMatch(a -> a.severity().equals("critical"))) {
@@ -101,9 +126,9 @@ public final class HealthMonitorVerticle extends VerticleBase {
             }
             for (Alert a : changes.raised()) {
                 if (a.severity().equals("critical")) {
-                    LOG.error("event=alert name={} severity=critical message=\"{}\"", a.name(), a.message());
+                    LOG.error("event=alert name={} severity=critical message=\"{}\"", a.name(), org.argus.log.LogText.escape(a.message()));
                 } else {
-                    LOG.warn("event=alert name={} severity=warning message=\"{}\"", a.name(), a.message());
+                    LOG.warn("event=alert name={} severity=warning message=\"{}\"", a.name(), org.argus.log.LogText.escape(a.message()));
                 }
                 notify(a, "raised");
             }
@@ -116,8 +141,7 @@ public final class HealthMonitorVerticle extends VerticleBase {
 
     /** Writes {@code stats.json} atomically (temporary file, then rename) on a worker; a failure is logged once per cause. */
     private void writeStats() {
-        JsonObject doc = StatsDocument.of(stats, sensorId, stats.startedAt, health.clock().instant(), health.overall(),
-                stats.healthChecksPassed.sum());
+        JsonObject doc = statsDocument.get();
         Path file = settings.statsFile();
         vertx.executeBlocking(() -> {
             Files.createDirectories(file.toAbsolutePath().getParent());

@@ -45,15 +45,15 @@ class BlacklistStoreTest {
         Instant first = await(s.firstStart());
         BanTarget scanner = BanTarget.parse("192.0.2.7"), net = BanTarget.parse("2001:db8:1::5/48");
         assertEquals("2001:db8:1::/48", net.toString(), "host bits cleared");
-        Ban b = await(s.ban(scanner, "port scan", "high", "detector:port_scan", null, true));
+        Ban b = await(s.ban(scanner, "port scan", "high", new BanSource.Detector("port_scan"), null, true));
         assertEquals(Duration.ofHours(24), Duration.between(b.createdAt(), b.expiresAt()));
         assertEquals(1, b.offences());
         clock.advance(Duration.ofHours(1));
-        Ban renewed = await(s.ban(scanner, "port scan again", "high", "detector:port_scan", null, true));
+        Ban renewed = await(s.ban(scanner, "port scan again", "high", new BanSource.Detector("port_scan"), null, true));
         assertEquals(2, renewed.hits());
         assertEquals(clock.instant().plus(Duration.ofHours(24)), renewed.expiresAt(), "renewal pushes the expiry");
         assertEquals("port scan", renewed.reason(), "the first reason stays");
-        await(s.ban(net, "manual", "high", "manual", Duration.ofHours(2), false));
+        await(s.ban(net, "manual", "high", BanSource.OPERATOR, Duration.ofHours(2), false));
         assertEquals(2, await(s.active()).size());
 
         await(s.close());
@@ -68,12 +68,12 @@ class BlacklistStoreTest {
         assertEquals(1, await(s.sweep()).size());
         assertTrue(await(s.active()).isEmpty(), "expired bans do not come back");
 
-        Ban again = await(s.ban(scanner, "port scan", "high", "detector:port_scan", null, true));
+        Ban again = await(s.ban(scanner, "port scan", "high", new BanSource.Detector("port_scan"), null, true));
         assertEquals(2, again.offences());
         assertEquals(Duration.ofHours(48), Duration.between(again.createdAt(), again.expiresAt()), "repeat offender: twice as long");
         clock.advance(Duration.ofHours(49));
         await(s.sweep());
-        Ban third = await(s.ban(scanner, "port scan", "high", "detector:port_scan", null, true));
+        Ban third = await(s.ban(scanner, "port scan", "high", new BanSource.Detector("port_scan"), null, true));
         assertEquals(Duration.ofHours(72), Duration.between(third.createdAt(), third.expiresAt()), "capped at the maximum");
         assertTrue(await(s.unban(scanner)));
         assertFalse(await(s.unban(scanner)), "twice is harmless");

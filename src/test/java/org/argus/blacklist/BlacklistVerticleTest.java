@@ -21,10 +21,8 @@ import org.argus.config.ConfigLoader;
 import org.argus.detect.Decision;
 import org.argus.detect.Risk;
 import org.argus.detect.Role;
-import org.argus.enforce.EnforcementSettings;
 import org.argus.flow.IpAddress;
 import org.argus.status.SensorHealth;
-import org.argus.status.SensorStats;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +35,7 @@ class BlacklistVerticleTest {
     @TempDir
     Path dir;
     final Vertx vertx = Vertx.vertx();
-    final SensorStats stats = new SensorStats();
+    final BlacklistStats stats = new BlacklistStats();
     final List<BanChange> changes = new CopyOnWriteArrayList<>();
 
     @AfterEach
@@ -45,11 +43,11 @@ class BlacklistVerticleTest {
         await(vertx.close());
     }
 
-    static EnforcementSettings settings(Path dir, JsonObject enforcement) throws Exception {
+    static BlacklistSettings settings(Path dir, JsonObject enforcement) throws Exception {
         JsonObject user = new JsonObject().put("anonymization", new JsonObject().put("generate_salt", true))
                 .put("enforcement", enforcement.put("blacklist_db_path", dir.resolve("b.db").toString())
                         .put("emergency_stop_file", dir.resolve("stop").toString()));
-        return ArgusConfig.from(ConfigLoader.merge(user, Map.of())).enforcement();
+        return ArgusConfig.from(ConfigLoader.merge(user, Map.of())).blacklist();
     }
 
     private static Decision decision(String address, Role role, Risk risk, boolean anonymized) {
@@ -57,9 +55,9 @@ class BlacklistVerticleTest {
                 List.of("port_scan"), List.of("60 ports probed"), List.of(), null);
     }
 
-    private void start(EnforcementSettings s) throws Exception {
+    private void start(BlacklistSettings s) throws Exception {
         Allowlist allow = Allowlist.discover(s.allowlist(), dir.resolve("no-proc"), dir.resolve("no-resolv"));
-        await(vertx.deployVerticle(new BlacklistVerticle(s, allow, stats, new SensorHealth(Clock.systemUTC()), Clock.systemUTC())));
+        await(vertx.deployVerticle(new BlacklistVerticle(s, new BanPolicy(s, allow), stats, new SensorHealth(Clock.systemUTC()), Clock.systemUTC())));
         vertx.eventBus().<BanChange>consumer(Addresses.BAN_CHANGED, m -> changes.add(m.body()));
     }
 
@@ -95,7 +93,7 @@ class BlacklistVerticleTest {
         // Renewed by the second decision: now + 24 h again, which is a second later when the clock crossed a second between them.
         Duration high = Duration.between(byAddress.get("198.51.100.7").createdAt(), byAddress.get("198.51.100.7").expiresAt());
         assertTrue(!high.minusHours(24).isNegative() && high.minusHours(24).toSeconds() <= 2, "high bans for 24 h: " + high);
-        assertEquals("detector:port_scan", byAddress.get("198.51.100.7").source());
+        assertEquals("detector:port_scan", byAddress.get("198.51.100.7").source().text());
         assertEquals(2, byAddress.get("198.51.100.7").hits());
         assertEquals(1, stats.victimAlerts.sum(), "the victim is an alert, not a ban");
         assertEquals(1, stats.decisionsNotBanned.sum(), "a pseudonym cannot be banned");
@@ -107,14 +105,14 @@ class BlacklistVerticleTest {
     void requestsAnswerWithCodesAnOperatorCanActOn() throws Exception {
         start(settings(dir, new JsonObject().put("allowlist", new JsonArray().add("10.99.0.0/16"))));
         var bus = vertx.eventBus();
-        Ban b = (Ban) await(bus.request(Addresses.BLACKLIST_ADD, new BanRequest("203.0.113.0/24", "manual", "medium", Duration.ofHours(5), "manual"))).body();
+        Ban b = (Ban) await(bus.request(Addresses.BLACKLIST_ADD, new BanRequest("203.0.113.0/24", "manual", "medium", Duration.ofHours(5), BanSource.OPERATOR))).body();
         assertEquals("203.0.113.0/24", b.target().toString());
         assertEquals(Duration.ofHours(5), Duration.between(b.createdAt(), b.expiresAt()), "an explicit TTL is taken as given");
-        assertEquals(400, failure(() -> bus.request(Addresses.BLACKLIST_ADD, new BanRequest("nope", "", "high", null, "manual"))));
-        assertEquals(400, failure(() -> bus.request(Addresses.BLACKLIST_ADD, new BanRequest("203.0.113.9", "", "severe", null, "manual"))));
-        assertEquals(409, failure(() -> bus.request(Addresses.BLACKLIST_ADD, new BanRequest("10.99.0.0/8", "", "high", null, "manual"))),
+        assertEquals(400, failure(() -> bus.request(Addresses.BLACKLIST_ADD, new BanRequest("nope", "", "high", null, BanSource.OPERATOR))));
+        assertEquals(400, failure(() -> bus.request(Addresses.BLACKLIST_ADD, new BanRequest("203.0.113.9", "", "severe", null, BanSource.OPERATOR))));
+        assertEquals(409, failure(() -> bus.request(Addresses.BLACKLIST_ADD, new BanRequest("10.99.0.0/8", "", "high", null, BanSource.OPERATOR))),
                 "a block that contains an allowlisted CIDR is refused too");
-        assertEquals(409, failure(() -> bus.request(Addresses.BLACKLIST_ADD, new BanRequest("::1", "", "high", null, "manual"))));
+        assertEquals(409, failure(() -> bus.request(Addresses.BLACKLIST_ADD, new BanRequest("::1", "", "high", null, BanSource.OPERATOR))));
         assertEquals(true, await(bus.request(Addresses.BLACKLIST_REMOVE, "203.0.113.0/24")).body());
         assertEquals(false, await(bus.request(Addresses.BLACKLIST_REMOVE, "203.0.113.0/24")).body());
         waitFor(() -> changes.size() >= 2);

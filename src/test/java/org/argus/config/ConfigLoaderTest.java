@@ -103,8 +103,8 @@ class ConfigLoaderTest {
         assertEquals("MY-DROP", c.enforcement().chain());
         assertEquals("t0ken", c.http().token());
         assertFalse(c.http().toString().contains("t0ken"), "the token never reaches a log line");
-        assertEquals(List.of("192.168.1.0/24", "fd00::/8"), c.enforcement().allowlist());
-        assertEquals(Map.of(org.argus.detect.Risk.MEDIUM, 6.0, org.argus.detect.Risk.HIGH, 24.0), c.enforcement().banTtlHoursByRisk());
+        assertEquals(List.of("192.168.1.0/24", "fd00::/8"), c.blacklist().allowlist());
+        assertEquals(Map.of(org.argus.detect.Risk.MEDIUM, 6.0, org.argus.detect.Risk.HIGH, 24.0), c.blacklist().banTtlHoursByRisk());
 
         Path f = dir.resolve("bad-enforcement.json");
         Files.writeString(f, new JsonObject().put("enforcement", new JsonObject().put("backend", "pf")

@@ -18,7 +18,7 @@ import org.argus.flow.FlowWindow;
 import org.argus.flow.IpAddress;
 import org.argus.flow.TcpFlagCounts;
 import org.argus.flow.WindowTotals;
-import org.argus.status.SensorStats;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +29,7 @@ class CsvRotatorTest {
     @TempDir
     Path dir;
 
-    private final SensorStats stats = new SensorStats();
+    private final CsvStats stats = new CsvStats();
     private final List<CsvFileClosed> closed = new ArrayList<>();
 
     private static FlowWindow window(long start, int flows) {

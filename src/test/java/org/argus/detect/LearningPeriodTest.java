@@ -20,7 +20,7 @@ import org.argus.config.ConfigLoader;
 import org.argus.flow.FlowWindow;
 import org.argus.gen.CaptureGenerator;
 import org.argus.status.SensorHealth;
-import org.argus.status.SensorStats;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +45,7 @@ class LearningPeriodTest {
                         .put("min_model_age_hours", 5)), Map.of()));
         Vertx vertx = Vertx.vertx();
         try {
-            SensorStats stats = new SensorStats();
+            DetectionStats stats = new DetectionStats();
             SensorHealth health = new SensorHealth(Clock.systemUTC());
             List<Decision> decisions = new CopyOnWriteArrayList<>();
             vertx.eventBus().<Decision>localConsumer(Addresses.DECISION, m -> decisions.add(m.body()));

@@ -25,7 +25,7 @@ import org.argus.csv.CsvSettings;
 import org.argus.flow.FlowSettings;
 import org.argus.flow.IpAddress;
 import org.argus.status.SensorHealth;
-import org.argus.status.SensorStats;
+
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -67,7 +67,7 @@ class PollingModeTest {
                         .put("state_file", tmp.resolve("state/polled.json").toString())), Map.of()));
         String scanner = new Anonymizer(SALT).anonymize(IpAddress.parse("172.16.0.8"));
 
-        SensorStats stats = new SensorStats();
+        DetectionStats stats = new DetectionStats();
         List<Decision> seen = run(c, out, stats, () -> stats.polledFiles.sum() == files && stats.polledFilesFailed.sum() == 1);
         List<Decision> high = seen.stream().filter(d -> d.risk() == Risk.HIGH).toList();
         assertTrue(high.stream().anyMatch(d -> d.addressText().equals(scanner) && d.detector().equals(Heuristics.PORT_SCAN)
@@ -85,7 +85,7 @@ class PollingModeTest {
         assertTrue(state.getJsonObject("failed").getString("hermes_20100704_202500.csv").contains("not a Retina CSV"));
 
         // Restart: nothing is processed again; a new file is processed once.
-        SensorStats again = new SensorStats();
+        DetectionStats again = new DetectionStats();
         List<Decision> second = run(c, out, again, () -> again.windowsScored.sum() == 0 && pollsHappened(again));
         assertEquals(List.of(), second, "processed files are remembered across restarts");
         try (Stream<Path> s = Files.list(csv)) {
@@ -93,16 +93,16 @@ class PollingModeTest {
                     .filter(p -> !p.getFileName().toString().startsWith("hermes")).sorted().findFirst().orElseThrow();
             Files.copy(first, csv.resolve("selene_20100704_203000.csv"));
         }
-        SensorStats third = new SensorStats();
+        DetectionStats third = new DetectionStats();
         run(c, out, third, () -> third.polledFiles.sum() == 1);
         assertEquals(1, third.polledFiles.sum());
     }
 
-    private static boolean pollsHappened(SensorStats s) {
+    private static boolean pollsHappened(DetectionStats s) {
         return s.modelVersion.get() == null; // the verticle reported at least once; windows stay at zero
     }
 
-    private List<Decision> run(ArgusConfig c, Path out, SensorStats stats, BooleanSupplier done) throws Exception {
+    private List<Decision> run(ArgusConfig c, Path out, DetectionStats stats, BooleanSupplier done) throws Exception {
         List<Decision> seen = new CopyOnWriteArrayList<>();
         var consumer = vertx.eventBus().<Decision>localConsumer(Addresses.DECISION, m -> seen.add(m.body()));
         SensorHealth health = new SensorHealth(Clock.systemUTC());

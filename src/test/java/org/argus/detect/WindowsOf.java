@@ -6,7 +6,7 @@ import java.util.List;
 import org.argus.flow.FlowSettings;
 import org.argus.flow.FlowWindow;
 import org.argus.flow.WindowAssembler;
-import org.argus.status.SensorStats;
+import org.argus.flow.FlowStats;
 
 /** Test helper: a capture's windows through the real reader and window assembler (default settings). */
 final class WindowsOf {
@@ -15,7 +15,7 @@ final class WindowsOf {
 
     static List<FlowWindow> read(Path capture) throws Exception {
         List<FlowWindow> out = new ArrayList<>();
-        WindowAssembler.readFile(capture, FlowSettings.defaults(), 512, new SensorStats(), out::add);
+        WindowAssembler.readFile(capture, FlowSettings.defaults(), 512, new FlowStats(), out::add);
         return out;
     }
 }

@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import org.argus.capture.PacketBatch;
 import org.argus.capture.PcapFileReader;
 import org.argus.gen.CaptureGenerator;
-import org.argus.status.SensorStats;
+
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -64,7 +64,7 @@ public class FlowTableBench {
     @Benchmark
     public void assembleWindows(Blackhole bh, Packets counted) {
         counted.packets += packets;
-        WindowAssembler a = new WindowAssembler(FlowSettings.defaults(), new SensorStats(), bh::consume);
+        WindowAssembler a = new WindowAssembler(FlowSettings.defaults(), new FlowStats(), bh::consume);
         for (PacketBatch b : batches) {
             a.accept(b);
         }

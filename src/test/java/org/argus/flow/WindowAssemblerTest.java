@@ -8,13 +8,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.argus.capture.PacketBatch;
 import org.argus.capture.PacketDecoder;
-import org.argus.status.SensorStats;
+
 import org.junit.jupiter.api.Test;
 
 class WindowAssemblerTest {
     private static final long S = 1_000_000_000L;
     private final List<FlowWindow> windows = new ArrayList<>();
-    private final SensorStats stats = new SensorStats();
+    private final FlowStats stats = new FlowStats();
 
     /** One TCP packet from a:ap to b:bp, built through the real decoder. */
     private static void tcp(PacketBatch batch, long tsNanos, int a, int ap, int b, int bp, int flags, int wire) {

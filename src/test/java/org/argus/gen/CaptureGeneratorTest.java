@@ -10,7 +10,7 @@ import java.util.List;
 import org.argus.flow.FlowSettings;
 import org.argus.flow.FlowWindow;
 import org.argus.flow.WindowAssembler;
-import org.argus.status.SensorStats;
+import org.argus.flow.FlowStats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -24,7 +24,7 @@ class CaptureGeneratorTest {
         Path f = dir.resolve("sweep.pcap");
         assertEquals(5000, CaptureGenerator.writeSweep(f, 5000, 3, 1_795_867_200L, 10));
         List<FlowWindow> windows = new ArrayList<>();
-        WindowAssembler.readFile(f, FlowSettings.defaults(), 512, new SensorStats(), windows::add);
+        WindowAssembler.readFile(f, FlowSettings.defaults(), 512, new FlowStats(), windows::add);
         Set<String> targets = new HashSet<>();
         windows.forEach(w -> w.flows().forEach(r -> targets.add(r.responder() + ":" + r.responderPort())));
         assertEquals(5000, targets.size());

@@ -101,7 +101,10 @@ class InstallPiIT {
             List<String> prefix = List.of("ip", "netns", "exec", nsA, "setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
                     "--inh-caps=-all,+net_raw,+net_admin", "--ambient-caps=-all,+net_raw,+net_admin",
                     "--bounding-set=-all,+net_raw,+net_admin", "--no-new-privs");
-            try (SensorProcess p = SensorProcess.start(prefix, Map.of("ARGUS_IP_SALT", "caps-salt", "HOME", work.toString()),
+            // nobody cannot enter a checkout under /root (0700): run a copy it can read, in a folder it can enter
+            Path jar = Files.copy(SensorProcess.jar(), dir.resolve("argus-fat.jar"));
+            Files.setPosixFilePermissions(jar, PosixFilePermissions.fromString("rw-r--r--"));
+            try (SensorProcess p = SensorProcess.start(prefix, jar, Map.of("ARGUS_IP_SALT", "caps-salt", "HOME", work.toString()),
                     dir.resolve("caps.log"), "-conf", conf.toString())) {
                 assertTrue(SensorProcess.eventually(Duration.ofSeconds(40), () -> curl(nsA, port, "/health").contains("\"status\"")), p.log());
                 String status = sh("ip", "netns", "exec", nsA, "grep", "-E", "^(Uid|CapEff|CapBnd)", "/proc/" + p.pid() + "/status").out();

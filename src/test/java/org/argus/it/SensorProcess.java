@@ -37,18 +37,28 @@ final class SensorProcess implements AutoCloseable {
 
     /** Command line for the jar, prefixed with {@code prefix} (e.g. ip netns exec NS). */
     static List<String> command(List<String> prefix, String... args) {
+        return command(prefix, jar(), args);
+    }
+
+    /** Command line for a given copy of the jar (a test running the sensor as another user passes a readable copy). */
+    static List<String> command(List<String> prefix, Path jar, String... args) {
         List<String> cmd = new ArrayList<>(prefix);
         cmd.add(java());
         cmd.add("-Xmx256m");
         cmd.add("--enable-native-access=ALL-UNNAMED");
         cmd.add("-jar");
-        cmd.add(jar().toAbsolutePath().toString());
+        cmd.add(jar.toAbsolutePath().toString());
         cmd.addAll(List.of(args));
         return cmd;
     }
 
     static SensorProcess start(List<String> prefix, Map<String, String> env, Path log, String... args) throws IOException {
-        ProcessBuilder pb = new ProcessBuilder(command(prefix, args)).redirectErrorStream(true).redirectOutput(log.toFile());
+        return start(prefix, jar(), env, log, args);
+    }
+
+    /** As above with a given copy of the jar. */
+    static SensorProcess start(List<String> prefix, Path jar, Map<String, String> env, Path log, String... args) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(prefix, jar, args)).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().putAll(env);
         return new SensorProcess(pb.start(), log);
     }

@@ -40,9 +40,10 @@ import org.argus.config.ConfigLoader;
 import org.argus.detect.ModelCard;
 import org.argus.detect.ModelStore;
 import org.argus.detect.PredictionVerticle;
-import org.argus.enforce.EnforcementSettings;
+import org.argus.blacklist.BanPolicy;
+import org.argus.blacklist.BlacklistSettings;
 import org.argus.status.SensorHealth;
-import org.argus.status.SensorStats;
+import org.argus.stats.SensorStats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -113,30 +114,30 @@ class FirebaseSyncTest {
         SensorStats stats = new SensorStats();
         SensorHealth health = new SensorHealth(Clock.systemUTC());
         try {
-            await(vertx.deployVerticle(new PredictionVerticle(c.detection(), dir.resolve("out"), false, stats, health)));
-            assertNull(stats.modelVersion.get(), "no model before the download");
+            await(vertx.deployVerticle(new PredictionVerticle(c.detection(), dir.resolve("out"), false, stats.detection, health)));
+            assertNull(stats.detection.modelVersion.get(), "no model before the download");
             StagingSettings s = staging(dir.resolve("csv"), firebase("pi-1", Duration.ofMillis(300), Duration.ZERO, List.of()));
-            await(vertx.deployVerticle(new StagingVerticle(s, () -> memory, stats, health, Clock.systemUTC(),
+            await(vertx.deployVerticle(new StagingVerticle(s, () -> memory, stats.staging, health, Clock.systemUTC(),
                     new StagingVerticle.Sync(false, models, null))));
-            assertTrue(eventually(() -> first.version().equals(stats.modelVersion.get())), "hot-swapped: " + health.snapshot());
-            assertEquals(1, stats.modelDownloads.sum());
+            assertTrue(eventually(() -> first.version().equals(stats.detection.modelVersion.get())), "hot-swapped: " + health.snapshot());
+            assertEquals(1, stats.staging.modelDownloads.sum());
             assertTrue(Files.exists(models.resolve(first.modelFile())));
 
             ModelCard tampered = publishModel(c, now.minus(Duration.ofHours(1)), true);
-            assertTrue(eventually(() -> stats.modelSyncLastError.get() != null), "the tampered model is refused");
-            assertTrue(stats.modelSyncLastError.get().contains("refused: SHA-256"), stats.modelSyncLastError.get());
+            assertTrue(eventually(() -> stats.staging.modelSyncLastError.get() != null), "the tampered model is refused");
+            assertTrue(stats.staging.modelSyncLastError.get().contains("refused: SHA-256"), stats.staging.modelSyncLastError.get());
             Thread.sleep(1000); // a few more sync rounds
-            assertTrue(stats.modelSyncLastError.get().contains(tampered.version()), "still reported while it is the newest");
+            assertTrue(stats.staging.modelSyncLastError.get().contains(tampered.version()), "still reported while it is the newest");
             try (Stream<Path> files = Files.list(models)) {
                 assertEquals(List.of("argus-model-" + first.version() + ".bin", "argus-model-" + first.version() + ".json"),
                         files.map(p -> p.getFileName().toString()).sorted().toList(), "nothing of the tampered model is kept");
             }
-            assertEquals(first.version(), stats.modelVersion.get(), "the verified model stays in use");
+            assertEquals(first.version(), stats.detection.modelVersion.get(), "the verified model stays in use");
 
             ModelCard newest = publishModel(c, now.minus(Duration.ofMinutes(30)), false);
-            assertTrue(eventually(() -> newest.version().equals(stats.modelVersion.get())), "swapped to the next good one");
-            assertEquals(2, stats.modelDownloads.sum(), "each good model downloaded once, the cached one never again");
-            assertNull(stats.modelSyncLastError.get());
+            assertTrue(eventually(() -> newest.version().equals(stats.detection.modelVersion.get())), "swapped to the next good one");
+            assertEquals(2, stats.staging.modelDownloads.sum(), "each good model downloaded once, the cached one never again");
+            assertNull(stats.staging.modelSyncLastError.get());
         } finally {
             await(vertx.close());
         }
@@ -155,18 +156,18 @@ class FirebaseSyncTest {
 
     Node node(String id, List<String> importFrom, JsonArray allowlist, Anonymizer anon) throws Exception {
         Path d = Files.createDirectories(dir.resolve(id));
-        EnforcementSettings es = ArgusConfig.from(ConfigLoader.merge(new JsonObject()
+        BlacklistSettings es = ArgusConfig.from(ConfigLoader.merge(new JsonObject()
                 .put("anonymization", new JsonObject().put("generate_salt", true))
                 .put("enforcement", new JsonObject().put("backend", "none").put("allowlist", allowlist)
                         .put("blacklist_db_path", d.resolve("b.db").toString()).put("emergency_stop_file", d.resolve("stop").toString())),
-                Map.of())).enforcement();
+                Map.of())).blacklist();
         Vertx vertx = Vertx.vertx();
         SensorStats stats = new SensorStats();
         SensorHealth health = new SensorHealth(Clock.systemUTC());
         Allowlist allow = Allowlist.discover(es.allowlist(), d.resolve("no-proc"), d.resolve("no-resolv"));
-        await(vertx.deployVerticle(new BlacklistVerticle(es, allow, stats, health, Clock.systemUTC())));
+        await(vertx.deployVerticle(new BlacklistVerticle(es, new BanPolicy(es, allow), stats.blacklist, health, Clock.systemUTC())));
         await(vertx.deployVerticle(new StagingVerticle(staging(d.resolve("csv"), firebase(id, Duration.ZERO, Duration.ofMillis(400), importFrom)),
-                () -> memory, stats, health, Clock.systemUTC(), new StagingVerticle.Sync(false, null, anon))));
+                () -> memory, stats.staging, health, Clock.systemUTC(), new StagingVerticle.Sync(false, null, anon))));
         return new Node(vertx, stats);
     }
 
@@ -176,16 +177,16 @@ class FirebaseSyncTest {
         Node b = node("pi-b", List.of("pi-a"), new JsonArray().add("198.51.100.0/24"), null);
         try {
             Ban scan = await(a.vertx().eventBus().<Ban>request(Addresses.BLACKLIST_ADD,
-                    new BanRequest("203.0.113.7", "port scan", "high", Duration.ofHours(2), "manual"))).body();
+                    new BanRequest("203.0.113.7", "port scan", "high", Duration.ofHours(2), org.argus.blacklist.BanSource.OPERATOR))).body();
             await(a.vertx().eventBus().request(Addresses.BLACKLIST_ADD,
-                    new BanRequest("198.51.100.9", "scanner in b's office", "high", Duration.ofHours(2), "manual")));
+                    new BanRequest("198.51.100.9", "scanner in b's office", "high", Duration.ofHours(2), org.argus.blacklist.BanSource.OPERATOR)));
             assertTrue(eventually(() -> get(() -> b.ban("203.0.113.7")) != null), "the peer's ban arrives");
             Ban copy = b.ban("203.0.113.7");
-            assertEquals("peer:pi-a", copy.source());
+            assertEquals("firebase:pi-a", copy.source().text());
             assertEquals("from pi-a: port scan", copy.reason());
             assertTrue(Math.abs(Duration.between(scan.expiresAt(), copy.expiresAt()).toSeconds()) <= 1,
                     "same end as the original: " + scan.expiresAt() + " vs " + copy.expiresAt());
-            assertTrue(eventually(() -> b.stats().blacklistImportRefused.sum() >= 1), "allowlisted here: refused");
+            assertTrue(eventually(() -> b.stats().staging.blacklistImportRefused.sum() >= 1), "allowlisted here: refused");
             assertNull(b.ban("198.51.100.9"), "a peer cannot make this sensor block what its allowlist protects");
 
             BlacklistExport.Document bList = BlacklistExport.parse(new JsonObject(new String(
@@ -199,7 +200,7 @@ class FirebaseSyncTest {
 
             assertTrue(await(a.vertx().eventBus().<Boolean>request(Addresses.BLACKLIST_REMOVE, "203.0.113.7")).body());
             assertTrue(eventually(() -> get(() -> b.ban("203.0.113.7")) == null), "withdrawn when the original is lifted");
-            assertTrue(b.stats().blacklistImportRemoved.sum() >= 1);
+            assertTrue(b.stats().staging.blacklistImportRemoved.sum() >= 1);
         } finally {
             await(a.vertx().close());
             await(b.vertx().close());
@@ -212,9 +213,9 @@ class FirebaseSyncTest {
         Node b = node("pi-b", List.of("pi-a"), new JsonArray(), null);
         try {
             await(a.vertx().eventBus().request(Addresses.BLACKLIST_ADD,
-                    new BanRequest("203.0.113.7", "port scan", "high", Duration.ofHours(2), "manual")));
-            assertTrue(eventually(() -> b.stats().blacklistSyncLastError.get() != null
-                    && b.stats().blacklistSyncLastError.get().contains("anonymized")), String.valueOf(b.stats().blacklistSyncLastError.get()));
+                    new BanRequest("203.0.113.7", "port scan", "high", Duration.ofHours(2), org.argus.blacklist.BanSource.OPERATOR)));
+            assertTrue(eventually(() -> b.stats().staging.blacklistSyncLastError.get() != null
+                    && b.stats().staging.blacklistSyncLastError.get().contains("anonymized")), String.valueOf(b.stats().staging.blacklistSyncLastError.get()));
             assertTrue(b.bans().isEmpty());
             String doc = new String(memory.readAllBytes(BlobId.of(BUCKET, "argus-blacklist/pi-a/blacklist.json")), StandardCharsets.UTF_8);
             assertFalse(doc.contains("203.0.113.7"), "the exported list holds pseudonyms only");

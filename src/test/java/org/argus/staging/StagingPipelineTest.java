@@ -22,7 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.argus.status.SensorStats;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +37,7 @@ class StagingPipelineTest {
 
     @TempDir
     Path dir;
-    final SensorStats stats = new SensorStats();
+    final StagingStats stats = new StagingStats();
     // customOptions(false): the fake accepts (and ignores) preconditions such as doesNotExist instead of refusing them.
     final Storage memory = LocalStorageHelper.customOptions(false).getService();
 

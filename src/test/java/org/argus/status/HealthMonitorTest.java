@@ -75,13 +75,14 @@ class HealthMonitorTest {
                     req.response().setStatusCode(204).end();
                 }
             })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
-            SensorStats stats = new SensorStats();
+            HealthStats stats = new HealthStats();
             SensorHealth health = new SensorHealth(Clock.systemUTC());
             health.expect("blacklist");
             health.set("blacklist", false, "failing", "database corrupt");
             HealthMonitor.Settings s = new HealthMonitor.Settings(1.0, 1000, Duration.ofMinutes(5), true, true,
                     "http://127.0.0.1:" + port + "/hook", 3);
-            vertx.deployVerticle(new HealthMonitorVerticle(s, stats, health, "pi-1", null, null, 0, d -> -1, 100))
+            vertx.deployVerticle(new HealthMonitorVerticle(s, stats, () -> new HealthMonitorVerticle.Counters(0, 0, 0, "v1"),
+                    JsonObject::new, health, "pi-1", null, null, 0, d -> -1, 100))
                     .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             for (int i = 0; i < 100 && received.isEmpty(); i++) {
                 Thread.sleep(50);

@@ -1,4 +1,4 @@
-package org.argus.status;
+package org.argus.stats;
 
 import io.vertx.core.json.JsonObject;
 import java.time.Instant;
@@ -27,7 +27,7 @@ public final class StatsDocument {
      * @param checksPassed  health checks so far without a critical alert
      */
     public static JsonObject of(SensorStats s, String sensorId, Instant startedAt, Instant now, String healthStatus, long checksPassed) {
-        var risks = s.decisionsByRisk();
+        var risks = s.detection.decisionsByRisk();
         Double dryDays = s.dryRunRemainingDays(now);
         return new JsonObject()
                 .put("written_at", now.toString())
@@ -38,23 +38,23 @@ public final class StatsDocument {
                         .put("health_status", healthStatus)
                         .put("health_checks_passed", checksPassed)
                         .put("dry_run_remaining_days", dryDays == null ? 0.0 : dryDays)
-                        .put("enforcement_mode", s.enforcementMode.get())
-                        .put("alerts_active", s.alerts.get().size()))
+                        .put("enforcement_mode", s.enforcement.status.get().modeText())
+                        .put("alerts_active", s.health.alerts.get().size()))
                 .put("component_stats", new JsonObject()
-                        .put("capture", new JsonObject().put("packets", s.packets.sum()).put("bytes", s.bytes.sum())
-                                .put("dropped", s.kernelDropped.get() + s.interfaceDropped.get() + s.queueDroppedPackets.sum()))
-                        .put("windowing", new JsonObject().put("windows", s.windows.sum()).put("flows", s.flowRecords.sum()))
-                        .put("csv", new JsonObject().put("rows", s.csvRows.sum()).put("files", s.csvFiles.sum())
-                                .put("rows_not_written", s.csvRowsNotWritten.sum()))
-                        .put("model_manager", new JsonObject().put("model_available", s.modelVersion.get() != null)
-                                .put("model_type", "IsolationForest").put("model_version", s.modelVersion.get()))
-                        .put("prediction_engine", new JsonObject().put("total_flows_processed", s.flowRecords.sum())
-                                .put("windows_scored", s.windowsScored.sum())
+                        .put("capture", new JsonObject().put("packets", s.flow.packets.sum()).put("bytes", s.flow.bytes.sum())
+                                .put("dropped", s.droppedPackets()))
+                        .put("windowing", new JsonObject().put("windows", s.flow.windows.sum()).put("flows", s.flow.flowRecords.sum()))
+                        .put("csv", new JsonObject().put("rows", s.csv.csvRows.sum()).put("files", s.csv.csvFiles.sum())
+                                .put("rows_not_written", s.csv.csvRowsNotWritten.sum()))
+                        .put("model_manager", new JsonObject().put("model_available", s.detection.modelVersion.get() != null)
+                                .put("model_type", "IsolationForest").put("model_version", s.detection.modelVersion.get()))
+                        .put("prediction_engine", new JsonObject().put("total_flows_processed", s.flow.flowRecords.sum())
+                                .put("windows_scored", s.detection.windowsScored.sum())
                                 .put("anomalies_detected", risks.getOrDefault("medium", 0L) + risks.getOrDefault("high", 0L))
-                                .put("enforcement_actions", s.enforcementActions.sum()))
-                        .put("blacklist_manager", new JsonObject().put("active_entries", s.bansActive.get())
-                                .put("sync_operations", s.blacklistExports.sum()))
-                        .put("staging", new JsonObject().put("staged_files", s.stagedFiles.get()).put("uploaded_files", s.uploadedFiles.sum()))
-                        .put("cluster", new JsonObject().put("members_up", s.cluster.get() == null ? 0 : s.cluster.get().getLong("members_up", 0L))));
+                                .put("enforcement_actions", s.enforcement.enforcementActions.sum()))
+                        .put("blacklist_manager", new JsonObject().put("active_entries", s.blacklist.bansActive.get())
+                                .put("sync_operations", s.staging.blacklistExports.sum()))
+                        .put("staging", new JsonObject().put("staged_files", s.staging.stagedFiles.get()).put("uploaded_files", s.staging.uploadedFiles.sum()))
+                        .put("cluster", new JsonObject().put("members_up", s.cluster.members.get() == null ? 0 : s.cluster.members.get().getLong("members_up", 0L))));
     }
 }

@@ -1,0 +1,55 @@
+package org.argus.detect;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The prediction stage's counters: windows and flows scored, decisions by risk and detector, the model in use, and
+ * polling-mode files. Thread-safe.
+ */
+public final class DetectionStats {
+    /** Windows the prediction stage scored (live windows or CSV windows in polling mode). */
+    public final LongAdder windowsScored = new LongAdder();
+    /** Flows the model scored. */
+    public final LongAdder modelFlowsScored = new LongAdder();
+    /** Flows beyond {@code prediction.max_flows_per_batch} in a window, not scored by the model. */
+    public final LongAdder modelFlowsSkipped = new LongAdder();
+    /** Failed writes of {@code decisions-*.jsonl}. */
+    public final LongAdder decisionWriteErrors = new LongAdder();
+    /** CSV files processed in polling mode. */
+    public final LongAdder polledFiles = new LongAdder();
+    /** CSV files given up on in polling mode (after {@code polling.max_poll_errors} failures). */
+    public final LongAdder polledFilesFailed = new LongAdder();
+    /** The model version in use, or null. */
+    public final AtomicReference<String> modelVersion = new AtomicReference<>();
+
+    private final Map<String, LongAdder> decisionsByRisk = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> decisionsByDetector = new ConcurrentHashMap<>();
+
+    /** Counts one decision. */
+    public void countDecision(String risk, String detector) {
+        decisionsByRisk.computeIfAbsent(risk, k -> new LongAdder()).increment();
+        decisionsByDetector.computeIfAbsent(detector, k -> new LongAdder()).increment();
+    }
+
+    /** Decisions by risk: low, medium, high (zero included). */
+    public Map<String, Long> decisionsByRisk() {
+        Map<String, Long> m = new LinkedHashMap<>();
+        for (String r : new String[] {"low", "medium", "high"}) {
+            LongAdder a = decisionsByRisk.get(r);
+            m.put(r, a == null ? 0 : a.sum());
+        }
+        return m;
+    }
+
+    /** Decisions by detector (top detector of each decision), only those seen. */
+    public Map<String, Long> decisionsByDetector() {
+        Map<String, Long> m = new TreeMap<>();
+        decisionsByDetector.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
+    }
+}

@@ -1,0 +1,27 @@
+package org.argus.enforce;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Enforcement's counters and its status snapshot, written by the {@link Enforcer} only and read by {@code /status},
+ * {@code /metrics}, {@code stats.json} and the dashboard. Thread-safe.
+ */
+public final class EnforcementStats {
+    /** Would-be block actions logged since start (dry-run, monitor-only). */
+    public final LongAdder wouldBlockActions = new LongAdder();
+    /** Firewall batches applied (install, reconcile, add/remove batches). */
+    public final LongAdder enforcementActions = new LongAdder();
+    /** Firewall commands that failed. */
+    public final LongAdder enforcementErrors = new LongAdder();
+    /** Members of the kernel sets after the last change we made. */
+    public final AtomicLong kernelMembers = new AtomicLong();
+    /** Emergency stops carried out. */
+    public final LongAdder emergencyStops = new LongAdder();
+    /** The last enforcement error, or null. */
+    public final AtomicReference<String> enforcementLastError = new AtomicReference<>();
+    /** The enforcer's state as last published (mode null before start). */
+    public final AtomicReference<EnforcementStatus> status =
+            new AtomicReference<>(new EnforcementStatus(null, "none", null, false, "", 0, null, null));
+}
