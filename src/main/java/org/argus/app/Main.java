@@ -3,6 +3,7 @@ package org.argus.app;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import org.argus.log.LogText;
 import org.argus.metrics.ArgusMetrics;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -132,7 +133,7 @@ public final class Main implements Callable<Integer> {
                 await(sensor.stop());
                 await(node.close());
             } catch (Exception e) {
-                LOG.warn("event=sensor_stop_incomplete reason=\"{}\"", e.toString());
+                LOG.warn("event=sensor_stop_incomplete reason=\"{}\"", LogText.escape(e.toString()));
             }
             LOG.info("event=sensor_stopped");
         };

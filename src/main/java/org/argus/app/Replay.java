@@ -65,6 +65,7 @@ public final class Replay {
             return new JsonObject().put("packets", packets).put("bytes", bytes).put("windows", windows)
                     .put("flows", flows).put("malformed", malformed).put("malformed_by_reason", malformedByReason)
                     .put("fragments", stats.flow.fragments.sum()).put("non_ip", stats.flow.nonIp.sum())
+                    .put("time_jumps", stats.flow.timeJumps.sum())
                     .put("csv_files", stats.csv.csvFiles.sum()).put("csv_rows", stats.csv.csvRows.sum())
                     .put("elapsed_s", Math.round(elapsedS * 1000) / 1000.0).put("pps", Math.round(pps()))
                     .put("unreadable_files", failures.size())

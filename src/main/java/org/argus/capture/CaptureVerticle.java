@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import org.argus.bus.Addresses;
 import org.argus.bus.LocalCodec;
+import org.argus.log.LogText;
 import org.argus.status.SensorHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +68,7 @@ public final class CaptureVerticle extends VerticleBase {
                     r.truncated(), r.badRecords(), r.corruption() != null);
         } catch (CaptureException e) {
             health.set(SensorHealth.CAPTURE, false, "failed", e.getMessage());
-            LOG.error("event=capture_file_failed reason=\"{}\"", e.getMessage());
+            LOG.error("event=capture_file_failed reason=\"{}\"", LogText.escape(e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -3,6 +3,7 @@ package org.argus.capture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.argus.log.LogText;
 import org.argus.status.SensorHealth;
 import org.pcap4j.core.BpfProgram;
 import org.pcap4j.core.NotOpenException;
@@ -60,7 +61,7 @@ public final class LiveCapture {
                 h = open(name);
             } catch (CaptureException e) {
                 health.set(SensorHealth.CAPTURE, false, "retrying", e.getMessage() + "; next try in " + backoff + " ms");
-                LOG.warn("event=capture_open_failed interface={} reason=\"{}\" retry_ms={}", name, e.getMessage(), backoff);
+                LOG.warn("event=capture_open_failed interface={} reason=\"{}\" retry_ms={}", name, LogText.escape(e.getMessage()), backoff);
                 if (!sleep(backoff)) {
                     break;
                 }
@@ -71,13 +72,13 @@ public final class LiveCapture {
             handle = h;
             health.set(SensorHealth.CAPTURE, true, "running", "interface " + name);
             LOG.info("event=capture_started interface={} linktype={} snaplen={} promiscuous={} filter=\"{}\"",
-                    name, h.getDlt().value(), settings.snaplen(), settings.promiscuous(), settings.bpfFilter());
+                    name, h.getDlt().value(), settings.snaplen(), settings.promiscuous(), LogText.escape(settings.bpfFilter()));
             try {
                 capture(h);
             } catch (PcapNativeException | NotOpenException e) {
                 if (!stopRequested) {
                     health.set(SensorHealth.CAPTURE, false, "retrying", "interface " + name + " failed: " + e.getMessage());
-                    LOG.warn("event=capture_failed interface={} reason=\"{}\" action=reopen", name, e.getMessage());
+                    LOG.warn("event=capture_failed interface={} reason=\"{}\" action=reopen", name, LogText.escape(e.getMessage()));
                 }
             } catch (InterruptedException e) {
                 // breakLoop or thread interrupt: stop requested
@@ -211,7 +212,7 @@ public final class LiveCapture {
             stats.kernelDropped.set(statsBaseDrop + lastDrop);
             stats.interfaceDropped.set(statsBaseIfDrop + lastIfDrop);
         } catch (PcapNativeException | NotOpenException e) {
-            LOG.debug("event=pcap_stats_failed reason=\"{}\"", e.getMessage());
+            LOG.debug("event=pcap_stats_failed reason=\"{}\"", LogText.escape(e.getMessage()));
         }
     }
 

@@ -4,6 +4,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import org.argus.log.LogText;
 import org.pcap4j.core.NotOpenException;
 import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
@@ -244,7 +245,7 @@ public final class PcapFileReader {
             } catch (PcapNativeException e) {
                 // libpcap: "truncated dump file; tried to read N captured bytes, only got M"
                 truncated = true;
-                LOG.warn("event=capture_file_truncated file={} packets_read={} libpcap=\"{}\"", file, count[0], e.getMessage());
+                LOG.warn("event=capture_file_truncated file={} packets_read={} libpcap=\"{}\"", file, count[0], LogText.escape(e.getMessage()));
             } catch (InterruptedException e) {
                 // breakLoop: stop requested or the sink was interrupted
             } catch (NotOpenException e) {
@@ -284,10 +285,10 @@ public final class PcapFileReader {
             LOG.warn("event=capture_file_truncated file={} packets_read={}", file, count);
         }
         if (p.corruption() != null) {
-            LOG.warn("event=capture_file_corrupt file={} packets_read={} why=\"{}\"", file, count, p.corruption());
+            LOG.warn("event=capture_file_corrupt file={} packets_read={} why=\"{}\"", file, count, LogText.escape(p.corruption()));
         }
         if (p.badRecords() > 0) {
-            LOG.warn("event=capture_bad_records file={} skipped={} last=\"{}\"", file, p.badRecords(), p.lastBadRecord());
+            LOG.warn("event=capture_bad_records file={} skipped={} last=\"{}\"", file, p.badRecords(), LogText.escape(p.lastBadRecord()));
         }
         if (current.size() > 0) {
             sink.accept(current);

@@ -125,7 +125,7 @@ public final class ClusterVerticle extends VerticleBase {
     private void onEmergencyBroadcast(Message<EmergencyCommand> m) {
         EmergencyCommand cmd = m.body();
         publish(new JsonObject().put("kind", "emergency").put("stop", cmd.stop()).put("reason", cmd.reason()));
-        LOG.warn("event=cluster_emergency_published stop={} reason=\"{}\" origin=\"{}\"", cmd.stop(), cmd.reason(), cmd.origin());
+        LOG.warn("event=cluster_emergency_published stop={} reason=\"{}\" origin=\"{}\"", cmd.stop(), LogText.escape(cmd.reason()), LogText.escape(cmd.origin()));
         m.reply(new JsonObject().put("published", true).put("members", members.size() + 1));
     }
 
@@ -148,7 +148,7 @@ public final class ClusterVerticle extends VerticleBase {
                     .put("sensor", self).put("to", to).put("entries", entries)));
             stats.clusterSent.increment();
             LOG.info("event=cluster_snapshot_sent to={} bans={}", to, entries.size());
-        }).onFailure(e -> LOG.warn("event=cluster_snapshot_failed to={} reason=\"{}\"", to, e.getMessage()));
+        }).onFailure(e -> LOG.warn("event=cluster_snapshot_failed to={} reason=\"{}\"", to, LogText.escape(e.getMessage())));
     }
 
     // ---- incoming ----
@@ -194,9 +194,9 @@ public final class ClusterVerticle extends VerticleBase {
                             stats.clusterApplied.increment();
                             LOG.warn("event=cluster_emergency_applied stop={} from={}", stop, peer);
                         })
-                        .onFailure(e -> LOG.error("event=cluster_emergency_failed from={} reason=\"{}\"", peer, e.getMessage()));
+                        .onFailure(e -> LOG.error("event=cluster_emergency_failed from={} reason=\"{}\"", peer, LogText.escape(e.getMessage())));
             }
-            default -> LOG.warn("event=cluster_message_unknown kind={} from={}", m.getString("kind"), peer);
+            default -> LOG.warn("event=cluster_message_unknown kind=\"{}\" from=\"{}\"", LogText.escape(m.getString("kind")), LogText.escape(peer));
         }
     }
 
@@ -209,7 +209,7 @@ public final class ClusterVerticle extends VerticleBase {
         try {
             expires = Instant.parse(m.getString("expires_at"));
         } catch (RuntimeException e) {
-            LOG.warn("event=cluster_ban_malformed from={} reason=\"{}\"", peer, e.getMessage());
+            LOG.warn("event=cluster_ban_malformed from={} reason=\"{}\"", peer, LogText.escape(e.getMessage()));
             return;
         }
         Duration left = Duration.between(signer.now(), expires);
@@ -227,9 +227,9 @@ public final class ClusterVerticle extends VerticleBase {
         vertx.eventBus().<Ban>request(Addresses.BLACKLIST_ADD, r).onSuccess(x -> stats.clusterApplied.increment()).onFailure(e -> {
             if (e instanceof ReplyException re && (re.failureCode() == 409 || re.failureCode() == 400)) {
                 stats.clusterRefused.increment();
-                LOG.warn("event=cluster_ban_refused address={} origin={} why=\"{}\"", address, origin, e.getMessage());
+                LOG.warn("event=cluster_ban_refused address={} origin={} why=\"{}\"", address, origin, LogText.escape(e.getMessage()));
             } else {
-                LOG.error("event=cluster_ban_failed address={} origin={} reason=\"{}\"", address, origin, e.getMessage());
+                LOG.error("event=cluster_ban_failed address={} origin={} reason=\"{}\"", address, origin, LogText.escape(e.getMessage()));
             }
         });
     }

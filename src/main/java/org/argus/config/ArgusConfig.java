@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.argus.capture.CaptureSettings;
 import org.argus.csv.CsvSettings;
 import org.argus.flow.FlowSettings;
@@ -62,8 +63,10 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
      *                they answer 401 to everyone
      * @param dashboardShowsAddresses the open dashboard ({@code GET /}) shows real addresses; false: the CSVs'
      *                pseudonyms ({@code dashboard_show_addresses})
+     * @param maxEventClients dashboard stream ({@code GET /events}) clients served at once; more get 503
+     *                ({@code max_event_clients})
      */
-    public record Http(boolean enabled, String host, int port, String token, boolean dashboardShowsAddresses) {
+    public record Http(boolean enabled, String host, int port, String token, boolean dashboardShowsAddresses, int maxEventClients) {
         @Override
         public String toString() {
             return "Http[enabled=" + enabled + ", host=" + host + ", port=" + port + ", token=" + (token.isEmpty() ? "none" : "set") + "]";
@@ -76,7 +79,19 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
      * @throws ConfigException naming every key whose value is out of range or inconsistent
      */
     public static ArgusConfig from(JsonObject doc) throws ConfigException {
+        return from(doc, List.of());
+    }
+
+    /**
+     * As {@link #from(JsonObject)}, reporting {@code earlier} problems (unknown keys, wrong types found while merging)
+     * together with this check's own, in one {@link ConfigException}.
+     */
+    public static ArgusConfig from(JsonObject doc, List<String> earlier) throws ConfigException {
+        List<String> control = new ArrayList<>();
+        doc = withoutControlCharacters(doc, "", control);
         Checker c = new Checker(doc);
+        earlier.forEach(c::problem);
+        control.forEach(c::problem);
         String file = c.str("capture.file");
         CaptureSettings capture = new CaptureSettings(
                 c.str("capture.interface"),
@@ -84,13 +99,17 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 c.intIn("capture.snaplen", 64, 262_144),
                 c.bool("capture.promiscuous"),
                 c.intIn("capture.timeout_ms", 1, 60_000),
-                c.intIn("capture.buffer_size_mb", 1, 4096) * 1024 * 1024,
+                c.intIn("capture.buffer_size_mb", 1, 1024) * 1024 * 1024,
                 c.str("capture.bpf_filter"),
                 c.intIn("capture.batch_packets", 1, 1 << 20),
                 c.intIn("capture.max_queue_batches", 1, 1 << 20),
                 Duration.ofSeconds(c.intIn("capture.stats_interval_seconds", 1, 86_400)),
                 Duration.ofSeconds(c.intIn("capture.retry_initial_seconds", 1, 3600)),
                 Duration.ofSeconds(c.intIn("capture.retry_max_seconds", 1, 86_400)));
+        String bpfProblem = org.argus.capture.Pcap4j.filterProblem(capture.bpfFilter(), capture.snaplen());
+        if (bpfProblem != null) {
+            c.problem("capture.bpf_filter: \"" + org.argus.log.LogText.escape(capture.bpfFilter()) + "\" does not compile: " + bpfProblem);
+        }
         if (file.isBlank() && capture.interfaceName().isBlank()) {
             c.problem("capture.interface: empty, and no capture.file either: nothing to capture from");
         }
@@ -123,9 +142,11 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                     + " (or anonymization.salt); CSV addresses are HMAC pseudonyms keyed with it");
         }
         Http http = new Http(c.bool("http.enabled"), c.str("http.host"), c.intIn("http.port", 0, 65_535),
-                c.str("http.token"), c.bool("http.dashboard_show_addresses"));
+                c.str("http.token"), c.bool("http.dashboard_show_addresses"), c.intIn("http.max_event_clients", 1, 1024));
         if (http.enabled() && http.host().isBlank()) {
             c.problem("http.host: must not be empty");
+        } else if (!http.host().isBlank() && !isHost(http.host())) {
+            c.problem("http.host: \"" + org.argus.log.LogText.escape(http.host()) + "\" is neither an IP address nor a host name");
         }
         Duration stall = Duration.ofSeconds(c.intIn("health.stall_seconds", 1, 3600));
         String webhook = c.str("health.webhook_url");
@@ -189,6 +210,9 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
     private static StagingSettings staging(Checker c, Path outputDir, long minFreeBytes) {
         String dir = c.str("staging.dir"), uploaded = c.str("staging.uploaded_dir");
         StagingSettings.Firebase fb = null;
+        // checked whether Firebase is on or not: a bad value must not wait for the day it is switched on
+        Duration modelSync = Duration.ofSeconds(c.intIn("firebase.model_sync_interval_seconds", 0, 86_400 * 7));
+        Duration blacklistSync = Duration.ofSeconds(c.intIn("firebase.blacklist_sync_interval", 0, 86_400 * 7));
         if (c.bool("firebase.enabled")) {
             String bucket = c.str("firebase.storage_bucket"), account = c.str("firebase.service_account_path");
             if (bucket.isBlank()) {
@@ -209,8 +233,7 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
             }
             fb = new StagingSettings.Firebase(c.str("firebase.project_id"), bucket, account, c.str("firebase.storage_host"),
                     c.str("firebase.data_prefix"), id.isBlank() ? org.argus.staging.StorageFactory.hostname() : id,
-                    c.str("firebase.model_output_path"), Duration.ofSeconds(c.intIn("firebase.model_sync_interval_seconds", 0, 86_400 * 7)),
-                    c.str("firebase.blacklist_prefix"), Duration.ofSeconds(c.intIn("firebase.blacklist_sync_interval", 0, 86_400 * 7)),
+                    c.str("firebase.model_output_path"), modelSync, c.str("firebase.blacklist_prefix"), blacklistSync,
                     peers);
         }
         int retryInitial = c.intIn("staging.retry_initial_seconds", 1, 86_400);
@@ -342,6 +365,47 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
     }
 
     /** Reads typed values by dotted path and collects problems instead of stopping at the first. */
+    /**
+     * A copy of the document where every string holding a NUL or another control character (none belongs in a path,
+     * host, name or token) is reported by key and replaced by "" so the other checks can still run.
+     */
+    private static JsonObject withoutControlCharacters(JsonObject o, String prefix, List<String> problems) {
+        JsonObject out = new JsonObject();
+        for (Map.Entry<String, Object> e : o) {
+            String key = prefix + e.getKey();
+            Object v = e.getValue();
+            if (v instanceof JsonObject j) {
+                v = withoutControlCharacters(j, key + ".", problems);
+            } else if (v instanceof String str && str.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+                problems.add(key + ": \"" + org.argus.log.LogText.escape(str) + "\" holds a control character (NUL, newline, …)");
+                v = "";
+            } else if (v instanceof io.vertx.core.json.JsonArray a) {
+                io.vertx.core.json.JsonArray copy = new io.vertx.core.json.JsonArray();
+                for (Object x : a) {
+                    if (x instanceof String str && str.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
+                        problems.add(key + ": \"" + org.argus.log.LogText.escape(str) + "\" holds a control character");
+                    } else {
+                        copy.add(x);
+                    }
+                }
+                v = copy;
+            }
+            out.put(e.getKey(), v);
+        }
+        return out;
+    }
+
+    /** An IP literal, or a host name by RFC 1123 (letters, digits, hyphens, dots; labels of 1-63; at most 253). */
+    static boolean isHost(String h) {
+        try {
+            org.argus.flow.IpAddress.parse(h);
+            return true;
+        } catch (IllegalArgumentException notAnAddress) {
+            return h.length() <= 253 && h.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
+                    && !h.matches("[0-9.]+");
+        }
+    }
+
     private static final class Checker {
         private final JsonObject doc;
         private final List<String> problems = new ArrayList<>();
@@ -400,6 +464,10 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
 
         int intIn(String path, int min, int max) {
             Number n = (Number) get(path);
+            if (n instanceof java.math.BigInteger || n instanceof java.math.BigDecimal || n.doubleValue() != Math.rint(n.doubleValue())) {
+                problem(path + ": " + n + " is not a whole number in [" + min + ", " + max + "]");
+                return min;
+            }
             long v = n.longValue();
             if (v < min || v > max) {
                 problem(path + ": " + v + " is out of range [" + min + ", " + max + "]");

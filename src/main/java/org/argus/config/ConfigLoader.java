@@ -57,7 +57,11 @@ public final class ConfigLoader {
     public static Future<ArgusConfig> load(Vertx vertx, Path file, Map<String, String> env) {
         return readFile(vertx, file).compose(user -> {
             try {
-                return Future.succeededFuture(ArgusConfig.from(merge(user, env)));
+                List<String> problems = new ArrayList<>();
+                JsonObject doc = merge(user, env, problems);
+                // range and consistency checks run on the keys that merged (a key with a wrong type keeps its
+                // default), so one run names every problem of the file
+                return Future.succeededFuture(ArgusConfig.from(doc, problems));
             } catch (ConfigException e) {
                 return Future.failedFuture(e);
             }
@@ -95,16 +99,25 @@ public final class ConfigLoader {
      * environment values.
      */
     public static JsonObject merge(JsonObject user, Map<String, String> env) throws ConfigException {
-        JsonObject config = defaults();
         List<String> problems = new ArrayList<>();
+        JsonObject config = merge(user, env, problems);
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    /**
+     * As {@link #merge(JsonObject, Map)}, adding problems to {@code problems} instead of throwing: an unknown key is
+     * left out and a key with a wrong type keeps its default, so the rest can still be checked.
+     */
+    public static JsonObject merge(JsonObject user, Map<String, String> env, List<String> problems) {
+        JsonObject config = defaults();
         overlay(config, user, "", problems);
         applyEnv(config, "", env, problems);
         String salt = env.get(SALT_ENV);
         if (salt != null && !salt.isEmpty()) {
             config.getJsonObject("anonymization").put("salt", salt);
-        }
-        if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
         }
         return config;
     }
@@ -129,6 +142,8 @@ public final class ConfigLoader {
             String typeProblem = typeProblem(def, val);
             if (typeProblem != null) {
                 problems.add(key + ": " + typeProblem);
+            } else if ((def instanceof Integer || def instanceof Long) && val instanceof Number n) {
+                target.put(e.getKey(), n.longValue()); // exact: typeProblem refused what a long cannot hold
             } else {
                 target.put(e.getKey(), val instanceof Number n && def instanceof Double ? n.doubleValue() : val);
             }
@@ -140,13 +155,17 @@ public final class ConfigLoader {
             if (val instanceof Integer || val instanceof Long) {
                 return null;
             }
-            if (val instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+            if (val instanceof Number n && !(val instanceof java.math.BigInteger) && !(val instanceof java.math.BigDecimal)
+                    && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < 1e15) {
                 return null;
+            }
+            if (val instanceof java.math.BigInteger || val instanceof java.math.BigDecimal || val instanceof Number) {
+                return "must be a whole number within ±2^53, not " + describe(val);
             }
             return "must be a whole number, not " + describe(val);
         }
         if (def instanceof Number) {
-            return val instanceof Number ? null : "must be a number, not " + describe(val);
+            return val instanceof Number n && Double.isFinite(n.doubleValue()) ? null : "must be a number, not " + describe(val);
         }
         if (def instanceof Boolean) {
             return val instanceof Boolean ? null : "must be true or false, not " + describe(val);

@@ -8,6 +8,7 @@ import org.argus.anon.Anonymizer;
 import org.argus.bus.Addresses;
 import org.argus.bus.LocalCodec;
 import org.argus.flow.FlowWindow;
+import org.argus.log.LogText;
 import org.argus.status.SensorHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -74,7 +75,7 @@ public final class CsvVerticle extends VerticleBase {
           .onFailure(e -> {
               stats.csvErrors.increment();
               health.set(SensorHealth.CSV, false, "failing", "cannot write to " + settings.outputDir() + ": " + e);
-              LOG.error("event=csv_write_failed window_start_ns={} flows={} reason=\"{}\"", w.startNanos(), w.flows().size(), e.toString());
+              LOG.error("event=csv_write_failed window_start_ns={} flows={} reason=\"{}\"", w.startNanos(), w.flows().size(), LogText.escape(e.toString()));
           });
     }
 

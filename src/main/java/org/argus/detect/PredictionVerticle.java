@@ -11,6 +11,7 @@ import java.util.List;
 import org.argus.bus.Addresses;
 import org.argus.bus.LocalCodec;
 import org.argus.flow.FlowWindow;
+import org.argus.log.LogText;
 import org.argus.status.SensorHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,7 +115,7 @@ public final class PredictionVerticle extends VerticleBase {
                         score(m.body().startNanos(), m.body().durationSeconds(), m.body().flows());
                         return null;
                     }).onFailure(e -> LOG.error("event=prediction_failed window_start_ns={} reason=\"{}\"",
-                            m.body().startNanos(), e.toString(), e)));
+                            m.body().startNanos(), LogText.escape(e.toString()), e)));
             return consumer.completion();
         });
     }
@@ -130,14 +131,14 @@ public final class PredictionVerticle extends VerticleBase {
             if (d.risk() != Risk.LOW) {
                 LOG.info("event=decision window_start={} address={} role={} risk={} score={} detector={} reason=\"{}\"",
                         d.windowStartIso(), d.addressText(), d.role().text(), d.risk().text(),
-                        String.format("%.3f", d.score()), d.detector(), d.reasons().get(0));
+                        String.format("%.3f", d.score()), d.detector(), LogText.escape(d.reasons().get(0)));
             }
         }
         try {
             log.write(r.decisions());
         } catch (IOException e) {
             stats.decisionWriteErrors.increment();
-            LOG.error("event=decision_write_failed dir={} decisions={} reason=\"{}\"", outputDir, r.decisions().size(), e.toString());
+            LOG.error("event=decision_write_failed dir={} decisions={} reason=\"{}\"", outputDir, r.decisions().size(), LogText.escape(e.toString()));
         }
         if (learning != null) {
             learn(startNanos);
@@ -171,7 +172,7 @@ public final class PredictionVerticle extends VerticleBase {
             models.refresh();
             LOG.info("event=learning_done model={} rows={}", card.version(), rows.size());
         } catch (IOException | RuntimeException e) {
-            LOG.error("event=learning_failed reason=\"{}\"", e.toString());
+            LOG.error("event=learning_failed reason=\"{}\"", LogText.escape(e.toString()));
         }
         report();
     }
@@ -192,14 +193,14 @@ public final class PredictionVerticle extends VerticleBase {
                 poller.done(f);
                 stats.polledFiles.increment();
             } catch (IOException e) {
-                LOG.warn("event=poll_file_failed file={} reason=\"{}\"", f, e.getMessage());
+                LOG.warn("event=poll_file_failed file={} reason=\"{}\"", f, LogText.escape(e.getMessage()));
                 try {
                     if (poller.failed(f, e.getMessage())) {
                         stats.polledFilesFailed.increment();
-                        LOG.error("event=poll_file_skipped file={} after={} reason=\"{}\"", f, settings.polling().maxErrors(), e.getMessage());
+                        LOG.error("event=poll_file_skipped file={} after={} reason=\"{}\"", f, settings.polling().maxErrors(), LogText.escape(e.getMessage()));
                     }
                 } catch (IOException e2) {
-                    LOG.error("event=poll_state_failed file={} reason=\"{}\"", settings.polling().stateFile(), e2.toString());
+                    LOG.error("event=poll_state_failed file={} reason=\"{}\"", settings.polling().stateFile(), LogText.escape(e2.toString()));
                 }
             }
         }

@@ -84,7 +84,7 @@ public final class Enforcer {
             try {
                 firewall.removeAll(); // not enforcing: rules an earlier run left must not keep blocking
             } catch (EnforcementException e) {
-                LOG.debug("event=stale_rule_check_failed reason=\"{}\"", e.getMessage());
+                LOG.debug("event=stale_rule_check_failed reason=\"{}\"", LogText.escape(e.getMessage()));
             }
         }
         publish();
@@ -118,7 +118,7 @@ public final class Enforcer {
         if (mode == EnforcementStatus.Mode.ENFORCING && !emergency.get()) {
             Optional<String> refusal = add ? allowlist.refusal(t) : Optional.empty();
             if (refusal.isPresent()) {
-                LOG.warn("event=enforcement_refused address={} why=\"{}\"", t, refusal.get());
+                LOG.warn("event=enforcement_refused address={} why=\"{}\"", t, LogText.escape(refusal.get()));
             } else {
                 pending.put(t, add);
             }
@@ -227,7 +227,7 @@ public final class Enforcer {
                 firewall.removeAll();
                 LOG.info("event=rules_removed_on_stop backend={}", firewall.name());
             } catch (EnforcementException e) {
-                LOG.error("event=rules_removal_failed reason=\"{}\"", e.getMessage());
+                LOG.error("event=rules_removal_failed reason=\"{}\"", LogText.escape(e.getMessage()));
             }
         }
     }
@@ -278,7 +278,7 @@ public final class Enforcer {
         Set<BanTarget> want = new LinkedHashSet<>(desired);
         want.removeIf(t -> {
             Optional<String> why = allowlist.refusal(t);
-            why.ifPresent(w -> LOG.warn("event=enforcement_refused address={} why=\"{}\"", t, w));
+            why.ifPresent(w -> LOG.warn("event=enforcement_refused address={} why=\"{}\"", t, LogText.escape(w)));
             return why.isPresent();
         });
         try {

@@ -34,6 +34,9 @@ public final class FlowStats {
     /** Flows evicted for idleness. */
     public final LongAdder flowsEvicted = new LongAdder();
 
+    /** Backward time steps larger than one window, each starting a new segment (flows forgotten, windows restart). */
+    public final LongAdder timeJumps = new LongAdder();
+
     private final AtomicLongArray malformed = new AtomicLongArray(Malformed.count());
 
     /** Adds {@code n} frames with the given reason. */

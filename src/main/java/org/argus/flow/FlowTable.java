@@ -296,6 +296,21 @@ public final class FlowTable {
         return removed;
     }
 
+    /**
+     * Forgets every flow (a new capture segment after a backward time step); only between windows.
+     *
+     * @return flows forgotten
+     */
+    public int forgetAll() {
+        if (activeCount != 0) {
+            throw new IllegalStateException("forget only between windows");
+        }
+        int n = size;
+        java.util.Arrays.fill(meta, 0);
+        size = 0;
+        return n;
+    }
+
     private void delete(int hole) {
         size--;
         int j = hole;

@@ -13,8 +13,13 @@ import org.argus.capture.PcapFileReader;
  * <p>A packet with time t belongs to the window {@code [floor(t/len)*len, +len)}. The open window closes when a
  * packet at or past its end arrives ({@link #accept}: packet time, for files and live alike), when the clock passes
  * its end plus the grace ({@link #advanceClock}: live only), or at {@link #flush} (end of file, clean stop). A packet
- * older than the open window (out-of-order input) is counted in the open window and as late. Empty windows are never
- * emitted. Flows idle past their protocol's timeout are forgotten between windows, checked at most every
+ * at most one window older than the open window (out-of-order input) is counted in the open window and as late.
+ *
+ * <p>Time going backwards by more than one window (a capture file holding the same traffic twice, {@code mergecap -a}
+ * of two captures, a live clock stepped back) starts a new <em>segment</em>: the open window is closed, every flow is
+ * forgotten, and windows start again from the earlier time, so each packet lands in the window of its own timestamp.
+ * The same window start can then be emitted once per segment; per-window totals summed over segments equal those of
+ * a tool that sorts by time (tshark). Counted as {@code time_jumps}. Empty windows are never emitted. Flows idle past their protocol's timeout are forgotten between windows, checked at most every
  * {@code min(timeout)/2} of packet time.
  *
  * <p>Not thread-safe: one owner (the flow verticle's event loop, or the replay thread).
@@ -78,6 +83,12 @@ public final class WindowAssembler {
                 openAt(ts);
             } else if (ts >= end) {
                 close();
+                openAt(ts);
+            } else if (ts < start - windowNanos) {
+                close();
+                table.forgetAll();
+                lastSweep = Long.MIN_VALUE;
+                stats.timeJumps.increment();
                 openAt(ts);
             } else if (ts < start) {
                 late++;

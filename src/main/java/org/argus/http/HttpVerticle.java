@@ -19,7 +19,12 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import org.argus.blacklist.Allowlist;
 import org.argus.blacklist.Ban;
+import org.argus.blacklist.BanPolicy;
 import org.argus.blacklist.BanRequest;
+import org.argus.log.LogLimiter;
+import org.argus.log.LogText;
+import io.vertx.core.http.HttpServerResponse;
+import java.util.LinkedHashMap;
 import org.argus.blacklist.BlacklistSnapshot;
 import org.argus.bus.Addresses;
 import org.argus.config.ArgusConfig;
@@ -68,7 +73,17 @@ public final class HttpVerticle extends VerticleBase {
     private final org.argus.metrics.ArgusMetrics metrics;
     private final String sensorId;
     private final Dashboard dashboard;
+    private final HttpStats httpStats = new HttpStats();
+    private final AuthThrottle throttle = new AuthThrottle(4096);
+    private final LogLimiter logLimiter = new LogLimiter(10_000, 1024);
+    private final Map<HttpServerResponse, int[]> eventClients = new LinkedHashMap<>();
+    private long eventTimer = -1;
     private String dashboardPage;
+
+    /** Seconds a {@code GET /events} client may leave its queue full before it is disconnected. */
+    static final int SLOW_CLIENT_TICKS = 10;
+    /** Bytes queued per {@code GET /events} client before its events are skipped. */
+    static final int EVENT_QUEUE_BYTES = 256 * 1024;
 
     /**
      * @param allowlist where authenticated control clients are added
@@ -107,6 +122,7 @@ public final class HttpVerticle extends VerticleBase {
                         stats.health.healthChecksPassed.sum()).encodePrettily()));
         router.get("/metrics").handler(rc -> rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
+        router.route().failureHandler(this::failure);
         router.route("/blacklist*").handler(this::authorize);
         router.route("/control/*").handler(this::authorize);
         router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
@@ -115,7 +131,15 @@ public final class HttpVerticle extends VerticleBase {
         router.delete("/blacklist/*").handler(this::removeBan);
         router.post("/control/emergency-stop").handler(rc -> emergency(rc, true));
         router.post("/control/emergency-restore").handler(rc -> emergency(rc, false));
-        return vertx.createHttpServer().requestHandler(router).listen(settings.port(), settings.host())
+        return vertx.createHttpServer().invalidRequestHandler(this::invalidRequest)
+                .requestHandler(req -> {
+                    if (badPercentEncoding(req.uri())) {
+                        invalidRequest(req); // the router's path normalisation would throw and log a stack trace
+                    } else {
+                        router.handle(req);
+                    }
+                })
+                .listen(settings.port(), settings.host())
                 .onSuccess(s -> {
                     server = s;
                     LOG.info("event=http_listening host={} port={}", settings.host(), s.actualPort());
@@ -159,25 +183,101 @@ public final class HttpVerticle extends VerticleBase {
         }
     }
 
-    /** Bearer token check in constant time (digests of equal length, {@link MessageDigest#isEqual}). */
+    /**
+     * Bearer token check in constant time (digests of equal length, {@link MessageDigest#isEqual}); repeated failures
+     * from one address are throttled ({@link AuthThrottle}: 429 with {@code Retry-After}).
+     */
     private void authorize(RoutingContext rc) {
+        String client = rc.request().remoteAddress() == null ? "?" : rc.request().remoteAddress().hostAddress();
+        long now = System.nanoTime();
+        long wait = throttle.retryAfterSeconds(client, now);
+        if (wait > 0) {
+            httpStats.authThrottled.increment();
+            rc.response().putHeader("Retry-After", String.valueOf(wait));
+            error(rc, 429, "too many failed attempts from " + client + ": try again in " + wait + " s");
+            return;
+        }
         String h = rc.request().getHeader("Authorization");
         String given = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : null;
         if (tokenDigest == null || given == null || !MessageDigest.isEqual(tokenDigest, sha256(given))) {
-            LOG.warn("event=control_unauthorized client={} path={} why={}", rc.request().remoteAddress(), rc.request().path(),
-                    tokenDigest == null ? "no http.token configured" : given == null ? "no bearer token" : "wrong token");
+            httpStats.authFailures.increment();
+            long block = throttle.failed(client, now);
+            long held = logLimiter.allow("auth " + client, now);
+            if (held >= 0) {
+                LOG.warn("event=control_unauthorized client={} path=\"{}\" why={} blocked_s={} similar_lines_held_back={}", client,
+                        LogText.escape(rc.request().path()),
+                        tokenDigest == null ? "no_token_configured" : given == null ? "no_bearer_token" : "wrong_token", block, held);
+            }
             rc.response().putHeader("WWW-Authenticate", "Bearer realm=\"argus\"");
             error(rc, 401, tokenDigest == null
                     ? "control endpoints are disabled: set http.token (or ARGUS_HTTP_TOKEN)"
                     : "missing or wrong bearer token (Authorization: Bearer <http.token>)");
             return;
         }
+        throttle.succeeded(client);
         try {
             allowlist.allow(IpAddress.parse(rc.request().remoteAddress().hostAddress()), "control endpoint client");
         } catch (RuntimeException e) {
             // a unix socket or odd address: nothing to allowlist
         }
         rc.next();
+    }
+
+    /** True when a {@code %} in the request target is not followed by two hex digits (RFC 3986 section 2.1). */
+    static boolean badPercentEncoding(String uri) {
+        if (uri == null) {
+            return true;
+        }
+        for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+            if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0 || Character.digit(uri.charAt(i + 2), 16) < 0
+                    || uri.charAt(i + 1) > 'f' || uri.charAt(i + 2) > 'f') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A request the HTTP codec could not parse (bad URI, header too long): one rate-limited log line, a 400. */
+    private void invalidRequest(io.vertx.core.http.HttpServerRequest req) {
+        httpStats.clientErrors.increment();
+        String client = req.remoteAddress() == null ? "?" : req.remoteAddress().hostAddress();
+        long held = logLimiter.allow("invalid " + client);
+        if (held >= 0) {
+            Throwable cause = req.decoderResult() == null ? null : req.decoderResult().cause();
+            LOG.warn("event=http_bad_request client={} why=\"{}\" similar_lines_held_back={}", client,
+                    LogText.escape(cause == null ? "malformed request target" : cause.getMessage()), held);
+        }
+        req.response().setStatusCode(400).putHeader("content-type", "application/json").putHeader("connection", "close")
+                .end(new JsonObject().put("error", "malformed HTTP request").encode());
+    }
+
+    /**
+     * Everything a route failed with: client errors (a path that does not decode, a body that is not JSON) are 4xx with
+     * one rate-limited log line; anything else is a 500 whose body names no internals, logged once per kind.
+     */
+    private void failure(RoutingContext rc) {
+        int code = rc.statusCode();
+        Throwable e = rc.failure();
+        if (code < 400 && e instanceof IllegalArgumentException) {
+            code = 400; // e.g. a path with a bad percent-encoding
+        }
+        if (code < 400) {
+            code = 500;
+        }
+        String client = rc.request().remoteAddress() == null ? "?" : rc.request().remoteAddress().hostAddress();
+        if (code < 500) {
+            httpStats.clientErrors.increment();
+            long held = logLimiter.allow("client " + client);
+            if (held >= 0) {
+                LOG.warn("event=http_client_error client={} status={} path=\"{}\" why=\"{}\" similar_lines_held_back={}", client, code,
+                        LogText.escape(rc.request().path()), LogText.escape(e == null ? "" : e.getMessage()), held);
+            }
+        } else if (logLimiter.allow("server " + (e == null ? "" : e.getClass().getName())) >= 0) {
+            LOG.error("event=http_server_error status={} path=\"{}\"", code, LogText.escape(rc.request().path()), e);
+        }
+        if (!rc.response().ended() && !rc.response().headWritten()) {
+            error(rc, code, code < 500 ? (e == null || e.getMessage() == null ? "bad request" : e.getMessage()) : "internal error");
+        }
     }
 
     private static void error(RoutingContext rc, int code, String message) {
@@ -227,6 +327,9 @@ public final class HttpVerticle extends VerticleBase {
             ttl = Duration.ofMillis(Math.max(1000, Math.round(n.doubleValue() * 3_600_000)));
         }
         Object address = body.getValue("address"), reason = body.getValue("reason"), risk = body.getValue("risk_level");
+        if (reason instanceof String r && r.length() > BanPolicy.MAX_REASON) {
+            reason = BanPolicy.cap(r);
+        }
         if (!(address instanceof String) || (reason != null && !(reason instanceof String)) || (risk != null && !(risk instanceof String))) {
             error(rc, 400, "address (string) is required; reason and risk_level must be strings");
             return;
@@ -238,8 +341,20 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     private void removeBan(RoutingContext rc) {
-        String raw = rc.request().path().substring("/blacklist/".length());
-        String target = java.net.URLDecoder.decode(raw, StandardCharsets.UTF_8);
+        String path = rc.request().path();
+        if (path.length() <= "/blacklist/".length()) {
+            httpStats.clientErrors.increment();
+            error(rc, 400, "DELETE needs the address: /blacklist/<address> (a CIDR's / as %2F)");
+            return;
+        }
+        String target;
+        try {
+            target = java.net.URLDecoder.decode(path.substring("/blacklist/".length()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            httpStats.clientErrors.increment();
+            error(rc, 400, "the address in the path is not valid percent-encoding");
+            return;
+        }
         vertx.eventBus().<Boolean>request(Addresses.BLACKLIST_REMOVE, target).onSuccess(m -> {
             if (m.body()) {
                 json(rc, 200, new JsonObject().put("removed", true).put("address", target));
@@ -249,17 +364,36 @@ public final class HttpVerticle extends VerticleBase {
         }).onFailure(e -> replyFailure(rc, e));
     }
 
-    private void emergency(RoutingContext rc, boolean stop) {
-        String reason = "";
+    /**
+     * The reason a control body gives: absent, null or blank → {@code (no reason given)}; any other JSON value → its
+     * text; cut to {@link BanPolicy#MAX_REASON} characters. Null when the body is not a JSON object.
+     */
+    static String reasonOf(io.vertx.core.buffer.Buffer body) {
+        if (body == null || body.length() == 0) {
+            return "(no reason given)";
+        }
+        Object r;
         try {
-            JsonObject b = rc.body().length() == 0 ? null : rc.body().asJsonObject();
-            reason = b == null ? "" : b.getString("reason", "");
+            JsonObject b = body.toJsonObject();
+            r = b.getValue("reason");
         } catch (RuntimeException e) {
+            return null;
+        }
+        String text = r == null ? "" : r instanceof String str ? str : r.toString();
+        return text.isBlank() ? "(no reason given)" : BanPolicy.cap(text);
+    }
+
+    private void emergency(RoutingContext rc, boolean stop) {
+        String reason = reasonOf(rc.body().buffer());
+        if (reason == null && !stop) {
+            httpStats.clientErrors.increment();
             error(rc, 400, "body must be a JSON object {\"reason\": \"...\"} (or empty)");
             return;
         }
-        EmergencyCommand cmd = new EmergencyCommand(stop, reason.isBlank() ? "(no reason given)" : reason,
-                "http " + rc.request().remoteAddress().hostAddress());
+        if (reason == null) {
+            reason = "(unreadable body: stopped anyway)"; // an emergency stop never waits for a well-formed body
+        }
+        EmergencyCommand cmd = new EmergencyCommand(stop, reason, "http " + rc.request().remoteAddress().hostAddress());
         String scope = rc.request().getParam("scope", "local");
         if (!scope.equals("local") && !scope.equals("cluster")) {
             error(rc, 400, "scope must be local or cluster, not \"" + scope + "\"");
@@ -278,24 +412,72 @@ public final class HttpVerticle extends VerticleBase {
                 .onFailure(e -> replyFailure(rc, e));
     }
 
-    /** Server-sent events: one {@code data:} line of {@link Dashboard#snapshot} JSON per second until the client goes. */
+    /**
+     * Server-sent events: one {@code data:} line of {@link Dashboard#snapshot} JSON per second to every client, the
+     * snapshot made once per second for all of them. At most {@code http.max_event_clients} clients (more get 503);
+     * a client whose write queue is full ({@value #EVENT_QUEUE_BYTES} bytes) skips events instead of queueing them,
+     * and one that stays full for {@value #SLOW_CLIENT_TICKS} s is disconnected. Counted in {@code /status} → http.
+     */
     private void events(RoutingContext rc) {
-        var resp = rc.response().setChunked(true).putHeader("content-type", "text/event-stream")
+        if (eventClients.size() >= settings.maxEventClients()) {
+            httpStats.eventClientsRefused.increment();
+            rc.response().putHeader("Retry-After", "10");
+            error(rc, 503, "too many dashboard clients (http.max_event_clients = " + settings.maxEventClients() + ")");
+            return;
+        }
+        HttpServerResponse resp = rc.response().setChunked(true).putHeader("content-type", "text/event-stream")
                 .putHeader("cache-control", "no-store").putHeader("connection", "keep-alive");
+        resp.setWriteQueueMaxSize(EVENT_QUEUE_BYTES);
         resp.write("retry: 2000\n\n");
-        long timer = vertx.setPeriodic(0, 1000, id -> vertx.eventBus().<BlacklistSnapshot>request(Addresses.BLACKLIST_LIST, null)
+        eventClients.put(resp, new int[1]);
+        httpStats.eventClients.set(eventClients.size());
+        resp.closeHandler(v -> forget(resp));
+        resp.exceptionHandler(e -> forget(resp));
+        if (eventTimer < 0) {
+            eventTimer = vertx.setPeriodic(0, 1000, id -> broadcast());
+        }
+    }
+
+    private void forget(HttpServerResponse resp) {
+        eventClients.remove(resp);
+        httpStats.eventClients.set(eventClients.size());
+        if (eventClients.isEmpty() && eventTimer >= 0) {
+            vertx.cancelTimer(eventTimer);
+            eventTimer = -1;
+        }
+    }
+
+    private void broadcast() {
+        vertx.eventBus().<BlacklistSnapshot>request(Addresses.BLACKLIST_LIST, null)
                 .map(m -> m.body().bans()).otherwise(List.of())
                 .onSuccess(bans -> {
-                    if (!resp.closed()) {
-                        resp.write("data: " + dashboard.snapshot(stats, health, bans, health.clock().instant()).encode() + "\n\n");
+                    if (eventClients.isEmpty()) {
+                        return;
                     }
-                }));
-        resp.closeHandler(v -> vertx.cancelTimer(timer));
-        resp.exceptionHandler(e -> vertx.cancelTimer(timer));
+                    io.vertx.core.buffer.Buffer event = io.vertx.core.buffer.Buffer.buffer(
+                            "data: " + dashboard.snapshot(stats, health, bans, health.clock().instant()).encode() + "\n\n");
+                    for (var e : List.copyOf(eventClients.entrySet())) {
+                        HttpServerResponse resp = e.getKey();
+                        if (resp.closed()) {
+                            forget(resp);
+                        } else if (resp.writeQueueFull()) {
+                            httpStats.eventsSkipped.increment();
+                            if (++e.getValue()[0] >= SLOW_CLIENT_TICKS) {
+                                httpStats.eventClientsDropped.increment();
+                                LOG.info("event=dashboard_client_dropped why=\"not reading for {} s\"", SLOW_CLIENT_TICKS);
+                                forget(resp);
+                                resp.reset();
+                            }
+                        } else {
+                            e.getValue()[0] = 0;
+                            resp.write(event);
+                        }
+                    }
+                });
     }
 
     private void status(RoutingContext rc) {
-        JsonObject body = StatusJson.of(stats, (health.clock().millis() - startedMillis) / 1000.0);
+        JsonObject body = StatusJson.of(stats, (health.clock().millis() - startedMillis) / 1000.0).put("http", httpStats.toJson());
         rc.response().putHeader("content-type", "application/json").end(body.encodePrettily());
     }
 }

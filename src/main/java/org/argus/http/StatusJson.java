@@ -7,7 +7,7 @@ import org.argus.stats.SensorStats;
  * The counters as JSON, shared by {@code GET /status} and the replay summary so both speak the same names.
  *
  * <p>Shape: {@code {"uptime_s", "packets", "bytes", "ip_packets", "non_ip", "fragments", "snaplen_truncated",
- * "late_packets", "malformed": {"total", <reason>: n...}, "drops": {"queue_batches", "queue_packets", "kernel",
+ * "late_packets", "time_jumps", "malformed": {"total", <reason>: n...}, "drops": {"queue_batches", "queue_packets", "kernel",
  * "interface", "flow_table_packets"}, "kernel_received", "windows", "flows", "flows_evicted",
  * "files": {"closed", "rows", "removed_by_retention", "write_errors", "windows_not_written",
  * "rows_not_written"}, "detection": {"windows_scored",
@@ -39,6 +39,7 @@ public final class StatusJson {
                 .put("fragments", s.flow.fragments.sum())
                 .put("snaplen_truncated", s.flow.snaplenTruncated.sum())
                 .put("late_packets", s.flow.latePackets.sum())
+                .put("time_jumps", s.flow.timeJumps.sum())
                 .put("malformed", malformed)
                 .put("drops", new JsonObject()
                         .put("queue_batches", s.capture.queueDroppedBatches.sum())

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
+import org.argus.log.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +92,7 @@ public final class StagingPipeline {
                 String msg = f.path().getFileName() + ": " + e.getMessage();
                 stats.uploadLastError.set(msg);
                 stats.uploadNextAttemptEpochMillis.set(nextAttempt.toEpochMilli());
-                LOG.warn("event=upload_failed file={} failures={} retry_in_ms={} reason=\"{}\"", f.path().getFileName(), failures, wait, e.getMessage());
+                LOG.warn("event=upload_failed file={} failures={} retry_in_ms={} reason=\"{}\"", f.path().getFileName(), failures, wait, LogText.escape(e.getMessage()));
                 if (e instanceof RuntimeException) {
                     uploader = null; // a broken client is built again next time
                 }

@@ -17,6 +17,7 @@ import org.argus.blacklist.BlacklistExport;
 import org.argus.blacklist.BlacklistSnapshot;
 import org.argus.bus.Addresses;
 import org.argus.bus.LocalCodec;
+import org.argus.log.LogText;
 import org.argus.status.SensorHealth;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,7 +128,7 @@ public final class StagingVerticle extends VerticleBase {
             modelBusy = false;
             if (ar.failed()) {
                 stats.modelSyncLastError.set(ar.cause().getMessage());
-                LOG.warn("event=model_sync_failed reason=\"{}\"", ar.cause().getMessage());
+                LOG.warn("event=model_sync_failed reason=\"{}\"", LogText.escape(ar.cause().getMessage()));
                 if (ar.cause() instanceof RuntimeException) {
                     models = null; // a broken client is built again next time
                 }
@@ -160,7 +161,7 @@ public final class StagingVerticle extends VerticleBase {
                     String error = ar.failed() ? ar.cause().getMessage() : ar.result();
                     stats.blacklistSyncLastError.set(error);
                     if (error != null) {
-                        LOG.warn("event=blacklist_sync_problem reason=\"{}\"", error);
+                        LOG.warn("event=blacklist_sync_problem reason=\"{}\"", LogText.escape(error));
                     }
                 });
     }
@@ -217,7 +218,7 @@ public final class StagingVerticle extends VerticleBase {
                         .recover(e -> {
                             if (e instanceof ReplyException re && (re.failureCode() == 400 || re.failureCode() == 409)) {
                                 stats.blacklistImportRefused.increment();
-                                LOG.warn("event=peer_ban_refused peer={} address={} why=\"{}\"", peer, r.address(), e.getMessage());
+                                LOG.warn("event=peer_ban_refused peer={} address={} why=\"{}\"", peer, r.address(), LogText.escape(e.getMessage()));
                                 return Future.succeededFuture();
                             }
                             return Future.failedFuture(e);
@@ -259,7 +260,7 @@ public final class StagingVerticle extends VerticleBase {
             running = false;
             if (ar.failed()) {
                 health.set(SensorHealth.STAGING, false, "failing", ar.cause().getMessage());
-                LOG.error("event=staging_failed reason=\"{}\"", ar.cause().getMessage());
+                LOG.error("event=staging_failed reason=\"{}\"", LogText.escape(ar.cause().getMessage()));
                 return;
             }
             long oldest = stats.oldestStagedEpochMillis.get();

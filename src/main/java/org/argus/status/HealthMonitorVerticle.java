@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
+import org.argus.log.LogText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,7 +153,7 @@ public final class HealthMonitorVerticle extends VerticleBase {
         }).onComplete(ar -> {
             String problem = ar.failed() ? ar.cause().toString() : null;
             if (problem != null && !problem.equals(statsProblem)) {
-                LOG.warn("event=stats_file_failed file={} reason=\"{}\"", file, problem);
+                LOG.warn("event=stats_file_failed file={} reason=\"{}\"", file, LogText.escape(problem));
             }
             statsProblem = problem;
         });
@@ -197,7 +198,7 @@ public final class HealthMonitorVerticle extends VerticleBase {
             }
             String why = err != null ? err.toString() : "HTTP " + resp.statusCode();
             if (attempt >= settings.webhookAttempts()) {
-                LOG.warn("event=alert_webhook_failed alert={} attempts={} reason=\"{}\"", body.getString("alert"), attempt, why);
+                LOG.warn("event=alert_webhook_failed alert={} attempts={} reason=\"{}\"", body.getString("alert"), attempt, LogText.escape(why));
                 return;
             }
             long wait = 1000L << (2 * (attempt - 1));

@@ -181,4 +181,23 @@ class ConfigLoaderTest {
         assertTrue(ConfigLoader.keyPaths().contains("capture.bpf_filter"));
         assertEquals("ARGUS_CAPTURE_INTERFACE", ConfigLoader.envName("capture.interface"));
     }
+
+    @Test
+    void oneRunNamesTypeRangeUnknownAndHostileValuesTogether() throws Exception {
+        Path f = dir.resolve("hostile.json");
+        // raw JSON: numbers beyond a long, a NUL in a path
+        Files.writeString(f, "{\"aggregation\": {\"window_seconds\": \"soon\", \"output_dir\": \"/tmp/a\\u0000b\"},"
+                + " \"capture\": {\"snaplen\": -5, \"buffer_size_mb\": 2048, \"bpf_filter\": \"tcp port\", \"bogus\": 1},"
+                + " \"http\": {\"port\": 18446744073709569728, \"host\": \"not a host!\"},"
+                + " \"firebase\": {\"enabled\": false, \"model_sync_interval_seconds\": -1}}");
+        ConfigException e = assertThrows(ConfigException.class, () -> load(f, Map.of("ARGUS_IP_SALT", "s")));
+        String all = String.join("\n", e.problems());
+        for (String key : new String[] {"aggregation.window_seconds: must be a whole number", "aggregation.output_dir:",
+                "capture.snaplen: -5 is out of range", "capture.buffer_size_mb: 2048 is out of range", "capture.bpf_filter:",
+                "capture.bogus: unknown key", "http.port: must be a whole number", "http.host:",
+                "firebase.model_sync_interval_seconds: -1 is out of range"}) {
+            assertTrue(all.contains(key), "missing \"" + key + "\" in:\n" + all);
+        }
+        assertFalse(all.contains("InvalidPath"), all);
+    }
 }
