@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -31,11 +32,11 @@ final class CaptureFileParser implements AutoCloseable {
     /** A pcapng block larger than this is corrupt: a packet block holds at most one frame plus its options. */
     private static final int MAX_RECORD = MAX_FRAME + (64 << 10);
 
-    private final FileChannel channel;
+    private final SeekableByteChannel channel;
     private final boolean pcapng;
-    private ByteBuffer buf = ByteBuffer.allocateDirect(BUFFER);
+    private ByteBuffer buf;
     /** The same memory as {@link #buf} in network byte order, for the decoder; limit = capacity. */
-    private ByteBuffer frames = networkView(buf);
+    private ByteBuffer frames;
     private boolean eof;
     private boolean truncated;
     private String corruption;
@@ -57,9 +58,11 @@ final class CaptureFileParser implements AutoCloseable {
     int wireLen;
     long tsNanos;
 
-    private CaptureFileParser(FileChannel channel, boolean pcapng) {
+    private CaptureFileParser(SeekableByteChannel channel, boolean pcapng, int bufferBytes) {
         this.channel = channel;
         this.pcapng = pcapng;
+        this.buf = ByteBuffer.allocateDirect(bufferBytes);
+        this.frames = networkView(buf);
     }
 
     /**
@@ -71,7 +74,14 @@ final class CaptureFileParser implements AutoCloseable {
      * @throws IOException when the file cannot be read
      */
     static CaptureFileParser open(Path file) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        return open(FileChannel.open(file, StandardOpenOption.READ), BUFFER);
+    }
+
+    /**
+     * As {@link #open(Path)} on any channel positioned at the file's start, with a read buffer of {@code bufferBytes}
+     * (grown when a record needs more; fuzzing reads from memory with a small one).
+     */
+    static CaptureFileParser open(SeekableByteChannel ch, int bufferBytes) throws IOException {
         try {
             ByteBuffer head = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
             while (head.hasRemaining() && ch.read(head) > 0) {
@@ -85,7 +95,7 @@ final class CaptureFileParser implements AutoCloseable {
             int magic = head.getInt(0);
             CaptureFileParser p;
             if (magic == 0x0A0D0D0A) {
-                p = new CaptureFileParser(ch, true);
+                p = new CaptureFileParser(ch, true, bufferBytes);
                 ch.position(0);
                 if (!p.readBlocksUntilPacket()) {
                     p.close();
@@ -113,7 +123,7 @@ final class CaptureFileParser implements AutoCloseable {
                 ch.close();
                 return null; // libpcap refuses other major versions with its own message
             }
-            p = new CaptureFileParser(ch, false);
+            p = new CaptureFileParser(ch, false, bufferBytes);
             p.buf.order(order);
             p.nanosPcap = nanos;
             p.linkType = head.getInt(20) & 0xFFFF;

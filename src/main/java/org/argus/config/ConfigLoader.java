@@ -124,7 +124,7 @@ public final class ConfigLoader {
 
     private static void overlay(JsonObject target, JsonObject user, String prefix, List<String> problems) {
         for (Map.Entry<String, Object> e : user) {
-            String key = prefix + e.getKey();
+            String key = prefix + org.argus.log.LogText.escape(e.getKey()); // a key is outside text too: one line
             if (!target.containsKey(e.getKey())) {
                 problems.add(key + ": unknown key");
                 continue;
@@ -183,8 +183,9 @@ public final class ConfigLoader {
         if (v == null) {
             return "null";
         }
-        String s = v instanceof String str ? "\"" + str + "\"" : String.valueOf(v);
-        return s.length() > 40 ? s.substring(0, 40) + "…" : s;
+        String s = String.valueOf(v);
+        s = org.argus.log.LogText.escape(s.length() > 40 ? s.substring(0, 40) + "…" : s);
+        return v instanceof String ? "\"" + s + "\"" : s;
     }
 
     private static void applyEnv(JsonObject config, String prefix, Map<String, String> env, List<String> problems) {
@@ -203,7 +204,7 @@ public final class ConfigLoader {
             try {
                 config.put(key, parseEnv(def, raw.trim()));
             } catch (IllegalArgumentException e) {
-                problems.add(path + ": " + var + "=\"" + raw + "\" " + e.getMessage());
+                problems.add(path + ": " + var + "=\"" + org.argus.log.LogText.escape(raw) + "\" " + org.argus.log.LogText.escape(e.getMessage()));
             }
         }
     }

@@ -305,36 +305,50 @@ public final class HttpVerticle extends VerticleBase {
         }).onFailure(e -> replyFailure(rc, e));
     }
 
-    private void addBan(RoutingContext rc) {
+    /**
+     * Reads a {@code POST /blacklist} body: {@code {"address": string, "reason": string?, "risk_level": string?,
+     * "ttl_hours": number?}}, TTL in (0, 87600] hours, a longer reason cut to {@link BanPolicy#MAX_REASON}
+     * characters. Address, risk and allowlist are the {@link BanPolicy}'s to check.
+     *
+     * @throws IllegalArgumentException with the message a 400 answer carries
+     */
+    static BanRequest banRequest(io.vertx.core.buffer.Buffer raw) {
+        String shape = "body must be a JSON object {\"address\", \"reason\", \"risk_level\", \"ttl_hours\"}";
         JsonObject body;
         try {
-            body = rc.body().asJsonObject();
+            body = raw == null || raw.length() == 0 ? null : raw.toJsonObject();
         } catch (RuntimeException e) {
-            error(rc, 400, "body must be a JSON object {\"address\", \"reason\", \"risk_level\", \"ttl_hours\"}");
-            return;
+            throw new IllegalArgumentException(shape);
         }
         if (body == null) {
-            error(rc, 400, "body must be a JSON object {\"address\", \"reason\", \"risk_level\", \"ttl_hours\"}");
-            return;
+            throw new IllegalArgumentException(shape);
         }
         Duration ttl = null;
         Object hours = body.getValue("ttl_hours");
         if (hours != null) {
             if (!(hours instanceof Number n) || !(n.doubleValue() > 0) || n.doubleValue() > 24 * 3650) {
-                error(rc, 400, "ttl_hours must be a number of hours greater than 0 (at most 87600), not " + hours);
-                return;
+                throw new IllegalArgumentException("ttl_hours must be a number of hours greater than 0 (at most 87600), not "
+                        + LogText.escape(String.valueOf(hours)));
             }
             ttl = Duration.ofMillis(Math.max(1000, Math.round(n.doubleValue() * 3_600_000)));
         }
         Object address = body.getValue("address"), reason = body.getValue("reason"), risk = body.getValue("risk_level");
-        if (reason instanceof String r && r.length() > BanPolicy.MAX_REASON) {
-            reason = BanPolicy.cap(r);
-        }
         if (!(address instanceof String) || (reason != null && !(reason instanceof String)) || (risk != null && !(risk instanceof String))) {
-            error(rc, 400, "address (string) is required; reason and risk_level must be strings");
+            throw new IllegalArgumentException("address (string) is required; reason and risk_level must be strings");
+        }
+        String why = reason == null ? null : BanPolicy.cap((String) reason);
+        return new BanRequest((String) address, why, (String) risk, ttl, org.argus.blacklist.BanSource.OPERATOR);
+    }
+
+    private void addBan(RoutingContext rc) {
+        BanRequest req;
+        try {
+            req = banRequest(rc.body().buffer());
+        } catch (IllegalArgumentException e) {
+            httpStats.clientErrors.increment();
+            error(rc, 400, e.getMessage());
             return;
         }
-        BanRequest req = new BanRequest((String) address, (String) reason, (String) risk, ttl, org.argus.blacklist.BanSource.OPERATOR);
         vertx.eventBus().<Ban>request(Addresses.BLACKLIST_ADD, req)
                 .onSuccess(m -> json(rc, m.body().hits() == 1 ? 201 : 200, m.body().toJson(m.body().target().toString(), Instant.now())))
                 .onFailure(e -> replyFailure(rc, e));
