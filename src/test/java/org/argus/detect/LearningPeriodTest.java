@@ -10,18 +10,21 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import org.argus.VertxWait;
 import org.argus.bus.Addresses;
 import org.argus.config.ArgusConfig;
 import org.argus.config.ConfigLoader;
 import org.argus.flow.FlowWindow;
 import org.argus.gen.CaptureGenerator;
 import org.argus.status.SensorHealth;
-
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,12 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code argus.window.closed}; for the first 3 minutes of packet time the sensor runs on heuristics and says it is
  * learning; then it trains, writes a model and card, and scores the following windows with it — none dropped.
  */
+@ExtendWith(VertxExtension.class)
 class LearningPeriodTest {
     @TempDir
     Path tmp;
 
     @Test
-    void learnsABaselineThenSwitchesToItWithoutDroppingWindows() throws Exception {
+    @io.vertx.junit5.Timeout(value = 90, timeUnit = java.util.concurrent.TimeUnit.SECONDS)
+    void learnsABaselineThenSwitchesToItWithoutDroppingWindows(Vertx vertx, VertxTestContext ctx) throws Exception {
         Path capture = tmp.resolve("office.pcap");
         CaptureGenerator.write(capture, 4000, 5, 1_700_000_000L, 600, true);
         List<FlowWindow> windows = WindowsOf.read(capture);
@@ -43,22 +48,21 @@ class LearningPeriodTest {
                 .put("anonymization", new JsonObject().put("generate_salt", true))
                 .put("model", new JsonObject().put("model_local_path", models.toString()).put("learning_hours", 0.05)
                         .put("min_model_age_hours", 5)), Map.of()));
-        Vertx vertx = Vertx.vertx();
-        try {
-            DetectionStats stats = new DetectionStats();
-            SensorHealth health = new SensorHealth(Clock.systemUTC());
-            List<Decision> decisions = new CopyOnWriteArrayList<>();
-            vertx.eventBus().<Decision>localConsumer(Addresses.DECISION, m -> decisions.add(m.body()));
-            vertx.deployVerticle(new PredictionVerticle(c.detection(), tmp.resolve("out"), false, stats, health)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            assertEquals("learning", health.snapshot().get(SensorHealth.PREDICTION).state());
-            assertNull(stats.modelVersion.get());
+        DetectionStats stats = new DetectionStats();
+        SensorHealth health = new SensorHealth(Clock.systemUTC());
+        List<Decision> decisions = new CopyOnWriteArrayList<>();
+        vertx.eventBus().<Decision>localConsumer(Addresses.DECISION, m -> decisions.add(m.body()));
+        vertx.deployVerticle(new PredictionVerticle(c.detection(), tmp.resolve("out"), false, stats, health)).compose(id -> {
+            ctx.verify(() -> {
+                assertEquals("learning", health.snapshot().get(SensorHealth.PREDICTION).state());
+                assertNull(stats.modelVersion.get());
+            });
             for (FlowWindow w : windows) {
                 vertx.eventBus().publish(Addresses.WINDOW_CLOSED, w);
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (stats.windowsScored.sum() < windows.size() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            return VertxWait.until(vertx, Duration.ofSeconds(30), () -> stats.windowsScored.sum() >= windows.size(),
+                    () -> stats.windowsScored.sum() + " of " + windows.size() + " windows scored");
+        }).onComplete(ctx.succeeding(v -> ctx.verify(() -> {
             assertEquals(windows.size(), stats.windowsScored.sum(), "every window scored, none dropped during training");
             assertNotNull(stats.modelVersion.get(), "switched to its own model: " + health.snapshot());
             assertEquals("running", health.snapshot().get(SensorHealth.PREDICTION).state());
@@ -71,8 +75,7 @@ class LearningPeriodTest {
             assertTrue(decisions.stream().filter(d -> d.windowStartNanos() > learningEnd + 5_000_000_000L)
                     .allMatch(d -> stats.modelVersion.get().equals(d.modelVersion())), "the new model afterwards");
             assertTrue(stats.modelFlowsScored.sum() > 0);
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
+            ctx.completeNow();
+        })));
     }
 }

@@ -180,24 +180,22 @@ class StagingPipelineTest {
     }
 
     @Test
-    void theVerticleStagesAndUploadsOnItsTimerAndReportsHealth() throws Exception {
+    @org.junit.jupiter.api.extension.ExtendWith(io.vertx.junit5.VertxExtension.class)
+    void theVerticleStagesAndUploadsOnItsTimerAndReportsHealth(io.vertx.core.Vertx vertx, io.vertx.junit5.VertxTestContext ctx)
+            throws Exception {
         StagingSettings s = settings();
         StagingSettings fast = new StagingSettings(s.outputDir(), s.stagingDir(), s.uploadedDir(), Duration.ZERO, Duration.ofMillis(1000),
                 s.retentionAge(), 0, 0, s.retryInitial(), s.retryMax(), s.maxBacklogAge(), s.firebase());
         csv("zeus_20261122_120000.csv", Duration.ofMinutes(1), "v");
-        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
         org.argus.status.SensorHealth health = new org.argus.status.SensorHealth(java.time.Clock.systemUTC());
-        try {
-            vertx.deployVerticle(new StagingVerticle(fast, () -> memory, stats, health, java.time.Clock.systemUTC()))
-                    .toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
-            for (int i = 0; i < 100 && (objects().isEmpty() || health.snapshot().get("staging") == null); i++) {
-                Thread.sleep(50);
-            }
-            assertEquals(List.of("retina-data/pi-1/2026/11/22/zeus_20261122_120000.csv"), new ArrayList<>(objects().keySet()));
-            assertEquals("ok", health.snapshot().get("staging").state());
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
-        }
+        vertx.deployVerticle(new StagingVerticle(fast, () -> memory, stats, health, java.time.Clock.systemUTC()))
+                .compose(id -> org.argus.VertxWait.until(vertx, Duration.ofSeconds(10),
+                        () -> !objects().isEmpty() && health.snapshot().get("staging") != null, () -> "uploaded: " + objects().keySet()))
+                .onComplete(ctx.succeeding(v -> ctx.verify(() -> {
+                    assertEquals(List.of("retina-data/pi-1/2026/11/22/zeus_20261122_120000.csv"), new ArrayList<>(objects().keySet()));
+                    assertEquals("ok", health.snapshot().get("staging").state());
+                    ctx.completeNow();
+                })));
     }
 
     @Test

@@ -13,7 +13,11 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.vertx.junit5.Checkpoint;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Alerts from readings (thresholds, severity, cooldown, resolution) and their webhook with retries on a real HTTP server. */
 class HealthMonitorTest {
@@ -62,46 +66,43 @@ class HealthMonitorTest {
     }
 
     @Test
-    void theWebhookGetsRaisedAndResolvedAlertsRetryingAFailure() throws Exception {
-        Vertx vertx = Vertx.vertx();
-        try {
-            List<JsonObject> received = new CopyOnWriteArrayList<>();
-            AtomicInteger calls = new AtomicInteger();
-            int port = vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
-                if (calls.incrementAndGet() == 1) {
-                    req.response().setStatusCode(500).end(); // the first try fails
+    @ExtendWith(VertxExtension.class)
+    void theWebhookGetsRaisedAndResolvedAlertsRetryingAFailure(Vertx vertx, VertxTestContext ctx) {
+        AtomicInteger calls = new AtomicInteger();
+        Checkpoint raisedOnRetry = ctx.checkpoint(), resolved = ctx.checkpoint();
+        HealthStats stats = new HealthStats();
+        SensorHealth health = new SensorHealth(Clock.systemUTC());
+        health.expect("blacklist");
+        health.set("blacklist", false, "failing", "database corrupt");
+        vertx.createHttpServer().requestHandler(req -> req.body().onSuccess(b -> {
+            int call = calls.incrementAndGet();
+            if (call == 1) {
+                req.response().setStatusCode(500).end(); // the first try fails
+                return;
+            }
+            req.response().setStatusCode(204).end();
+            JsonObject alert = b.toJsonObject();
+            ctx.verify(() -> {
+                assertEquals("component:blacklist", alert.getString("alert"));
+                assertEquals("pi-1", alert.getString("sensor"));
+                if (call == 2) {
+                    assertEquals("raised", alert.getString("state"), "delivered on the second try");
+                    assertEquals("critical", alert.getString("severity"));
+                    assertEquals(1, stats.alerts.get().size());
+                    raisedOnRetry.flag();
+                    health.set("blacklist", true, "ok", "");
                 } else {
-                    received.add(b.toJsonObject());
-                    req.response().setStatusCode(204).end();
+                    assertEquals(3, call, "raised once, resolved once: nothing more");
+                    assertEquals("resolved", alert.getString("state"));
+                    assertTrue(stats.alerts.get().isEmpty());
+                    resolved.flag();
                 }
-            })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).actualPort();
-            HealthStats stats = new HealthStats();
-            SensorHealth health = new SensorHealth(Clock.systemUTC());
-            health.expect("blacklist");
-            health.set("blacklist", false, "failing", "database corrupt");
+            });
+        })).listen(0, "127.0.0.1").compose(server -> {
             HealthMonitor.Settings s = new HealthMonitor.Settings(1.0, 1000, Duration.ofMinutes(5), true, true,
-                    "http://127.0.0.1:" + port + "/hook", 3);
-            vertx.deployVerticle(new HealthMonitorVerticle(s, stats, () -> new HealthMonitorVerticle.Counters(0, 0, 0, "v1"),
-                    JsonObject::new, health, "pi-1", null, null, 0, d -> -1, 100))
-                    .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-            for (int i = 0; i < 100 && received.isEmpty(); i++) {
-                Thread.sleep(50);
-            }
-            assertEquals(1, received.size(), "delivered once, on the second try");
-            JsonObject raised = received.get(0);
-            assertEquals("component:blacklist", raised.getString("alert"));
-            assertEquals("raised", raised.getString("state"));
-            assertEquals("pi-1", raised.getString("sensor"));
-            assertEquals("critical", raised.getString("severity"));
-            assertEquals(1, stats.alerts.get().size());
-            health.set("blacklist", true, "ok", "");
-            for (int i = 0; i < 100 && received.size() < 2; i++) {
-                Thread.sleep(50);
-            }
-            assertEquals("resolved", received.get(1).getString("state"));
-            assertTrue(stats.alerts.get().isEmpty());
-        } finally {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        }
+                    "http://127.0.0.1:" + server.actualPort() + "/hook", 3);
+            return vertx.deployVerticle(new HealthMonitorVerticle(s, stats, () -> new HealthMonitorVerticle.Counters(0, 0, 0, "v1"),
+                    JsonObject::new, health, "pi-1", null, null, 0, d -> -1, 100));
+        }).onComplete(ctx.succeeding(id -> { }));
     }
 }

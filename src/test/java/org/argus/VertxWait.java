@@ -1,0 +1,33 @@
+package org.argus;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+
+/**
+ * Waits on a Vert.x timer, never on the test thread: for a verticle test whose outcome shows in counters rather than
+ * in a message (windows scored, files polled). The future fails with {@code what} and the last state when time is up.
+ */
+public final class VertxWait {
+    private VertxWait() {
+    }
+
+    /** Completes once {@code condition} holds (checked every 20 ms on the event loop), or fails after {@code limit}. */
+    public static Future<Void> until(Vertx vertx, Duration limit, BooleanSupplier condition, Supplier<String> what) {
+        Promise<Void> p = Promise.promise();
+        long deadline = System.nanoTime() + limit.toNanos();
+        vertx.setPeriodic(0, 20, id -> {
+            if (condition.getAsBoolean()) {
+                vertx.cancelTimer(id);
+                p.tryComplete();
+            } else if (System.nanoTime() > deadline) {
+                vertx.cancelTimer(id);
+                p.tryFail("not within " + limit.toSeconds() + " s: " + what.get());
+            }
+        });
+        return p.future();
+    }
+}
