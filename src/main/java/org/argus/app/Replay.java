@@ -43,12 +43,15 @@ public final class Replay {
      * @param malformed  frames that could not be decoded, plus files cut short in a record
      * @param elapsedS   wall-clock seconds
      * @param failures   one message per file that could not be read
+     * @param warnings   one message per file read with a problem: an undecoded link type, a cut, a corrupt record,
+     *                   bad records skipped
      * @param stats      every counter
      * @param decisions  decisions by risk (low, medium, high)
      * @param model      model version used, or null (heuristics only)
      */
     public record Summary(long packets, long bytes, long windows, long flows, long malformed, double elapsedS,
-                          List<String> failures, SensorStats stats, Map<String, Long> decisions, String model) {
+                          List<String> failures, List<String> warnings, SensorStats stats, Map<String, Long> decisions,
+                          String model) {
         /** Packets per second of wall clock. */
         public double pps() {
             return elapsedS > 0 ? packets / elapsedS : 0;
@@ -69,6 +72,7 @@ public final class Replay {
                     .put("csv_files", stats.csv.csvFiles.sum()).put("csv_rows", stats.csv.csvRows.sum())
                     .put("elapsed_s", Math.round(elapsedS * 1000) / 1000.0).put("pps", Math.round(pps()))
                     .put("unreadable_files", failures.size())
+                    .put("warnings", new io.vertx.core.json.JsonArray(new ArrayList<>(warnings)))
                     .put("decisions", new JsonObject(new LinkedHashMap<>(decisions)))
                     .put("model", model);
         }
@@ -100,6 +104,7 @@ public final class Replay {
         String[] model = {null};
         SensorStats stats = new SensorStats();
         List<String> failures = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
         long t0 = System.nanoTime();
         if (windowsJsonl != null && windowsJsonl.toAbsolutePath().getParent() != null) {
             Files.createDirectories(windowsJsonl.toAbsolutePath().getParent());
@@ -135,8 +140,9 @@ public final class Replay {
                 try {
                     PcapFileReader.Result r = WindowAssembler.readFile(file, flow, batchPackets, stats.flow, sink);
                     r.countProblems(stats.capture::addFileProblem);
-                    if (r.corruption() != null) {
-                        onFailure.accept(file + ": read stopped after " + r.packets() + " packets at a corrupt record: " + r.corruption());
+                    if (!r.problems().isEmpty()) {
+                        String w = file + ": " + r.packets() + " packets" + r.problems();
+                        warnings.add(w);
                     }
                 } catch (CaptureException e) {
                     failures.add(e.getMessage());
@@ -156,7 +162,7 @@ public final class Replay {
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
         return new Summary(stats.flow.packets.sum(), stats.flow.bytes.sum(), stats.flow.windows.sum(), stats.flow.flowRecords.sum(),
-                stats.malformedTotal(), elapsed, failures, stats, byRisk, model[0]);
+                stats.malformedTotal(), elapsed, failures, warnings, stats, byRisk, model[0]);
     }
 
     /** One window's totals as JSON: window_start (epoch seconds) and the {@link WindowTotals} counters. */

@@ -48,6 +48,7 @@ final class ReplayCommand implements Callable<Integer> {
         Detector detector = Detection.detector(c.detection(), models, msg -> System.err.println("argus replay: " + msg));
         Replay.Summary s = Replay.run(files, c.flow(), csv, salt, c.capture().batchPackets(), windows,
                 msg -> System.err.println("argus replay: " + msg), detector);
+        s.warnings().forEach(w -> System.err.println("argus replay: warning: " + w));
         System.out.println(s.toJson().encode());
         return s.failures().isEmpty() ? 0 : 2;
     }

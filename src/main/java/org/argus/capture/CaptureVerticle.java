@@ -62,7 +62,7 @@ public final class CaptureVerticle extends VerticleBase {
             PcapFileReader.Result r = reader.read(b -> queue.offer(b, true));
             r.countProblems(stats::addFileProblem);
             queue.offer(PacketBatch.endOfInput(), true);
-            health.set(SensorHealth.CAPTURE, true, r.stopped() ? "stopped" : "finished",
+            health.set(SensorHealth.CAPTURE, true, !PacketDecoder.supports(r.linkType()) ? "degraded" : r.stopped() ? "stopped" : "finished",
                     "file " + settings.file() + ": " + r.packets() + " packets" + r.problems());
             LOG.info("event=capture_file_done file={} packets={} truncated={} bad_records={} corrupt={}", settings.file(), r.packets(),
                     r.truncated(), r.badRecords(), r.corruption() != null);

@@ -70,7 +70,13 @@ public final class LiveCapture {
             }
             backoff = settings.retryInitial().toMillis();
             handle = h;
-            health.set(SensorHealth.CAPTURE, true, "running", "interface " + name);
+            int linkType = h.getDlt().value();
+            if (PacketDecoder.supports(linkType)) {
+                health.set(SensorHealth.CAPTURE, true, "running", "interface " + name);
+            } else {
+                health.set(SensorHealth.CAPTURE, true, "degraded", "interface " + name + ": " + PacketDecoder.unsupportedText(linkType));
+                LOG.warn("event=unsupported_linktype interface={} linktype={}", name, linkType);
+            }
             LOG.info("event=capture_started interface={} linktype={} snaplen={} promiscuous={} filter=\"{}\"",
                     name, h.getDlt().value(), settings.snaplen(), settings.promiscuous(), LogText.escape(settings.bpfFilter()));
             try {

@@ -65,6 +65,15 @@ public final class PacketDecoder {
         };
     }
 
+    /**
+     * What an operator is told about a link type Argus does not decode: which one, and that its frames count in the
+     * window totals only ({@code malformed.unsupported_linktype}), never in flows, CSV rows or decisions.
+     */
+    public static String unsupportedText(int linkType) {
+        return "link type " + linkType + " is not decoded (see https://www.tcpdump.org/linktypes.html): its frames count in "
+                + "window totals only (malformed.unsupported_linktype), never in flows, CSV rows or decisions";
+    }
+
     /** The link type this decoder reads. */
     public int linkType() {
         return linkType;

@@ -51,9 +51,12 @@ public final class PcapFileReader {
             }
         }
 
-        /** One phrase for a summary: {@code ", file cut short in a record"}, the corruption, bad records; or "". */
+        /** One phrase for a summary: an undecoded link type, a cut, the corruption, bad records; or "". */
         public String problems() {
             StringBuilder b = new StringBuilder();
+            if (!PacketDecoder.supports(linkType)) {
+                b.append(", ").append(PacketDecoder.unsupportedText(linkType));
+            }
             if (truncated) {
                 b.append(", file cut short in a record");
             }

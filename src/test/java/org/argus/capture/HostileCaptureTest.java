@@ -244,4 +244,12 @@ class HostileCaptureTest {
         byte[] cut = java.util.Arrays.copyOf(ppi, 20);
         assertEquals(PacketBatch.KIND_MALFORMED + "", oneFrame(PacketDecoder.DLT_PPI, cut).rows().get(0).split(" ")[2]);
     }
+
+    @Test
+    void anUndecodedLinkTypeIsSaidPlainlyNotJustCounted() throws Exception {
+        Read r = oneFrame(195, new byte[40]); // IEEE 802.15.4
+        assertEquals(PacketBatch.KIND_MALFORMED + "", r.rows().get(0).split(" ")[2]);
+        assertTrue(r.result().problems().contains("link type 195 is not decoded"), r.result().problems());
+        assertEquals("", oneFrame(PacketDecoder.DLT_EN10MB, ethernetSyn()).result().problems());
+    }
 }
