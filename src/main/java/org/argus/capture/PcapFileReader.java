@@ -92,10 +92,11 @@ public final class PcapFileReader {
 
     /**
      * @param file         the capture file
-     * @param batchPackets packets per batch
+     * @param batchPackets packets per batch; {@code -Dargus.capture.libpcap=true} reads every file through libpcap
+     *                     (the benchmark's comparison row)
      */
     public PcapFileReader(Path file, int batchPackets) {
-        this(file, batchPackets, false);
+        this(file, batchPackets, Boolean.getBoolean("argus.capture.libpcap"));
     }
 
     /** As above; {@code libpcapOnly} skips the plain-Java parser (tests compare the two). */
