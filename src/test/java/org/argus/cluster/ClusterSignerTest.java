@@ -6,10 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
+import org.argus.TestClock;
 import org.junit.jupiter.api.Test;
 
 /** What a sensor accepts from the cluster: only messages signed with the shared secret, fresh, and seen once. */
@@ -17,26 +16,7 @@ class ClusterSignerTest {
     static final String SECRET = "0123456789abcdef0123456789abcdef";
     static final Instant T0 = Instant.parse("2026-11-22T12:00:00Z");
 
-    static final class MovableClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final MovableClock clock = new MovableClock();
+    final TestClock clock = new TestClock(T0);
     final ClusterSigner signer = new ClusterSigner(SECRET, clock, Duration.ofSeconds(30));
 
     JsonObject ban() {
@@ -67,9 +47,9 @@ class ClusterSignerTest {
         JsonObject junkSig = signer.sign(ban()).put("sig", "not hex");
         assertEquals(ClusterSigner.Verdict.BAD_SIGNATURE, signer.check(junkSig));
         JsonObject old = signer.sign(ban());
-        clock.now = T0.plusSeconds(31);
+        clock.set(T0.plusSeconds(31));
         assertEquals(ClusterSigner.Verdict.STALE, signer.check(old), "recorded and played back later");
-        clock.now = T0.minusSeconds(31);
+        clock.set(T0.minusSeconds(31));
         assertEquals(ClusterSigner.Verdict.STALE, signer.check(old.copy()), "from a clock far ahead");
     }
 

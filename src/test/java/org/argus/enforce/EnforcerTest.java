@@ -6,10 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.argus.TestClock;
 import org.argus.blacklist.Allowlist;
 import org.argus.blacklist.Ban;
 import org.argus.blacklist.BanChange;
@@ -30,34 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class EnforcerTest {
     static final Instant FIRST_START = Instant.parse("2026-11-01T00:00:00Z");
-
-    /** A clock the test sets. */
-    static final class TestClock extends Clock {
-        volatile Instant now;
-
-        TestClock(Instant now) {
-            this.now = now;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** Records every call; members live in a set; optionally blocks inside {@code apply}. */
     static class FakeFirewall implements Firewall {
@@ -145,7 +116,7 @@ class EnforcerTest {
             e.tick();
             clock.advance(Duration.ofDays(1).minusSeconds(day == 6 ? 1 : 0));
         }
-        clock.now = FIRST_START.plus(Duration.ofDays(7)).minusSeconds(1);
+        clock.set(FIRST_START.plus(Duration.ofDays(7)).minusSeconds(1));
         e.tick();
         assertEquals(List.of(), fw.mutating(), "dry-run: not one mutating firewall call");
         assertEquals(EnforcementStatus.Mode.DRY_RUN, e.status().mode());
@@ -153,7 +124,7 @@ class EnforcerTest {
         assertEquals("would have blocked 7 addresses", e.status().summary());
         assertEquals(6, stats.wouldBlockActions.sum());
 
-        clock.now = FIRST_START.plus(Duration.ofDays(7));
+        clock.set(FIRST_START.plus(Duration.ofDays(7)));
         e.tick();
         assertEquals(EnforcementStatus.Mode.ENFORCING, e.status().mode(), "the dry-run ends exactly 7 days after the first start");
         assertEquals("install", fw.calls.get(0));
