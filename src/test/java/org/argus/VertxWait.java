@@ -30,4 +30,25 @@ public final class VertxWait {
         });
         return p.future();
     }
+
+    /** As {@link #until}, for a check that itself asks over the bus: the next check starts when the last one answered. */
+    public static Future<Void> untilAsync(Vertx vertx, Duration limit, Supplier<Future<Boolean>> check, Supplier<String> what) {
+        Promise<Void> p = Promise.promise();
+        long deadline = System.nanoTime() + limit.toNanos();
+        attempt(vertx, deadline, limit, check, what, p);
+        return p.future();
+    }
+
+    private static void attempt(Vertx vertx, long deadline, Duration limit, Supplier<Future<Boolean>> check, Supplier<String> what,
+                                Promise<Void> p) {
+        check.get().onComplete(ar -> {
+            if (ar.succeeded() && Boolean.TRUE.equals(ar.result())) {
+                p.tryComplete();
+            } else if (System.nanoTime() > deadline) {
+                p.tryFail("not within " + limit.toSeconds() + " s: " + what.get());
+            } else {
+                vertx.setTimer(20, id -> attempt(vertx, deadline, limit, check, what, p));
+            }
+        });
+    }
 }

@@ -64,11 +64,17 @@ class FirebaseSyncTest {
         return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
     }
 
-    static boolean eventually(BooleanSupplier c) throws InterruptedException {
-        for (int i = 0; i < 300 && !c.getAsBoolean(); i++) {
-            Thread.sleep(50);
-        }
-        return c.getAsBoolean();
+    /** Whether the node holds a ban on {@code address} comes to be {@code wanted} within 15 s (asked over its bus). */
+    static boolean eventuallyBanned(Node n, String address, boolean wanted) throws Exception {
+        return await(org.argus.VertxWait.untilAsync(n.vertx(), Duration.ofSeconds(15),
+                () -> n.vertx().eventBus().<BlacklistSnapshot>request(Addresses.BLACKLIST_LIST, null)
+                        .map(m -> m.body().bans().stream().anyMatch(b -> b.target().toString().equals(address)) == wanted),
+                () -> address).transform(ar -> Future.succeededFuture(ar.succeeded())));
+    }
+
+    /** Whether {@code c} comes to hold within 15 s, checked on {@code vertx}'s timers (the test thread only waits). */
+    static boolean eventually(Vertx vertx, BooleanSupplier c) throws Exception {
+        return await(org.argus.VertxWait.until(vertx, Duration.ofSeconds(15), c, () -> "").transform(ar -> Future.succeededFuture(ar.succeeded())));
     }
 
     StagingSettings staging(Path out, StagingSettings.Firebase fb) {
@@ -119,14 +125,14 @@ class FirebaseSyncTest {
             StagingSettings s = staging(dir.resolve("csv"), firebase("pi-1", Duration.ofMillis(300), Duration.ZERO, List.of()));
             await(vertx.deployVerticle(new StagingVerticle(s, () -> memory, stats.staging, health, Clock.systemUTC(),
                     new StagingVerticle.Sync(false, models, null))));
-            assertTrue(eventually(() -> first.version().equals(stats.detection.modelVersion.get())), "hot-swapped: " + health.snapshot());
+            assertTrue(eventually(vertx, () -> first.version().equals(stats.detection.modelVersion.get())), "hot-swapped: " + health.snapshot());
             assertEquals(1, stats.staging.modelDownloads.sum());
             assertTrue(Files.exists(models.resolve(first.modelFile())));
 
             ModelCard tampered = publishModel(c, now.minus(Duration.ofHours(1)), true);
-            assertTrue(eventually(() -> stats.staging.modelSyncLastError.get() != null), "the tampered model is refused");
+            assertTrue(eventually(vertx, () -> stats.staging.modelSyncLastError.get() != null), "the tampered model is refused");
             assertTrue(stats.staging.modelSyncLastError.get().contains("refused: SHA-256"), stats.staging.modelSyncLastError.get());
-            Thread.sleep(1000); // a few more sync rounds
+            await(vertx.timer(1000)); // a few more sync rounds
             assertTrue(stats.staging.modelSyncLastError.get().contains(tampered.version()), "still reported while it is the newest");
             try (Stream<Path> files = Files.list(models)) {
                 assertEquals(List.of("argus-model-" + first.version() + ".bin", "argus-model-" + first.version() + ".json"),
@@ -135,7 +141,7 @@ class FirebaseSyncTest {
             assertEquals(first.version(), stats.detection.modelVersion.get(), "the verified model stays in use");
 
             ModelCard newest = publishModel(c, now.minus(Duration.ofMinutes(30)), false);
-            assertTrue(eventually(() -> newest.version().equals(stats.detection.modelVersion.get())), "swapped to the next good one");
+            assertTrue(eventually(vertx, () -> newest.version().equals(stats.detection.modelVersion.get())), "swapped to the next good one");
             assertEquals(2, stats.staging.modelDownloads.sum(), "each good model downloaded once, the cached one never again");
             assertNull(stats.staging.modelSyncLastError.get());
         } finally {
@@ -180,13 +186,13 @@ class FirebaseSyncTest {
                     new BanRequest("203.0.113.7", "port scan", "high", Duration.ofHours(2), org.argus.blacklist.BanSource.OPERATOR))).body();
             await(a.vertx().eventBus().request(Addresses.BLACKLIST_ADD,
                     new BanRequest("198.51.100.9", "scanner in b's office", "high", Duration.ofHours(2), org.argus.blacklist.BanSource.OPERATOR)));
-            assertTrue(eventually(() -> get(() -> b.ban("203.0.113.7")) != null), "the peer's ban arrives");
+            assertTrue(eventuallyBanned(b, "203.0.113.7", true), "the peer's ban arrives");
             Ban copy = b.ban("203.0.113.7");
             assertEquals("firebase:pi-a", copy.source().text());
             assertEquals("from pi-a: port scan", copy.reason());
             assertTrue(Math.abs(Duration.between(scan.expiresAt(), copy.expiresAt()).toSeconds()) <= 1,
                     "same end as the original: " + scan.expiresAt() + " vs " + copy.expiresAt());
-            assertTrue(eventually(() -> b.stats().staging.blacklistImportRefused.sum() >= 1), "allowlisted here: refused");
+            assertTrue(eventually(b.vertx(), () -> b.stats().staging.blacklistImportRefused.sum() >= 1), "allowlisted here: refused");
             assertNull(b.ban("198.51.100.9"), "a peer cannot make this sensor block what its allowlist protects");
 
             BlacklistExport.Document bList = BlacklistExport.parse(new JsonObject(new String(
@@ -199,7 +205,7 @@ class FirebaseSyncTest {
             assertEquals(2, aList.entries().size());
 
             assertTrue(await(a.vertx().eventBus().<Boolean>request(Addresses.BLACKLIST_REMOVE, "203.0.113.7")).body());
-            assertTrue(eventually(() -> get(() -> b.ban("203.0.113.7")) == null), "withdrawn when the original is lifted");
+            assertTrue(eventuallyBanned(b, "203.0.113.7", false), "withdrawn when the original is lifted");
             assertTrue(b.stats().staging.blacklistImportRemoved.sum() >= 1);
         } finally {
             await(a.vertx().close());
@@ -214,7 +220,7 @@ class FirebaseSyncTest {
         try {
             await(a.vertx().eventBus().request(Addresses.BLACKLIST_ADD,
                     new BanRequest("203.0.113.7", "port scan", "high", Duration.ofHours(2), org.argus.blacklist.BanSource.OPERATOR)));
-            assertTrue(eventually(() -> b.stats().staging.blacklistSyncLastError.get() != null
+            assertTrue(eventually(b.vertx(), () -> b.stats().staging.blacklistSyncLastError.get() != null
                     && b.stats().staging.blacklistSyncLastError.get().contains("anonymized")), String.valueOf(b.stats().staging.blacklistSyncLastError.get()));
             assertTrue(b.bans().isEmpty());
             String doc = new String(memory.readAllBytes(BlobId.of(BUCKET, "argus-blacklist/pi-a/blacklist.json")), StandardCharsets.UTF_8);
@@ -223,18 +229,6 @@ class FirebaseSyncTest {
         } finally {
             await(a.vertx().close());
             await(b.vertx().close());
-        }
-    }
-
-    interface Call<T> {
-        T call() throws Exception;
-    }
-
-    static <T> T get(Call<T> c) {
-        try {
-            return c.call();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
     }
 }
