@@ -154,10 +154,24 @@ final class SensorProcess implements AutoCloseable {
     record HttpAnswer(int status, String body) {
     }
 
+    /**
+     * A port free now, below Linux's ephemeral range (32768-60999 by default): a port the kernel handed out with
+     * {@code bind(0)} may be given to an outgoing connection of any process before the sensor binds it, one from
+     * 20000-32767 never is. Random, so parallel builds seldom pick the same one; checked by binding it.
+     */
     static int freePort() throws IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            return s.getLocalPort();
+        java.util.concurrent.ThreadLocalRandom r = java.util.concurrent.ThreadLocalRandom.current();
+        for (int i = 0; i < 200; i++) {
+            int port = r.nextInt(20_000, 32_768);
+            try (java.net.ServerSocket s = new java.net.ServerSocket()) {
+                s.setReuseAddress(false);
+                s.bind(new java.net.InetSocketAddress("127.0.0.1", port));
+                return port;
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port in 20000-32767 after 200 tries");
     }
 
     /** Polls until the condition holds or the time is up. */
