@@ -10,7 +10,7 @@ public final class HttpStats {
     public final AtomicLong eventClients = new AtomicLong();
     /** {@code GET /events} connections refused because {@code http.max_event_clients} were connected. */
     public final LongAdder eventClientsRefused = new LongAdder();
-    /** {@code GET /events} clients disconnected because they did not read for {@value HttpVerticle#SLOW_CLIENT_TICKS} s. */
+    /** {@code GET /events} clients disconnected because they did not read for {@value EventStream#SLOW_CLIENT_SECONDS} s. */
     public final LongAdder eventClientsDropped = new LongAdder();
     /** Events not sent to a client whose queue was full (skipped, not queued). */
     public final LongAdder eventsSkipped = new LongAdder();

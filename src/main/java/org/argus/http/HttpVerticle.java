@@ -2,37 +2,34 @@ package org.argus.http;
 
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import org.argus.blacklist.Allowlist;
 import org.argus.blacklist.Ban;
 import org.argus.blacklist.BanPolicy;
 import org.argus.blacklist.BanRequest;
-import org.argus.log.LogLimiter;
-import org.argus.log.LogText;
-import io.vertx.core.http.HttpServerResponse;
-import java.util.LinkedHashMap;
 import org.argus.blacklist.BlacklistSnapshot;
 import org.argus.bus.Addresses;
 import org.argus.config.ArgusConfig;
 import org.argus.enforce.EmergencyCommand;
 import org.argus.flow.IpAddress;
+import org.argus.log.LogLimiter;
+import org.argus.log.LogText;
+import org.argus.stats.SensorStats;
 import org.argus.status.ComponentState;
 import org.argus.status.SensorHealth;
-import org.argus.stats.SensorStats;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,14 +73,9 @@ public final class HttpVerticle extends VerticleBase {
     private final HttpStats httpStats = new HttpStats();
     private final AuthThrottle throttle = new AuthThrottle(4096);
     private final LogLimiter logLimiter = new LogLimiter(10_000, 1024);
-    private final Map<HttpServerResponse, int[]> eventClients = new LinkedHashMap<>();
-    private long eventTimer = -1;
+    private EventStream events;
     private String dashboardPage;
 
-    /** Seconds a {@code GET /events} client may leave its queue full before it is disconnected. */
-    static final int SLOW_CLIENT_TICKS = 10;
-    /** Bytes queued per {@code GET /events} client before its events are skipped. */
-    static final int EVENT_QUEUE_BYTES = 256 * 1024;
 
     /**
      * @param allowlist where authenticated control clients are added
@@ -116,7 +108,11 @@ public final class HttpVerticle extends VerticleBase {
         }
         router.get("/").handler(rc -> rc.response().putHeader("content-type", "text/html; charset=utf-8")
                 .putHeader("cache-control", "no-store").end(dashboardPage));
-        router.get("/events").handler(this::events);
+        events = new EventStream(vertx, settings.maxEventClients(), httpStats,
+                () -> vertx.eventBus().<BlacklistSnapshot>request(Addresses.BLACKLIST_LIST, null).map(m -> m.body().bans())
+                        .otherwise(List.of())
+                        .map(bans -> dashboard.snapshot(stats, health, bans, health.clock().instant()).encode()));
+        router.get("/events").handler(rc -> events.add(rc.response()));
         router.get("/stats").handler(rc -> rc.response().putHeader("content-type", "application/json").end(
                 org.argus.stats.StatsDocument.of(stats, sensorId, stats.startedAt, health.clock().instant(), health.overall(),
                         stats.health.healthChecksPassed.sum()).encodePrettily()));
@@ -133,7 +129,7 @@ public final class HttpVerticle extends VerticleBase {
         router.post("/control/emergency-restore").handler(rc -> emergency(rc, false));
         return vertx.createHttpServer().invalidRequestHandler(this::invalidRequest)
                 .requestHandler(req -> {
-                    if (badPercentEncoding(req.uri())) {
+                    if (ControlRequests.badPercentEncoding(req.uri())) {
                         invalidRequest(req); // the router's path normalisation would throw and log a stack trace
                     } else {
                         router.handle(req);
@@ -223,20 +219,6 @@ public final class HttpVerticle extends VerticleBase {
         rc.next();
     }
 
-    /** True when a {@code %} in the request target is not followed by two hex digits (RFC 3986 section 2.1). */
-    static boolean badPercentEncoding(String uri) {
-        if (uri == null) {
-            return true;
-        }
-        for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
-            if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0 || Character.digit(uri.charAt(i + 2), 16) < 0
-                    || uri.charAt(i + 1) > 'f' || uri.charAt(i + 2) > 'f') {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** A request the HTTP codec could not parse (bad URI, header too long): one rate-limited log line, a 400. */
     private void invalidRequest(io.vertx.core.http.HttpServerRequest req) {
         httpStats.clientErrors.increment();
@@ -305,45 +287,10 @@ public final class HttpVerticle extends VerticleBase {
         }).onFailure(e -> replyFailure(rc, e));
     }
 
-    /**
-     * Reads a {@code POST /blacklist} body: {@code {"address": string, "reason": string?, "risk_level": string?,
-     * "ttl_hours": number?}}, TTL in (0, 87600] hours, a longer reason cut to {@link BanPolicy#MAX_REASON}
-     * characters. Address, risk and allowlist are the {@link BanPolicy}'s to check.
-     *
-     * @throws IllegalArgumentException with the message a 400 answer carries
-     */
-    static BanRequest banRequest(io.vertx.core.buffer.Buffer raw) {
-        String shape = "body must be a JSON object {\"address\", \"reason\", \"risk_level\", \"ttl_hours\"}";
-        JsonObject body;
-        try {
-            body = raw == null || raw.length() == 0 ? null : raw.toJsonObject();
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(shape);
-        }
-        if (body == null) {
-            throw new IllegalArgumentException(shape);
-        }
-        Duration ttl = null;
-        Object hours = body.getValue("ttl_hours");
-        if (hours != null) {
-            if (!(hours instanceof Number n) || !(n.doubleValue() > 0) || n.doubleValue() > 24 * 3650) {
-                throw new IllegalArgumentException("ttl_hours must be a number of hours greater than 0 (at most 87600), not "
-                        + LogText.escape(String.valueOf(hours)));
-            }
-            ttl = Duration.ofMillis(Math.max(1000, Math.round(n.doubleValue() * 3_600_000)));
-        }
-        Object address = body.getValue("address"), reason = body.getValue("reason"), risk = body.getValue("risk_level");
-        if (!(address instanceof String) || (reason != null && !(reason instanceof String)) || (risk != null && !(risk instanceof String))) {
-            throw new IllegalArgumentException("address (string) is required; reason and risk_level must be strings");
-        }
-        String why = reason == null ? null : BanPolicy.cap((String) reason);
-        return new BanRequest((String) address, why, (String) risk, ttl, org.argus.blacklist.BanSource.OPERATOR);
-    }
-
     private void addBan(RoutingContext rc) {
         BanRequest req;
         try {
-            req = banRequest(rc.body().buffer());
+            req = ControlRequests.banRequest(rc.body().buffer());
         } catch (IllegalArgumentException e) {
             httpStats.clientErrors.increment();
             error(rc, 400, e.getMessage());
@@ -378,27 +325,8 @@ public final class HttpVerticle extends VerticleBase {
         }).onFailure(e -> replyFailure(rc, e));
     }
 
-    /**
-     * The reason a control body gives: absent, null or blank → {@code (no reason given)}; any other JSON value → its
-     * text; cut to {@link BanPolicy#MAX_REASON} characters. Null when the body is not a JSON object.
-     */
-    static String reasonOf(io.vertx.core.buffer.Buffer body) {
-        if (body == null || body.length() == 0) {
-            return "(no reason given)";
-        }
-        Object r;
-        try {
-            JsonObject b = body.toJsonObject();
-            r = b.getValue("reason");
-        } catch (RuntimeException e) {
-            return null;
-        }
-        String text = r == null ? "" : r instanceof String str ? str : r.toString();
-        return text.isBlank() ? "(no reason given)" : BanPolicy.cap(text);
-    }
-
     private void emergency(RoutingContext rc, boolean stop) {
-        String reason = reasonOf(rc.body().buffer());
+        String reason = ControlRequests.reasonOf(rc.body().buffer());
         if (reason == null && !stop) {
             httpStats.clientErrors.increment();
             error(rc, 400, "body must be a JSON object {\"reason\": \"...\"} (or empty)");
@@ -424,70 +352,6 @@ public final class HttpVerticle extends VerticleBase {
                                                 : e.getMessage())))))
                 .onSuccess(body -> json(rc, 200, body))
                 .onFailure(e -> replyFailure(rc, e));
-    }
-
-    /**
-     * Server-sent events: one {@code data:} line of {@link Dashboard#snapshot} JSON per second to every client, the
-     * snapshot made once per second for all of them. At most {@code http.max_event_clients} clients (more get 503);
-     * a client whose write queue is full ({@value #EVENT_QUEUE_BYTES} bytes) skips events instead of queueing them,
-     * and one that stays full for {@value #SLOW_CLIENT_TICKS} s is disconnected. Counted in {@code /status} → http.
-     */
-    private void events(RoutingContext rc) {
-        if (eventClients.size() >= settings.maxEventClients()) {
-            httpStats.eventClientsRefused.increment();
-            rc.response().putHeader("Retry-After", "10");
-            error(rc, 503, "too many dashboard clients (http.max_event_clients = " + settings.maxEventClients() + ")");
-            return;
-        }
-        HttpServerResponse resp = rc.response().setChunked(true).putHeader("content-type", "text/event-stream")
-                .putHeader("cache-control", "no-store").putHeader("connection", "keep-alive");
-        resp.setWriteQueueMaxSize(EVENT_QUEUE_BYTES);
-        resp.write("retry: 2000\n\n");
-        eventClients.put(resp, new int[1]);
-        httpStats.eventClients.set(eventClients.size());
-        resp.closeHandler(v -> forget(resp));
-        resp.exceptionHandler(e -> forget(resp));
-        if (eventTimer < 0) {
-            eventTimer = vertx.setPeriodic(0, 1000, id -> broadcast());
-        }
-    }
-
-    private void forget(HttpServerResponse resp) {
-        eventClients.remove(resp);
-        httpStats.eventClients.set(eventClients.size());
-        if (eventClients.isEmpty() && eventTimer >= 0) {
-            vertx.cancelTimer(eventTimer);
-            eventTimer = -1;
-        }
-    }
-
-    private void broadcast() {
-        vertx.eventBus().<BlacklistSnapshot>request(Addresses.BLACKLIST_LIST, null)
-                .map(m -> m.body().bans()).otherwise(List.of())
-                .onSuccess(bans -> {
-                    if (eventClients.isEmpty()) {
-                        return;
-                    }
-                    io.vertx.core.buffer.Buffer event = io.vertx.core.buffer.Buffer.buffer(
-                            "data: " + dashboard.snapshot(stats, health, bans, health.clock().instant()).encode() + "\n\n");
-                    for (var e : List.copyOf(eventClients.entrySet())) {
-                        HttpServerResponse resp = e.getKey();
-                        if (resp.closed()) {
-                            forget(resp);
-                        } else if (resp.writeQueueFull()) {
-                            httpStats.eventsSkipped.increment();
-                            if (++e.getValue()[0] >= SLOW_CLIENT_TICKS) {
-                                httpStats.eventClientsDropped.increment();
-                                LOG.info("event=dashboard_client_dropped why=\"not reading for {} s\"", SLOW_CLIENT_TICKS);
-                                forget(resp);
-                                resp.reset();
-                            }
-                        } else {
-                            e.getValue()[0] = 0;
-                            resp.write(event);
-                        }
-                    }
-                });
     }
 
     private void status(RoutingContext rc) {

@@ -26,11 +26,11 @@ class ControlInputFuzzTest {
         boolean json = in.consumeBoolean();
         String text = json ? jsonish(in) : in.consumeRemainingAsString();
         Buffer body = Buffer.buffer(text);
-        String reason = HttpVerticle.reasonOf(body);
+        String reason = ControlRequests.reasonOf(body);
         assertTrue(reason == null || (!reason.isEmpty() && reason.length() <= BanPolicy.MAX_REASON + 1));
         BanRequest r;
         try {
-            r = HttpVerticle.banRequest(body);
+            r = ControlRequests.banRequest(body);
         } catch (IllegalArgumentException e) {
             assertTrue(e.getMessage() != null && !e.getMessage().isEmpty());
             return;

@@ -1,0 +1,86 @@
+package org.argus.http;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import org.argus.blacklist.BanPolicy;
+import org.argus.blacklist.BanRequest;
+import org.argus.blacklist.BanSource;
+import org.argus.log.LogText;
+
+/**
+ * What the HTTP control API reads from a request, as plain functions (fuzzed by {@code ControlInputFuzzTest}): the
+ * request target's percent-encoding, a {@code POST /blacklist} body, an emergency body's reason.
+ */
+final class ControlRequests {
+    private ControlRequests() {
+    }
+
+    /** True when a {@code %} in the request target is not followed by two hex digits (RFC 3986 section 2.1). */
+    static boolean badPercentEncoding(String uri) {
+        if (uri == null) {
+            return true;
+        }
+        for (int i = uri.indexOf('%'); i >= 0; i = uri.indexOf('%', i + 1)) {
+            if (i + 2 >= uri.length() || Character.digit(uri.charAt(i + 1), 16) < 0 || Character.digit(uri.charAt(i + 2), 16) < 0
+                    || uri.charAt(i + 1) > 'f' || uri.charAt(i + 2) > 'f') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Reads a {@code POST /blacklist} body: {@code {"address": string, "reason": string?, "risk_level": string?,
+     * "ttl_hours": number?}}, TTL in (0, 87600] hours, a longer reason cut to {@link BanPolicy#MAX_REASON}
+     * characters. Address, risk and allowlist are the {@link BanPolicy}'s to check.
+     *
+     * @throws IllegalArgumentException with the message a 400 answer carries
+     */
+    static BanRequest banRequest(Buffer raw) {
+        String shape = "body must be a JSON object {\"address\", \"reason\", \"risk_level\", \"ttl_hours\"}";
+        JsonObject body;
+        try {
+            body = raw == null || raw.length() == 0 ? null : raw.toJsonObject();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(shape);
+        }
+        if (body == null) {
+            throw new IllegalArgumentException(shape);
+        }
+        Duration ttl = null;
+        Object hours = body.getValue("ttl_hours");
+        if (hours != null) {
+            if (!(hours instanceof Number n) || !(n.doubleValue() > 0) || n.doubleValue() > 24 * 3650) {
+                throw new IllegalArgumentException("ttl_hours must be a number of hours greater than 0 (at most 87600), not "
+                        + LogText.escape(String.valueOf(hours)));
+            }
+            ttl = Duration.ofMillis(Math.max(1000, Math.round(n.doubleValue() * 3_600_000)));
+        }
+        Object address = body.getValue("address"), reason = body.getValue("reason"), risk = body.getValue("risk_level");
+        if (!(address instanceof String) || (reason != null && !(reason instanceof String)) || (risk != null && !(risk instanceof String))) {
+            throw new IllegalArgumentException("address (string) is required; reason and risk_level must be strings");
+        }
+        String why = reason == null ? null : BanPolicy.cap((String) reason);
+        return new BanRequest((String) address, why, (String) risk, ttl, BanSource.OPERATOR);
+    }
+
+    /**
+     * The reason a control body gives: absent, null or blank → {@code (no reason given)}; any other JSON value → its
+     * text; cut to {@link BanPolicy#MAX_REASON} characters. Null when the body is not a JSON object.
+     */
+    static String reasonOf(Buffer body) {
+        if (body == null || body.length() == 0) {
+            return "(no reason given)";
+        }
+        Object r;
+        try {
+            JsonObject b = body.toJsonObject();
+            r = b.getValue("reason");
+        } catch (RuntimeException e) {
+            return null;
+        }
+        String text = r == null ? "" : r instanceof String str ? str : r.toString();
+        return text.isBlank() ? "(no reason given)" : BanPolicy.cap(text);
+    }
+}
