@@ -377,13 +377,14 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
             if (v instanceof JsonObject j) {
                 v = withoutControlCharacters(j, key + ".", problems);
             } else if (v instanceof String str && str.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
-                problems.add(key + ": \"" + org.argus.log.LogText.escape(str) + "\" holds a control character (NUL, newline, …)");
+                problems.add(key + ": holds a control character (NUL, newline, …) at position " + firstControl(str)
+                        + " (the value is not repeated: it may be a secret)");
                 v = "";
             } else if (v instanceof io.vertx.core.json.JsonArray a) {
                 io.vertx.core.json.JsonArray copy = new io.vertx.core.json.JsonArray();
                 for (Object x : a) {
                     if (x instanceof String str && str.chars().anyMatch(ch -> ch < 0x20 || ch == 0x7f)) {
-                        problems.add(key + ": \"" + org.argus.log.LogText.escape(str) + "\" holds a control character");
+                        problems.add(key + ": an entry holds a control character at position " + firstControl(str));
                     } else {
                         copy.add(x);
                     }
@@ -404,6 +405,15 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
             return h.length() <= 253 && h.matches("(?i)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*")
                     && !h.matches("[0-9.]+");
         }
+    }
+
+    private static int firstControl(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < 0x20 || s.charAt(i) == 0x7f) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static final class Checker {

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import org.argus.blacklist.Allowlist;
 import org.argus.blacklist.Ban;
-import org.argus.blacklist.BanPolicy;
 import org.argus.blacklist.BanRequest;
 import org.argus.blacklist.BlacklistSnapshot;
 import org.argus.bus.Addresses;
