@@ -9,13 +9,12 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.argus.TestClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +26,7 @@ class BlacklistStoreTest {
     @TempDir
     Path dir;
     final Vertx vertx = Vertx.vertx();
-    final MutableClock clock = new MutableClock(Instant.parse("2026-11-22T12:00:00Z"));
+    final TestClock clock = new TestClock(Instant.parse("2026-11-22T12:00:00Z"));
 
     @AfterEach
     void close() throws Exception {
@@ -97,34 +96,6 @@ class BlacklistStoreTest {
         assertFalse(BanTarget.parse("10.0.0.0/8").contains(org.argus.flow.IpAddress.parse("11.0.0.1")));
         for (String bad : new String[] {"", "host.example", "10.0.0.1/33", "2001:db8::/129", "10.0.0.1/x"}) {
             assertThrows(IllegalArgumentException.class, () -> BanTarget.parse(bad), bad);
-        }
-    }
-
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneId.of("UTC");
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }
