@@ -15,20 +15,13 @@ public final class VertxWait {
     private VertxWait() {
     }
 
-    /** Completes once {@code condition} holds (checked every 20 ms on the event loop), or fails after {@code limit}. */
+    /**
+     * Completes once {@code condition} holds (checked every 20 ms on the event loop), or fails after {@code limit}.
+     * One-shot timers, never a cancelled periodic one: cancelling a periodic timer from inside its first run races
+     * with Vert.x storing its handle (an NPE that left the future open).
+     */
     public static Future<Void> until(Vertx vertx, Duration limit, BooleanSupplier condition, Supplier<String> what) {
-        Promise<Void> p = Promise.promise();
-        long deadline = System.nanoTime() + limit.toNanos();
-        vertx.setPeriodic(0, 20, id -> {
-            if (condition.getAsBoolean()) {
-                vertx.cancelTimer(id);
-                p.tryComplete();
-            } else if (System.nanoTime() > deadline) {
-                vertx.cancelTimer(id);
-                p.tryFail("not within " + limit.toSeconds() + " s: " + what.get());
-            }
-        });
-        return p.future();
+        return untilAsync(vertx, limit, () -> Future.succeededFuture(condition.getAsBoolean()), what);
     }
 
     /** As {@link #until}, for a check that itself asks over the bus: the next check starts when the last one answered. */
