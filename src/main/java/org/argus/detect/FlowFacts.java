@@ -1,6 +1,7 @@
 package org.argus.detect;
 
 import org.argus.flow.FlowRecord;
+import org.argus.flow.TcpFlagCounts;
 
 /**
  * Shared definitions of what one flow record says about a connection, used by the features and the heuristics alike.
@@ -61,12 +62,56 @@ public final class FlowFacts {
     }
 
     /**
-     * A probe: a failed TCP handshake, a UDP datagram that got no answer, or an unanswered ICMP/ICMPv6 echo
-     * request — what a scanner leaves behind.
+     * A TCP probe without a SYN — what nmap's FIN, NULL, Xmas, Maimon, ACK and Window scans leave: the originator sent
+     * a few segments with neither SYN nor RST and no data (FIN, no flag, FIN+PSH+URG, FIN+ACK, ACK), and the
+     * responder either stayed silent or only reset (RFC 9293: a closed port answers a segment without SYN with RST).
+     * A connection seen mid-stream is not one: its responder acknowledges (ACK without RST) or the originator pushes
+     * data; RST backscatter is not one either (its originator only resets). Needs per-side flags (not from CSV rows).
+     */
+    public static boolean strayProbe(FlowRecord f) {
+        if (!tcp(f) || !detailed(f)) {
+            return false;
+        }
+        var t = f.tcpFlags();
+        int o = t.originatorFlags(), r = t.responderFlags();
+        boolean originatorProbes = (o & (TcpFlagCounts.SYN | TcpFlagCounts.RST)) == 0 && f.originatorPackets() <= 3
+                && (f.originatorPackets() == t.unusual() || (o & TcpFlagCounts.PSH) == 0);
+        boolean responderOnlyResets = f.responderPackets() == 0
+                || ((r & TcpFlagCounts.RST) != 0 && (r & (TcpFlagCounts.SYN | TcpFlagCounts.PSH | TcpFlagCounts.FIN)) == 0
+                && f.responderPackets() <= f.originatorPackets());
+        return originatorProbes && responderOnlyResets;
+    }
+
+    /**
+     * What kind of TCP probe a flow is, by the flags its originator set (nmap's names): {@code SYN}, {@code FIN},
+     * {@code NULL}, {@code Xmas} (FIN+PSH+URG), {@code Maimon} (FIN+ACK), {@code ACK} (ACK and Window scans look the
+     * same on the wire), else {@code TCP}.
+     */
+    public static String probeKind(FlowRecord f) {
+        if (!detailed(f)) {
+            return "TCP";
+        }
+        int o = f.tcpFlags().originatorFlags() & 0x3f;
+        if ((o & TcpFlagCounts.SYN) != 0) {
+            return "SYN";
+        }
+        return switch (o) {
+            case 0 -> "NULL";
+            case TcpFlagCounts.FIN -> "FIN";
+            case TcpFlagCounts.FIN | TcpFlagCounts.PSH | TcpFlagCounts.URG -> "Xmas";
+            case TcpFlagCounts.FIN | TcpFlagCounts.ACK -> "Maimon";
+            case TcpFlagCounts.ACK -> "ACK";
+            default -> "TCP";
+        };
+    }
+
+    /**
+     * A probe: a failed TCP handshake or a stray TCP probe ({@link #strayProbe}), a UDP datagram that got no answer,
+     * or an unanswered ICMP/ICMPv6 echo request — what a scanner leaves behind.
      */
     public static boolean probe(FlowRecord f) {
         if (tcp(f)) {
-            return failedHandshake(f);
+            return failedHandshake(f) || strayProbe(f);
         }
         if (udp(f)) {
             return silent(f);

@@ -18,8 +18,8 @@ import org.argus.flow.IpAddress;
  * state between windows; not thread-safe, one owner thread.
  *
  * <ul>
- *   <li><b>port scan</b>: one source probed, without an answer (failed TCP handshakes, unanswered UDP, unanswered
- *       echo requests), at least {@code port_scan_min_targets} ports of one host (vertical scan) or one port on that
+ *   <li><b>port scan</b>: one source probed, without an answer (failed TCP handshakes; SYN-less TCP probes — FIN,
+ *       NULL, Xmas, Maimon, ACK, Window — that got nothing or a reset; unanswered UDP; unanswered echo requests), at least {@code port_scan_min_targets} ports of one host (vertical scan) or one port on that
  *       many hosts (horizontal scan, ping sweep), and probes make up at least {@code port_scan_min_probe_ratio} of its
  *       flows. Many unanswered peers each on its own port (a P2P client's churn) is neither shape.</li>
  *   <li><b>SYN flood</b>: at least {@code syn_flood_min_half_open} failed handshakes to one (host, port). From
@@ -87,10 +87,13 @@ public final class Heuristics {
             String shape = v >= h
                     ? String.format("%d ports of %s (ports %d-%d)", v, vertical.getKey(), s.minProbePort, s.maxProbePort)
                     : String.format("port %d on %d hosts", horizontal.getKey(), h);
+            String kinds = s.tcpProbeKinds.isEmpty() ? "" : " (TCP probes: " + s.tcpProbeKinds.entrySet().stream()
+                    .map(k -> k.getValue() + " " + k.getKey()).collect(java.util.stream.Collectors.joining(", "))
+                    + (s.unusualSegments > 0 ? "; " + s.unusualSegments + " segments with flags no connection carries" : "") + ")";
             String reason = String.format("port scan: %s probed without an answer in %s s; %d probes to %d targets in all, "
-                            + "%.0f%% of its %d flows (threshold %d, %.0f%%)",
+                            + "%.0f%% of its %d flows (threshold %d, %.0f%%)%s",
                     shape, fmt(a.windowSeconds()), s.probes, s.probeTargets.size(), ratio * 100, s.flows,
-                    settings.portScanMinTargets(), settings.portScanMinProbeRatio() * 100);
+                    settings.portScanMinTargets(), settings.portScanMinProbeRatio() * 100, kinds);
             out.add(new Finding(e.getKey(), Role.ATTACKER, PORT_SCAN, score, List.of(reason),
                     sample(a, s.sampleProbe)));
         }

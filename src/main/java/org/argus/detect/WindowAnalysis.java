@@ -37,6 +37,10 @@ public final class WindowAnalysis {
         public int maxProbePort = -1;
         /** Index (in the window's flow list) of one probe, for a Community ID in the reasons. */
         public int sampleProbe = -1;
+        /** TCP probes by kind ({@link FlowFacts#probeKind}: SYN, FIN, NULL, Xmas, Maimon, ACK), for the reasons. */
+        public final Map<String, Integer> tcpProbeKinds = new java.util.TreeMap<>();
+        /** TCP segments with a flag combination no connection carries ({@link TcpFlagCounts#unusual}). */
+        public int unusualSegments;
     }
 
     private final long startNanos;
@@ -68,8 +72,12 @@ public final class WindowAnalysis {
                     s.failed++;
                 }
             }
+            s.unusualSegments += f.tcpFlags().unusual();
             if (FlowFacts.probe(f)) {
                 s.probes++;
+                if (FlowFacts.tcp(f)) {
+                    s.tcpProbeKinds.merge(FlowFacts.probeKind(f), 1, Integer::sum);
+                }
                 s.probeTargets.add(new Target(f.responder(), f.responderPort()));
                 s.probedPortsByHost.computeIfAbsent(f.responder(), k -> new HashSet<>()).add(f.responderPort());
                 s.probedHostsByPort.computeIfAbsent(f.responderPort(), k -> new HashSet<>()).add(f.responder());

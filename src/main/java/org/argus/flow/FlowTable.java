@@ -34,7 +34,7 @@ public final class FlowTable {
     private int[] windowMark;
     private long[] firstSeen, lastSeen;
     private long[] pktAB, pktBA, byteAB, byteBA;
-    private int[] syn, synAck, fin, rst, psh, ack;
+    private int[] syn, synAck, fin, rst, psh, ack, unusual, flagsAB, flagsBA;
     private int[] sizeMin, sizeMax, icmpTypeCode;
     private double[] sizeSq, iatSq;
 
@@ -82,6 +82,9 @@ public final class FlowTable {
         rst = new int[capacity];
         psh = new int[capacity];
         ack = new int[capacity];
+        unusual = new int[capacity];
+        flagsAB = new int[capacity];
+        flagsBA = new int[capacity];
         sizeMin = new int[capacity];
         sizeMax = new int[capacity];
         icmpTypeCode = new int[capacity];
@@ -179,7 +182,7 @@ public final class FlowTable {
             firstSeen[slot] = ts;
             lastSeen[slot] = ts;
             pktAB[slot] = pktBA[slot] = byteAB[slot] = byteBA[slot] = 0;
-            syn[slot] = synAck[slot] = fin[slot] = rst[slot] = psh[slot] = ack[slot] = 0;
+            syn[slot] = synAck[slot] = fin[slot] = rst[slot] = psh[slot] = ack[slot] = unusual[slot] = flagsAB[slot] = flagsBA[slot] = 0;
             sizeMin[slot] = bytes;
             sizeMax[slot] = bytes;
             sizeSq[slot] = 0;
@@ -210,6 +213,16 @@ public final class FlowTable {
         } else {
             pktBA[slot]++;
             byteBA[slot] += bytes;
+        }
+        if (proto == 6) {
+            if (srcIsA) {
+                flagsAB[slot] |= flags;
+            } else {
+                flagsBA[slot] |= flags;
+            }
+            if (TcpFlagCounts.unusual(flags)) {
+                unusual[slot]++;
+            }
         }
         if (proto == 6 && flags != 0) {
             boolean s = (flags & 0x02) != 0, a = (flags & 0x10) != 0;
@@ -250,7 +263,8 @@ public final class FlowTable {
             int pa = ports[s] >>> 16, pb = ports[s] & 0xffff;
             int proto = m & 0xff;
             TcpFlagCounts f = proto == 6
-                    ? new TcpFlagCounts(syn[s], synAck[s], fin[s], rst[s], psh[s], ack[s]) : TcpFlagCounts.NONE;
+                    ? new TcpFlagCounts(syn[s], synAck[s], fin[s], rst[s], psh[s], ack[s], unusual[s],
+                    origIsA ? flagsAB[s] : flagsBA[s], origIsA ? flagsBA[s] : flagsAB[s]) : TcpFlagCounts.NONE;
             PacketShape shape = new PacketShape(sizeMin[s], sizeMax[s], sizeSq[s], iatSq[s], icmpTypeCode[s]);
             out.add(origIsA
                     ? new FlowRecord(proto, a, pa, b, pb, pktAB[s], byteAB[s], pktBA[s], byteBA[s], firstSeen[s], lastSeen[s], f, shape)
@@ -368,6 +382,7 @@ public final class FlowTable {
         firstSeen = t.firstSeen; lastSeen = t.lastSeen;
         pktAB = t.pktAB; pktBA = t.pktBA; byteAB = t.byteAB; byteBA = t.byteBA;
         syn = t.syn; synAck = t.synAck; fin = t.fin; rst = t.rst; psh = t.psh; ack = t.ack;
+        unusual = t.unusual; flagsAB = t.flagsAB; flagsBA = t.flagsBA;
         sizeMin = t.sizeMin; sizeMax = t.sizeMax; icmpTypeCode = t.icmpTypeCode; sizeSq = t.sizeSq; iatSq = t.iatSq;
     }
 
@@ -392,6 +407,9 @@ public final class FlowTable {
         rst[to] = o.rst[from];
         psh[to] = o.psh[from];
         ack[to] = o.ack[from];
+        unusual[to] = o.unusual[from];
+        flagsAB[to] = o.flagsAB[from];
+        flagsBA[to] = o.flagsBA[from];
         sizeMin[to] = o.sizeMin[from];
         sizeMax[to] = o.sizeMax[from];
         icmpTypeCode[to] = o.icmpTypeCode[from];

@@ -1,6 +1,7 @@
 package org.argus.flow;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
@@ -74,7 +75,8 @@ class WindowAssemblerTest {
         assertEquals(140, f.originatorBytes());
         assertEquals(2, f.responderPackets());
         assertEquals(134, f.responderBytes());
-        assertEquals(new TcpFlagCounts(1, 1, 0, 1, 0, 2), f.tcpFlags());
+        assertEquals(new TcpFlagCounts(1, 1, 0, 1, 0, 2, 0, 0x12, 0x16), f.tcpFlags(),
+                "counts, no unusual segment, originator SYN+ACK, responder SYN+ACK+RST");
         assertEquals(S, f.firstSeenNanos());
         assertEquals(S + 30, f.lastSeenNanos());
         assertEquals(1, windows.get(0).totals().tcpSyn());
@@ -152,5 +154,15 @@ class WindowAssemblerTest {
         List<FlowRecord> after = t.emit();
         assertEquals(25_000, after.size(), "survivors are found again after backward-shift deletion");
         assertTrue(after.stream().allMatch(f -> f.responderPackets() == 1 && f.originatorPackets() == 0));
+    }
+
+    @Test
+    void flagCombinationsNoConnectionCarriesAreCounted() {
+        for (int flags : new int[] {0x00, 0x01, 0x29, 0x08, 0x20, 0x03, 0x06, 0x07}) {
+            assertTrue(TcpFlagCounts.unusual(flags), "unusual: " + Integer.toHexString(flags));
+        }
+        for (int flags : new int[] {0x02, 0x12, 0x10, 0x18, 0x11, 0x19, 0x04, 0x14, 0xc2, 0x52}) {
+            assertFalse(TcpFlagCounts.unusual(flags), "normal: " + Integer.toHexString(flags));
+        }
     }
 }

@@ -1,0 +1,93 @@
+package org.argus.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every TCP scan kind of nmap, produced by the real tool in a namespace against a host with two listening ports, is
+ * a high-risk port scan about the scanner: SYN as before, and the SYN-less kinds the detector used to miss — FIN
+ * ({@code -sF}), NULL ({@code -sN}), Xmas ({@code -sX}), Maimon ({@code -sM}), ACK ({@code -sA}) and Window
+ * ({@code -sW}). Each scan is recorded with tcpdump on the victim's side into {@code target/} and replayed with the
+ * real jar, so the decision comes from the same code a sensor runs. Needs root (namespaces), nmap and tcpdump.
+ */
+class ScanKindsIT {
+    @TempDir
+    Path dir;
+
+    record Kind(String flag, String label) {
+    }
+
+    static final List<Kind> KINDS = List.of(new Kind("-sS", "SYN"), new Kind("-sF", "FIN"), new Kind("-sN", "NULL"),
+            new Kind("-sX", "Xmas"), new Kind("-sM", "Maimon"), new Kind("-sA", "ACK"), new Kind("-sW", "ACK"));
+
+    @Test
+    void everyNmapTcpScanKindIsAHighRiskPortScanAboutTheScanner() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
+        assumeTrue(Shell.have("ip") && Shell.have("nmap") && Shell.have("tcpdump") && Shell.have("python3"),
+                "needs iproute2, nmap, tcpdump, python3");
+        String a = "argus-sk-a-" + ProcessHandle.current().pid(), b = "argus-sk-b-" + ProcessHandle.current().pid();
+        Shell.vethPair(a, b, 79);
+        Process listener = null;
+        Path captures = Files.createDirectories(Path.of("target", "scan-kinds"));
+        try {
+            // two open ports on the victim: open ports stay silent to SYN-less probes, closed ones reset
+            listener = new ProcessBuilder("ip", "netns", "exec", a, "python3", "-c",
+                    "import socket, time\nss = []\nfor p in (22, 80):\n    s = socket.socket()\n    s.bind(('0.0.0.0', p))\n"
+                            + "    s.listen()\n    ss.append(s)\ntime.sleep(600)\n").redirectErrorStream(true).start();
+            List<String> missed = new ArrayList<>();
+            for (Kind k : KINDS) {
+                Path cap = captures.resolve("nmap" + k.flag() + ".pcap");
+                Files.deleteIfExists(cap);
+                Process dump = new ProcessBuilder("ip", "netns", "exec", a, "tcpdump", "-i", "va", "-n", "-B", "32768", "--immediate-mode", "-U", "-w", cap.toString())
+                        .redirectErrorStream(true).start();
+                assertTrue(SensorProcess.eventually(Duration.ofSeconds(10), () -> Files.exists(cap)), "tcpdump started");
+                Thread.sleep(500);
+                Shell.Result scan = Shell.sh("ip", "netns", "exec", b, "nmap", "-n", "-Pn", k.flag(), "-p", "1-400",
+                        "--max-retries", "0", "-T4", "10.79.0.1");
+                assertEquals(0, scan.code(), scan.out());
+                Thread.sleep(1000); // the last answers reach the capture; --immediate-mode hands every packet over at once
+                dump.destroy();
+                assertTrue(dump.waitFor(10, TimeUnit.SECONDS));
+                Path out = dir.resolve("replay" + k.flag());
+                SensorProcess.Result replay = SensorProcess.run(Map.of("ARGUS_IP_SALT", "scan-kinds"), "replay", cap.toString(),
+                        "--out", out.toString());
+                assertEquals(0, replay.code(), replay.output());
+                List<JsonObject> decisions = new ArrayList<>();
+                try (Stream<Path> files = Files.list(out)) {
+                    for (Path f : files.filter(p -> p.getFileName().toString().startsWith("decisions-")).toList()) {
+                        Files.readAllLines(f).forEach(l -> decisions.add(new JsonObject(l)));
+                    }
+                }
+                boolean found = decisions.stream().anyMatch(d -> d.getString("address").equals("10.79.0.2")
+                        && d.getString("risk").equals("high") && d.getString("role").equals("attacker")
+                        && d.getString("detector").equals("port_scan")
+                        && d.getJsonArray("reasons").encode().contains(" " + k.label()));
+                boolean others = decisions.stream().anyMatch(d -> d.getString("risk").equals("high")
+                        && !d.getString("address").equals("10.79.0.2"));
+                if (!found || others) {
+                    missed.add(k.flag() + ": " + decisions);
+                }
+            }
+            assertEquals(List.of(), missed, "each kind named as a port scan about 10.79.0.2, nobody else high");
+        } finally {
+            if (listener != null) {
+                listener.destroyForcibly().waitFor();
+            }
+            Shell.sh("ip", "netns", "del", a);
+            Shell.sh("ip", "netns", "del", b);
+        }
+    }
+}
