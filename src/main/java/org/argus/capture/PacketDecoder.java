@@ -4,7 +4,7 @@ import java.nio.ByteBuffer;
 
 /**
  * Decodes raw frames into {@link PacketBatch} rows: link layer, outer IPv4/IPv6 header, IPv6 extension headers, and
- * the TCP/UDP ports and TCP flags. Nothing is allocated per packet and nothing throws on bad input: a frame that
+ * the TCP/UDP/SCTP ports and TCP flags. Nothing is allocated per packet and nothing throws on bad input: a frame that
  * cannot be read is stored as {@link PacketBatch#KIND_MALFORMED} with a {@link Malformed} reason.
  *
  * <p>Link types (LINKTYPE_/DLT_ values as libpcap reports them): NULL (0), EN10MB (1, with any number of 802.1Q /
@@ -42,6 +42,7 @@ public final class PacketDecoder {
     public static final int PROTO_TCP = 6;
     public static final int PROTO_UDP = 17;
     public static final int PROTO_ICMPV6 = 58;
+    public static final int PROTO_SCTP = 132;
 
     private static final int ETH_IPV4 = 0x0800;
     private static final int ETH_IPV6 = 0x86dd;
@@ -391,7 +392,7 @@ public final class PacketDecoder {
     }
 
     private static void transport(ByteBuffer d, int end, int p, int proto, boolean nonFirst, PacketBatch out, int i, int info) {
-        boolean ported = proto == PROTO_TCP || proto == PROTO_UDP;
+        boolean ported = proto == PROTO_TCP || proto == PROTO_UDP || proto == PROTO_SCTP;
         if (nonFirst) {
             info |= PacketBatch.INFO_FRAGMENT;
             out.info[i] = (byte) info;

@@ -105,9 +105,22 @@ public final class FlowFacts {
         };
     }
 
+    /** SCTP. */
+    public static boolean sctp(FlowRecord f) {
+        return f.protocol() == 132;
+    }
+
+    /** Neither TCP, UDP, SCTP nor ICMP: a flow keyed by its IP protocol number alone (no ports). */
+    public static boolean otherProtocol(FlowRecord f) {
+        return !tcp(f) && !udp(f) && !sctp(f) && !icmp(f);
+    }
+
     /**
-     * A probe: a failed TCP handshake or a stray TCP probe ({@link #strayProbe}), a UDP datagram that got no answer,
-     * or an unanswered ICMP/ICMPv6 echo request — what a scanner leaves behind.
+     * A probe: a failed TCP handshake or a stray TCP probe ({@link #strayProbe}); a UDP datagram that got no answer
+     * (a closed port answers with an ICMP port unreachable, which is a flow of its own); an SCTP association that
+     * never got past its handshake (nmap's INIT scan: INIT, then ABORT or nothing, at most three packets); an
+     * unanswered ICMP/ICMPv6 echo, timestamp or address-mask request (host sweeps); a packet of another IP protocol
+     * that got no answer (nmap's IP protocol scan) — what a scanner leaves behind.
      */
     public static boolean probe(FlowRecord f) {
         if (tcp(f)) {
@@ -116,12 +129,16 @@ public final class FlowFacts {
         if (udp(f)) {
             return silent(f);
         }
+        if (sctp(f)) {
+            return f.packets() <= 3 && f.originatorPackets() <= 2;
+        }
         if (icmp(f)) {
             int type = f.shape().icmpTypeCode() >>> 8;
-            boolean echo = f.shape().icmpTypeCode() >= 0 && (type == 8 || type == 128);
-            return echo && silent(f);
+            boolean request = f.shape().icmpTypeCode() >= 0
+                    && (f.protocol() == 1 ? type == 8 || type == 13 || type == 17 : type == 128);
+            return request && silent(f);
         }
-        return false;
+        return silent(f) && f.originatorPackets() <= 3;
     }
 
     /** IANA port range class: 0 none, 1 system (0–1023, port present), 2 user (1024–49151), 3 dynamic. */

@@ -19,7 +19,8 @@ import org.argus.flow.IpAddress;
  *
  * <ul>
  *   <li><b>port scan</b>: one source probed, without an answer (failed TCP handshakes; SYN-less TCP probes — FIN,
- *       NULL, Xmas, Maimon, ACK, Window — that got nothing or a reset; unanswered UDP; unanswered echo requests), at least {@code port_scan_min_targets} ports of one host (vertical scan) or one port on that
+ *       NULL, Xmas, Maimon, ACK, Window — that got nothing or a reset; unanswered UDP; SCTP INITs; unanswered ICMP
+ *       echo/timestamp/mask requests; packets of other IP protocols — IP protocol scans count protocols per host), at least {@code port_scan_min_targets} ports of one host (vertical scan) or one port on that
  *       many hosts (horizontal scan, ping sweep), and probes make up at least {@code port_scan_min_probe_ratio} of its
  *       flows. Many unanswered peers each on its own port (a P2P client's churn) is neither shape.</li>
  *   <li><b>SYN flood</b>: at least {@code syn_flood_min_half_open} failed handshakes to one (host, port). From
@@ -79,12 +80,15 @@ public final class Heuristics {
             }
             var vertical = s.probedPortsByHost.entrySet().stream().max(Comparator.comparingInt(v -> v.getValue().size())).orElseThrow();
             var horizontal = s.probedHostsByPort.entrySet().stream().max(Comparator.comparingInt(h -> h.getValue().size())).orElseThrow();
-            int v = vertical.getValue().size(), h = horizontal.getValue().size();
-            double score = Finding.heuristicScore(Math.max(v, h), settings.portScanMinTargets());
+            var protocols = s.probedProtocolsByHost.entrySet().stream().max(Comparator.comparingInt(p -> p.getValue().size()));
+            int v = vertical.getValue().size(), h = horizontal.getValue().size(), p = protocols.map(x -> x.getValue().size()).orElse(0);
+            double score = Finding.heuristicScore(Math.max(Math.max(v, h), p), settings.portScanMinTargets());
             if (score < Finding.REPORT_FLOOR) {
                 continue;
             }
-            String shape = v >= h
+            String shape = p > v && p > h
+                    ? String.format("%d IP protocols of %s (IP protocol scan)", p, protocols.get().getKey())
+                    : v >= h
                     ? String.format("%d ports of %s (ports %d-%d)", v, vertical.getKey(), s.minProbePort, s.maxProbePort)
                     : String.format("port %d on %d hosts", horizontal.getKey(), h);
             String kinds = s.tcpProbeKinds.isEmpty() ? "" : " (TCP probes: " + s.tcpProbeKinds.entrySet().stream()

@@ -39,6 +39,8 @@ public final class WindowAnalysis {
         public int sampleProbe = -1;
         /** TCP probes by kind ({@link FlowFacts#probeKind}: SYN, FIN, NULL, Xmas, Maimon, ACK), for the reasons. */
         public final Map<String, Integer> tcpProbeKinds = new java.util.TreeMap<>();
+        /** IP protocols probed per host (nmap's IP protocol scan: flows without ports, one per protocol number). */
+        public final Map<IpAddress, Set<Integer>> probedProtocolsByHost = new HashMap<>();
         /** TCP segments with a flag combination no connection carries ({@link TcpFlagCounts#unusual}). */
         public int unusualSegments;
     }
@@ -77,8 +79,11 @@ public final class WindowAnalysis {
                 s.probes++;
                 if (FlowFacts.tcp(f)) {
                     s.tcpProbeKinds.merge(FlowFacts.probeKind(f), 1, Integer::sum);
+                } else if (FlowFacts.otherProtocol(f)) {
+                    s.probedProtocolsByHost.computeIfAbsent(f.responder(), k -> new HashSet<>()).add(f.protocol());
                 }
-                s.probeTargets.add(new Target(f.responder(), f.responderPort()));
+                // another IP protocol is a target of its own (beyond the port range, so it never meets a port)
+                s.probeTargets.add(new Target(f.responder(), FlowFacts.otherProtocol(f) ? 65_536 + f.protocol() : f.responderPort()));
                 s.probedPortsByHost.computeIfAbsent(f.responder(), k -> new HashSet<>()).add(f.responderPort());
                 s.probedHostsByPort.computeIfAbsent(f.responderPort(), k -> new HashSet<>()).add(f.responder());
                 s.minProbePort = Math.min(s.minProbePort, f.responderPort());

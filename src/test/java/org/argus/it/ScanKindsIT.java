@@ -18,28 +18,33 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every TCP scan kind of nmap, produced by the real tool in a namespace against a host with two listening ports, is
- * a high-risk port scan about the scanner: SYN as before, and the SYN-less kinds the detector used to miss — FIN
- * ({@code -sF}), NULL ({@code -sN}), Xmas ({@code -sX}), Maimon ({@code -sM}), ACK ({@code -sA}) and Window
- * ({@code -sW}). Each scan is recorded with tcpdump on the victim's side into {@code target/} and replayed with the
+ * a high-risk port scan about the scanner: SYN as before, and the kinds the detector used to miss — FIN
+ * ({@code -sF}), NULL ({@code -sN}), Xmas ({@code -sX}), Maimon ({@code -sM}), ACK ({@code -sA}), Window
+ * ({@code -sW}), SCTP INIT ({@code -sY}) and IP protocol ({@code -sO}) scans — and UDP ({@code -sU}). Each scan is recorded with tcpdump on the victim's side into {@code target/} and replayed with the
  * real jar, so the decision comes from the same code a sensor runs. Needs root (namespaces), nmap and tcpdump.
  */
 class ScanKindsIT {
     @TempDir
     Path dir;
 
-    record Kind(String flag, String label) {
+    /** An nmap scan type, its targets, and what the reason must say. */
+    record Kind(String flag, String targets, String label) {
     }
 
-    static final List<Kind> KINDS = List.of(new Kind("-sS", "SYN"), new Kind("-sF", "FIN"), new Kind("-sN", "NULL"),
-            new Kind("-sX", "Xmas"), new Kind("-sM", "Maimon"), new Kind("-sA", "ACK"), new Kind("-sW", "ACK"));
+    static final List<Kind> KINDS = List.of(new Kind("-sS", "1-400", "SYN"), new Kind("-sF", "1-400", "FIN"),
+            new Kind("-sN", "1-400", "NULL"), new Kind("-sX", "1-400", "Xmas"), new Kind("-sM", "1-400", "Maimon"),
+            new Kind("-sA", "1-400", "ACK"), new Kind("-sW", "1-400", "ACK"), new Kind("-sU", "1-400", "ports of 10.79.0.1"),
+            new Kind("-sY", "1-400", "ports of 10.79.0.1"), new Kind("-sO", "0-255", "IP protocols of 10.79.0.1"));
 
     @Test
-    void everyNmapTcpScanKindIsAHighRiskPortScanAboutTheScanner() throws Exception {
+    void everyNmapScanKindIsAHighRiskPortScanAboutTheScanner() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
         assumeTrue(Shell.have("ip") && Shell.have("nmap") && Shell.have("tcpdump") && Shell.have("python3"),
                 "needs iproute2, nmap, tcpdump, python3");
         String a = "argus-sk-a-" + ProcessHandle.current().pid(), b = "argus-sk-b-" + ProcessHandle.current().pid();
         Shell.vethPair(a, b, 79);
+        // closed UDP ports and unknown protocols answer with ICMP unreachables: unthrottled, so nmap does not wait
+        Shell.must("ip", "netns", "exec", a, "sysctl", "-q", "-w", "net.ipv4.icmp_ratelimit=0");
         Process listener = null;
         Path captures = Files.createDirectories(Path.of("target", "scan-kinds"));
         try {
@@ -55,7 +60,7 @@ class ScanKindsIT {
                         .redirectErrorStream(true).start();
                 assertTrue(SensorProcess.eventually(Duration.ofSeconds(10), () -> Files.exists(cap)), "tcpdump started");
                 Thread.sleep(500);
-                Shell.Result scan = Shell.sh("ip", "netns", "exec", b, "nmap", "-n", "-Pn", k.flag(), "-p", "1-400",
+                Shell.Result scan = Shell.sh("ip", "netns", "exec", b, "nmap", "-n", "-Pn", k.flag(), "-p", k.targets(),
                         "--max-retries", "0", "-T4", "10.79.0.1");
                 assertEquals(0, scan.code(), scan.out());
                 Thread.sleep(1000); // the last answers reach the capture; --immediate-mode hands every packet over at once
