@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.LongAdder;
  * Thread-safe.
  */
 public final class ClusterStats {
-    /** Cluster: the members as last seen, {@code [{"sensor_id", "incarnation", "host", "last_heard_at", "silent_s", "state"}]}; null when not clustered. */
+    /** The members as last seen, {@code [{"sensor_id", "incarnation", "host", "last_heard_at", "silent_s", "state"}]}; null when not clustered. */
     public final AtomicReference<JsonObject> members = new AtomicReference<>();
     /** Cluster messages published by this sensor (decisions, heartbeats, snapshots). */
     public final LongAdder clusterSent = new LongAdder();
@@ -17,9 +17,12 @@ public final class ClusterStats {
     public final LongAdder clusterApplied = new LongAdder();
     /** Peer bans refused by this sensor's allowlist or checks. */
     public final LongAdder clusterRefused = new LongAdder();
-    /** Cluster messages rejected: unsigned, bad signature, stale, replayed. */
+    /** Cluster messages rejected because they carry no signature. */
     public final LongAdder clusterUnsigned = new LongAdder();
+    /** Cluster messages rejected because their signature does not match (another secret, tampering). */
     public final LongAdder clusterBadSignature = new LongAdder();
+    /** Cluster messages rejected as older or newer than {@code max_clock_skew_seconds}. */
     public final LongAdder clusterStale = new LongAdder();
+    /** Cluster messages rejected as replays (a nonce seen before). */
     public final LongAdder clusterReplayed = new LongAdder();
 }
