@@ -119,7 +119,8 @@ public final class FlowFacts {
      * A probe: a failed TCP handshake or a stray TCP probe ({@link #strayProbe}); a UDP datagram that got no answer
      * (a closed port answers with an ICMP port unreachable, which is a flow of its own); an SCTP association that
      * never got past its handshake (nmap's INIT scan: INIT, then ABORT or nothing, at most three packets); an
-     * unanswered ICMP/ICMPv6 echo, timestamp or address-mask request (host sweeps); a packet of another IP protocol
+     * ICMP/ICMPv6 echo, timestamp or address-mask request that went unanswered or was sent only once or twice to its
+     * host in the window (host sweeps, answered or not); a packet of another IP protocol
      * that got no answer (nmap's IP protocol scan) — what a scanner leaves behind.
      */
     public static boolean probe(FlowRecord f) {
@@ -136,7 +137,9 @@ public final class FlowFacts {
             int type = f.shape().icmpTypeCode() >>> 8;
             boolean request = f.shape().icmpTypeCode() >= 0
                     && (f.protocol() == 1 ? type == 8 || type == 13 || type == 17 : type == 128);
-            return request && silent(f);
+            // a sweep sends each host one or two requests, answered or not (live hosts on a LAN answer);
+            // an ordinary ping keeps asking the same host, once a second
+            return request && (silent(f) || f.originatorPackets() <= 2);
         }
         return silent(f) && f.originatorPackets() <= 3;
     }

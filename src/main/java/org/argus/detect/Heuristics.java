@@ -87,14 +87,17 @@ public final class Heuristics {
                 continue;
             }
             String shape = p > v && p > h
-                    ? String.format("%d IP protocols of %s (IP protocol scan)", p, protocols.get().getKey())
+                    ? String.format("%d IP protocols of %s probed without an answer (IP protocol scan)", p, protocols.get().getKey())
                     : v >= h
-                    ? String.format("%d ports of %s (ports %d-%d)", v, vertical.getKey(), s.minProbePort, s.maxProbePort)
-                    : String.format("port %d on %d hosts", horizontal.getKey(), h);
+                    ? String.format("%d ports of %s (ports %d-%d) probed without an answer", v, vertical.getKey(), s.minProbePort,
+                            s.maxProbePort)
+                    : horizontal.getKey() == 0 && s.icmpProbes >= h
+                    ? String.format("host sweep: ICMP requests to %d hosts, answered or not", h)
+                    : String.format("port %d on %d hosts probed without an answer", horizontal.getKey(), h);
             String kinds = s.tcpProbeKinds.isEmpty() ? "" : " (TCP probes: " + s.tcpProbeKinds.entrySet().stream()
                     .map(k -> k.getValue() + " " + k.getKey()).collect(java.util.stream.Collectors.joining(", "))
                     + (s.unusualSegments > 0 ? "; " + s.unusualSegments + " segments with flags no connection carries" : "") + ")";
-            String reason = String.format("port scan: %s probed without an answer in %s s; %d probes to %d targets in all, "
+            String reason = String.format("port scan: %s in %s s; %d probes to %d targets in all, "
                             + "%.0f%% of its %d flows (threshold %d, %.0f%%)%s",
                     shape, fmt(a.windowSeconds()), s.probes, s.probeTargets.size(), ratio * 100, s.flows,
                     settings.portScanMinTargets(), settings.portScanMinProbeRatio() * 100, kinds);

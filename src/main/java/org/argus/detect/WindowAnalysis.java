@@ -41,6 +41,8 @@ public final class WindowAnalysis {
         public final Map<String, Integer> tcpProbeKinds = new java.util.TreeMap<>();
         /** IP protocols probed per host (nmap's IP protocol scan: flows without ports, one per protocol number). */
         public final Map<IpAddress, Set<Integer>> probedProtocolsByHost = new HashMap<>();
+        /** ICMP/ICMPv6 requests among the probes (host sweeps). */
+        public int icmpProbes;
         /** TCP segments with a flag combination no connection carries ({@link TcpFlagCounts#unusual}). */
         public int unusualSegments;
     }
@@ -79,6 +81,8 @@ public final class WindowAnalysis {
                 s.probes++;
                 if (FlowFacts.tcp(f)) {
                     s.tcpProbeKinds.merge(FlowFacts.probeKind(f), 1, Integer::sum);
+                } else if (FlowFacts.icmp(f)) {
+                    s.icmpProbes++;
                 } else if (FlowFacts.otherProtocol(f)) {
                     s.probedProtocolsByHost.computeIfAbsent(f.responder(), k -> new HashSet<>()).add(f.protocol());
                 }

@@ -20,21 +20,31 @@ import org.junit.jupiter.api.io.TempDir;
  * Every TCP scan kind of nmap, produced by the real tool in a namespace against a host with two listening ports, is
  * a high-risk port scan about the scanner: SYN as before, and the kinds the detector used to miss — FIN
  * ({@code -sF}), NULL ({@code -sN}), Xmas ({@code -sX}), Maimon ({@code -sM}), ACK ({@code -sA}), Window
- * ({@code -sW}), SCTP INIT ({@code -sY}) and IP protocol ({@code -sO}) scans — and UDP ({@code -sU}). Each scan is recorded with tcpdump on the victim's side into {@code target/} and replayed with the
+ * ({@code -sW}), SCTP INIT ({@code -sY}) and IP protocol ({@code -sO}) scans, UDP ({@code -sU}), and ICMP echo
+ * and timestamp host sweeps ({@code -sn -PE}, {@code -sn -PP}) whose hosts all answer. Each scan is recorded with tcpdump on the victim's side into {@code target/} and replayed with the
  * real jar, so the decision comes from the same code a sensor runs. Needs root (namespaces), nmap and tcpdump.
  */
 class ScanKindsIT {
     @TempDir
     Path dir;
 
-    /** An nmap scan type, its targets, and what the reason must say. */
-    record Kind(String flag, String targets, String label) {
+    /** An nmap run (its arguments before the target) and what the reason must say. */
+    record Kind(String name, List<String> args, String label) {
+        static Kind scan(String flag, String targets, String label) {
+            return new Kind(flag, List.of("-Pn", flag, "-p", targets, "--max-retries", "0", "10.79.0.1"), label);
+        }
+
+        static Kind sweep(String flag) {
+            // --send-ip: ICMP on the wire instead of nmap's ARP ping; only the victim's 100 addresses answer ARP
+            return new Kind("-sn" + flag, List.of("-sn", "--send-ip", flag, "10.79.0.0/24"), "host sweep");
+        }
     }
 
-    static final List<Kind> KINDS = List.of(new Kind("-sS", "1-400", "SYN"), new Kind("-sF", "1-400", "FIN"),
-            new Kind("-sN", "1-400", "NULL"), new Kind("-sX", "1-400", "Xmas"), new Kind("-sM", "1-400", "Maimon"),
-            new Kind("-sA", "1-400", "ACK"), new Kind("-sW", "1-400", "ACK"), new Kind("-sU", "1-400", "ports of 10.79.0.1"),
-            new Kind("-sY", "1-400", "ports of 10.79.0.1"), new Kind("-sO", "0-255", "IP protocols of 10.79.0.1"));
+    static final List<Kind> KINDS = List.of(Kind.scan("-sS", "1-400", "SYN"), Kind.scan("-sF", "1-400", "FIN"),
+            Kind.scan("-sN", "1-400", "NULL"), Kind.scan("-sX", "1-400", "Xmas"), Kind.scan("-sM", "1-400", "Maimon"),
+            Kind.scan("-sA", "1-400", "ACK"), Kind.scan("-sW", "1-400", "ACK"), Kind.scan("-sU", "1-400", "ports of 10.79.0.1"),
+            Kind.scan("-sY", "1-400", "ports of 10.79.0.1"), Kind.scan("-sO", "0-255", "IP protocols of 10.79.0.1"),
+            Kind.sweep("-PE"), Kind.sweep("-PP"));
 
     @Test
     void everyNmapScanKindIsAHighRiskPortScanAboutTheScanner() throws Exception {
@@ -45,6 +55,9 @@ class ScanKindsIT {
         Shell.vethPair(a, b, 79);
         // closed UDP ports and unknown protocols answer with ICMP unreachables: unthrottled, so nmap does not wait
         Shell.must("ip", "netns", "exec", a, "sysctl", "-q", "-w", "net.ipv4.icmp_ratelimit=0");
+        for (int host = 101; host <= 199; host++) {
+            Shell.must("ip", "-n", a, "addr", "add", "10.79.0." + host + "/24", "dev", "va"); // live hosts for the sweeps
+        }
         Process listener = null;
         Path captures = Files.createDirectories(Path.of("target", "scan-kinds"));
         try {
@@ -54,19 +67,20 @@ class ScanKindsIT {
                             + "    s.listen()\n    ss.append(s)\ntime.sleep(600)\n").redirectErrorStream(true).start();
             List<String> missed = new ArrayList<>();
             for (Kind k : KINDS) {
-                Path cap = captures.resolve("nmap" + k.flag() + ".pcap");
+                Path cap = captures.resolve("nmap" + k.name() + ".pcap");
                 Files.deleteIfExists(cap);
                 Process dump = new ProcessBuilder("ip", "netns", "exec", a, "tcpdump", "-i", "va", "-n", "-B", "32768", "--immediate-mode", "-U", "-w", cap.toString())
                         .redirectErrorStream(true).start();
                 assertTrue(SensorProcess.eventually(Duration.ofSeconds(10), () -> Files.exists(cap)), "tcpdump started");
                 Thread.sleep(500);
-                Shell.Result scan = Shell.sh("ip", "netns", "exec", b, "nmap", "-n", "-Pn", k.flag(), "-p", k.targets(),
-                        "--max-retries", "0", "-T4", "10.79.0.1");
+                List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", b, "nmap", "-n", "-T4"));
+                cmd.addAll(k.args());
+                Shell.Result scan = Shell.sh(cmd.toArray(String[]::new));
                 assertEquals(0, scan.code(), scan.out());
                 Thread.sleep(1000); // the last answers reach the capture; --immediate-mode hands every packet over at once
                 dump.destroy();
                 assertTrue(dump.waitFor(10, TimeUnit.SECONDS));
-                Path out = dir.resolve("replay" + k.flag());
+                Path out = dir.resolve("replay" + k.name());
                 SensorProcess.Result replay = SensorProcess.run(Map.of("ARGUS_IP_SALT", "scan-kinds"), "replay", cap.toString(),
                         "--out", out.toString());
                 assertEquals(0, replay.code(), replay.output());
@@ -83,7 +97,7 @@ class ScanKindsIT {
                 boolean others = decisions.stream().anyMatch(d -> d.getString("risk").equals("high")
                         && !d.getString("address").equals("10.79.0.2"));
                 if (!found || others) {
-                    missed.add(k.flag() + ": " + decisions);
+                    missed.add(k.name() + ": " + decisions);
                 }
             }
             assertEquals(List.of(), missed, "each kind named as a port scan about 10.79.0.2, nobody else high");
