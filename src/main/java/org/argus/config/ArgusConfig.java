@@ -1,22 +1,21 @@
 package org.argus.config;
 
-import org.argus.detect.DetectionSettings;
-import org.argus.detect.FeatureSet;
-import org.argus.detect.HeuristicSettings;
-import org.argus.detect.ModelStore;
-import org.argus.blacklist.BlacklistSettings;
-import org.argus.enforce.EnforcementSettings;
-import org.argus.staging.StagingSettings;
-
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.argus.blacklist.BlacklistSettings;
 import org.argus.capture.CaptureSettings;
 import org.argus.csv.CsvSettings;
+import org.argus.detect.DetectionSettings;
+import org.argus.detect.FeatureSet;
+import org.argus.detect.HeuristicSettings;
+import org.argus.detect.ModelStore;
+import org.argus.enforce.EnforcementSettings;
 import org.argus.flow.FlowSettings;
+import org.argus.staging.StagingSettings;
 
 /**
  * The validated configuration, one slice per stage. Built once at start by {@link ConfigLoader}; each verticle gets

@@ -18,7 +18,6 @@ import org.argus.flow.FlowWindow;
 import org.argus.flow.IpAddress;
 import org.argus.flow.TcpFlagCounts;
 import org.argus.flow.WindowTotals;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

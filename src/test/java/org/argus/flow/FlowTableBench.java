@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import org.argus.capture.PacketBatch;
 import org.argus.capture.PcapFileReader;
 import org.argus.gen.CaptureGenerator;
-
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.argus.capture.PacketBatch;
 import org.argus.capture.PacketDecoder;
-
 import org.junit.jupiter.api.Test;
 
 class WindowAssemblerTest {
