@@ -218,15 +218,22 @@ final class CaptureFileParser implements AutoCloseable {
 
     /** False (and the record counted as bad) when a wire length is impossible for its captured length. */
     private boolean wireLengthOk(long orig, long incl) {
+        String why = wireLengthProblem(orig, incl);
+        if (why != null) {
+            bad("record " + records + ": " + why);
+        }
+        return why == null;
+    }
+
+    /**
+     * Why a record's wire length is impossible for its captured length, or null: above {@value #MAX_FRAME} bytes, or
+     * below the bytes captured. One rule for this parser and the libpcap path of {@link PcapFileReader}.
+     */
+    static String wireLengthProblem(long orig, long incl) {
         if (orig > MAX_FRAME) {
-            bad("record " + records + ": wire length " + orig + " above " + MAX_FRAME);
-            return false;
+            return "wire length " + orig + " above " + MAX_FRAME;
         }
-        if (orig < incl) {
-            bad("record " + records + ": wire length " + orig + " below its captured length " + incl);
-            return false;
-        }
-        return true;
+        return orig < incl ? "wire length " + orig + " below its captured length " + incl : null;
     }
 
     private boolean nextPcapng() throws IOException {
@@ -307,8 +314,7 @@ final class CaptureFileParser implements AutoCloseable {
                     long orig = buf.getInt(start + 8) & 0xFFFFFFFFL;
                     long snap = ifSnaplen[0] & 0xFFFFFFFFL;
                     long cap = Math.min(orig, Math.min(snap == 0 ? Long.MAX_VALUE : snap, total - 16));
-                    if (orig > MAX_FRAME) {
-                        bad("block " + records + ": wire length " + orig + " above " + MAX_FRAME);
+                    if (!wireLengthOk(orig, cap)) {
                         continue;
                     }
                     buf.position(start + 12);

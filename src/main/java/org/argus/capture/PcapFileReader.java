@@ -228,8 +228,7 @@ public final class PcapFileReader {
             try {
                 h.loop(-1, (byte[] data) -> {
                     Integer orig = h.getOriginalLength();
-                    if (data.length > CaptureFileParser.MAX_FRAME || orig == null || orig < data.length
-                            || orig > CaptureFileParser.MAX_FRAME) {
+                    if (orig == null || CaptureFileParser.wireLengthProblem(orig, data.length) != null) {
                         bad[0]++; // libpcap passes wire lengths through unchecked
                         return;
                     }

@@ -186,7 +186,7 @@ class ConfigLoaderTest {
     void oneRunNamesTypeRangeUnknownAndHostileValuesTogether() throws Exception {
         Path f = dir.resolve("hostile.json");
         // raw JSON: numbers beyond a long, a NUL in a path
-        Files.writeString(f, "{\"aggregation\": {\"window_seconds\": \"soon\", \"output_dir\": \"/tmp/a\\u0000b\"},"
+        Files.writeString(f, "{\"aggregation\": {\"window_seconds\": \"soon\", \"output_dir\": \"out/a\\u0000b\"},"
                 + " \"capture\": {\"snaplen\": -5, \"buffer_size_mb\": 2048, \"bpf_filter\": \"tcp port\", \"bogus\": 1},"
                 + " \"http\": {\"port\": 18446744073709569728, \"host\": \"not a host!\"},"
                 + " \"firebase\": {\"enabled\": false, \"model_sync_interval_seconds\": -1}}");
