@@ -19,6 +19,7 @@ import org.argus.csv.CsvRotator;
 import org.argus.csv.CsvSettings;
 import org.argus.detect.DecisionLog;
 import org.argus.detect.Detector;
+import org.argus.detect.DetectorReport;
 import org.argus.detect.Risk;
 import org.argus.flow.FlowSettings;
 import org.argus.flow.FlowWindow;
@@ -48,10 +49,12 @@ public final class Replay {
      * @param stats      every counter
      * @param decisions  decisions by risk (low, medium, high)
      * @param model      model version used, or null (heuristics only)
+     * @param detectors  per heuristic detector: windows evaluated, findings, and the candidate closest to its
+     *                   threshold (empty without a detector)
      */
     public record Summary(long packets, long bytes, long windows, long flows, long malformed, double elapsedS,
                           List<String> failures, List<String> warnings, SensorStats stats, Map<String, Long> decisions,
-                          String model) {
+                          String model, List<DetectorReport> detectors) {
         /** Packets per second of wall clock. */
         public double pps() {
             return elapsedS > 0 ? packets / elapsedS : 0;
@@ -74,7 +77,14 @@ public final class Replay {
                     .put("unreadable_files", failures.size())
                     .put("warnings", new io.vertx.core.json.JsonArray(new ArrayList<>(warnings)))
                     .put("decisions", new JsonObject(new LinkedHashMap<>(decisions)))
-                    .put("model", model);
+                    .put("model", model)
+                    .put("detectors", detectorsJson());
+        }
+
+        private JsonObject detectorsJson() {
+            JsonObject o = new JsonObject();
+            detectors.forEach(d -> o.put(d.detector(), d.toJson()));
+            return o;
         }
     }
 
@@ -162,7 +172,8 @@ public final class Replay {
         }
         double elapsed = (System.nanoTime() - t0) / 1e9;
         return new Summary(stats.flow.packets.sum(), stats.flow.bytes.sum(), stats.flow.windows.sum(), stats.flow.flowRecords.sum(),
-                stats.malformedTotal(), elapsed, failures, warnings, stats, byRisk, model[0]);
+                stats.malformedTotal(), elapsed, failures, warnings, stats, byRisk, model[0],
+                detector == null ? List.of() : detector.heuristicReports());
     }
 
     /** One window's totals as JSON: window_start (epoch seconds) and the {@link WindowTotals} counters. */

@@ -320,16 +320,29 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         }
         HeuristicSettings h = new HeuristicSettings(
                 c.bool("heuristics.enabled"),
-                c.intIn("heuristics.port_scan_min_targets", 1, 1 << 24),
-                c.doubleIn("heuristics.port_scan_min_probe_ratio", 0, 1),
-                c.intIn("heuristics.syn_flood_min_half_open", 1, 1 << 30),
-                c.intIn("heuristics.syn_flood_spoofed_min_sources", 2, 1 << 30),
-                c.ports("heuristics.brute_force_ports"),
-                c.intIn("heuristics.brute_force_min_attempts", 1, 1 << 30),
-                Duration.ofSeconds(c.intIn("heuristics.brute_force_horizon_seconds", 1, 86_400)),
-                c.ports("heuristics.amplification_ports"),
-                c.intIn("heuristics.amplification_min_bytes", 1, Integer.MAX_VALUE),
-                c.intIn("heuristics.amplification_min_reflectors", 1, 1 << 20));
+                new HeuristicSettings.PortScan(
+                        c.intIn("heuristics.port_scan_min_targets", 1, 1 << 24),
+                        c.doubleIn("heuristics.port_scan_min_probe_ratio", 0, 1),
+                        Duration.ofSeconds(c.intIn("heuristics.slow_scan_horizon_seconds", 0, 86_400))),
+                new HeuristicSettings.Flood(
+                        c.intIn("heuristics.syn_flood_min_half_open", 1, 1 << 30),
+                        c.intIn("heuristics.flood_min_packets", 1, 1 << 30),
+                        c.doubleIn("heuristics.flood_baseline_factor", 1, 1_000_000),
+                        c.intIn("heuristics.syn_flood_spoofed_min_sources", 2, 1 << 20),
+                        c.intIn("heuristics.reflection_min_packets", 1, 1 << 30)),
+                new HeuristicSettings.BruteForce(
+                        c.ports("heuristics.brute_force_ports"),
+                        c.intIn("heuristics.brute_force_min_attempts", 1, 1 << 30),
+                        Duration.ofSeconds(c.intIn("heuristics.brute_force_horizon_seconds", 1, 86_400)),
+                        c.intIn("heuristics.brute_force_slow_min_attempts", 1, 1 << 30),
+                        Duration.ofSeconds(c.intIn("heuristics.brute_force_slow_horizon_seconds", 1, 86_400)),
+                        c.intIn("heuristics.brute_force_distributed_min_sources", 2, 1 << 20)),
+                new HeuristicSettings.Amplification(
+                        c.intIn("heuristics.amplification_min_bytes", 1, Integer.MAX_VALUE),
+                        c.intIn("heuristics.amplification_min_reflectors", 1, 1 << 20)),
+                new HeuristicSettings.Recon(c.intIn("heuristics.recon_min_evidence", 1, 1 << 20)),
+                new HeuristicSettings.Evidence(Duration.ofSeconds(c.intIn("heuristics.evidence_half_life_seconds", 0, 86_400 * 7))),
+                c.intIn("heuristics.max_tracked", 16, 1 << 22));
         String modelDir = c.str("model.model_local_path");
         if (modelDir.isBlank()) {
             c.problem("model.model_local_path: must not be empty");

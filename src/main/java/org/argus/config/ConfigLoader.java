@@ -122,11 +122,16 @@ public final class ConfigLoader {
         return config;
     }
 
+    /** Keys earlier versions had, with what to do instead. */
+    private static final Map<String, String> REMOVED = Map.of(
+            "heuristics.amplification_ports", "amplification is found by its pattern, from any source port; delete the key");
+
     private static void overlay(JsonObject target, JsonObject user, String prefix, List<String> problems) {
         for (Map.Entry<String, Object> e : user) {
             String key = prefix + org.argus.log.LogText.escape(e.getKey()); // a key is outside text too: one line
             if (!target.containsKey(e.getKey())) {
-                problems.add(key + ": unknown key");
+                String hint = REMOVED.get(key);
+                problems.add(key + (hint == null ? ": unknown key" : ": removed; " + hint));
                 continue;
             }
             Object def = target.getValue(e.getKey());

@@ -13,7 +13,8 @@ import org.argus.flow.FlowRecord;
 import org.argus.flow.IpAddress;
 
 /**
- * One window in, decisions out: heuristics plus the current model, merged to one decision per (address, role).
+ * One window in, decisions out: heuristics plus the current model, merged to one decision per (address, role) whose
+ * score combines this window's findings with other detectors' earlier findings about the same host ({@link Evidence}).
  * The model scores each flow (or an even sample of at most {@code max_flows_per_batch}); a source's model score is
  * its worst flow's calibrated score, and the reasons name the features furthest outside the training range.
  * Not thread-safe (the heuristics keep state): one owner thread.
@@ -36,6 +37,7 @@ public final class Detector {
 
     private final DetectionSettings settings;
     private final Heuristics heuristics;
+    private final Evidence evidence;
     private final ModelManager models;
     private final Function<IpAddress, String> namer;
     private final boolean anonymized;
@@ -50,9 +52,16 @@ public final class Detector {
     public Detector(DetectionSettings settings, ModelManager models, Function<IpAddress, String> namer, boolean anonymized) {
         this.settings = settings;
         this.heuristics = new Heuristics(settings.heuristics());
+        this.evidence = new Evidence(settings.heuristics().evidence().halfLife().toNanos(), settings.anomalyThreshold(),
+                settings.heuristics().maxTracked());
         this.models = models;
         this.namer = namer;
         this.anonymized = anonymized;
+    }
+
+    /** Per heuristic detector, so far: windows, findings, and how close the top candidate came to its threshold. */
+    public List<DetectorReport> heuristicReports() {
+        return heuristics.reports();
     }
 
     /** Receives every window's feature rows (configured features, raw values): the learning period's input. */
@@ -171,11 +180,10 @@ public final class Detector {
             List<Finding> fs = e.getValue();
             fs.sort(Comparator.comparingDouble(Finding::score).reversed());
             Finding top = fs.get(0);
-            Set<String> detectors = new LinkedHashSet<>();
+            Evidence.Combined c = evidence.add(e.getKey().address(), e.getKey().role(), startNanos, fs);
             List<String> reasons = new ArrayList<>();
             Set<String> ids = new LinkedHashSet<>();
             for (Finding f : fs) {
-                detectors.add(f.detector());
                 reasons.addAll(f.reasons());
                 for (String id : f.communityIds()) {
                     if (ids.size() < MAX_IDS) {
@@ -183,9 +191,10 @@ public final class Detector {
                     }
                 }
             }
-            Risk risk = Risk.of(top.score(), medium, settings.highRiskThreshold());
+            reasons.addAll(c.earlier());
+            Risk risk = Risk.of(c.score(), medium, settings.highRiskThreshold());
             out.add(new Decision(startNanos, e.getKey().address(), namer.apply(e.getKey().address()), anonymized,
-                    e.getKey().role(), risk, top.score(), top.detector(), List.copyOf(detectors), reasons,
+                    e.getKey().role(), risk, c.score(), top.detector(), c.detectors(), reasons,
                     List.copyOf(ids), modelVersion));
         }
         out.sort(Comparator.comparingDouble(Decision::score).reversed());

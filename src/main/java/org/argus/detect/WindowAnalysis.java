@@ -28,19 +28,14 @@ public final class WindowAnalysis {
         public int probes;
         public final Set<IpAddress> hosts = new HashSet<>();
         public final Set<Integer> ports = new HashSet<>();
+        /** Probed targets: (host, port); ICMP requests are port 0; another IP protocol p is port 65 536 + p. */
         public final Set<Target> probeTargets = new HashSet<>();
-        /** Probed ports per host (vertical scan shape). */
-        public final Map<IpAddress, Set<Integer>> probedPortsByHost = new HashMap<>();
-        /** Probed hosts per port (horizontal scan shape). */
-        public final Map<Integer, Set<IpAddress>> probedHostsByPort = new HashMap<>();
         public int minProbePort = Integer.MAX_VALUE;
         public int maxProbePort = -1;
         /** Index (in the window's flow list) of one probe, for a Community ID in the reasons. */
         public int sampleProbe = -1;
         /** TCP probes by kind ({@link FlowFacts#probeKind}: SYN, FIN, NULL, Xmas, Maimon, ACK), for the reasons. */
         public final Map<String, Integer> tcpProbeKinds = new java.util.TreeMap<>();
-        /** IP protocols probed per host (nmap's IP protocol scan: flows without ports, one per protocol number). */
-        public final Map<IpAddress, Set<Integer>> probedProtocolsByHost = new HashMap<>();
         /** ICMP/ICMPv6 requests among the probes (host sweeps). */
         public int icmpProbes;
         /** TCP segments with a flag combination no connection carries ({@link TcpFlagCounts#unusual}). */
@@ -83,13 +78,9 @@ public final class WindowAnalysis {
                     s.tcpProbeKinds.merge(FlowFacts.probeKind(f), 1, Integer::sum);
                 } else if (FlowFacts.icmp(f)) {
                     s.icmpProbes++;
-                } else if (FlowFacts.otherProtocol(f)) {
-                    s.probedProtocolsByHost.computeIfAbsent(f.responder(), k -> new HashSet<>()).add(f.protocol());
                 }
                 // another IP protocol is a target of its own (beyond the port range, so it never meets a port)
                 s.probeTargets.add(new Target(f.responder(), FlowFacts.otherProtocol(f) ? 65_536 + f.protocol() : f.responderPort()));
-                s.probedPortsByHost.computeIfAbsent(f.responder(), k -> new HashSet<>()).add(f.responderPort());
-                s.probedHostsByPort.computeIfAbsent(f.responderPort(), k -> new HashSet<>()).add(f.responder());
                 s.minProbePort = Math.min(s.minProbePort, f.responderPort());
                 s.maxProbePort = Math.max(s.maxProbePort, f.responderPort());
                 if (s.sampleProbe < 0) {

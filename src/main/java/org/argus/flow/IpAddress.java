@@ -119,6 +119,18 @@ public record IpAddress(long hi, long lo, boolean v6) implements Comparable<IpAd
         return octets == 4 ? v : -1;
     }
 
+    /**
+     * True for an address no single host answers from: IPv4 multicast (224.0.0.0/4) and the limited broadcast
+     * (255.255.255.255), IPv6 multicast (ff00::/8). Subnet broadcasts cannot be told without the netmask.
+     */
+    public boolean groupOrBroadcast() {
+        if (v6) {
+            return (hi >>> 56) == 0xff;
+        }
+        int a = (int) lo;
+        return (a >>> 28) == 0xe || a == -1;
+    }
+
     /** The address as 4 or 16 network-order bytes. */
     public byte[] toBytes() {
         if (!v6) {

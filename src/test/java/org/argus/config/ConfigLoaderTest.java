@@ -88,7 +88,7 @@ class ConfigLoaderTest {
         assertEquals("pepper", c.anonymization().salt());
         assertEquals(false, c.csv().fsync());
         assertEquals(2, c.document().getJsonObject("prediction").getJsonArray("feature_columns").size());
-        assertEquals(java.util.Set.of(22, 2222), c.detection().heuristics().bruteForcePorts(), "number lists stay numbers");
+        assertEquals(java.util.Set.of(22, 2222), c.detection().heuristics().bruteForce().ports(), "number lists stay numbers");
     }
 
     @Test

@@ -1,0 +1,178 @@
+package org.argus.detect;
+
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.argus.flow.IpAddress;
+
+/**
+ * Port scans and host sweeps, in one window and slow ones over {@code slow_scan_horizon_seconds}. A source that
+ * probed ({@link FlowFacts#probe}) at least {@code port_scan_min_targets} ports of one host (vertical), one port on
+ * that many hosts (horizontal, sweeps) or that many IP protocols of one host, with probes at least
+ * {@code port_scan_min_probe_ratio} of its flows, is a scanner. Over the slow horizon each tracked source keeps its
+ * probed targets (at most 4 × the threshold, oldest first out) and its probe and flow counts per minute, so a scan
+ * spread over many windows adds up; at most {@code max_tracked} sources are kept, least recently active forgotten
+ * first. One owner thread.
+ */
+final class PortScanDetector {
+    static final String NAME = "port_scan";
+    /** A probed target beyond the port range: an IP protocol (nmap -sO) of one host. */
+    private static final int PROTOCOL_BASE = 65_536;
+    private static final long MINUTE = 60_000_000_000L;
+
+    private static final class History {
+        /** Probed targets, first probed first; value: when last probed (window start, ns). */
+        final LinkedHashMap<WindowAnalysis.Target, Long> targets = new LinkedHashMap<>();
+        /** Per minute: {start ns, probes, flows}. */
+        final ArrayDeque<long[]> minutes = new ArrayDeque<>();
+    }
+
+    private final HeuristicSettings.PortScan s;
+    private final Map<IpAddress, History> history;
+    private final DetectorReport.Tally tally = new DetectorReport.Tally(NAME);
+
+    PortScanDetector(HeuristicSettings.PortScan settings, int maxTracked) {
+        this.s = settings;
+        this.history = new Lru<>(maxTracked);
+    }
+
+    DetectorReport.Tally tally() {
+        return tally;
+    }
+
+    /** Shape of one set of probed targets: the largest vertical, horizontal and protocol counts. */
+    private record Shape(IpAddress vHost, int v, int hPort, int h, IpAddress pHost, int p) {
+        int max() {
+            return Math.max(Math.max(v, h), p);
+        }
+
+        static Shape of(Iterable<WindowAnalysis.Target> targets) {
+            Map<IpAddress, Set<Integer>> ports = new HashMap<>(), protocols = new HashMap<>();
+            Map<Integer, Set<IpAddress>> hosts = new HashMap<>();
+            for (WindowAnalysis.Target t : targets) {
+                if (t.port() >= PROTOCOL_BASE) {
+                    protocols.computeIfAbsent(t.host(), k -> new HashSet<>()).add(t.port() - PROTOCOL_BASE);
+                } else {
+                    ports.computeIfAbsent(t.host(), k -> new HashSet<>()).add(t.port());
+                    hosts.computeIfAbsent(t.port(), k -> new HashSet<>()).add(t.host());
+                }
+            }
+            var v = ports.entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size()));
+            var h = hosts.entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size()));
+            var p = protocols.entrySet().stream().max(Comparator.comparingInt(e -> e.getValue().size()));
+            return new Shape(v.map(Map.Entry::getKey).orElse(null), v.map(e -> e.getValue().size()).orElse(0),
+                    h.map(Map.Entry::getKey).orElse(-1), h.map(e -> e.getValue().size()).orElse(0),
+                    p.map(Map.Entry::getKey).orElse(null), p.map(e -> e.getValue().size()).orElse(0));
+        }
+    }
+
+    void evaluate(WindowAnalysis a, List<Finding> out) {
+        tally.window();
+        long start = a.startNanos();
+        long horizon = s.slowHorizon().toNanos();
+        for (var e : a.sources().entrySet()) {
+            WindowAnalysis.Source src = e.getValue();
+            IpAddress address = e.getKey();
+            History h = horizon > 0 ? (src.probes > 0 ? history.computeIfAbsent(address, k -> new History()) : history.get(address)) : null;
+            if (h != null) {
+                remember(h, src, start, horizon);
+            }
+            if (src.probes == 0) {
+                continue;
+            }
+            double ratio = (double) src.probes / src.flows;
+            Shape shape = Shape.of(src.probeTargets);
+            tally.offer(address, "targets probed without an answer in one window", shape.max(), s.minTargets());
+            double score = ratio < s.minProbeRatio() ? 0 : Finding.heuristicScore(shape.max(), s.minTargets());
+            if (score >= Finding.REPORT_FLOOR) {
+                String reason = String.format("port scan: %s in %s s; %d probes to %d targets in all, "
+                                + "%.0f%% of its %d flows (threshold %d, %.0f%%)%s",
+                        describe(shape, src), Heuristics.fmt(a.windowSeconds()), src.probes, src.probeTargets.size(),
+                        ratio * 100, src.flows, s.minTargets(), s.minProbeRatio() * 100, kinds(src));
+                out.add(new Finding(address, Role.ATTACKER, NAME, score, List.of(reason), Heuristics.sample(a, src.sampleProbe)));
+                tally.found();
+            } else if (h != null && h.targets.size() >= s.minTargets() / 2) {
+                slow(a, address, src, h, horizon, out);
+            }
+        }
+    }
+
+    private void slow(WindowAnalysis a, IpAddress address, WindowAnalysis.Source src, History h, long horizon, List<Finding> out) {
+        long probes = 0, flows = 0;
+        for (long[] m : h.minutes) {
+            probes += m[1];
+            flows += m[2];
+        }
+        double ratio = flows == 0 ? 0 : (double) probes / flows;
+        Shape shape = Shape.of(h.targets.keySet());
+        tally.offer(address, "targets probed without an answer over the slow-scan horizon", shape.max(), s.minTargets());
+        double score = ratio < s.minProbeRatio() ? 0 : Finding.heuristicScore(shape.max(), s.minTargets());
+        if (score < Finding.REPORT_FLOOR) {
+            return;
+        }
+        long first = h.minutes.peekFirst()[0];
+        double span = Math.min(horizon, a.startNanos() - first + (long) (a.windowSeconds() * 1e9)) / 1e9;
+        String what = shape.p() > shape.v() && shape.p() > shape.h()
+                ? String.format("%d IP protocols of %s", shape.p(), shape.pHost())
+                : shape.v() >= shape.h() ? String.format("%d ports of %s", shape.v(), shape.vHost())
+                : shape.hPort() == 0 ? String.format("%d hosts by ICMP requests", shape.h())
+                : String.format("port %d on %d hosts", shape.hPort(), shape.h());
+        String reason = String.format("slow port scan: %s probed without an answer over the last %s s, %d probes in "
+                        + "%d of its flows (%.0f%%) (threshold %d targets within %d s, %.0f%%)%s",
+                what, Heuristics.fmt(span), probes, flows, ratio * 100, s.minTargets(), s.slowHorizon().toSeconds(),
+                s.minProbeRatio() * 100, kinds(src));
+        out.add(new Finding(address, Role.ATTACKER, NAME, score, List.of(reason), Heuristics.sample(a, src.sampleProbe)));
+        tally.found();
+    }
+
+    /** Adds this window's probes and flows to a source's history and drops what fell out of the horizon. */
+    private void remember(History h, WindowAnalysis.Source src, long start, long horizon) {
+        int cap = 4 * s.minTargets();
+        for (WindowAnalysis.Target t : src.probeTargets) {
+            h.targets.put(t, start);
+            if (h.targets.size() > cap) {
+                Iterator<WindowAnalysis.Target> it = h.targets.keySet().iterator();
+                it.next();
+                it.remove();
+            }
+        }
+        long[] last = h.minutes.peekLast();
+        if (last != null && start - last[0] < MINUTE) {
+            last[1] += src.probes;
+            last[2] += src.flows;
+        } else {
+            h.minutes.addLast(new long[] {start, src.probes, src.flows});
+        }
+        while (!h.minutes.isEmpty() && h.minutes.peekFirst()[0] <= start - horizon) {
+            h.minutes.removeFirst();
+        }
+        h.targets.values().removeIf(seen -> seen <= start - horizon);
+    }
+
+    private String describe(Shape shape, WindowAnalysis.Source src) {
+        if (shape.p() > shape.v() && shape.p() > shape.h()) {
+            return String.format("%d IP protocols of %s probed without an answer (IP protocol scan)", shape.p(), shape.pHost());
+        }
+        if (shape.v() >= shape.h()) {
+            return String.format("%d ports of %s (ports %d-%d) probed without an answer", shape.v(), shape.vHost(),
+                    src.minProbePort, src.maxProbePort);
+        }
+        if (shape.hPort() == 0 && src.icmpProbes >= shape.h()) {
+            return String.format("host sweep: ICMP requests to %d hosts, answered or not", shape.h());
+        }
+        return String.format("port %d on %d hosts probed without an answer", shape.hPort(), shape.h());
+    }
+
+    private static String kinds(WindowAnalysis.Source src) {
+        return src.tcpProbeKinds.isEmpty() ? "" : " (TCP probes: " + src.tcpProbeKinds.entrySet().stream()
+                .map(k -> k.getValue() + " " + k.getKey()).collect(Collectors.joining(", "))
+                + (src.unusualSegments > 0 ? "; " + src.unusualSegments + " segments with flags no connection carries" : "") + ")";
+    }
+}
