@@ -39,7 +39,12 @@ final class AmplificationDetector {
         return tally;
     }
 
-    void evaluate(WindowAnalysis a, List<Finding> out) {
+    /**
+     * @return every source that sent unsolicited UDP from one port to one destination together with at least
+     *         {@code amplification_min_reflectors - 1} others, whatever the bytes: reflectors, whose answers to many
+     *         ports of the victim are not a port scan
+     */
+    java.util.Set<IpAddress> evaluate(WindowAnalysis a, List<Finding> out) {
         tally.window();
         Map<Key, Port> byPort = new HashMap<>();
         List<FlowRecord> flows = a.flows();
@@ -57,8 +62,12 @@ final class AmplificationDetector {
             }
         }
         Map<IpAddress, Map.Entry<Key, Port>> worst = new HashMap<>();
+        java.util.Set<IpAddress> reflectors = new java.util.HashSet<>();
         for (var e : byPort.entrySet()) {
             Port p = e.getValue();
+            if (p.reflectors.size() >= s.minReflectors()) {
+                reflectors.addAll(p.reflectors.keySet());
+            }
             double ratio = Math.min((double) p.reflectors.size() / s.minReflectors(), (double) p.bytes / s.minBytes());
             tally.offer(e.getKey().victim(), "unsolicited UDP bytes from one source port to one host (and reflectors / threshold)",
                     ratio * s.minBytes(), s.minBytes());
@@ -85,5 +94,6 @@ final class AmplificationDetector {
                     Heuristics.sample(a, p.sample)));
             tally.found();
         }
+        return reflectors;
     }
 }

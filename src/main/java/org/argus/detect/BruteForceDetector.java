@@ -9,8 +9,10 @@ import org.argus.flow.FlowRecord;
 import org.argus.flow.IpAddress;
 
 /**
- * Login guessing, counted on new TCP connections (SYNs) to authentication ports because the payload is encrypted:
- * fail2ban's maxretry/findtime idea at two speeds and from many sources.
+ * Login guessing, counted on new TCP connections to authentication ports because the payload is encrypted:
+ * fail2ban's maxretry/findtime idea at two speeds and from many sources. A connection counts when its handshake
+ * completed in the window (a SYN answered and acknowledged): probes that never got that far — SYN scans, OS
+ * fingerprinting, floods — cannot try a password.
  * <ul>
  *   <li>fast: at least {@code brute_force_min_attempts} connections from one source to one (host, port) within
  *       {@code brute_force_horizon_seconds};</li>
@@ -53,7 +55,7 @@ final class BruteForceDetector {
         List<FlowRecord> flows = a.flows();
         for (int i = 0; i < flows.size(); i++) {
             FlowRecord f = flows.get(i);
-            if (FlowFacts.tcp(f) && s.ports().contains(f.responderPort()) && FlowFacts.attempt(f)) {
+            if (FlowFacts.tcp(f) && s.ports().contains(f.responderPort()) && FlowFacts.attempt(f) && FlowFacts.completed(f)) {
                 Service k = new Service(f.originator(), f.responder(), f.responderPort());
                 now.merge(k, 1, Integer::sum);
                 sample.putIfAbsent(k, i);

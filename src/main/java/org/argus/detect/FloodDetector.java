@@ -17,7 +17,9 @@ import org.argus.flow.TcpFlagCounts;
  *   <li>{@code ACK}, {@code RST}, {@code FIN}, {@code TCP}: segments without SYN of flows whose responder stayed
  *       silent or only reset (an upload seen mid-stream is acknowledged, so it is not counted);</li>
  *   <li>{@code UDP}: datagrams of flows whose responder sent nothing;</li>
- *   <li>{@code ICMP}: echo, timestamp and address-mask requests and echo replies;</li>
+ *   <li>{@code ICMP}: echo, timestamp and address-mask requests and echo replies (an address pair's ICMP is one
+ *       flow; when its first packet was an error — a port unreachable answering UDP — what the other side sent in
+ *       it counts toward the error's sender);</li>
  *   <li>{@code IP}: packets of other protocols nobody answered;</li>
  *   <li>{@code SYN-ACK}: SYN-ACKs of flows that never carried a SYN — answers to SYNs someone sent in this host's
  *       name.</li>
@@ -42,6 +44,8 @@ final class FloodDetector {
     /** Packet kinds, in the order their counts are kept. */
     private static final String[] KINDS = {"SYN", "ACK", "RST", "FIN", "TCP", "UDP", "ICMP", "IP", "SYN-ACK"};
     private static final int SYN = 0, ACK = 1, RST = 2, FIN = 3, TCP = 4, UDP = 5, ICMP = 6, IP = 7, SYN_ACK = 8;
+    /** ICMP sent by the responder of a flow its originator opened with an error message. */
+    private static final int ICMP_REVERSED = 100;
 
     /** What one destination host received in the window. */
     private static final class Received {
@@ -92,30 +96,36 @@ final class FloodDetector {
         List<FlowRecord> flows = a.flows();
         for (int i = 0; i < flows.size(); i++) {
             FlowRecord f = flows.get(i);
-            if (f.responder().groupOrBroadcast()) {
-                continue;
-            }
             int kind = kind(f);
-            if (kind < 0) {
+            // ICMP is one flow per address pair: when the pair's first packet was an error (a port unreachable
+            // answering UDP), what the other side sent in it — requests — went to the flow's originator
+            boolean reversed = kind == ICMP_REVERSED;
+            IpAddress to = reversed ? f.originator() : f.responder(), from = reversed ? f.responder() : f.originator();
+            if (kind < 0 || to.groupOrBroadcast()) {
                 continue;
             }
-            long n = kind == SYN ? (FlowFacts.detailed(f) ? Math.max(1, f.tcpFlags().syn()) : 1) : f.originatorPackets();
-            Received r = byHost.computeIfAbsent(f.responder(), k -> new Received());
+            kind = reversed ? ICMP : kind;
+            long n = kind == SYN ? (FlowFacts.detailed(f) ? Math.max(1, f.tcpFlags().syn()) : 1)
+                    : reversed ? f.responderPackets() : f.originatorPackets();
+            if (n == 0) {
+                continue;
+            }
+            Received r = byHost.computeIfAbsent(to, k -> new Received());
             r.packets[kind] += n;
             if (r.sample < 0) {
                 r.sample = i;
             }
             if (kind == SYN_ACK) {
                 if (r.reflectors.size() < minReflectors) {
-                    r.reflectors.put(f.originator(), Boolean.TRUE);
+                    r.reflectors.put(from, Boolean.TRUE);
                 }
                 continue;
             }
-            long[] bySource = r.bySource.get(f.originator());
+            long[] bySource = r.bySource.get(from);
             if (bySource != null) {
                 bySource[0] += n;
             } else if (r.bySource.size() < s.spoofedMinSources()) {
-                r.bySource.put(f.originator(), new long[] {n});
+                r.bySource.put(from, new long[] {n});
             } else {
                 r.moreSources = true;
             }
@@ -182,9 +192,13 @@ final class FloodDetector {
         if (FlowFacts.icmp(f)) {
             int tc = f.shape().icmpTypeCode();
             int type = tc >>> 8;
-            boolean requestOrEcho = tc >= 0 && (f.protocol() == 1 ? type == 8 || type == 0 || type == 13 || type == 17
-                    : type == 128 || type == 129);
-            return requestOrEcho ? ICMP : -1;
+            if (tc < 0) {
+                return -1;
+            }
+            boolean requestOrEcho = f.protocol() == 1 ? type == 8 || type == 0 || type == 13 || type == 17
+                    : type == 128 || type == 129;
+            boolean error = f.protocol() == 1 ? type == 3 || type == 4 || type == 5 || type == 11 || type == 12 : type < 128;
+            return requestOrEcho ? ICMP : error ? ICMP_REVERSED : -1;
         }
         if (FlowFacts.sctp(f)) {
             return -1;

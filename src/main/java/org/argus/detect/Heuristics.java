@@ -53,10 +53,10 @@ public final class Heuristics {
         if (!settings.enabled()) {
             return out;
         }
-        portScans.evaluate(a, out);
+        java.util.Set<org.argus.flow.IpAddress> reflectors = amplification.evaluate(a, out);
+        portScans.evaluate(a, reflectors, out);
         floods.evaluate(a, out);
         bruteForce.evaluate(a, out);
-        amplification.evaluate(a, out);
         recon.evaluate(a, out);
         return out;
     }

@@ -19,7 +19,8 @@ import org.argus.flow.IpAddress;
  * {@code port_scan_min_probe_ratio} of its flows, is a scanner. Over the slow horizon each tracked source keeps its
  * probed targets (at most 4 × the threshold, oldest first out) and its probe and flow counts per minute, so a scan
  * spread over many windows adds up; at most {@code max_tracked} sources are kept, least recently active forgotten
- * first. One owner thread.
+ * first. Reflectors of an amplification pattern ({@link AmplificationDetector}) whose probes are mostly UDP are not
+ * scanners: they answer spoofed requests to whatever ports the attacker wrote. One owner thread.
  */
 final class PortScanDetector {
     static final String NAME = "port_scan";
@@ -73,7 +74,10 @@ final class PortScanDetector {
         }
     }
 
-    void evaluate(WindowAnalysis a, List<Finding> out) {
+    /**
+     * @param reflectors sources found answering in an amplification pattern this window: their UDP is not probing
+     */
+    void evaluate(WindowAnalysis a, Set<IpAddress> reflectors, List<Finding> out) {
         tally.window();
         long start = a.startNanos();
         long horizon = s.slowHorizon().toNanos();
@@ -84,7 +88,7 @@ final class PortScanDetector {
             if (h != null) {
                 remember(h, src, start, horizon);
             }
-            if (src.probes == 0) {
+            if (src.probes == 0 || (reflectors.contains(address) && src.udpProbes * 10 >= src.probes * 8)) {
                 continue;
             }
             double ratio = (double) src.probes / src.flows;

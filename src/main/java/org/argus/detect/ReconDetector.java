@@ -14,7 +14,8 @@ import org.argus.flow.TcpFlagCounts;
  * flag combination no connection carries ({@link TcpFlagCounts#unusual}; nmap {@code -O} sends NULL,
  * SYN+FIN+PSH+URG and FIN+PSH+URG probes), and handshakes the originator reset right after the responder's SYN-ACK
  * without acknowledging it (a half-open "stealth" probe of an open port: what {@code -sS}, {@code -sV}, {@code -O}
- * and {@code -A} do before anything else; a client that gives up on a connection acknowledges first). At
+ * and {@code -A} do before anything else; a client that gives up on a connection acknowledges first), and requests
+ * a service never answered ({@link #unansweredRequest}: version probes of a silent service). At
  * {@code recon_min_evidence} marks the finding is medium risk (score 0.75); alone it never reaches high — with the
  * evidence of another detector about the same host it does ({@link Evidence}). At most {@code max_tracked}
  * (source, host) pairs are kept. One owner thread.
@@ -30,6 +31,7 @@ final class ReconDetector {
     private static final class Marks {
         int unusual;
         int halfOpen;
+        int unanswered;
         int sample = -1;
     }
 
@@ -56,6 +58,21 @@ final class ReconDetector {
                 && (r & (TcpFlagCounts.SYN | TcpFlagCounts.ACK)) == (TcpFlagCounts.SYN | TcpFlagCounts.ACK);
     }
 
+    /**
+     * A connection opened in the window (handshake completed) in which the originator sent data and the responder
+     * only acknowledged it (no data, no close; at most 80 wire bytes a segment): a request the service did not
+     * understand, as nmap's version probes ({@code -sV}) leave on a silent service one after the other, 5 s apart.
+     * A server that answers, even late in the next window, answered in the window of most of its connections.
+     */
+    static boolean unansweredRequest(FlowRecord f) {
+        if (!FlowFacts.tcp(f) || !FlowFacts.detailed(f) || !FlowFacts.completed(f)) {
+            return false;
+        }
+        int o = f.tcpFlags().originatorFlags(), r = f.tcpFlags().responderFlags();
+        return (o & TcpFlagCounts.PSH) != 0 && (r & (TcpFlagCounts.PSH | TcpFlagCounts.FIN | TcpFlagCounts.RST)) == 0
+                && f.responderBytes() <= 80 * f.responderPackets();
+    }
+
     void evaluate(WindowAnalysis a, List<Finding> out) {
         tally.window();
         Map<Pair, Marks> now = new HashMap<>();
@@ -67,12 +84,14 @@ final class ReconDetector {
             }
             int unusual = f.tcpFlags().unusual();
             boolean halfOpen = halfOpenReset(f);
-            if (unusual == 0 && !halfOpen) {
+            boolean unanswered = unansweredRequest(f);
+            if (unusual == 0 && !halfOpen && !unanswered) {
                 continue;
             }
             Marks m = now.computeIfAbsent(new Pair(f.originator(), f.responder()), k -> new Marks());
             m.unusual += unusual;
             m.halfOpen += halfOpen ? 1 : 0;
+            m.unanswered += unanswered ? 1 : 0;
             if (m.sample < 0) {
                 m.sample = i;
             }
@@ -82,16 +101,17 @@ final class ReconDetector {
         for (var e : now.entrySet()) {
             Marks m = e.getValue();
             ArrayDeque<long[]> q = history.computeIfAbsent(e.getKey(), k -> new ArrayDeque<>());
-            q.addLast(new long[] {start, m.unusual, m.halfOpen});
+            q.addLast(new long[] {start, m.unusual, m.halfOpen, m.unanswered});
             while (q.peekFirst()[0] <= start - horizon) {
                 q.removeFirst();
             }
-            long unusual = 0, halfOpen = 0;
+            long unusual = 0, halfOpen = 0, unanswered = 0;
             for (long[] w : q) {
                 unusual += w[1];
                 halfOpen += w[2];
+                unanswered += w[3];
             }
-            long marks = unusual + halfOpen;
+            long marks = unusual + halfOpen + unanswered;
             Pair p = e.getKey();
             tally.offer(p.source(), "probe marks against one host within " + HORIZON_SECONDS + " s", marks, s.minEvidence());
             double score = Math.min(0.8, MEDIUM * marks / s.minEvidence());
@@ -99,10 +119,10 @@ final class ReconDetector {
                 continue;
             }
             out.add(new Finding(p.source(), Role.ATTACKER, NAME, score, List.of(String.format(
-                    "recon: %d TCP segments with flags no connection carries and %d handshakes reset by the "
-                            + "originator right after the SYN-ACK against %s within %d s — OS fingerprinting or "
-                            + "stealth probing of its services (threshold %d marks for medium risk)",
-                    unusual, halfOpen, p.host(), HORIZON_SECONDS, s.minEvidence())), Heuristics.sample(a, m.sample)));
+                    "recon against %s within %d s: %d TCP segments with flags no connection carries, %d handshakes "
+                            + "reset by the originator right after the SYN-ACK, %d requests its service never "
+                            + "answered — OS fingerprinting or probing of its services (threshold %d marks for medium risk)",
+                    p.host(), HORIZON_SECONDS, unusual, halfOpen, unanswered, s.minEvidence())), Heuristics.sample(a, m.sample)));
             tally.found();
         }
     }

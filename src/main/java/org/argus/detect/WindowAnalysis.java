@@ -36,6 +36,8 @@ public final class WindowAnalysis {
         public int sampleProbe = -1;
         /** TCP probes by kind ({@link FlowFacts#probeKind}: SYN, FIN, NULL, Xmas, Maimon, ACK), for the reasons. */
         public final Map<String, Integer> tcpProbeKinds = new java.util.TreeMap<>();
+        /** UDP datagrams nobody answered, among the probes. */
+        public int udpProbes;
         /** ICMP/ICMPv6 requests among the probes (host sweeps). */
         public int icmpProbes;
         /** TCP segments with a flag combination no connection carries ({@link TcpFlagCounts#unusual}). */
@@ -78,6 +80,8 @@ public final class WindowAnalysis {
                     s.tcpProbeKinds.merge(FlowFacts.probeKind(f), 1, Integer::sum);
                 } else if (FlowFacts.icmp(f)) {
                     s.icmpProbes++;
+                } else if (FlowFacts.udp(f)) {
+                    s.udpProbes++;
                 }
                 // another IP protocol is a target of its own (beyond the port range, so it never meets a port)
                 s.probeTargets.add(new Target(f.responder(), FlowFacts.otherProtocol(f) ? 65_536 + f.protocol() : f.responderPort()));
