@@ -28,6 +28,20 @@ final class ReconDetector {
     private record Pair(IpAddress source, IpAddress host) {
     }
 
+    private record Connection(IpAddress originator, int originatorPort, IpAddress responder, int responderPort) {
+    }
+
+    /** Requests left unanswered in the last window, confirmed or dropped in this one. */
+    private Map<Connection, Pair> pending = new HashMap<>();
+
+    private static Marks mark(Map<Pair, Marks> now, Pair pair, int sample) {
+        Marks m = now.computeIfAbsent(pair, k -> new Marks());
+        if (m.sample < 0) {
+            m.sample = sample;
+        }
+        return m;
+    }
+
     private static final class Marks {
         int unusual;
         int halfOpen;
@@ -59,43 +73,53 @@ final class ReconDetector {
     }
 
     /**
-     * A connection opened in the window (handshake completed) in which the originator sent data and the responder
-     * only acknowledged it (no data, no close; at most 80 wire bytes a segment): a request the service did not
-     * understand, as nmap's version probes ({@code -sV}) leave on a silent service one after the other, 5 s apart.
-     * A server that answers, even late in the next window, answered in the window of most of its connections.
+     * A connection opened in the window (handshake completed) in which the originator sent one small request (one
+     * data segment, at most 2000 wire bytes in all) and the responder only acknowledged it (no data, no close; at
+     * most 80 wire bytes a segment): a request the service did not understand, as nmap's version probes
+     * ({@code -sV}) leave on a silent service one after the other, 5 s apart. Counted one window later, and only
+     * if the responder sent no data in that window either: a request answered late (a boundary between request
+     * and answer, a client waiting for {@code 100 Continue}) is not a mark.
      */
     static boolean unansweredRequest(FlowRecord f) {
         if (!FlowFacts.tcp(f) || !FlowFacts.detailed(f) || !FlowFacts.completed(f)) {
             return false;
         }
         int o = f.tcpFlags().originatorFlags(), r = f.tcpFlags().responderFlags();
-        return (o & TcpFlagCounts.PSH) != 0 && (r & (TcpFlagCounts.PSH | TcpFlagCounts.FIN | TcpFlagCounts.RST)) == 0
+        return (o & TcpFlagCounts.PSH) != 0 && f.tcpFlags().psh() == 1 && f.originatorBytes() <= 2000
+                && (r & (TcpFlagCounts.PSH | TcpFlagCounts.FIN | TcpFlagCounts.RST)) == 0
                 && f.responderBytes() <= 80 * f.responderPackets();
     }
 
     void evaluate(WindowAnalysis a, List<Finding> out) {
         tally.window();
         Map<Pair, Marks> now = new HashMap<>();
+        Map<Connection, Pair> waiting = new HashMap<>();
         List<FlowRecord> flows = a.flows();
         for (int i = 0; i < flows.size(); i++) {
             FlowRecord f = flows.get(i);
             if (!FlowFacts.tcp(f)) {
                 continue;
             }
+            Connection c = new Connection(f.originator(), f.originatorPort(), f.responder(), f.responderPort());
+            Pair pair = new Pair(f.originator(), f.responder());
+            if (pending.remove(c) != null && (f.tcpFlags().responderFlags() & TcpFlagCounts.PSH) == 0) {
+                mark(now, pair, i).unanswered++; // last window's request is still unanswered: confirmed
+            }
             int unusual = f.tcpFlags().unusual();
             boolean halfOpen = halfOpenReset(f);
-            boolean unanswered = unansweredRequest(f);
-            if (unusual == 0 && !halfOpen && !unanswered) {
+            if (unansweredRequest(f)) {
+                waiting.put(c, pair);
+            }
+            if (unusual == 0 && !halfOpen) {
                 continue;
             }
-            Marks m = now.computeIfAbsent(new Pair(f.originator(), f.responder()), k -> new Marks());
+            Marks m = mark(now, pair, i);
             m.unusual += unusual;
             m.halfOpen += halfOpen ? 1 : 0;
-            m.unanswered += unanswered ? 1 : 0;
-            if (m.sample < 0) {
-                m.sample = i;
-            }
         }
+        // a request whose connection went quiet (closed or idle) in this window stays unanswered
+        pending.forEach((c, pair) -> mark(now, pair, -1).unanswered++);
+        pending = waiting;
         long start = a.startNanos();
         long horizon = HORIZON_SECONDS * 1_000_000_000L;
         for (var e : now.entrySet()) {

@@ -134,7 +134,7 @@ class AttackClassesIT {
             List<String> missed = new ArrayList<>();
             for (Scenario s : SCENARIOS) {
                 Path cap = captures.resolve(s.name() + ".pcap");
-                record(a, cap, "A=" + a + " B=" + b + " DIR=" + dir + " MAC=" + mac + "; " + s.script());
+                record(a, "va", cap, "A=" + a + " B=" + b + " DIR=" + dir + " MAC=" + mac + "; " + s.script());
                 List<JsonObject> decisions = replay(cap, dir.resolve("out-" + s.name()));
                 String verdict = verdict(s, decisions);
                 if (verdict != null) {
@@ -202,10 +202,10 @@ class AttackClassesIT {
         Shell.must("ip", "netns", "exec", a, "sysctl", "-q", "-w", "net.ipv4.icmp_ratelimit=0");
     }
 
-    /** Runs the script while tcpdump records the victim's interface into {@code cap}. */
-    static void record(String victimNs, Path cap, String script) throws Exception {
+    /** Runs the script while tcpdump records interface {@code dev} of namespace {@code ns} into {@code cap}. */
+    static void record(String ns, String dev, Path cap, String script) throws Exception {
         Files.deleteIfExists(cap);
-        Process dump = new ProcessBuilder("ip", "netns", "exec", victimNs, "tcpdump", "-i", "va", "-n", "-B", "32768",
+        Process dump = new ProcessBuilder("ip", "netns", "exec", ns, "tcpdump", "-i", dev, "-n", "-B", "32768",
                 "--immediate-mode", "-U", "-w", cap.toString()).redirectErrorStream(true).start();
         assertTrue(SensorProcess.eventually(Duration.ofSeconds(10), () -> Files.exists(cap)), "tcpdump started");
         Thread.sleep(500);
