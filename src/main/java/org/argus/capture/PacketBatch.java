@@ -24,6 +24,11 @@ public final class PacketBatch {
     public static final byte KIND_NON_IP = 2;
     /** Could not be decoded; {@code reason} says why. In window totals only. */
     public static final byte KIND_MALFORMED = 3;
+    /**
+     * An Ethernet/IPv4 ARP packet (not IP, counted with the non-IP frames): {@code proto} holds the opcode,
+     * {@code srcHi}/{@code srcLo} the sender's MAC and IPv4 address, {@code dstHi}/{@code dstLo} the target's.
+     */
+    public static final byte KIND_ARP = 4;
 
     /** IPv6 (else IPv4, when the packet is IP). */
     public static final int INFO_V6 = 1;

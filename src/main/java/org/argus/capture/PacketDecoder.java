@@ -46,6 +46,7 @@ public final class PacketDecoder {
 
     private static final int ETH_IPV4 = 0x0800;
     private static final int ETH_IPV6 = 0x86dd;
+    private static final int ETH_ARP = 0x0806;
     private static final int ETH_RAW_GUESS = -1;
     private static final int MAX_IPV6_EXTENSIONS = 12;
 
@@ -268,9 +269,31 @@ public final class PacketDecoder {
         } else if (etherType == ETH_IPV6) {
             ipv6(d, limit, off, out, i, info);
         } else {
-            out.kind[i] = PacketBatch.KIND_NON_IP;
+            out.kind[i] = etherType == ETH_ARP && arp(d, limit, off, out, i) ? PacketBatch.KIND_ARP : PacketBatch.KIND_NON_IP;
             out.info[i] = (byte) info;
         }
+    }
+
+    /**
+     * An ARP packet for IPv4 over Ethernet (RFC 826: hardware type 1, protocol 0x0800, lengths 6 and 4, 28 bytes) at
+     * {@code o}: its fields into row {@code i}. Anything else — another hardware or protocol type, a cut packet —
+     * stays an ordinary non-IP frame.
+     */
+    private static boolean arp(ByteBuffer d, int limit, int o, PacketBatch out, int i) {
+        if (limit < o + 28 || u16(d, o) != 1 || u16(d, o + 2) != ETH_IPV4 || (d.get(o + 4) & 0xff) != 6
+                || (d.get(o + 5) & 0xff) != 4) {
+            return false;
+        }
+        out.proto[i] = (short) u16(d, o + 6);
+        out.srcHi[i] = mac(d, o + 8);
+        out.srcLo[i] = u32(d, o + 14);
+        out.dstHi[i] = mac(d, o + 18);
+        out.dstLo[i] = u32(d, o + 24);
+        return true;
+    }
+
+    private static long mac(ByteBuffer d, int o) {
+        return ((long) u16(d, o) << 32) | u32(d, o + 2);
     }
 
     private static final int TRUNCATED = -2;

@@ -342,6 +342,7 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                         c.intIn("heuristics.amplification_min_reflectors", 1, 1 << 20)),
                 new HeuristicSettings.Recon(c.intIn("heuristics.recon_min_evidence", 1, 1 << 20)),
                 new HeuristicSettings.Evidence(Duration.ofSeconds(c.intIn("heuristics.evidence_half_life_seconds", 0, 86_400 * 7))),
+                c.intIn("heuristics.arp_spoof_min_changes", 1, 1 << 20),
                 c.intIn("heuristics.max_tracked", 16, 1 << 22));
         String modelDir = c.str("model.model_local_path");
         if (modelDir.isBlank()) {

@@ -77,7 +77,19 @@ public final class Detector {
      * @param flows         the window's flows
      */
     public Result process(long startNanos, double windowSeconds, List<FlowRecord> flows) {
-        WindowAnalysis a = new WindowAnalysis(startNanos, windowSeconds, flows);
+        return process(startNanos, windowSeconds, flows, List.of());
+    }
+
+    /**
+     * Scores one window with its ARP packets (for the LAN detectors).
+     *
+     * @param startNanos    window start, ns since the epoch
+     * @param windowSeconds window length, s
+     * @param flows         the window's flows
+     * @param arp           the window's ARP packets
+     */
+    public Result process(long startNanos, double windowSeconds, List<FlowRecord> flows, List<org.argus.flow.ArpRecord> arp) {
+        WindowAnalysis a = new WindowAnalysis(startNanos, windowSeconds, flows, arp);
         List<Finding> findings = new ArrayList<>(heuristics.evaluate(a));
         ModelStore.Loaded model = models == null ? null : models.current();
         int scored = 0, skipped = 0;

@@ -15,11 +15,14 @@ import java.util.Set;
  * @param amplification UDP amplification (reflection with larger answers)
  * @param recon         service probing and OS fingerprinting against few ports
  * @param evidence      how findings accumulate per host across windows and detectors
+ * @param arpSpoofMinChanges changes of the hardware address claiming one IP address within 600 s that make ARP
+ *                      spoofing ({@code arp_spoof_min_changes})
  * @param maxTracked    addresses (or address pairs) each stateful detector keeps across windows; the least recently
  *                      active are forgotten first, so memory stays bounded under floods of spoofed sources
  */
 public record HeuristicSettings(boolean enabled, PortScan portScan, Flood flood, BruteForce bruteForce,
-                                Amplification amplification, Recon recon, Evidence evidence, int maxTracked) {
+                                Amplification amplification, Recon recon, Evidence evidence, int arpSpoofMinChanges,
+                                int maxTracked) {
     /**
      * @param minTargets    distinct targets one source probed without an answer: ports of one host (vertical), hosts
      *                      on one port (horizontal, sweeps) or IP protocols of one host ({@code port_scan_min_targets})

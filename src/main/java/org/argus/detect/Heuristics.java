@@ -6,8 +6,8 @@ import java.util.List;
 /**
  * The explainable fast-path detectors, run on each window in turn: {@link PortScanDetector port scans and sweeps}
  * (fast and slow), {@link FloodDetector floods} (SYN floods, floods of every protocol, TCP reflection),
- * {@link BruteForceDetector brute force} (fast, slow, distributed), {@link AmplificationDetector UDP amplification}
- * and {@link ReconDetector reconnaissance}. Each finding's reasons quote its numbers and thresholds. Keeps state
+ * {@link BruteForceDetector brute force} (fast, slow, distributed), {@link AmplificationDetector UDP amplification},
+ * {@link ReconDetector reconnaissance} and the {@link ArpDetector LAN threats in ARP} (sweeps, spoofing). Each finding's reasons quote its numbers and thresholds. Keeps state
  * between windows (horizons and baselines, each bounded by {@code heuristics.max_tracked}); windows must come in time
  * order. Not thread-safe: one owner thread.
  */
@@ -19,6 +19,7 @@ public final class Heuristics {
     public static final String BRUTE_FORCE = BruteForceDetector.NAME;
     public static final String AMPLIFICATION = AmplificationDetector.NAME;
     public static final String RECON = ReconDetector.NAME;
+    public static final String ARP_SPOOFING = ArpDetector.SPOOFING;
 
     private final HeuristicSettings settings;
     private final PortScanDetector portScans;
@@ -26,6 +27,7 @@ public final class Heuristics {
     private final BruteForceDetector bruteForce;
     private final AmplificationDetector amplification;
     private final ReconDetector recon;
+    private final ArpDetector arp;
     private final List<DetectorReport.Tally> tallies = new ArrayList<>();
 
     public Heuristics(HeuristicSettings settings) {
@@ -36,11 +38,13 @@ public final class Heuristics {
         this.bruteForce = new BruteForceDetector(settings.bruteForce(), max);
         this.amplification = new AmplificationDetector(settings.amplification());
         this.recon = new ReconDetector(settings.recon(), max);
+        this.arp = new ArpDetector(settings.portScan().minTargets(), settings.arpSpoofMinChanges(), max);
         tallies.add(portScans.tally());
         tallies.addAll(floods.tallies());
         tallies.add(bruteForce.tally());
         tallies.add(amplification.tally());
         tallies.add(recon.tally());
+        tallies.add(arp.tally());
     }
 
     /**
@@ -58,6 +62,7 @@ public final class Heuristics {
         floods.evaluate(a, out);
         bruteForce.evaluate(a, out);
         recon.evaluate(a, out);
+        arp.evaluate(a, portScans.tally(), out);
         return out;
     }
 

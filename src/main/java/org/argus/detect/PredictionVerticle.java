@@ -112,7 +112,7 @@ public final class PredictionVerticle extends VerticleBase {
             }
             MessageConsumer<FlowWindow> consumer = vertx.eventBus().localConsumer(Addresses.WINDOW_CLOSED,
                     m -> worker.executeBlocking(() -> {
-                        score(m.body().startNanos(), m.body().durationSeconds(), m.body().flows());
+                        score(m.body().startNanos(), m.body().durationSeconds(), m.body().flows(), m.body().arp());
                         return null;
                     }).onFailure(e -> LOG.error("event=prediction_failed window_start_ns={} reason=\"{}\"",
                             m.body().startNanos(), LogText.escape(e.toString()), e)));
@@ -120,8 +120,9 @@ public final class PredictionVerticle extends VerticleBase {
         });
     }
 
-    private void score(long startNanos, double seconds, List<org.argus.flow.FlowRecord> flows) {
-        Detector.Result r = detector.process(startNanos, seconds, flows);
+    private void score(long startNanos, double seconds, List<org.argus.flow.FlowRecord> flows,
+                       List<org.argus.flow.ArpRecord> arp) {
+        Detector.Result r = detector.process(startNanos, seconds, flows, arp);
         stats.windowsScored.increment();
         stats.modelFlowsScored.add(r.modelScored());
         stats.modelFlowsSkipped.add(r.modelSkipped());
@@ -188,7 +189,7 @@ public final class PredictionVerticle extends VerticleBase {
         for (Path f : files) {
             try {
                 for (RetinaCsv.Window w : RetinaCsv.read(f)) {
-                    score(w.startNanos(), w.seconds(), w.flows());
+                    score(w.startNanos(), w.seconds(), w.flows(), List.of());
                 }
                 poller.done(f);
                 stats.polledFiles.increment();

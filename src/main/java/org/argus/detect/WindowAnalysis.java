@@ -47,6 +47,7 @@ public final class WindowAnalysis {
     private final long startNanos;
     private final double windowSeconds;
     private final List<FlowRecord> flows;
+    private final List<org.argus.flow.ArpRecord> arp;
     private final Map<IpAddress, Source> sources = new HashMap<>();
 
     /**
@@ -55,9 +56,20 @@ public final class WindowAnalysis {
      * @param flows         the window's flow records
      */
     public WindowAnalysis(long startNanos, double windowSeconds, List<FlowRecord> flows) {
+        this(startNanos, windowSeconds, flows, List.of());
+    }
+
+    /**
+     * @param startNanos    window start, ns since the epoch
+     * @param windowSeconds window length, s
+     * @param flows         the window's flow records
+     * @param arp           the window's ARP packets
+     */
+    public WindowAnalysis(long startNanos, double windowSeconds, List<FlowRecord> flows, List<org.argus.flow.ArpRecord> arp) {
         this.startNanos = startNanos;
         this.windowSeconds = windowSeconds;
         this.flows = flows;
+        this.arp = arp;
         for (int i = 0; i < flows.size(); i++) {
             FlowRecord f = flows.get(i);
             Source s = sources.computeIfAbsent(f.originator(), k -> new Source());
@@ -107,6 +119,11 @@ public final class WindowAnalysis {
     /** The window's flows. */
     public List<FlowRecord> flows() {
         return flows;
+    }
+
+    /** The window's ARP packets. */
+    public List<org.argus.flow.ArpRecord> arp() {
+        return arp;
     }
 
     /** Per-originator aggregates. */

@@ -12,10 +12,21 @@ import java.util.List;
  * @param endNanos   window end, ns since the epoch (exclusive)
  * @param totals     totals over every frame in the window
  * @param flows      the flows with at least one packet in the window, in no particular order
+ * @param arp        the window's ARP packets, grouped by their fields, in order of first appearance (at most
+ *                   {@link #MAX_ARP} groups; the rest are counted as non-IP frames only)
  */
-public record FlowWindow(long startNanos, long endNanos, WindowTotals totals, List<FlowRecord> flows) {
+public record FlowWindow(long startNanos, long endNanos, WindowTotals totals, List<FlowRecord> flows, List<ArpRecord> arp) {
+    /** ARP groups kept per window. */
+    public static final int MAX_ARP = 16_384;
+
     public FlowWindow {
         flows = List.copyOf(flows);
+        arp = List.copyOf(arp);
+    }
+
+    /** A window without ARP. */
+    public FlowWindow(long startNanos, long endNanos, WindowTotals totals, List<FlowRecord> flows) {
+        this(startNanos, endNanos, totals, flows, List.of());
     }
 
     /** Window length in seconds. */

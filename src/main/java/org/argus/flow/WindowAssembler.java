@@ -1,6 +1,10 @@
 package org.argus.flow;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.argus.capture.CaptureException;
 import org.argus.capture.Malformed;
@@ -135,6 +139,11 @@ public final class WindowAssembler {
                     nonIp++;
                     batchNonIp++;
                 }
+                case PacketBatch.KIND_ARP -> {
+                    nonIp++;
+                    batchNonIp++;
+                    arp(b.proto[k], b.srcHi[k], b.srcLo[k], b.dstHi[k], b.dstLo[k], ts);
+                }
                 case PacketBatch.KIND_MALFORMED -> {
                     malformed++;
                     malformedByReason[b.reason[k]]++;
@@ -207,6 +216,22 @@ public final class WindowAssembler {
         }
     }
 
+    private record ArpKey(int op, long senderMac, long senderIp, long targetMac, long targetIp) {
+    }
+
+    /** This window's ARP packets by their fields: {packets, first seen ns}. */
+    private final Map<ArpKey, long[]> arp = new LinkedHashMap<>();
+
+    private void arp(int op, long senderMac, long senderIp, long targetMac, long targetIp, long ts) {
+        ArpKey key = new ArpKey(op & 0xffff, senderMac, senderIp, targetMac, targetIp);
+        long[] n = arp.get(key);
+        if (n != null) {
+            n[0]++;
+        } else if (arp.size() < FlowWindow.MAX_ARP) {
+            arp.put(key, new long[] {1, ts});
+        }
+    }
+
     private void openAt(long ts) {
         start = Math.floorDiv(ts, windowNanos) * windowNanos;
         end = start + windowNanos;
@@ -218,7 +243,11 @@ public final class WindowAssembler {
         WindowTotals totals = new WindowTotals(packets, bytes, ipPackets, tcp, udp, icmp, tcpSyn, fragments, nonIp,
                 malformed, late, flowsDropped);
         packets = bytes = ipPackets = tcp = udp = icmp = tcpSyn = fragments = nonIp = malformed = late = flowsDropped = 0;
-        FlowWindow w = new FlowWindow(start, end, totals, table.emit());
+        List<ArpRecord> arpRecords = new ArrayList<>(arp.size());
+        arp.forEach((key, n) -> arpRecords.add(new ArpRecord(key.op(), key.senderMac(), IpAddress.v4((int) key.senderIp()),
+                key.targetMac(), IpAddress.v4((int) key.targetIp()), n[0], n[1])));
+        arp.clear();
+        FlowWindow w = new FlowWindow(start, end, totals, table.emit(), arpRecords);
         if (lastSweep == Long.MIN_VALUE) {
             lastSweep = end;
         } else if (end - lastSweep >= sweepEveryNanos) {

@@ -77,6 +77,27 @@ class PacketDecoderTest {
     }
 
     @Test
+    void arpForIpv4OverEthernetIsReadOtherArpStaysNonIp() {
+        byte[] frame = new byte[42];
+        java.nio.ByteBuffer f = java.nio.ByteBuffer.wrap(frame);
+        f.put(new byte[] {-1, -1, -1, -1, -1, -1, 2, 0, 0, 0, 0, 7}).putShort((short) 0x0806)
+                .putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 2)
+                .put(new byte[] {2, 0, 0, 0, 0, 7}).put(new byte[] {10, 0, 0, 50})
+                .put(new byte[] {2, 0, 0, 0, 0, 9}).put(new byte[] {10, 0, 0, 1});
+        PacketBatch b = decode(PacketDecoder.DLT_EN10MB, frame, 60);
+        assertEquals(PacketBatch.KIND_ARP, b.kind[0]);
+        assertEquals(2, b.proto[0], "reply");
+        assertEquals(0x020000000007L, b.srcHi[0]);
+        assertEquals(0x0a000032L, b.srcLo[0]);
+        assertEquals(0x020000000009L, b.dstHi[0]);
+        assertEquals(0x0a000001L, b.dstLo[0]);
+        assertEquals(PacketBatch.KIND_NON_IP, decode(PacketDecoder.DLT_EN10MB, java.util.Arrays.copyOf(frame, 40), 60).kind[0],
+                "cut inside the target address");
+        frame[17] = 0x08; // protocol 0x0808: not IPv4
+        assertEquals(PacketBatch.KIND_NON_IP, decode(PacketDecoder.DLT_EN10MB, frame, 60).kind[0]);
+    }
+
+    @Test
     void truncatedFramesAreCountedByReasonNeverThrown() {
         assertEquals(Malformed.TRUNCATED_LINK.ordinal(), decode(PacketDecoder.DLT_EN10MB, new byte[10], 10).reason[0]);
         byte[] shortIp = concat(eth(0x0800), new byte[] {0x45, 0, 0, 40});

@@ -216,6 +216,40 @@ class HeuristicsTest {
         }
     }
 
+    static org.argus.flow.ArpRecord arp(int op, long mac, String sender, String target, long t) {
+        return new org.argus.flow.ArpRecord(op, mac, IpAddress.parse(sender), 0, IpAddress.parse(target), 1, t);
+    }
+
+    @Test
+    void anArpSweepIsAScanAndTwoOwnersTakingTurnsIsSpoofing() {
+        Detector d = detector();
+        List<org.argus.flow.ArpRecord> sweep = new ArrayList<>();
+        for (int i = 1; i <= 60; i++) {
+            sweep.add(arp(1, 0x22, "192.168.1.66", "192.168.1." + (100 + i), i));
+        }
+        sweep.add(arp(1, 0xbb, "0.0.0.0", "192.168.1.77", 0)); // an RFC 5227 probe: not judged
+        List<Decision> ds = d.process(0, 5, List.of(), sweep).decisions();
+        Decision scan = about(ds, IpAddress.parse("192.168.1.66"), Role.ATTACKER).orElseThrow(() -> new AssertionError(ds.toString()));
+        assertTrue(scan.reasons().get(0).contains("ARP sweep, who-has for 60 addresses"), scan.reasons().toString());
+        assertEquals(1, ds.size(), ds.toString());
+
+        long gateway = 0x11, poisoner = 0x22;
+        List<Decision> last = List.of();
+        for (int w = 1; w <= 4; w++) { // the gateway answers, the poisoner (also 192.168.1.66) repeats its lie
+            long t = w * W;
+            last = d.process(t, 5, List.of(), List.of(arp(2, gateway, "192.168.1.1", "192.168.1.10", t),
+                    arp(2, poisoner, "192.168.1.1", "192.168.1.10", t + 1))).decisions();
+        }
+        Decision victim = about(last, IpAddress.parse("192.168.1.1"), Role.VICTIM).orElseThrow(() -> new AssertionError("victim"));
+        assertEquals(Risk.HIGH, victim.risk(), victim.reasons().toString());
+        Decision attacker = about(last, IpAddress.parse("192.168.1.66"), Role.ATTACKER).orElseThrow();
+        assertTrue(attacker.detectors().contains("arp_spoofing") && attacker.risk() == Risk.HIGH, attacker.toString());
+
+        Detector moved = detector(); // one change of owner (a new DHCP lease, a failover) is not reported
+        moved.process(0, 5, List.of(), List.of(arp(2, gateway, "192.168.1.1", "192.168.1.10", 0)));
+        assertTrue(moved.process(W, 5, List.of(), List.of(arp(2, poisoner, "192.168.1.1", "192.168.1.10", W))).decisions().isEmpty());
+    }
+
     @Test
     void lruForgetsTheLeastRecentlyUsed() {
         Lru<Integer, String> m = new Lru<>(3);

@@ -23,8 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
  * victim's interface into {@code target/attack-classes/} and replayed with the real jar: floods of every kind
  * (hping3, from one source and spoofed, a small SYN flood, a mixed one), TCP reflection and UDP amplification
  * through reflectors the test runs in a namespace of their own (spoofed requests from hping3), brute force against
- * a real SSH server (dropbear) with hydra (4 tasks and 1) and medusa, OS fingerprinting and version probing (nmap {@code -O}, {@code -sV}), a slow scan (nmap {@code --scan-delay 1s}), masscan, ACK/UDP ping sweeps,
- * and a local device scanning outward for Telnet (Mirai-style). Each must be named — the attacker, or for spoofed
+ * a real SSH server (dropbear) with hydra (4 tasks and 1) and medusa, OS fingerprinting and version probing (nmap
+ * {@code -O}, {@code -sV}), a slow scan (nmap {@code --scan-delay 1s}), masscan, ACK/UDP/ARP ping sweeps, ARP
+ * spoofing (dsniff's arpspoof against a victim that keeps asking for its gateway) and a local device scanning
+ * outward for Telnet (Mirai-style). Each must be named — the attacker, or for spoofed
  * floods, reflection and amplification the victim — at the risk given (high, or medium for recon alone) within the
  * window the issue asks, and nobody else may be high. Needs root (namespaces) and the tools (see README).
  *
@@ -47,8 +49,13 @@ class AttackClassesIT {
      * @param role     attacker or victim
      * @param detector the detector that must be among the decision's detectors
      * @param risk     lowest acceptable risk
+     * @param alsoHigh another address that may be high too (the other side of the same attack), or null
      */
-    record Scenario(String name, String script, String address, String role, String detector, String risk) {
+    record Scenario(String name, String script, String address, String role, String detector, String risk, String alsoHigh) {
+        Scenario(String name, String script, String address, String role, String detector, String risk) {
+            this(name, script, address, role, detector, risk, null);
+        }
+
         static Scenario high(String name, String script, String address, String role, String detector) {
             return new Scenario(name, script, address, role, detector, "high");
         }
@@ -102,13 +109,19 @@ class AttackClassesIT {
                     ATTACKER, "attacker", "port_scan"),
             Scenario.high("nmap-udp-ping-sweep", "ip netns exec $B nmap -n -sn --send-ip -PU 10.83.0.0/24",
                     ATTACKER, "attacker", "port_scan"),
+            Scenario.high("nmap-arp-sweep", "ip netns exec $B nmap -n -sn 10.83.0.0/24", ATTACKER, "attacker", "port_scan"),
+            // the victim keeps asking for its gateway 10.83.0.50 (a second hardware address in b); arpspoof answers too
+            // the poisoner joins the LAN: it resolves its target first, from its own address
+            new Scenario("arpspoof", "ip -n $B neigh flush all; timeout 16 ip netns exec $A arping -q -I va 10.83.0.50 & "
+                    + "timeout 16 ip netns exec $B arpspoof -i vb -t " + VICTIM + " 10.83.0.50; wait", ATTACKER, "attacker", "arp_spoofing", "high", "10.83.0.50"),
             Scenario.high("local-telnet-sweep", "ip netns exec $A nmap -n -Pn -sS -T4 --max-retries 0 -p 23,2323 10.83.1.0/24",
                     VICTIM, "attacker", "port_scan"));
 
     @Test
     void everyAttackClassIsNamedByTheRightDetector() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
-        for (String tool : List.of("ip", "tcpdump", "python3", "hping3", "nmap", "masscan", "hydra", "medusa", "dropbear", "dropbearkey")) {
+        for (String tool : List.of("ip", "tcpdump", "python3", "hping3", "nmap", "masscan", "hydra", "medusa", "dropbear",
+                "dropbearkey", "arping", "arpspoof")) {
             assumeTrue(Shell.have(tool), "needs " + tool);
         }
         long pid = ProcessHandle.current().pid();
@@ -132,7 +145,11 @@ class AttackClassesIT {
             assertTrue(SensorProcess.eventually(Duration.ofSeconds(10), () -> listens(a, 22)), "dropbear listens");
             String mac = Shell.must("ip", "netns", "exec", a, "cat", "/sys/class/net/va/address").out().strip();
             List<String> missed = new ArrayList<>();
+            String only = System.getProperty("argus.scenarios", ""); // e.g. -Dargus.scenarios=arpspoof,masscan
             for (Scenario s : SCENARIOS) {
+                if (!only.isBlank() && !List.of(only.split(",")).contains(s.name())) {
+                    continue;
+                }
                 Path cap = captures.resolve(s.name() + ".pcap");
                 record(a, "va", cap, "A=" + a + " B=" + b + " DIR=" + dir + " MAC=" + mac + "; " + s.script());
                 List<JsonObject> decisions = replay(cap, dir.resolve("out-" + s.name()));
@@ -170,7 +187,8 @@ class AttackClassesIT {
                 && d.getString("role").equals(s.role()) && order.indexOf(d.getString("risk")) >= order.indexOf(s.risk())
                 && d.getJsonArray("detectors").contains(s.detector()));
         List<String> others = decisions.stream().filter(d -> d.getString("risk").equals("high")
-                && !(d.getString("address").equals(s.address()) && d.getString("role").equals(s.role())))
+                && !(d.getString("address").equals(s.address()) && d.getString("role").equals(s.role()))
+                && !d.getString("address").equals(s.alsoHigh()))
                 .map(d -> d.getString("address") + " " + d.getString("role") + " " + d.getJsonArray("detectors")).distinct().toList();
         if (found && others.isEmpty()) {
             return null;
@@ -192,6 +210,11 @@ class AttackClassesIT {
         for (int host = 101; host <= 160; host++) {
             Shell.must("ip", "-n", a, "addr", "add", "10.83.0." + host + "/24", "dev", "va"); // live hosts for the sweeps
         }
+        // the victim's gateway 10.83.0.50: a second hardware address in b, which answers only for its own address
+        Shell.must("ip", "-n", b, "link", "add", "link", "vb", "name", "gw", "type", "macvlan", "mode", "bridge");
+        Shell.must("ip", "-n", b, "addr", "add", "10.83.0.50/24", "dev", "gw");
+        Shell.must("ip", "-n", b, "link", "set", "gw", "up");
+        Shell.must("ip", "netns", "exec", b, "sysctl", "-q", "-w", "net.ipv4.conf.all.arp_ignore=1");
         Shell.must("ip", "-n", b, "link", "set", "vr", "up");
         Shell.must("ip", "-n", r, "link", "set", "vx", "up");
         Shell.must("ip", "-n", r, "link", "set", "lo", "up");

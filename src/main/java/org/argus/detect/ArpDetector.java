@@ -1,0 +1,144 @@
+package org.argus.detect;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.argus.flow.ArpRecord;
+import org.argus.flow.IpAddress;
+
+/**
+ * LAN threats seen in ARP (RFC 826), which carries no IP flow:
+ * <ul>
+ *   <li><b>ARP sweep</b> ({@code port_scan}): one sender asking who-has for at least {@code port_scan_min_targets}
+ *       addresses in a window — nmap {@code -sn} and every LAN scanner discover hosts this way. RFC 5227 probes
+ *       (sender 0.0.0.0) are not judged.</li>
+ *   <li><b>ARP spoofing</b> ({@code arp_spoofing}): an address claimed (as ARP sender) by two hardware addresses
+ *       that take turns, {@code arp_spoof_min_changes} changes of owner within {@value #HORIZON_SECONDS} s — a poisoner
+ *       repeating its lie while the real owner keeps answering. One change is an address moving (DHCP, failover):
+ *       not reported. The claimed address is the victim; when exactly one of the two hardware addresses also claims
+ *       another address (its own: a poisoner speaks for itself too, the real owner only for itself), that address is
+ *       the attacker.</li>
+ * </ul>
+ * At most {@code max_tracked} claimed addresses and hardware addresses are remembered. One owner thread.
+ */
+final class ArpDetector {
+    static final String SPOOFING = "arp_spoofing";
+    static final int HORIZON_SECONDS = 600;
+
+    private static final class Claim {
+        final long firstMac;
+        long mac;
+        /** The last hardware address other than the first that claimed it. */
+        long otherMac = -1;
+        final java.util.ArrayDeque<Long> changes = new java.util.ArrayDeque<>();
+
+        Claim(long mac) {
+            this.firstMac = mac;
+            this.mac = mac;
+        }
+    }
+
+    private final int minTargets;
+    private final int minChanges;
+    private final Map<IpAddress, Claim> claims;
+    /** Per hardware address, the addresses it claimed as ARP sender (at most {@value #MAX_CLAIMS}). */
+    private final Map<Long, Set<IpAddress>> claimedBy;
+    private static final int MAX_CLAIMS = 16;
+    private final DetectorReport.Tally tally = new DetectorReport.Tally(SPOOFING);
+
+    ArpDetector(int minTargets, int minChanges, int maxTracked) {
+        this.minTargets = minTargets;
+        this.minChanges = minChanges;
+        this.claims = new Lru<>(maxTracked);
+        this.claimedBy = new Lru<>(maxTracked);
+    }
+
+    /** Another address this hardware address claimed, or null. */
+    private IpAddress elsewhere(long mac, IpAddress claimed) {
+        Set<IpAddress> ips = claimedBy.get(mac);
+        return ips == null ? null : ips.stream().filter(ip -> !ip.equals(claimed)).sorted().findFirst().orElse(null);
+    }
+
+    DetectorReport.Tally tally() {
+        return tally;
+    }
+
+    void evaluate(WindowAnalysis a, DetectorReport.Tally scanTally, List<Finding> out) {
+        tally.window();
+        if (a.arp().isEmpty()) {
+            return;
+        }
+        IpAddress unspecified = IpAddress.v4(0);
+        Map<IpAddress, Set<IpAddress>> asked = new HashMap<>();
+        List<ArpRecord> byTime = new ArrayList<>(a.arp());
+        byTime.sort(Comparator.comparingLong(ArpRecord::firstSeenNanos));
+        Set<IpAddress> changed = new HashSet<>();
+        for (ArpRecord r : byTime) {
+            if (r.senderIp().equals(unspecified)) {
+                continue;
+            }
+            if (r.op() == ArpRecord.REQUEST && !r.senderIp().equals(r.targetIp())) {
+                asked.computeIfAbsent(r.senderIp(), k -> new HashSet<>()).add(r.targetIp());
+            }
+            Set<IpAddress> ips = claimedBy.computeIfAbsent(r.senderMac(), k -> new HashSet<>());
+            if (ips.size() < MAX_CLAIMS) {
+                ips.add(r.senderIp());
+            }
+            Claim c = claims.get(r.senderIp());
+            if (c == null) {
+                claims.put(r.senderIp(), new Claim(r.senderMac()));
+            } else if (c.mac != r.senderMac()) {
+                c.mac = r.senderMac();
+                if (c.mac != c.firstMac) {
+                    c.otherMac = c.mac;
+                }
+                c.changes.addLast(r.firstSeenNanos());
+                changed.add(r.senderIp());
+            }
+        }
+        for (var e : asked.entrySet()) {
+            int n = e.getValue().size();
+            scanTally.offer(e.getKey(), "addresses asked for by ARP in one window", n, minTargets);
+            double score = Finding.heuristicScore(n, minTargets);
+            if (score >= Finding.REPORT_FLOOR) {
+                out.add(new Finding(e.getKey(), Role.ATTACKER, PortScanDetector.NAME, score, List.of(String.format(
+                        "port scan: ARP sweep, who-has for %d addresses in %s s (threshold %d)", n,
+                        Heuristics.fmt(a.windowSeconds()), minTargets)), List.of()));
+                scanTally.found();
+            }
+        }
+        long horizon = HORIZON_SECONDS * 1_000_000_000L;
+        for (IpAddress claimed : changed) {
+            Claim c = claims.get(claimed);
+            if (c == null) {
+                continue;
+            }
+            while (!c.changes.isEmpty() && c.changes.peekFirst() <= a.startNanos() - horizon) {
+                c.changes.removeFirst();
+            }
+            int n = c.changes.size();
+            tally.offer(claimed, "changes of the hardware address claiming one IP address within " + HORIZON_SECONDS + " s", n, minChanges);
+            double score = Finding.heuristicScore(n, minChanges);
+            if (score < Finding.REPORT_FLOOR) {
+                continue;
+            }
+            String reason = String.format("ARP spoofing: %s claimed by %s and %s in turn, %d changes of owner in the "
+                            + "last %d s (threshold %d)", claimed, ArpRecord.mac(c.firstMac), ArpRecord.mac(c.otherMac), n,
+                    HORIZON_SECONDS, minChanges);
+            out.add(new Finding(claimed, Role.VICTIM, SPOOFING, score, List.of(reason), List.of()));
+            // the poisoner also speaks for itself: of the two, the one that claims other addresses too
+            IpAddress first = elsewhere(c.firstMac, claimed), other = elsewhere(c.otherMac, claimed);
+            if ((first == null) != (other == null)) {
+                long mac = first != null ? c.firstMac : c.otherMac;
+                IpAddress attacker = first != null ? first : other;
+                out.add(new Finding(attacker, Role.ATTACKER, SPOOFING, score, List.of(reason + "; " + ArpRecord.mac(mac)
+                        + " is also " + attacker), List.of()));
+            }
+            tally.found();
+        }
+    }
+}
