@@ -19,10 +19,15 @@ class PacketDecoderFuzzTest {
     /** Checks every row of a batch. */
     static void check(PacketBatch b) {
         for (int i = 0; i < b.size(); i++) {
-            assertTrue(b.kind[i] >= PacketBatch.KIND_FLOW && b.kind[i] <= PacketBatch.KIND_MALFORMED, "kind " + b.kind[i]);
+            assertTrue(b.kind[i] >= PacketBatch.KIND_FLOW && b.kind[i] <= PacketBatch.KIND_ARP, "kind " + b.kind[i]);
             assertTrue(b.reason[i] >= 0 && b.reason[i] < Malformed.count(), "reason " + b.reason[i]);
             assertTrue(b.wireLen[i] >= 0 && b.wireLen[i] <= CaptureFileParser.MAX_FRAME, "wire length " + b.wireLen[i]);
-            assertTrue(b.proto[i] >= 0 && b.proto[i] <= 255, "protocol " + b.proto[i]);
+            if (b.kind[i] == PacketBatch.KIND_ARP) { // opcode (16 bits), hardware addresses (48), IPv4 addresses (32)
+                assertTrue(b.srcHi[i] >>> 48 == 0 && b.dstHi[i] >>> 48 == 0, "ARP hardware addresses");
+                assertTrue(b.srcLo[i] >>> 32 == 0 && b.dstLo[i] >>> 32 == 0, "ARP protocol addresses");
+            } else {
+                assertTrue(b.proto[i] >= 0 && b.proto[i] <= 255, "protocol " + b.proto[i]);
+            }
         }
     }
 

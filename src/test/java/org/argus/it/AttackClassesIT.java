@@ -11,10 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -151,8 +148,8 @@ class AttackClassesIT {
                     continue;
                 }
                 Path cap = captures.resolve(s.name() + ".pcap");
-                record(a, "va", cap, "A=" + a + " B=" + b + " DIR=" + dir + " MAC=" + mac + "; " + s.script());
-                List<JsonObject> decisions = replay(cap, dir.resolve("out-" + s.name()));
+                Recording.record(a, "va", cap, "A=" + a + " B=" + b + " DIR=" + dir + " MAC=" + mac + "; " + s.script());
+                List<JsonObject> decisions = Recording.replay(cap, dir.resolve("out-" + s.name()), "attack-classes");
                 String verdict = verdict(s, decisions);
                 if (verdict != null) {
                     missed.add(s.name() + ": " + verdict);
@@ -225,31 +222,4 @@ class AttackClassesIT {
         Shell.must("ip", "netns", "exec", a, "sysctl", "-q", "-w", "net.ipv4.icmp_ratelimit=0");
     }
 
-    /** Runs the script while tcpdump records interface {@code dev} of namespace {@code ns} into {@code cap}. */
-    static void record(String ns, String dev, Path cap, String script) throws Exception {
-        Files.deleteIfExists(cap);
-        Process dump = new ProcessBuilder("ip", "netns", "exec", ns, "tcpdump", "-i", dev, "-n", "-B", "32768",
-                "--immediate-mode", "-U", "-w", cap.toString()).redirectErrorStream(true).start();
-        assertTrue(SensorProcess.eventually(Duration.ofSeconds(10), () -> Files.exists(cap)), "tcpdump started");
-        Thread.sleep(500);
-        Process run = new ProcessBuilder("bash", "-c", script).redirectErrorStream(true)
-                .redirectOutput(cap.resolveSibling(cap.getFileName() + ".log").toFile()).start();
-        assertTrue(run.waitFor(5, TimeUnit.MINUTES), "scenario finished: " + script);
-        Thread.sleep(1000); // the last answers reach the capture
-        dump.destroy();
-        assertTrue(dump.waitFor(10, TimeUnit.SECONDS));
-    }
-
-    static List<JsonObject> replay(Path cap, Path out) throws Exception {
-        SensorProcess.Result replay = SensorProcess.run(Map.of("ARGUS_IP_SALT", "attack-classes"), "replay", cap.toString(),
-                "--out", out.toString());
-        assertEquals(0, replay.code(), replay.output());
-        List<JsonObject> decisions = new ArrayList<>();
-        try (Stream<Path> files = Files.list(out)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("decisions-")).toList()) {
-                Files.readAllLines(f).forEach(l -> decisions.add(new JsonObject(l)));
-            }
-        }
-        return decisions;
-    }
 }

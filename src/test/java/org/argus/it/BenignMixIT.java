@@ -48,8 +48,8 @@ class BenignMixIT {
                     "servers up");
             String hosts = IntStream.rangeClosed(201, 210).mapToObj(i -> "10.84.0." + i).collect(Collectors.joining(","));
             Path cap = Files.createDirectories(Path.of("target", "attack-classes")).resolve("benign-mix.pcap");
-            AttackClassesIT.record(clients, "vb", cap, "ip netns exec " + clients + " python3 " + script + " clients " + hosts + " 40");
-            List<JsonObject> decisions = AttackClassesIT.replay(cap, dir.resolve("out"));
+            Recording.record(clients, "vb", cap, "ip netns exec " + clients + " python3 " + script + " clients " + hosts + " 40");
+            List<JsonObject> decisions = Recording.replay(cap, dir.resolve("out"), "benign-mix");
             List<String> high = new ArrayList<>(), medium = new ArrayList<>();
             for (JsonObject d : decisions) {
                 String line = d.getString("address") + " " + d.getString("role") + " " + d.getString("risk") + " "

@@ -1,18 +1,13 @@
 package org.argus.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -68,28 +63,9 @@ class ScanKindsIT {
             List<String> missed = new ArrayList<>();
             for (Kind k : KINDS) {
                 Path cap = captures.resolve("nmap" + k.name() + ".pcap");
-                Files.deleteIfExists(cap);
-                Process dump = new ProcessBuilder("ip", "netns", "exec", a, "tcpdump", "-i", "va", "-n", "-B", "32768", "--immediate-mode", "-U", "-w", cap.toString())
-                        .redirectErrorStream(true).start();
-                assertTrue(SensorProcess.eventually(Duration.ofSeconds(10), () -> Files.exists(cap)), "tcpdump started");
-                Thread.sleep(500);
-                List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", b, "nmap", "-n", "-T4"));
-                cmd.addAll(k.args());
-                Shell.Result scan = Shell.sh(cmd.toArray(String[]::new));
-                assertEquals(0, scan.code(), scan.out());
-                Thread.sleep(1000); // the last answers reach the capture; --immediate-mode hands every packet over at once
-                dump.destroy();
-                assertTrue(dump.waitFor(10, TimeUnit.SECONDS));
-                Path out = dir.resolve("replay" + k.name());
-                SensorProcess.Result replay = SensorProcess.run(Map.of("ARGUS_IP_SALT", "scan-kinds"), "replay", cap.toString(),
-                        "--out", out.toString());
-                assertEquals(0, replay.code(), replay.output());
-                List<JsonObject> decisions = new ArrayList<>();
-                try (Stream<Path> files = Files.list(out)) {
-                    for (Path f : files.filter(p -> p.getFileName().toString().startsWith("decisions-")).toList()) {
-                        Files.readAllLines(f).forEach(l -> decisions.add(new JsonObject(l)));
-                    }
-                }
+                int code = Recording.record(a, "va", cap, "ip netns exec " + b + " nmap -n -T4 " + String.join(" ", k.args()));
+                assertEquals(0, code, Files.readString(cap.resolveSibling(cap.getFileName() + ".log")));
+                List<JsonObject> decisions = Recording.replay(cap, dir.resolve("replay" + k.name()), "scan-kinds");
                 boolean found = decisions.stream().anyMatch(d -> d.getString("address").equals("10.79.0.2")
                         && d.getString("risk").equals("high") && d.getString("role").equals("attacker")
                         && d.getString("detector").equals("port_scan")
