@@ -71,8 +71,12 @@ class AttackClassesIT {
 
     static final String WORDS = "$DIR/words";
 
+    /** Waits until the wall clock is 0.2–4 s into a 5-s window (windows are aligned to the epoch). */
+    static final String MID_WINDOW = "while r=$(( $(date +%s%3N) % 5000 )); [ $r -lt 200 ] || [ $r -gt 4000 ]; do sleep 0.05; done; ";
+
     static final List<Scenario> SCENARIOS = List.of(
-            Scenario.high("syn-flood-500", hping("-S -p 80 -i u1000 -c 500"), ATTACKER, "attacker", "syn_flood"),
+            // 500 SYNs in half a second: started clear of a 5-s window boundary, which would halve it
+            Scenario.high("syn-flood-500", MID_WINDOW + hping("-S -p 80 -i u1000 -c 500"), ATTACKER, "attacker", "syn_flood"),
             Scenario.high("syn-flood-spoofed", hping("-S -p 80 --rand-source -i u100 -c 20000"), VICTIM, "victim", "syn_flood"),
             Scenario.high("ack-flood", hping("-A -p 80 -i u100 -c 30000"), ATTACKER, "attacker", "flood"),
             Scenario.high("rst-flood", hping("-R -p 80 -i u100 -c 30000"), ATTACKER, "attacker", "flood"),
@@ -80,8 +84,9 @@ class AttackClassesIT {
             Scenario.high("udp-flood", hping("--udp -p 9999 -i u100 -c 30000"), ATTACKER, "attacker", "flood"),
             Scenario.high("icmp-flood", hping("--icmp -i u100 -c 30000"), ATTACKER, "attacker", "flood"),
             Scenario.high("udp-flood-spoofed", hping("--udp -p 53 --rand-source -i u100 -c 30000"), VICTIM, "victim", "flood"),
-            Scenario.high("mixed-flood", hping("-A -p 80 -i u2000 -c 4000") + " & " + hping("--udp -p 7000 -i u2000 -c 4000")
-                    + " & " + hping("--icmp -i u2000 -c 4000") + "; wait", ATTACKER, "attacker", "flood"),
+            // three kinds at under 1000/s each: no kind reaches the floor alone, together they do
+            Scenario.high("mixed-flood", hping("-A -p 80 -i u1000 -c 8000") + " & " + hping("--udp -p 7000 -i u1000 -c 8000")
+                    + " & " + hping("--icmp -i u1000 -c 8000") + "; wait", ATTACKER, "attacker", "flood"),
             Scenario.high("tcp-reflection", perReflector("ip netns exec $B hping3 -n -q -S -a " + VICTIM + " -p 80 -i u2000 -c 150 @"),
                     VICTIM, "victim", "tcp_reflection"),
             Scenario.high("amplification-bacnet", perReflector("ip netns exec $B hping3 -n -q --udp -a " + VICTIM
