@@ -139,7 +139,7 @@ final class FloodDetector {
                 synSample.putIfAbsent(t, i);
             }
         }
-        List<IpAddress> synFlooded = synFloods(a, halfOpen, synSample, out);
+        java.util.Set<IpAddress> synFlooded = synFloods(a, halfOpen, synSample, out);
         for (var e : byHost.entrySet()) {
             IpAddress host = e.getKey();
             Received r = e.getValue();
@@ -206,9 +206,9 @@ final class FloodDetector {
         return FlowFacts.silent(f) ? IP : -1;
     }
 
-    private List<IpAddress> synFloods(WindowAnalysis a, Map<WindowAnalysis.Target, Map<IpAddress, Long>> halfOpen,
-                                      Map<WindowAnalysis.Target, Integer> sample, List<Finding> out) {
-        List<IpAddress> flooded = new ArrayList<>();
+    private java.util.Set<IpAddress> synFloods(WindowAnalysis a, Map<WindowAnalysis.Target, Map<IpAddress, Long>> halfOpen,
+                                               Map<WindowAnalysis.Target, Integer> sample, List<Finding> out) {
+        java.util.Set<IpAddress> flooded = new java.util.HashSet<>();
         for (var e : halfOpen.entrySet()) {
             Map<IpAddress, Long> bySource = e.getValue();
             long total = bySource.values().stream().mapToLong(Long::longValue).sum();

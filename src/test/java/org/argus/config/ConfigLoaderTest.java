@@ -66,6 +66,11 @@ class ConfigLoaderTest {
         assertTrue(all.contains("capture.interfce: unknown key"), all);
         assertTrue(all.contains("capture.promiscuous: must be true or false"), all);
         assertTrue(all.contains("nonsense: unknown key"), all);
+        // a key an earlier version had says what replaced it
+        Files.writeString(f, "{\"heuristics\":{\"amplification_ports\":[53]}}");
+        e = assertThrows(ConfigException.class, () -> load(f, Map.of("ARGUS_IP_SALT", "s")));
+        assertEquals(List.of("heuristics.amplification_ports: removed; amplification is found by its pattern, from any "
+                + "source port; delete the key"), e.problems());
         // type errors stop before range checks; fix them and the ranges are reported
         Files.writeString(f, "{\"capture\":{\"snaplen\":10},\"http\":{\"port\":70000}}");
         e = assertThrows(ConfigException.class, () -> load(f, Map.of("ARGUS_IP_SALT", "s")));
