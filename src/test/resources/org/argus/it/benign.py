@@ -1,7 +1,7 @@
 # Busy but benign traffic for BenignMixIT: `benign.py servers DIR` runs the server side in one namespace, `benign.py
 # clients SERVERS SECONDS` the client side in another. Web pages, software updates and a backup job go through curl
 # (a real HTTP client); DNS, NTP, a one-way video stream and mDNS/SSDP chatter are small UDP exchanges written here.
-import os, random, socket, subprocess, sys, threading, time
+import os, random, socket, subprocess, sys, tempfile, threading, time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
 
@@ -62,11 +62,11 @@ def clients(hosts, seconds):
             time.sleep(2)
 
     def backup():  # many short uploads to one server
-        data = "/tmp/argus-benign-chunk"
-        with open(data, "wb") as f:
+        with tempfile.NamedTemporaryFile(prefix="argus-benign-") as f:
             f.write(os.urandom(64_000))
-        while time.time() < end:
-            curl("-T", data, "http://%s:8080/chunk" % hosts[0])
+            f.flush()
+            while time.time() < end:
+                curl("-T", f.name, "http://%s:8080/chunk" % hosts[0])
 
     def dns_ntp():  # lookups to one resolver, time from a pool of four
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
