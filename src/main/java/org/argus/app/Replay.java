@@ -131,7 +131,7 @@ public final class Replay {
                 try {
                     rotator.write(w);
                     if (detector != null) {
-                        Detector.Result r = detector.process(w.startNanos(), w.durationSeconds(), w.flows(), w.arp());
+                        Detector.Result r = detector.process(w);
                         decisionLog.write(r.decisions());
                         r.decisions().forEach(d -> byRisk.merge(d.risk().text(), 1L, Long::sum));
                         if (r.modelVersion() != null) {

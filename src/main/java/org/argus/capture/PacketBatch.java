@@ -12,8 +12,8 @@ package org.argus.capture;
  * wire in bytes, link header included: pcap {@code orig_len}), {@code kind} ({@link #KIND_FLOW} etc.),
  * {@code info} bits ({@link #INFO_V6} etc.), {@code proto} (IP protocol after IPv6 extension headers),
  * addresses as {@link org.argus.flow.IpAddress} halves, {@code ports} ({@code srcPort << 16 | dstPort}),
- * {@code tcpFlags} (the TCP flags byte, 0 when absent) and {@code reason} (a {@link Malformed} ordinal for
- * {@link #KIND_MALFORMED}).
+ * {@code tcpFlags} (the TCP flags byte, 0 when absent), {@code reason} (a {@link Malformed} ordinal for
+ * {@link #KIND_MALFORMED}) and {@code dhcp} (see {@link #INFO_DHCP}).
  */
 public final class PacketBatch {
     /** IP packet whose flow key is complete: counts in a flow. */
@@ -38,6 +38,8 @@ public final class PacketBatch {
     public static final int INFO_FRAGMENT = 4;
     /** Captured length shorter than the wire length (snaplen). */
     public static final int INFO_SNAPLEN_TRUNCATED = 8;
+    /** An IPv4 UDP packet between ports 67/68 carrying a DHCP message (RFC 2131): {@code dhcp} holds its fields. */
+    public static final int INFO_DHCP = 16;
 
     public final long[] tsNanos;
     public final int[] wireLen;
@@ -53,6 +55,12 @@ public final class PacketBatch {
     /** ICMP/ICMPv6 type and code as {@code type << 8 | code}; -1 when not ICMP or not visible (non-first fragment). */
     public final short[] icmpTypeCode;
     public final byte[] reason;
+    /**
+     * For rows with {@link #INFO_DHCP} only (other rows leave it stale): the DHCP message type (option 53: 1
+     * DISCOVER, 2 OFFER, 3 REQUEST, 5 ACK, ...) in bits 48-55 and the client hardware address ({@code chaddr}) in the
+     * low 48 bits.
+     */
+    public final long[] dhcp;
 
     private final boolean endOfInput;
     private int size;
@@ -83,6 +91,7 @@ public final class PacketBatch {
         tcpFlags = new byte[capacity];
         icmpTypeCode = new short[capacity];
         reason = new byte[capacity];
+        dhcp = new long[capacity];
     }
 
     /** True for the end-of-input marker (no packets). */

@@ -4,7 +4,8 @@ import java.nio.ByteBuffer;
 
 /**
  * Decodes raw frames into {@link PacketBatch} rows: link layer, outer IPv4/IPv6 header, IPv6 extension headers, and
- * the TCP/UDP/SCTP ports and TCP flags. Nothing is allocated per packet and nothing throws on bad input: a frame that
+ * the TCP/UDP/SCTP ports and TCP flags, and the few LAN messages the LAN detectors read (ARP; DHCP's message type and
+ * client hardware address). Nothing is allocated per packet and nothing throws on bad input: a frame that
  * cannot be read is stored as {@link PacketBatch#KIND_MALFORMED} with a {@link Malformed} reason.
  *
  * <p>Link types (LINKTYPE_/DLT_ values as libpcap reports them): NULL (0), EN10MB (1, with any number of 802.1Q /
@@ -428,6 +429,13 @@ public final class PacketDecoder {
                 return;
             }
             out.ports[i] = (int) u32(d, p);
+            if (proto == PROTO_UDP && (info & PacketBatch.INFO_V6) == 0 && dhcpPorts(out.ports[i])) {
+                long m = dhcp(d, end, p + 8);
+                if (m != 0) {
+                    out.dhcp[i] = m;
+                    info |= PacketBatch.INFO_DHCP;
+                }
+            }
             // Flags only from a sane TCP header: complete 20 bytes and a data offset of at least 5 words
             // (tshark, too, ignores the flags of a header with a bogus length).
             if (proto == PROTO_TCP && p + 20 <= end && (d.get(p + 12) & 0xf0) >= 0x50) {
@@ -438,6 +446,44 @@ public final class PacketDecoder {
         }
         out.info[i] = (byte) info;
         out.kind[i] = PacketBatch.KIND_FLOW;
+    }
+
+    /** Client 68 to server 67, server to client, or relay to server (67 to 67). */
+    private static boolean dhcpPorts(int ports) {
+        int src = ports >>> 16, dst = ports & 0xffff;
+        return (src == 68 && dst == 67) || (src == 67 && (dst == 68 || dst == 67));
+    }
+
+    /**
+     * A DHCP message (RFC 2131 section 2: BOOTP header of 236 bytes, magic cookie 99.130.83.99, options) at
+     * {@code o}: {@code type << 48 | chaddr} for an Ethernet client (htype 1, hlen 6) with a message type option
+     * (53), else 0. Options are read up to {@code end} (pad 0 skipped, end 255 stops, a cut option stops).
+     */
+    private static long dhcp(ByteBuffer d, int end, int o) {
+        if (end < o + 240 || (d.get(o + 1) & 0xff) != 1 || (d.get(o + 2) & 0xff) != 6 || d.getInt(o + 236) != 0x63825363) {
+            return 0;
+        }
+        int type = 0;
+        for (int q = o + 240; q < end; ) {
+            int code = d.get(q) & 0xff;
+            if (code == 0) {
+                q++;
+                continue;
+            }
+            if (code == 255 || q + 2 > end) {
+                break;
+            }
+            int len = d.get(q + 1) & 0xff;
+            if (q + 2 + len > end) {
+                break;
+            }
+            if (code == 53 && len == 1) {
+                type = d.get(q + 2) & 0xff;
+                break;
+            }
+            q += 2 + len;
+        }
+        return type == 0 ? 0 : (long) type << 48 | mac(d, o + 28);
     }
 
     private static void malformed(PacketBatch out, int i, int info, Malformed why) {

@@ -306,6 +306,19 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 c.bool("enforcement.export_anonymized"));
     }
 
+    /** A list of single IP addresses; each bad one is a problem naming the key. */
+    private static java.util.Set<org.argus.flow.IpAddress> addresses(Checker c, String key) {
+        java.util.Set<org.argus.flow.IpAddress> out = new java.util.LinkedHashSet<>();
+        for (String a : c.strings(key)) {
+            try {
+                out.add(org.argus.flow.IpAddress.parse(a));
+            } catch (IllegalArgumentException e) {
+                c.problem(key + ": " + e.getMessage());
+            }
+        }
+        return out;
+    }
+
     private static DetectionSettings detection(Checker c) {
         FeatureSet features = null;
         try {
@@ -342,7 +355,11 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                         c.intIn("heuristics.amplification_min_reflectors", 1, 1 << 20)),
                 new HeuristicSettings.Recon(c.intIn("heuristics.recon_min_evidence", 1, 1 << 20)),
                 new HeuristicSettings.Evidence(Duration.ofSeconds(c.intIn("heuristics.evidence_half_life_seconds", 0, 86_400 * 7))),
-                c.intIn("heuristics.arp_spoof_min_changes", 1, 1 << 20),
+                new HeuristicSettings.Lan(
+                        c.intIn("heuristics.arp_spoof_min_changes", 1, 1 << 20),
+                        c.intIn("heuristics.arp_gratuitous_min_packets", 1, 1 << 30),
+                        c.intIn("heuristics.dhcp_starvation_min_clients", 1, 1 << 24),
+                        addresses(c, "heuristics.dhcp_servers")),
                 c.intIn("heuristics.max_tracked", 16, 1 << 22));
         String modelDir = c.str("model.model_local_path");
         if (modelDir.isBlank()) {

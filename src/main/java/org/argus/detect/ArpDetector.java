@@ -22,11 +22,18 @@ import org.argus.flow.IpAddress;
  *       not reported. The claimed address is the victim; when exactly one of the two hardware addresses also claims
  *       another address (its own: a poisoner speaks for itself too, the real owner only for itself), that address is
  *       the attacker.</li>
+ *   <li><b>Gratuitous ARP storm</b> ({@code arp_storm}): at least {@code arp_gratuitous_min_packets} gratuitous ARP
+ *       packets (sender address = target address: "I am here") from one hardware address in one window. A host
+ *       sends a few when its address or link changes (RFC 5227 announcements, VRRP failover); a storm floods every
+ *       cache on the LAN, usually to poison it. When an announced address belongs to another hardware address (seen
+ *       first), it is the victim and the storming host's own address, if known, the attacker; otherwise the announced
+ *       address itself is the attacker.</li>
  * </ul>
  * At most {@code max_tracked} claimed addresses and hardware addresses are remembered. One owner thread.
  */
 final class ArpDetector {
     static final String SPOOFING = "arp_spoofing";
+    static final String STORM = "arp_storm";
     static final int HORIZON_SECONDS = 600;
 
     private static final class Claim {
@@ -44,15 +51,18 @@ final class ArpDetector {
 
     private final int minTargets;
     private final int minChanges;
+    private final int minGratuitous;
     private final Map<IpAddress, Claim> claims;
     /** Per hardware address, the addresses it claimed as ARP sender (at most {@value #MAX_CLAIMS}). */
     private final Map<Long, Set<IpAddress>> claimedBy;
     private static final int MAX_CLAIMS = 16;
     private final DetectorReport.Tally tally = new DetectorReport.Tally(SPOOFING);
+    private final DetectorReport.Tally stormTally = new DetectorReport.Tally(STORM);
 
-    ArpDetector(int minTargets, int minChanges, int maxTracked) {
+    ArpDetector(int minTargets, HeuristicSettings.Lan lan, int maxTracked) {
         this.minTargets = minTargets;
-        this.minChanges = minChanges;
+        this.minChanges = lan.arpSpoofMinChanges();
+        this.minGratuitous = lan.arpGratuitousMinPackets();
         this.claims = new Lru<>(maxTracked);
         this.claimedBy = new Lru<>(maxTracked);
     }
@@ -63,12 +73,13 @@ final class ArpDetector {
         return ips == null ? null : ips.stream().filter(ip -> !ip.equals(claimed)).sorted().findFirst().orElse(null);
     }
 
-    DetectorReport.Tally tally() {
-        return tally;
+    List<DetectorReport.Tally> tallies() {
+        return List.of(tally, stormTally);
     }
 
     void evaluate(WindowAnalysis a, DetectorReport.Tally scanTally, List<Finding> out) {
         tally.window();
+        stormTally.window();
         if (a.arp().isEmpty()) {
             return;
         }
@@ -77,9 +88,15 @@ final class ArpDetector {
         List<ArpRecord> byTime = new ArrayList<>(a.arp());
         byTime.sort(Comparator.comparingLong(ArpRecord::firstSeenNanos));
         Set<IpAddress> changed = new HashSet<>();
+        Map<Long, long[]> gratuitous = new HashMap<>();
+        Map<Long, Set<IpAddress>> announced = new HashMap<>();
         for (ArpRecord r : byTime) {
             if (r.senderIp().equals(unspecified)) {
                 continue;
+            }
+            if (r.senderIp().equals(r.targetIp())) {
+                gratuitous.computeIfAbsent(r.senderMac(), k -> new long[1])[0] += r.packets();
+                announced.computeIfAbsent(r.senderMac(), k -> new HashSet<>()).add(r.senderIp());
             }
             if (r.op() == ArpRecord.REQUEST && !r.senderIp().equals(r.targetIp())) {
                 asked.computeIfAbsent(r.senderIp(), k -> new HashSet<>()).add(r.targetIp());
@@ -111,6 +128,7 @@ final class ArpDetector {
                 scanTally.found();
             }
         }
+        storms(a, gratuitous, announced, out);
         long horizon = HORIZON_SECONDS * 1_000_000_000L;
         for (IpAddress claimed : changed) {
             Claim c = claims.get(claimed);
@@ -139,6 +157,41 @@ final class ArpDetector {
                         + " is also " + attacker), List.of()));
             }
             tally.found();
+        }
+    }
+
+    private void storms(WindowAnalysis a, Map<Long, long[]> gratuitous, Map<Long, Set<IpAddress>> announced,
+                        List<Finding> out) {
+        for (var e : gratuitous.entrySet()) {
+            long mac = e.getKey();
+            long n = e.getValue()[0];
+            Set<IpAddress> ips = new java.util.TreeSet<>(announced.get(mac));
+            IpAddress first = ips.iterator().next();
+            stormTally.offer(first, "gratuitous ARP packets from one hardware address in one window", n, minGratuitous);
+            double score = Finding.heuristicScore(n, minGratuitous);
+            if (score < Finding.REPORT_FLOOR) {
+                continue;
+            }
+            String reason = String.format("gratuitous ARP storm: %s announced %s %d times in %s s (threshold %d)",
+                    ArpRecord.mac(mac), ips.size() == 1 ? first : ips, n, Heuristics.fmt(a.windowSeconds()), minGratuitous);
+            // an announced address first claimed by another hardware address is someone else's: a victim
+            List<IpAddress> foreign = ips.stream().filter(ip -> {
+                Claim c = claims.get(ip);
+                return c != null && c.firstMac != mac;
+            }).toList();
+            if (foreign.isEmpty()) {
+                out.add(new Finding(first, Role.ATTACKER, STORM, score, List.of(reason), List.of()));
+            } else {
+                for (IpAddress victim : foreign) {
+                    out.add(new Finding(victim, Role.VICTIM, STORM, score, List.of(reason + "; " + victim + " was "
+                            + ArpRecord.mac(claims.get(victim).firstMac) + "'s"), List.of()));
+                }
+                Set<IpAddress> own = claimedBy.getOrDefault(mac, Set.of());
+                own.stream().filter(ip -> !foreign.contains(ip)).sorted().findFirst().ifPresent(attacker ->
+                        out.add(new Finding(attacker, Role.ATTACKER, STORM, score, List.of(reason + "; "
+                                + ArpRecord.mac(mac) + " is also " + attacker), List.of())));
+            }
+            stormTally.found();
         }
     }
 }

@@ -89,7 +89,26 @@ public final class Detector {
      * @param arp           the window's ARP packets
      */
     public Result process(long startNanos, double windowSeconds, List<FlowRecord> flows, List<org.argus.flow.ArpRecord> arp) {
-        WindowAnalysis a = new WindowAnalysis(startNanos, windowSeconds, flows, arp);
+        return process(startNanos, windowSeconds, flows, arp, List.of());
+    }
+
+    /** Scores a closed window: its flows, ARP and DHCP messages. */
+    public Result process(org.argus.flow.FlowWindow w) {
+        return process(w.startNanos(), w.durationSeconds(), w.flows(), w.arp(), w.dhcp());
+    }
+
+    /**
+     * Scores one window with its LAN messages (for the LAN detectors).
+     *
+     * @param startNanos    window start, ns since the epoch
+     * @param windowSeconds window length, s
+     * @param flows         the window's flows
+     * @param arp           the window's ARP packets
+     * @param dhcp          the window's DHCP messages
+     */
+    public Result process(long startNanos, double windowSeconds, List<FlowRecord> flows, List<org.argus.flow.ArpRecord> arp,
+                          List<org.argus.flow.DhcpRecord> dhcp) {
+        WindowAnalysis a = new WindowAnalysis(startNanos, windowSeconds, flows, arp, dhcp);
         List<Finding> findings = new ArrayList<>(heuristics.evaluate(a));
         ModelStore.Loaded model = models == null ? null : models.current();
         int scored = 0, skipped = 0;

@@ -15,13 +15,12 @@ import java.util.Set;
  * @param amplification UDP amplification (reflection with larger answers)
  * @param recon         service probing and OS fingerprinting against few ports
  * @param evidence      how findings accumulate per host across windows and detectors
- * @param arpSpoofMinChanges changes of the hardware address claiming one IP address within 600 s that make ARP
- *                      spoofing ({@code arp_spoof_min_changes})
+ * @param lan           LAN threats: ARP spoofing and storms, DHCP starvation and rogue DHCP servers
  * @param maxTracked    addresses (or address pairs) each stateful detector keeps across windows; the least recently
  *                      active are forgotten first, so memory stays bounded under floods of spoofed sources
  */
 public record HeuristicSettings(boolean enabled, PortScan portScan, Flood flood, BruteForce bruteForce,
-                                Amplification amplification, Recon recon, Evidence evidence, int arpSpoofMinChanges,
+                                Amplification amplification, Recon recon, Evidence evidence, Lan lan,
                                 int maxTracked) {
     /**
      * @param minTargets    distinct targets one source probed without an answer: ports of one host (vertical), hosts
@@ -83,6 +82,24 @@ public record HeuristicSettings(boolean enabled, PortScan portScan, Flood flood,
      *                    ({@code recon_min_evidence})
      */
     public record Recon(int minEvidence) {
+    }
+
+    /**
+     * @param arpSpoofMinChanges     changes of the hardware address claiming one IP address within 600 s that make
+     *                               ARP spoofing ({@code arp_spoof_min_changes})
+     * @param arpGratuitousMinPackets gratuitous ARP packets (sender address = target address) from one hardware
+     *                               address in one window that make a storm ({@code arp_gratuitous_min_packets})
+     * @param dhcpStarvationMinClients distinct client hardware addresses asking for a lease (DISCOVER, REQUEST) within
+     *                               60 s that make DHCP starvation ({@code dhcp_starvation_min_clients})
+     * @param dhcpServers            the LAN's own DHCP servers ({@code dhcp_servers}); an offer or ack from any other
+     *                               address is a rogue server (high risk). Empty: the first server seen is taken as
+     *                               the LAN's, and another one answering is reported at medium risk
+     */
+    public record Lan(int arpSpoofMinChanges, int arpGratuitousMinPackets, int dhcpStarvationMinClients,
+                      Set<org.argus.flow.IpAddress> dhcpServers) {
+        public Lan {
+            dhcpServers = Set.copyOf(dhcpServers);
+        }
     }
 
     /**

@@ -7,7 +7,9 @@ import java.util.List;
  * The explainable fast-path detectors, run on each window in turn: {@link PortScanDetector port scans and sweeps}
  * (fast and slow), {@link FloodDetector floods} (SYN floods, floods of every protocol, TCP reflection),
  * {@link BruteForceDetector brute force} (fast, slow, distributed), {@link AmplificationDetector UDP amplification},
- * {@link ReconDetector reconnaissance} and the {@link ArpDetector LAN threats in ARP} (sweeps, spoofing). Each finding's reasons quote its numbers and thresholds. Keeps state
+ * {@link ReconDetector reconnaissance} and the LAN threats in {@link ArpDetector ARP} (sweeps, spoofing, gratuitous
+ * storms) and {@link DhcpDetector DHCP} (starvation, rogue servers). Each finding's reasons quote its numbers and
+ * thresholds. Keeps state
  * between windows (horizons and baselines, each bounded by {@code heuristics.max_tracked}); windows must come in time
  * order. Not thread-safe: one owner thread.
  */
@@ -20,6 +22,9 @@ public final class Heuristics {
     public static final String AMPLIFICATION = AmplificationDetector.NAME;
     public static final String RECON = ReconDetector.NAME;
     public static final String ARP_SPOOFING = ArpDetector.SPOOFING;
+    public static final String ARP_STORM = ArpDetector.STORM;
+    public static final String DHCP_STARVATION = DhcpDetector.STARVATION;
+    public static final String ROGUE_DHCP = DhcpDetector.ROGUE;
 
     private final HeuristicSettings settings;
     private final PortScanDetector portScans;
@@ -28,6 +33,7 @@ public final class Heuristics {
     private final AmplificationDetector amplification;
     private final ReconDetector recon;
     private final ArpDetector arp;
+    private final DhcpDetector dhcp;
     private final List<DetectorReport.Tally> tallies = new ArrayList<>();
 
     public Heuristics(HeuristicSettings settings) {
@@ -38,13 +44,15 @@ public final class Heuristics {
         this.bruteForce = new BruteForceDetector(settings.bruteForce(), max);
         this.amplification = new AmplificationDetector(settings.amplification());
         this.recon = new ReconDetector(settings.recon(), max);
-        this.arp = new ArpDetector(settings.portScan().minTargets(), settings.arpSpoofMinChanges(), max);
+        this.arp = new ArpDetector(settings.portScan().minTargets(), settings.lan(), max);
+        this.dhcp = new DhcpDetector(settings.lan(), max);
         tallies.add(portScans.tally());
         tallies.addAll(floods.tallies());
         tallies.add(bruteForce.tally());
         tallies.add(amplification.tally());
         tallies.add(recon.tally());
-        tallies.add(arp.tally());
+        tallies.addAll(arp.tallies());
+        tallies.addAll(dhcp.tallies());
     }
 
     /**
@@ -63,6 +71,7 @@ public final class Heuristics {
         bruteForce.evaluate(a, out);
         recon.evaluate(a, out);
         arp.evaluate(a, portScans.tally(), out);
+        dhcp.evaluate(a, out);
         return out;
     }
 

@@ -112,7 +112,8 @@ public final class PredictionVerticle extends VerticleBase {
             }
             MessageConsumer<FlowWindow> consumer = vertx.eventBus().localConsumer(Addresses.WINDOW_CLOSED,
                     m -> worker.executeBlocking(() -> {
-                        score(m.body().startNanos(), m.body().durationSeconds(), m.body().flows(), m.body().arp());
+                        FlowWindow w = m.body();
+                        score(w.startNanos(), detector.process(w));
                         return null;
                     }).onFailure(e -> LOG.error("event=prediction_failed window_start_ns={} reason=\"{}\"",
                             m.body().startNanos(), LogText.escape(e.toString()), e)));
@@ -120,9 +121,7 @@ public final class PredictionVerticle extends VerticleBase {
         });
     }
 
-    private void score(long startNanos, double seconds, List<org.argus.flow.FlowRecord> flows,
-                       List<org.argus.flow.ArpRecord> arp) {
-        Detector.Result r = detector.process(startNanos, seconds, flows, arp);
+    private void score(long startNanos, Detector.Result r) {
         stats.windowsScored.increment();
         stats.modelFlowsScored.add(r.modelScored());
         stats.modelFlowsSkipped.add(r.modelSkipped());
@@ -189,7 +188,7 @@ public final class PredictionVerticle extends VerticleBase {
         for (Path f : files) {
             try {
                 for (RetinaCsv.Window w : RetinaCsv.read(f)) {
-                    score(w.startNanos(), w.seconds(), w.flows(), List.of());
+                    score(w.startNanos(), detector.process(w.startNanos(), w.seconds(), w.flows()));
                 }
                 poller.done(f);
                 stats.polledFiles.increment();

@@ -48,6 +48,7 @@ public final class WindowAnalysis {
     private final double windowSeconds;
     private final List<FlowRecord> flows;
     private final List<org.argus.flow.ArpRecord> arp;
+    private final List<org.argus.flow.DhcpRecord> dhcp;
     private final Map<IpAddress, Source> sources = new HashMap<>();
 
     /**
@@ -56,7 +57,7 @@ public final class WindowAnalysis {
      * @param flows         the window's flow records
      */
     public WindowAnalysis(long startNanos, double windowSeconds, List<FlowRecord> flows) {
-        this(startNanos, windowSeconds, flows, List.of());
+        this(startNanos, windowSeconds, flows, List.of(), List.of());
     }
 
     /**
@@ -64,12 +65,15 @@ public final class WindowAnalysis {
      * @param windowSeconds window length, s
      * @param flows         the window's flow records
      * @param arp           the window's ARP packets
+     * @param dhcp          the window's DHCP messages
      */
-    public WindowAnalysis(long startNanos, double windowSeconds, List<FlowRecord> flows, List<org.argus.flow.ArpRecord> arp) {
+    public WindowAnalysis(long startNanos, double windowSeconds, List<FlowRecord> flows, List<org.argus.flow.ArpRecord> arp,
+                          List<org.argus.flow.DhcpRecord> dhcp) {
         this.startNanos = startNanos;
         this.windowSeconds = windowSeconds;
         this.flows = flows;
         this.arp = arp;
+        this.dhcp = dhcp;
         for (int i = 0; i < flows.size(); i++) {
             FlowRecord f = flows.get(i);
             Source s = sources.computeIfAbsent(f.originator(), k -> new Source());
@@ -124,6 +128,11 @@ public final class WindowAnalysis {
     /** The window's ARP packets. */
     public List<org.argus.flow.ArpRecord> arp() {
         return arp;
+    }
+
+    /** The window's DHCP messages, grouped. */
+    public List<org.argus.flow.DhcpRecord> dhcp() {
+        return dhcp;
     }
 
     /** Per-originator aggregates. */

@@ -14,19 +14,23 @@ import java.util.List;
  * @param flows      the flows with at least one packet in the window, in no particular order
  * @param arp        the window's ARP packets, grouped by their fields, in order of first appearance (at most
  *                   {@link #MAX_ARP} groups; the rest are counted as non-IP frames only)
+ * @param dhcp       the window's DHCP messages, grouped by their fields, in order of first appearance (at most
+ *                   {@link #MAX_ARP} groups; all of them count in their flows)
  */
-public record FlowWindow(long startNanos, long endNanos, WindowTotals totals, List<FlowRecord> flows, List<ArpRecord> arp) {
-    /** ARP groups kept per window. */
+public record FlowWindow(long startNanos, long endNanos, WindowTotals totals, List<FlowRecord> flows, List<ArpRecord> arp,
+                         List<DhcpRecord> dhcp) {
+    /** ARP groups, and DHCP groups, kept per window. */
     public static final int MAX_ARP = 16_384;
 
     public FlowWindow {
         flows = List.copyOf(flows);
         arp = List.copyOf(arp);
+        dhcp = List.copyOf(dhcp);
     }
 
-    /** A window without ARP. */
+    /** A window without ARP or DHCP. */
     public FlowWindow(long startNanos, long endNanos, WindowTotals totals, List<FlowRecord> flows) {
-        this(startNanos, endNanos, totals, flows, List.of());
+        this(startNanos, endNanos, totals, flows, List.of(), List.of());
     }
 
     /** Window length in seconds. */

@@ -134,6 +134,9 @@ public final class WindowAssembler {
                         flowsDropped++;
                         batchDrop++;
                     }
+                    if ((info & PacketBatch.INFO_DHCP) != 0) {
+                        dhcp(b.dhcp[k], b.srcLo[k], b.dstLo[k], ts);
+                    }
                 }
                 case PacketBatch.KIND_NON_IP -> {
                     nonIp++;
@@ -232,6 +235,22 @@ public final class WindowAssembler {
         }
     }
 
+    private record DhcpKey(long typeAndClient, long source, long destination) {
+    }
+
+    /** This window's DHCP messages by their fields: {packets, first seen ns}. */
+    private final Map<DhcpKey, long[]> dhcp = new LinkedHashMap<>();
+
+    private void dhcp(long typeAndClient, long source, long destination, long ts) {
+        DhcpKey key = new DhcpKey(typeAndClient, source, destination);
+        long[] n = dhcp.get(key);
+        if (n != null) {
+            n[0]++;
+        } else if (dhcp.size() < FlowWindow.MAX_ARP) {
+            dhcp.put(key, new long[] {1, ts});
+        }
+    }
+
     private void openAt(long ts) {
         start = Math.floorDiv(ts, windowNanos) * windowNanos;
         end = start + windowNanos;
@@ -247,7 +266,12 @@ public final class WindowAssembler {
         arp.forEach((key, n) -> arpRecords.add(new ArpRecord(key.op(), key.senderMac(), IpAddress.v4((int) key.senderIp()),
                 key.targetMac(), IpAddress.v4((int) key.targetIp()), n[0], n[1])));
         arp.clear();
-        FlowWindow w = new FlowWindow(start, end, totals, table.emit(), arpRecords);
+        List<DhcpRecord> dhcpRecords = new ArrayList<>(dhcp.size());
+        dhcp.forEach((key, n) -> dhcpRecords.add(new DhcpRecord((int) (key.typeAndClient() >>> 48),
+                key.typeAndClient() & 0xffff_ffff_ffffL, IpAddress.v4((int) key.source()),
+                IpAddress.v4((int) key.destination()), n[0], n[1])));
+        dhcp.clear();
+        FlowWindow w = new FlowWindow(start, end, totals, table.emit(), arpRecords, dhcpRecords);
         if (lastSweep == Long.MIN_VALUE) {
             lastSweep = end;
         } else if (end - lastSweep >= sweepEveryNanos) {

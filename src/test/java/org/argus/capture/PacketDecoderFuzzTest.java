@@ -28,6 +28,11 @@ class PacketDecoderFuzzTest {
             } else {
                 assertTrue(b.proto[i] >= 0 && b.proto[i] <= 255, "protocol " + b.proto[i]);
             }
+            if ((b.info[i] & PacketBatch.INFO_DHCP) != 0) { // an IPv4 UDP packet of a flow; type 1-255, a 48-bit client
+                assertTrue(b.kind[i] == PacketBatch.KIND_FLOW && b.proto[i] == 17 && (b.info[i] & PacketBatch.INFO_V6) == 0, "DHCP row");
+                long type = b.dhcp[i] >>> 48;
+                assertTrue(type >= 1 && type <= 255, "DHCP message type " + type);
+            }
         }
     }
 

@@ -76,6 +76,38 @@ class PacketDecoderTest {
         assertEquals(0, icmpFrag.ports[0]);
     }
 
+    /** UDP header + a BOOTP message from client {@code 02:00:00:00:00:2a} with the given options after the cookie. */
+    private static byte[] dhcp(int sport, int dport, byte... options) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 240 + options.length);
+        b.putShort((short) sport).putShort((short) dport).putShort((short) (8 + 240 + options.length)).putShort((short) 0);
+        b.put((byte) 1).put((byte) 1).put((byte) 6).put((byte) 0).putInt(0x1234).putInt(0);
+        b.position(8 + 28);
+        b.put(new byte[] {2, 0, 0, 0, 0, 0x2a});
+        b.position(8 + 236);
+        b.putInt(0x63825363).put(options);
+        return b.array();
+    }
+
+    @Test
+    void dhcpMessageTypeAndClientAreReadFromIpv4Udp67And68() {
+        PacketBatch b = decode(PacketDecoder.LINKTYPE_IPV4, ipv4(UDP, 0, dhcp(68, 67, (byte) 0, (byte) 12, (byte) 2,
+                (byte) 'p', (byte) 'i', (byte) 53, (byte) 1, (byte) 1, (byte) 255)), 300);
+        assertEquals(PacketBatch.KIND_FLOW, b.kind[0], "still a packet of its UDP flow");
+        assertEquals(PacketBatch.INFO_DHCP, b.info[0] & PacketBatch.INFO_DHCP);
+        assertEquals(1L << 48 | 0x02000000002aL, b.dhcp[0], "DISCOVER from 02:00:00:00:00:2a (after a pad and a host name)");
+        assertEquals(5L << 48 | 0x02000000002aL, decode(PacketDecoder.LINKTYPE_IPV4, ipv4(UDP, 0,
+                dhcp(67, 68, (byte) 53, (byte) 1, (byte) 5)), 300).dhcp[0], "ACK, server to client");
+        for (byte[] notDhcp : new byte[][] {
+                dhcp(68, 67, (byte) 12, (byte) 2, (byte) 'p'), // no message type; the host name option cut
+                dhcp(68, 67, (byte) 53, (byte) 1), // the type option cut
+                dhcp(68, 67, (byte) 255, (byte) 53, (byte) 1, (byte) 1), // after the end option
+                dhcp(53, 67, (byte) 53, (byte) 1, (byte) 1)}) { // not DHCP's ports
+            PacketBatch n = decode(PacketDecoder.LINKTYPE_IPV4, ipv4(UDP, 0, notDhcp), 300);
+            assertEquals(PacketBatch.KIND_FLOW, n.kind[0]);
+            assertEquals(0, n.info[0] & PacketBatch.INFO_DHCP);
+        }
+    }
+
     @Test
     void arpForIpv4OverEthernetIsReadOtherArpStaysNonIp() {
         byte[] frame = new byte[42];

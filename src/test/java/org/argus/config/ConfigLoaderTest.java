@@ -72,11 +72,13 @@ class ConfigLoaderTest {
         assertEquals(List.of("heuristics.amplification_ports: removed; amplification is found by its pattern, from any "
                 + "source port; delete the key"), e.problems());
         // type errors stop before range checks; fix them and the ranges are reported
-        Files.writeString(f, "{\"capture\":{\"snaplen\":10},\"http\":{\"port\":70000}}");
+        Files.writeString(f, "{\"capture\":{\"snaplen\":10},\"http\":{\"port\":70000},"
+                + "\"heuristics\":{\"dhcp_servers\":[\"192.168.1.1\",\"router.lan\"]}}");
         e = assertThrows(ConfigException.class, () -> load(f, Map.of("ARGUS_IP_SALT", "s")));
         all = String.join("\n", e.problems());
         assertTrue(all.contains("capture.snaplen: 10 is out of range [64, 262144]"), all);
         assertTrue(all.contains("http.port: 70000 is out of range [0, 65535]"), all);
+        assertTrue(all.contains("heuristics.dhcp_servers: not an IP address: router.lan"), all);
     }
 
     @Test

@@ -251,6 +251,75 @@ class HeuristicsTest {
     }
 
     @Test
+    void aGratuitousArpStormIsReportedButAFewAnnouncementsAreNot() {
+        Detector d = detector();
+        long gateway = 0x11, storm = 0x22;
+        d.process(0, 5, List.of(), List.of(arp(2, gateway, "192.168.1.1", "192.168.1.10", 0),
+                arp(1, storm, "192.168.1.66", "192.168.1.1", 1)));
+        List<org.argus.flow.ArpRecord> few = List.of(new org.argus.flow.ArpRecord(1, 0x33, IpAddress.parse("192.168.1.77"), 0,
+                IpAddress.parse("192.168.1.77"), 3, W)); // RFC 5227 announcements of a host that just came up
+        assertTrue(d.process(W, 5, List.of(), few).decisions().isEmpty());
+
+        List<org.argus.flow.ArpRecord> flood = List.of(new org.argus.flow.ArpRecord(2, storm, IpAddress.parse("192.168.1.1"), 0,
+                IpAddress.parse("192.168.1.1"), 400, 2 * W)); // the gateway's address, announced by another host
+        List<Decision> ds = d.process(2 * W, 5, List.of(), flood).decisions();
+        Decision victim = about(ds, IpAddress.parse("192.168.1.1"), Role.VICTIM).orElseThrow(() -> new AssertionError(ds.toString()));
+        assertEquals(Risk.HIGH, victim.risk());
+        assertTrue(victim.reasons().get(0).contains("gratuitous ARP storm: 00:00:00:00:00:22 announced 192.168.1.1 400 times"),
+                victim.reasons().toString());
+        assertEquals(Risk.HIGH, about(ds, IpAddress.parse("192.168.1.66"), Role.ATTACKER).orElseThrow().risk());
+
+        Detector own = detector(); // a host storming its own address is the one to look at
+        List<Decision> self = own.process(0, 5, List.of(), List.of(new org.argus.flow.ArpRecord(1, 0x44,
+                IpAddress.parse("192.168.1.80"), 0, IpAddress.parse("192.168.1.80"), 200, 0))).decisions();
+        assertEquals(Risk.HIGH, about(self, IpAddress.parse("192.168.1.80"), Role.ATTACKER).orElseThrow().risk(), self.toString());
+    }
+
+    static org.argus.flow.DhcpRecord dhcp(int type, long client, String from, String to, long t) {
+        return new org.argus.flow.DhcpRecord(type, client, IpAddress.parse(from), IpAddress.parse(to), 1, t);
+    }
+
+    @Test
+    void dhcpStarvationNamesTheServerAndRogueServersDependOnTheConfiguredOnes() {
+        Detector d = detector();
+        IpAddress server = IpAddress.parse("192.168.1.1"), rogue = IpAddress.parse("192.168.1.250");
+        List<org.argus.flow.DhcpRecord> normal = new ArrayList<>();
+        for (int i = 0; i < 30; i++) { // thirty devices back after a power cut: not starvation
+            normal.add(dhcp(org.argus.flow.DhcpRecord.DISCOVER, 0x100 + i, "0.0.0.0", "255.255.255.255", i));
+            normal.add(dhcp(org.argus.flow.DhcpRecord.OFFER, 0x100 + i, "192.168.1.1", "255.255.255.255", i + 1));
+        }
+        assertTrue(d.process(0, 5, List.of(), List.of(), normal).decisions().isEmpty(), "the first server seen is the LAN's");
+        List<org.argus.flow.DhcpRecord> starve = new ArrayList<>();
+        for (int i = 0; i < 120; i++) {
+            starve.add(dhcp(org.argus.flow.DhcpRecord.DISCOVER, 0x9000 + i, "0.0.0.0", "255.255.255.255", W + i));
+        }
+        starve.add(dhcp(org.argus.flow.DhcpRecord.OFFER, 0x100, "192.168.1.250", "255.255.255.255", W + 200));
+        List<Decision> ds = d.process(W, 5, List.of(), List.of(), starve).decisions();
+        Decision victim = about(ds, rogue, Role.VICTIM).or(() -> about(ds, server, Role.VICTIM))
+                .orElseThrow(() -> new AssertionError(ds.toString()));
+        assertEquals(Risk.HIGH, victim.risk());
+        assertTrue(victim.reasons().get(0).contains("150 distinct clients asked for a lease in the last 60 s, 120 in this window"),
+                victim.reasons().toString());
+        Decision second = about(ds, rogue, Role.ATTACKER).orElseThrow(() -> new AssertionError(ds.toString()));
+        assertEquals(Risk.MEDIUM, second.risk(), "not configured: another server is only medium");
+
+        Detector named;
+        try {
+            named = new Detector(ArgusConfig.from(ConfigLoader.merge(new io.vertx.core.json.JsonObject().put("heuristics",
+                    new io.vertx.core.json.JsonObject().put("dhcp_servers", new io.vertx.core.json.JsonArray().add("192.168.1.1"))),
+                    java.util.Map.of("ARGUS_IP_SALT", "heuristics-test"))).detection(), null, Object::toString, false);
+        } catch (org.argus.config.ConfigException e) {
+            throw new AssertionError(e);
+        }
+        List<Decision> first = named.process(0, 5, List.of(), List.of(), List.of(
+                dhcp(org.argus.flow.DhcpRecord.OFFER, 0x100, "192.168.1.250", "255.255.255.255", 0))).decisions();
+        assertEquals(Risk.HIGH, about(first, rogue, Role.ATTACKER).orElseThrow(() -> new AssertionError(first.toString())).risk(),
+                "a server not among dhcp_servers is a rogue from its first offer");
+        assertTrue(named.process(W, 5, List.of(), List.of(), List.of(
+                dhcp(org.argus.flow.DhcpRecord.ACK, 0x100, "192.168.1.1", "192.168.1.23", W))).decisions().isEmpty());
+    }
+
+    @Test
     void lruForgetsTheLeastRecentlyUsed() {
         Lru<Integer, String> m = new Lru<>(3);
         m.put(1, "a");
