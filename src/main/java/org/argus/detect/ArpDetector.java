@@ -15,7 +15,8 @@ import org.argus.flow.IpAddress;
  * <ul>
  *   <li><b>ARP sweep</b> ({@code port_scan}): one sender asking who-has for at least {@code port_scan_min_targets}
  *       addresses in a window — nmap {@code -sn} and every LAN scanner discover hosts this way. RFC 5227 probes
- *       (sender 0.0.0.0) are not judged.</li>
+ *       (sender 0.0.0.0) are not judged, nor a DHCP server that answered lately (it checks addresses before
+ *       offering them, and under starvation it checks many).</li>
  *   <li><b>ARP spoofing</b> ({@code arp_spoofing}): an address claimed (as ARP sender) by two hardware addresses
  *       that take turns, {@code arp_spoof_min_changes} changes of owner within {@value #HORIZON_SECONDS} s — a poisoner
  *       repeating its lie while the real owner keeps answering. One change is an address moving (DHCP, failover):
@@ -77,7 +78,11 @@ final class ArpDetector {
         return List.of(tally, stormTally);
     }
 
-    void evaluate(WindowAnalysis a, DetectorReport.Tally scanTally, List<Finding> out) {
+    /**
+     * @param dhcpServers DHCP servers answering lately: their who-has for addresses they are about to offer is not a
+     *                    sweep
+     */
+    void evaluate(WindowAnalysis a, DetectorReport.Tally scanTally, Set<IpAddress> dhcpServers, List<Finding> out) {
         tally.window();
         stormTally.window();
         if (a.arp().isEmpty()) {
@@ -98,7 +103,7 @@ final class ArpDetector {
                 gratuitous.computeIfAbsent(r.senderMac(), k -> new long[1])[0] += r.packets();
                 announced.computeIfAbsent(r.senderMac(), k -> new HashSet<>()).add(r.senderIp());
             }
-            if (r.op() == ArpRecord.REQUEST && !r.senderIp().equals(r.targetIp())) {
+            if (r.op() == ArpRecord.REQUEST && !r.senderIp().equals(r.targetIp()) && !dhcpServers.contains(r.senderIp())) {
                 asked.computeIfAbsent(r.senderIp(), k -> new HashSet<>()).add(r.targetIp());
             }
             Set<IpAddress> ips = claimedBy.computeIfAbsent(r.senderMac(), k -> new HashSet<>());

@@ -1,7 +1,7 @@
 package org.argus.detect;
 
-import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,6 +35,9 @@ final class DhcpDetector {
     private final Set<IpAddress> servers;
     /** Client hardware address → when it last asked for a lease (ns). */
     private final Map<Long, Long> clients;
+    private final int maxTracked;
+    /** Servers seen answering (offer, ack) → when last (ns). */
+    private final Map<IpAddress, Long> answering = new Lru<>(64);
     private IpAddress learned;
     private long learnedAt;
     private IpAddress lastServer;
@@ -45,6 +48,22 @@ final class DhcpDetector {
         this.minClients = settings.dhcpStarvationMinClients();
         this.servers = settings.dhcpServers();
         this.clients = new Lru<>(maxTracked);
+        this.maxTracked = maxTracked;
+    }
+
+    /**
+     * Servers that answered a DHCP client within the last {@value #HORIZON_SECONDS} s before {@code nowNanos}: they
+     * check that an address is free before offering it (RFC 2131 section 2.2; dnsmasq asks by ARP and ICMP echo), so
+     * under starvation they look like an ARP sweep.
+     */
+    Set<IpAddress> answering(long nowNanos) {
+        Set<IpAddress> out = new HashSet<>();
+        answering.forEach((server, seen) -> {
+            if (seen > nowNanos - HORIZON_SECONDS * 1_000_000_000L) {
+                out.add(server);
+            }
+        });
+        return out;
     }
 
     List<DetectorReport.Tally> tallies() {
@@ -57,7 +76,7 @@ final class DhcpDetector {
         if (a.dhcp().isEmpty()) {
             return;
         }
-        Map<IpAddress, Set<Long>> offered = new HashMap<>();
+        Map<IpAddress, Set<Long>> offered = new LinkedHashMap<>(); // servers in order of first answer
         Set<Long> asking = new HashSet<>();
         IpAddress requestedOf = null;
         for (DhcpRecord r : a.dhcp()) {
@@ -69,9 +88,10 @@ final class DhcpDetector {
                 clients.put(r.clientMac(), r.firstSeenNanos());
             }
         }
-        for (var e : new java.util.TreeMap<>(offered).entrySet()) {
+        for (var e : offered.entrySet()) {
             IpAddress server = e.getKey();
             lastServer = server;
+            answering.put(server, a.startNanos());
             rogue(a, server, e.getValue().size(), out);
         }
         if (!asking.isEmpty()) {
@@ -127,9 +147,11 @@ final class DhcpDetector {
             return;
         }
         String target = lastServer != null ? "the DHCP server " + lastServer : "the LAN's DHCP service (no server answered)";
+        // both counts are capped (clients tracked, message groups per window): say so rather than understate
         out.add(new Finding(victim, Role.VICTIM, STARVATION, score, List.of(String.format(
-                "DHCP starvation of %s: %d distinct clients asked for a lease in the last %d s, %d in this window "
-                        + "(threshold %d)", target, n, HORIZON_SECONDS, askingNow, minClients)), List.of()));
+                "DHCP starvation of %s: %s%d distinct clients asked for a lease in the last %d s, %s%d in this window "
+                        + "(threshold %d)", target, n >= maxTracked ? "at least " : "", n, HORIZON_SECONDS,
+                askingNow >= org.argus.flow.FlowWindow.MAX_ARP ? "at least " : "", askingNow, minClients)), List.of()));
         starvation.found();
     }
 }

@@ -70,8 +70,8 @@ public final class Heuristics {
         floods.evaluate(a, out);
         bruteForce.evaluate(a, out);
         recon.evaluate(a, out);
-        arp.evaluate(a, portScans.tally(), out);
         dhcp.evaluate(a, out);
+        arp.evaluate(a, portScans.tally(), dhcp.answering(a.startNanos()), out);
         return out;
     }
 

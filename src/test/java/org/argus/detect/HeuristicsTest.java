@@ -302,6 +302,12 @@ class HeuristicsTest {
                 victim.reasons().toString());
         Decision second = about(ds, rogue, Role.ATTACKER).orElseThrow(() -> new AssertionError(ds.toString()));
         assertEquals(Risk.MEDIUM, second.risk(), "not configured: another server is only medium");
+        List<org.argus.flow.ArpRecord> checks = new ArrayList<>(); // the server asks before it offers: not a sweep
+        for (int i = 0; i < 80; i++) {
+            checks.add(arp(1, 0x11, "192.168.1.1", "192.168.1." + (100 + i), 2 * W + i));
+        }
+        List<Decision> after = d.process(2 * W, 5, List.of(), checks).decisions();
+        assertTrue(about(after, server, Role.ATTACKER).isEmpty(), after.toString());
 
         Detector named;
         try {

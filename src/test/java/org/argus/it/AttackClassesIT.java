@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,13 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
  * through reflectors the test runs in a namespace of their own (spoofed requests from hping3), brute force against
  * a real SSH server (dropbear) with hydra (4 tasks and 1) and medusa, OS fingerprinting and version probing (nmap
  * {@code -O}, {@code -sV}), a slow scan (nmap {@code --scan-delay 1s}), masscan, ACK/UDP/ARP ping sweeps, ARP
- * spoofing (dsniff's arpspoof against a victim that keeps asking for its gateway) and a local device scanning
- * outward for Telnet (Mirai-style). Each must be named — the attacker, or for spoofed
+ * spoofing (dsniff's arpspoof against a victim that keeps asking for its gateway), a gratuitous ARP storm (arping),
+ * a rogue DHCP server (a second dnsmasq) and DHCP starvation (yersinia) next to the LAN's own dnsmasq, and a local
+ * device scanning outward for Telnet (Mirai-style). Each must be named — the attacker, or for spoofed
  * floods, reflection and amplification the victim — at the risk given (high, or medium for recon alone) within the
  * window the issue asks, and nobody else may be high. Needs root (namespaces) and the tools (see README).
  *
  * <p>Hosts: the victim 10.83.0.1 (also .101–.160 for sweeps; dropbear on 22, a silent listener on 80) in {@code a},
- * the attacker 10.83.0.2 in {@code b}, which routes to the reflectors 10.83.1.1–.20 in {@code r}.
+ * the attacker 10.83.0.2 in {@code b}, which routes to the reflectors 10.83.1.1–.20 in {@code r}, and the victim's
+ * gateway and DHCP server 10.83.0.50 (a macvlan in {@code b}, dnsmasq leasing .200–.209).
  */
 class AttackClassesIT {
     static final String VICTIM = "10.83.0.1", ATTACKER = "10.83.0.2";
@@ -74,6 +77,10 @@ class AttackClassesIT {
     /** Waits until the wall clock is 0.2–4 s into a 5-s window (windows are aligned to the epoch). */
     static final String MID_WINDOW = "while r=$(( $(date +%s%3N) % 5000 )); [ $r -lt 200 ] || [ $r -gt 4000 ]; do sleep 0.05; done; ";
 
+    /** A DHCP client on the victim's link: nmap's broadcast-dhcp-discover from the victim's namespace. */
+    static final String DHCP_DISCOVER = "ip netns exec $A nmap -e va --script broadcast-dhcp-discover "
+            + "--script-args broadcast-dhcp-discover.timeout=4s > /dev/null";
+
     static final List<Scenario> SCENARIOS = List.of(
             // 500 SYNs in half a second: started clear of a 5-s window boundary, which would halve it
             Scenario.high("syn-flood-500", MID_WINDOW + hping("-S -p 80 -i u1000 -c 500"), ATTACKER, "attacker", "syn_flood"),
@@ -116,6 +123,18 @@ class AttackClassesIT {
             // the poisoner joins the LAN: it resolves its target first, from its own address
             new Scenario("arpspoof", "ip -n $B neigh flush all; timeout 16 ip netns exec $A arping -q -I va 10.83.0.50 & "
                     + "timeout 16 ip netns exec $B arpspoof -i vb -t " + VICTIM + " 10.83.0.50; wait", ATTACKER, "attacker", "arp_spoofing", "high", "10.83.0.50"),
+            // the LAN's DHCP server is 10.83.0.50 (dnsmasq on the gateway, named in dhcp_servers); a second one answers
+            new Scenario("dhcp-rogue-server", "timeout 8 ip netns exec $B dnsmasq -k --port=0 --interface=vb "
+                    + "--bind-interfaces --dhcp-range=10.83.0.210,10.83.0.240,1h --dhcp-leasefile=$DIR/rogue.leases "
+                    + "--pid-file=$DIR/rogue.pid & sleep 1; " + DHCP_DISCOVER + "; wait", ATTACKER, "attacker", "rogue_dhcp", "high"),
+            // a client gets its offer, then yersinia invents clients by the hundred thousand
+            new Scenario("dhcp-starvation", DHCP_DISCOVER + "; sleep 10 | timeout 2 ip netns exec $B yersinia dhcp -attack 1 "
+                    + "-interface vb > /dev/null", "10.83.0.50", "victim", "dhcp_starvation", "high"),
+            // the poisoner announces the gateway's address as its own, 400 times in 2 s, after both spoke for themselves
+            new Scenario("arp-gratuitous-storm", "ip -n $A neigh flush all; ip -n $B neigh flush all; "
+                    + "ip netns exec $A arping -q -c 1 -i va 10.83.0.50; ip netns exec $B arping -q -c 1 -i vb " + VICTIM + "; "
+                    + "ip netns exec $B arping -q -U -P -i vb -S 10.83.0.50 -W 0.005 -c 400 10.83.0.50; true",
+                    ATTACKER, "attacker", "arp_storm", "high", "10.83.0.50"),
             Scenario.high("local-telnet-sweep", "ip netns exec $A nmap -n -Pn -sS -T4 --max-retries 0 -p 23,2323 10.83.1.0/24",
                     VICTIM, "attacker", "port_scan"));
 
@@ -123,7 +142,7 @@ class AttackClassesIT {
     void everyAttackClassIsNamedByTheRightDetector() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
         for (String tool : List.of("ip", "tcpdump", "python3", "hping3", "nmap", "masscan", "hydra", "medusa", "dropbear",
-                "dropbearkey", "arping", "arpspoof")) {
+                "dropbearkey", "arping", "arpspoof", "dnsmasq", "yersinia")) {
             assumeTrue(Shell.have(tool), "needs " + tool);
         }
         long pid = ProcessHandle.current().pid();
@@ -140,6 +159,10 @@ class AttackClassesIT {
             services.add(new ProcessBuilder("ip", "netns", "exec", a, "python3", "-c",
                     "import socket, time\ns = socket.socket()\ns.bind(('0.0.0.0', 80))\ns.listen()\ntime.sleep(3600)\n")
                     .redirectErrorStream(true).start());
+            services.add(new ProcessBuilder("ip", "netns", "exec", b, "dnsmasq", "-k", "--port=0", "--interface=gw",
+                    "--bind-interfaces", "--dhcp-range=10.83.0.200,10.83.0.209,1h",
+                    "--dhcp-leasefile=" + dir.resolve("lan.leases"), "--pid-file=" + dir.resolve("lan.pid"))
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("dnsmasq.log").toFile()).start());
             Path reflector = Path.of(AttackClassesIT.class.getResource("reflector.py").toURI());
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", r, "python3", reflector.toString()));
             IntStream.rangeClosed(1, 20).forEach(i -> cmd.add("10.83.1." + i));
@@ -154,7 +177,8 @@ class AttackClassesIT {
                 }
                 Path cap = captures.resolve(s.name() + ".pcap");
                 Recording.record(a, "va", cap, "A=" + a + " B=" + b + " DIR=" + dir + " MAC=" + mac + "; " + s.script());
-                List<JsonObject> decisions = Recording.replay(cap, dir.resolve("out-" + s.name()), "attack-classes");
+                List<JsonObject> decisions = Recording.replay(cap, dir.resolve("out-" + s.name()),
+                        Map.of("ARGUS_IP_SALT", "attack-classes", "ARGUS_HEURISTICS_DHCP_SERVERS", "10.83.0.50"));
                 String verdict = verdict(s, decisions);
                 if (verdict != null) {
                     missed.add(s.name() + ": " + verdict);

@@ -42,8 +42,12 @@ final class Recording {
 
     /** Replays a capture with the jar into {@code out}: its decisions, one JSON object each. */
     static List<JsonObject> replay(Path cap, Path out, String salt) throws Exception {
-        SensorProcess.Result replay = SensorProcess.run(Map.of("ARGUS_IP_SALT", salt), "replay", cap.toString(),
-                "--out", out.toString());
+        return replay(cap, out, Map.of("ARGUS_IP_SALT", salt));
+    }
+
+    /** Replays a capture with the jar, configured by {@code env} (ARGUS_* variables), into {@code out}: its decisions. */
+    static List<JsonObject> replay(Path cap, Path out, Map<String, String> env) throws Exception {
+        SensorProcess.Result replay = SensorProcess.run(env, "replay", cap.toString(), "--out", out.toString());
         assertEquals(0, replay.code(), replay.output());
         List<JsonObject> decisions = new ArrayList<>();
         try (Stream<Path> files = Files.list(out)) {
