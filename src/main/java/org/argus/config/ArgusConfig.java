@@ -349,7 +349,9 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                         Duration.ofSeconds(c.intIn("heuristics.brute_force_horizon_seconds", 1, 86_400)),
                         c.intIn("heuristics.brute_force_slow_min_attempts", 1, 1 << 30),
                         Duration.ofSeconds(c.intIn("heuristics.brute_force_slow_horizon_seconds", 1, 86_400)),
-                        c.intIn("heuristics.brute_force_distributed_min_sources", 2, 1 << 20)),
+                        c.intIn("heuristics.brute_force_distributed_min_sources", 2, 1 << 20),
+                        c.ports("heuristics.brute_force_web_ports"),
+                        c.intIn("heuristics.brute_force_web_min_attempts", 1, 1 << 30)),
                 new HeuristicSettings.Amplification(
                         c.intIn("heuristics.amplification_min_bytes", 1, Integer.MAX_VALUE),
                         c.intIn("heuristics.amplification_min_reflectors", 1, 1 << 20)),

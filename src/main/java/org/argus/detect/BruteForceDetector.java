@@ -1,6 +1,7 @@
 package org.argus.detect;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -22,23 +23,36 @@ import org.argus.flow.IpAddress;
  *       horizon from {@code brute_force_distributed_min_sources} or more sources, none of them enough alone —
  *       reported about the target (role victim).</li>
  * </ul>
+ * Web logins (HTTP(S) forms) go to ports every browser uses, so connections alone say nothing there: on
+ * {@code brute_force_web_ports} only connections that look alike count — completed, a small request (at most
+ * {@value #WEB_MAX_REQUEST_BYTES} wire bytes from the client: a form, not an upload) and both directions within
+ * {@value #WEB_SIMILAR_PERCENT} % (or {@value #WEB_SIMILAR_BYTES} B) of the window's median for that (source, host,
+ * port): the same form posted again and again, the same "login failed" page back. At least
+ * {@code brute_force_web_min_attempts} of them within the fast horizon are a web login brute force (fast only: a
+ * poller repeating one small request every half minute would reach any slow threshold).
  * Findings come only in windows with new attempts. Each (source, host, port) keeps its counts in slots of a quarter
  * of the fast horizon, for at most the longer horizon; at most {@code max_tracked} of them are kept, least recently
  * active forgotten first. One owner thread.
  */
 final class BruteForceDetector {
     static final String NAME = "brute_force";
+    static final int WEB_MAX_REQUEST_BYTES = 8192;
+    static final int WEB_SIMILAR_PERCENT = 10;
+    static final int WEB_SIMILAR_BYTES = 100;
 
     private record Service(IpAddress source, IpAddress host, int port) {
     }
 
     private final HeuristicSettings.BruteForce s;
     private final Map<Service, ArrayDeque<long[]>> attempts;
+    /** Look-alike web connections per (source, host, web port): {slot start, count} slots over the fast horizon. */
+    private final Map<Service, ArrayDeque<long[]>> webAttempts;
     private final DetectorReport.Tally tally = new DetectorReport.Tally(NAME);
 
     BruteForceDetector(HeuristicSettings.BruteForce settings, int maxTracked) {
         this.s = settings;
         this.attempts = new Lru<>(maxTracked);
+        this.webAttempts = new Lru<>(maxTracked);
     }
 
     DetectorReport.Tally tally() {
@@ -62,14 +76,9 @@ final class BruteForceDetector {
             }
         }
         for (var e : now.entrySet()) {
-            ArrayDeque<long[]> q = attempts.computeIfAbsent(e.getKey(), k -> new ArrayDeque<>());
-            long[] last = q.peekLast();
-            if (last != null && start - last[0] < slot) {
-                last[1] += e.getValue();
-            } else {
-                q.addLast(new long[] {start, e.getValue()});
-            }
+            add(attempts, e.getKey(), e.getValue(), start, slot);
         }
+        web(a, start, fast, slot, out);
         record Target(IpAddress host, int port) {
         }
         java.util.Set<Target> attackedNow = new java.util.HashSet<>();
@@ -145,5 +154,68 @@ final class BruteForceDetector {
                     s.distributedMinSources())), List.of()));
             tally.found();
         }
+    }
+
+    private static void add(Map<Service, ArrayDeque<long[]>> counts, Service k, long n, long start, long slot) {
+        ArrayDeque<long[]> q = counts.computeIfAbsent(k, x -> new ArrayDeque<>());
+        long[] last = q.peekLast();
+        if (last != null && start - last[0] < slot) {
+            last[1] += n;
+        } else {
+            q.addLast(new long[] {start, n});
+        }
+    }
+
+    /** Web login guessing: look-alike small connections to one (host, web port). */
+    private void web(WindowAnalysis a, long start, long fast, long slot, List<Finding> out) {
+        Map<Service, List<FlowRecord>> now = new HashMap<>();
+        Map<Service, Integer> sample = new HashMap<>();
+        List<FlowRecord> flows = a.flows();
+        for (int i = 0; i < flows.size(); i++) {
+            FlowRecord f = flows.get(i);
+            if (FlowFacts.tcp(f) && s.webPorts().contains(f.responderPort()) && FlowFacts.attempt(f)
+                    && FlowFacts.completed(f) && f.originatorBytes() <= WEB_MAX_REQUEST_BYTES && f.responderBytes() > 0) {
+                Service k = new Service(f.originator(), f.responder(), f.responderPort());
+                now.computeIfAbsent(k, x -> new ArrayList<>()).add(f);
+                sample.putIfAbsent(k, i);
+            }
+        }
+        for (var e : now.entrySet()) {
+            List<FlowRecord> conns = e.getValue();
+            long request = median(conns, true), answer = median(conns, false);
+            long alike = conns.stream().filter(f -> near(f.originatorBytes(), request) && near(f.responderBytes(), answer)).count();
+            if (alike == 0) {
+                continue;
+            }
+            Service k = e.getKey();
+            add(webAttempts, k, alike, start, slot);
+            ArrayDeque<long[]> q = webAttempts.get(k);
+            while (!q.isEmpty() && q.peekFirst()[0] <= start - fast) {
+                q.removeFirst();
+            }
+            long n = q.stream().mapToLong(b -> b[1]).sum();
+            tally.offer(k.source(), "look-alike small connections to one (host, web port) within the fast horizon", n,
+                    s.webMinAttempts());
+            double score = Finding.heuristicScore(n, s.webMinAttempts());
+            if (score < Finding.REPORT_FLOOR) {
+                continue;
+            }
+            double span = Math.min(fast, start - q.peekFirst()[0] + (long) (a.windowSeconds() * 1e9)) / 1e9;
+            out.add(new Finding(k.source(), Role.ATTACKER, NAME, score, List.of(String.format(
+                    "web login brute force: %d look-alike connections to %s port %d in the last %s s (requests ~%d B, "
+                            + "answers ~%d B, each within %d %%; threshold %d in %d s)", n, k.host(), k.port(),
+                    Heuristics.fmt(span), request, answer, WEB_SIMILAR_PERCENT, s.webMinAttempts(), fast / 1_000_000_000L)),
+                    Heuristics.sample(a, sample.get(k))));
+            tally.found();
+        }
+    }
+
+    private static long median(List<FlowRecord> conns, boolean request) {
+        long[] v = conns.stream().mapToLong(f -> request ? f.originatorBytes() : f.responderBytes()).sorted().toArray();
+        return v[v.length / 2];
+    }
+
+    private static boolean near(long value, long median) {
+        return Math.abs(value - median) <= Math.max(WEB_SIMILAR_BYTES, median * WEB_SIMILAR_PERCENT / 100);
     }
 }

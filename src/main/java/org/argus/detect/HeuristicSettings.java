@@ -59,11 +59,15 @@ public record HeuristicSettings(boolean enabled, PortScan portScan, Flood flood,
      * @param distributedMinSources distinct sources that together made at least 3 × {@code minAttempts} attempts on
      *                              one (host, port) within {@code horizon}, none of them enough alone: a distributed
      *                              brute force, reported about the target ({@code brute_force_distributed_min_sources})
+     * @param webPorts              web ports where logins are HTTP(S) forms ({@code brute_force_web_ports})
+     * @param webMinAttempts        look-alike small connections from one source to one (host, web port) within
+     *                              {@code horizon} ({@code brute_force_web_min_attempts})
      */
     public record BruteForce(Set<Integer> ports, int minAttempts, Duration horizon, int slowMinAttempts,
-                             Duration slowHorizon, int distributedMinSources) {
+                             Duration slowHorizon, int distributedMinSources, Set<Integer> webPorts, int webMinAttempts) {
         public BruteForce {
             ports = Set.copyOf(ports);
+            webPorts = Set.copyOf(webPorts);
         }
     }
 

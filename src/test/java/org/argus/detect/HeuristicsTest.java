@@ -325,6 +325,32 @@ class HeuristicsTest {
                 dhcp(org.argus.flow.DhcpRecord.ACK, 0x100, "192.168.1.1", "192.168.1.23", W))).decisions().isEmpty());
     }
 
+    /** A completed short web connection: {@code request} wire bytes out, {@code answer} back. */
+    static FlowRecord web(IpAddress from, int sport, int port, long request, long answer, long t) {
+        TcpFlagCounts f = new TcpFlagCounts(1, 1, 2, 0, 4, 8, 0, SYN | ACK | PSH | FIN, SYN | ACK | PSH | FIN);
+        return new FlowRecord(6, from, sport, HOST, port, 6, request, 5, answer, t, t + 1, f, new PacketShape(54, 1500, 0, 0, -1));
+    }
+
+    @Test
+    void lookAlikeSmallWebConnectionsAreALoginBruteForceButBrowsingAndUploadsAreNot() {
+        Detector d = detector();
+        List<FlowRecord> guesses = new ArrayList<>(), pages = new ArrayList<>(), uploads = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            guesses.add(web(ATTACKER, 40000 + i, 80, 900 + i % 7, 1400 + i % 3, i)); // one form, one "failed" page
+            pages.add(web(addr(1), 40000 + i, 80, 600, 2000 + 700 * i, i)); // sixty different pages
+            uploads.add(web(addr(2), 40000 + i, 8080, 66_000, 400, i)); // a backup job's chunks: not small requests
+        }
+        List<FlowRecord> all = new ArrayList<>(guesses);
+        all.addAll(pages);
+        all.addAll(uploads);
+        List<Decision> ds = run(d, 0, all);
+        Decision guessing = about(ds, ATTACKER, Role.ATTACKER).orElseThrow(() -> new AssertionError(ds.toString()));
+        assertEquals(Risk.HIGH, guessing.risk());
+        assertTrue(guessing.reasons().get(0).startsWith("web login brute force: 60 look-alike connections to 192.168.1.10 port 80"),
+                guessing.reasons().toString());
+        assertEquals(1, ds.size(), ds.toString());
+    }
+
     @Test
     void lruForgetsTheLeastRecentlyUsed() {
         Lru<Integer, String> m = new Lru<>(3);

@@ -21,17 +21,19 @@ import org.junit.jupiter.api.io.TempDir;
  * victim's interface into {@code target/attack-classes/} and replayed with the real jar: floods of every kind
  * (hping3, from one source and spoofed, a small SYN flood, a mixed one), TCP reflection and UDP amplification
  * through reflectors the test runs in a namespace of their own (spoofed requests from hping3), brute force against
- * a real SSH server (dropbear) with hydra (4 tasks and 1) and medusa, OS fingerprinting and version probing (nmap
- * {@code -O}, {@code -sV}), a slow scan (nmap {@code --scan-delay 1s}), masscan, ACK/UDP/ARP ping sweeps, ARP
- * spoofing (dsniff's arpspoof against a victim that keeps asking for its gateway), a gratuitous ARP storm (arping),
- * a rogue DHCP server (a second dnsmasq) and DHCP starvation (yersinia) next to the LAN's own dnsmasq, and a local
- * device scanning outward for Telnet (Mirai-style). Each must be named — the attacker, or for spoofed
- * floods, reflection and amplification the victim — at the risk given (high, or medium for recon alone) within the
- * window the issue asks, and nobody else may be high. Needs root (namespaces) and the tools (see README).
+ * a real SSH server (dropbear) with hydra (4 tasks and 1) and medusa and against a web login form with hydra's
+ * http-post-form, OS fingerprinting and version probing (nmap {@code -O}, {@code -sV}), a slow scan (nmap
+ * {@code --scan-delay 1s}), masscan, ACK/UDP/ARP ping sweeps, ARP spoofing (dsniff's arpspoof against a victim that
+ * keeps asking for its gateway), a gratuitous ARP storm (arping), a rogue DHCP server (a second dnsmasq) and DHCP
+ * starvation (yersinia) next to the LAN's own dnsmasq, and a local device scanning outward for Telnet
+ * (Mirai-style). Each must be named — the attacker, or for spoofed floods, reflection, amplification and starvation
+ * the victim — at the risk given (high, or medium for recon alone) within the window the issue asks, and nobody
+ * else may be high. Needs root (namespaces) and the tools (see README).
  *
- * <p>Hosts: the victim 10.83.0.1 (also .101–.160 for sweeps; dropbear on 22, a silent listener on 80) in {@code a},
- * the attacker 10.83.0.2 in {@code b}, which routes to the reflectors 10.83.1.1–.20 in {@code r}, and the victim's
- * gateway and DHCP server 10.83.0.50 (a macvlan in {@code b}, dnsmasq leasing .200–.209).
+ * <p>Hosts: the victim 10.83.0.1 (also .101–.160 for sweeps; dropbear on 22, a silent listener on 80, a login form
+ * on 8000) in {@code a}, the attacker 10.83.0.2 in {@code b}, which routes to the reflectors 10.83.1.1–.20 in
+ * {@code r}, and the victim's gateway and DHCP server 10.83.0.50 (a macvlan in {@code b}, dnsmasq leasing
+ * .200–.209).
  */
 class AttackClassesIT {
     static final String VICTIM = "10.83.0.1", ATTACKER = "10.83.0.2";
@@ -104,6 +106,8 @@ class AttackClassesIT {
                     ATTACKER, "attacker", "brute_force"),
             Scenario.high("hydra-ssh-1-task", "ip netns exec $B hydra -l root -P " + WORDS + " -t 1 -I ssh://" + VICTIM,
                     ATTACKER, "attacker", "brute_force"),
+            Scenario.high("hydra-http-form", "ip netns exec $B hydra -l admin -P " + WORDS + " -t 4 -I -s 8000 " + VICTIM
+                    + " http-post-form '/login:user=^USER^&pass=^PASS^:F=Login failed'", ATTACKER, "attacker", "brute_force"),
             Scenario.high("medusa-ssh", "timeout 60 ip netns exec $B medusa -h " + VICTIM + " -u root -P " + WORDS + " -M ssh -t 4",
                     ATTACKER, "attacker", "brute_force"),
             new Scenario("nmap-os-fingerprint", "ip netns exec $B nmap -n -Pn -O -p 22,80,81 " + VICTIM,
@@ -163,11 +167,15 @@ class AttackClassesIT {
                     "--bind-interfaces", "--dhcp-range=10.83.0.200,10.83.0.209,1h",
                     "--dhcp-leasefile=" + dir.resolve("lan.leases"), "--pid-file=" + dir.resolve("lan.pid"))
                     .redirectErrorStream(true).redirectOutput(dir.resolve("dnsmasq.log").toFile()).start());
+            Path login = Path.of(AttackClassesIT.class.getResource("login.py").toURI());
+            services.add(new ProcessBuilder("ip", "netns", "exec", a, "python3", login.toString(), "0.0.0.0", "8000")
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("login.log").toFile()).start());
             Path reflector = Path.of(AttackClassesIT.class.getResource("reflector.py").toURI());
             List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", r, "python3", reflector.toString()));
             IntStream.rangeClosed(1, 20).forEach(i -> cmd.add("10.83.1." + i));
             services.add(new ProcessBuilder(cmd).redirectErrorStream(true).start());
-            assertTrue(SensorProcess.eventually(Duration.ofSeconds(10), () -> listens(a, 22)), "dropbear listens");
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(10), () -> listens(a, 22) && listens(a, 8000)),
+                    "dropbear and the login form listen");
             String mac = Shell.must("ip", "netns", "exec", a, "cat", "/sys/class/net/va/address").out().strip();
             List<String> missed = new ArrayList<>();
             String only = System.getProperty("argus.scenarios", ""); // e.g. -Dargus.scenarios=arpspoof,masscan
