@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * victim's interface into {@code target/attack-classes/} and replayed with the real jar: floods of every kind
  * (hping3, from one source and spoofed, a small SYN flood, a mixed one), TCP reflection and UDP amplification
  * through reflectors the test runs in a namespace of their own (spoofed requests from hping3), brute force against
- * a real SSH server (dropbear) with hydra (4 tasks and 1) and medusa and against a web login form with hydra's
+ * a real SSH server (dropbear) with hydra (4 tasks and 1, and at ncrack's sneaky pace) and medusa and against a web login form with hydra's
  * http-post-form, OS fingerprinting and version probing (nmap {@code -O}, {@code -sV}), a slow scan (nmap
  * {@code --scan-delay 1s}), masscan, ACK/UDP/ARP ping sweeps, ARP spoofing (dsniff's arpspoof against a victim that
  * keeps asking for its gateway), a gratuitous ARP storm (arping), a rogue DHCP server (a second dnsmasq) and DHCP
@@ -52,8 +52,15 @@ class AttackClassesIT {
      * @param detector the detector that must be among the decision's detectors
      * @param risk     lowest acceptable risk
      * @param alsoHigh another address that may be high too (the other side of the same attack), or null
+     * @param respace  when set, the recorded SSH connections are replayed this far apart ({@link Recording#respace}):
+     *                 real connections of one tool at the pace of a slower one
      */
-    record Scenario(String name, String script, String address, String role, String detector, String risk, String alsoHigh) {
+    record Scenario(String name, String script, String address, String role, String detector, String risk, String alsoHigh,
+                    Duration respace) {
+        Scenario(String name, String script, String address, String role, String detector, String risk, String alsoHigh) {
+            this(name, script, address, role, detector, risk, alsoHigh, null);
+        }
+
         Scenario(String name, String script, String address, String role, String detector, String risk) {
             this(name, script, address, role, detector, risk, null);
         }
@@ -108,6 +115,11 @@ class AttackClassesIT {
                     ATTACKER, "attacker", "brute_force"),
             Scenario.high("hydra-http-form", "ip netns exec $B hydra -l admin -P " + WORDS + " -t 4 -I -s 8000 " + VICTIM
                     + " http-post-form '/login:user=^USER^&pass=^PASS^:F=Login failed'", ATTACKER, "attacker", "brute_force"),
+            // ncrack's sneaky pace (~12 attempts in 2 min, issue 15) with real logins: hydra trying one password at a
+            // time (two connections each: one asks for the methods), its 110 connections then replayed 10 s apart
+            new Scenario("ssh-brute-force-sneaky", "for i in $(seq 55); do ip netns exec $B hydra -l root -p guess$i -t 1 -I "
+                    + "ssh://" + VICTIM + " > /dev/null; done", ATTACKER, "attacker", "brute_force", "high", null,
+                    Duration.ofSeconds(10)),
             Scenario.high("medusa-ssh", "timeout 60 ip netns exec $B medusa -h " + VICTIM + " -u root -P " + WORDS + " -M ssh -t 4",
                     ATTACKER, "attacker", "brute_force"),
             new Scenario("nmap-os-fingerprint", "ip netns exec $B nmap -n -Pn -O -p 22,80,81 " + VICTIM,
@@ -184,7 +196,11 @@ class AttackClassesIT {
                     continue;
                 }
                 Path cap = captures.resolve(s.name() + ".pcap");
-                Recording.record(a, "va", cap, "A=" + a + " B=" + b + " DIR=" + dir + " MAC=" + mac + "; " + s.script());
+                Path live = s.respace() == null ? cap : captures.resolve(s.name() + "-live.pcap");
+                Recording.record(a, "va", live, "A=" + a + " B=" + b + " DIR=" + dir + " MAC=" + mac + "; " + s.script());
+                if (s.respace() != null) {
+                    assertTrue(Recording.respace(live, cap, 22, s.respace()) >= 100, s.name() + ": connections recorded");
+                }
                 List<JsonObject> decisions = Recording.replay(cap, dir.resolve("out-" + s.name()),
                         Map.of("ARGUS_IP_SALT", "attack-classes", "ARGUS_HEURISTICS_DHCP_SERVERS", "10.83.0.50"));
                 String verdict = verdict(s, decisions);

@@ -57,4 +57,61 @@ final class Recording {
         }
         return decisions;
     }
+
+    /**
+     * Spaces out the TCP connections to {@code port} of a capture tcpdump wrote (classic pcap, microseconds, host byte
+     * order little-endian, Ethernet): the i-th connection (by its first packet) starts {@code i × gap} after the first,
+     * each keeping its own packets' timing, so a tool's real connections arrive at another tool's pace. Other packets
+     * are left out.
+     *
+     * @return the connections written
+     */
+    static int respace(Path in, Path out, int port, Duration gap) throws java.io.IOException {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(Files.readAllBytes(in)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0xa1b2c3d4, b.getInt(0), in + ": a little-endian microsecond pcap");
+        assertEquals(1, b.getInt(20), in + ": Ethernet");
+        record Packet(long micros, int clientPort, byte[] record) {
+        }
+        List<Packet> packets = new ArrayList<>();
+        for (int o = 24; o + 16 <= b.limit(); ) {
+            int caplen = b.getInt(o + 8);
+            int f = o + 16; // Ethernet, IPv4 without options, TCP
+            if (caplen >= 54 && (b.getShort(f + 12) & 0xffff) == 0x0008 && b.get(f + 23) == 6) {
+                java.nio.ByteBuffer be = b.duplicate().order(java.nio.ByteOrder.BIG_ENDIAN);
+                int src = be.getShort(f + 34) & 0xffff, dst = be.getShort(f + 36) & 0xffff;
+                if (src == port || dst == port) {
+                    byte[] rec = new byte[16 + caplen];
+                    b.get(o, rec);
+                    packets.add(new Packet(b.getInt(o) * 1_000_000L + b.getInt(o + 4), src == port ? dst : src, rec));
+                }
+            }
+            o += 16 + caplen;
+        }
+        Map<Integer, Long> first = new java.util.LinkedHashMap<>();
+        packets.forEach(p -> first.putIfAbsent(p.clientPort(), p.micros()));
+        Map<Integer, Long> start = new java.util.HashMap<>();
+        long t0 = packets.isEmpty() ? 0 : packets.get(0).micros();
+        int i = 0;
+        for (int client : first.keySet()) {
+            start.put(client, t0 + i++ * gap.toNanos() / 1000);
+        }
+        List<long[]> order = new ArrayList<>(); // {new time, index}
+        for (int k = 0; k < packets.size(); k++) {
+            Packet p = packets.get(k);
+            order.add(new long[] {start.get(p.clientPort()) + p.micros() - first.get(p.clientPort()), k});
+        }
+        order.sort(java.util.Comparator.comparingLong((long[] x) -> x[0]).thenComparingLong(x -> x[1]));
+        try (var w = new java.io.BufferedOutputStream(Files.newOutputStream(out))) {
+            byte[] header = new byte[24];
+            b.get(0, header);
+            w.write(header);
+            for (long[] x : order) {
+                byte[] rec = packets.get((int) x[1]).record().clone();
+                java.nio.ByteBuffer.wrap(rec).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .putInt(0, (int) (x[0] / 1_000_000)).putInt(4, (int) (x[0] % 1_000_000));
+                w.write(rec);
+            }
+        }
+        return first.size();
+    }
 }
