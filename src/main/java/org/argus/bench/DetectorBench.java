@@ -25,7 +25,9 @@ import org.argus.gen.CaptureGenerator;
  * Per-window cost of the heuristic detectors, worst cases beside the ordinary mix (run by
  * {@code scripts/bench-detectors.sh}, never as a test): the heuristics alone (no model) over (1) the generated office
  * mix, (2) a sweep of 1 000 000 SYNs from one scanner to distinct hosts and (3) a flood of 1 000 000 SYNs from
- * 1 000 000 random (spoofed) sources — the case that fills every per-source table — each 60 s long (12 windows).
+ * 1 000 000 random (spoofed) sources — the case that fills every per-source table — and (4) a LAN flood: every window
+ * full of DHCP DISCOVERs from invented clients and gratuitous ARP from invented hardware addresses (16 384 groups of
+ * each, the most a window keeps), each 60 s long (12 windows).
  * Windows are built once; the detector runs over them {@code reps} times with a fresh detector each time. Prints one
  * JSON line: per case, windows, flows, mean and worst milliseconds per window (of the last repetition's best).
  *
@@ -47,6 +49,7 @@ public final class DetectorBench {
         out.put("office_mix", measure(settings, windows(mix), reps));
         out.put("syn_sweep_1M", measure(settings, windows(sweep), reps));
         out.put("spoofed_syn_flood_1M", measure(settings, spoofedFlood(t0, 1_000_000, 12), reps));
+        out.put("lan_flood", measure(settings, lanFlood(t0, 12), reps));
         System.out.println(out.encode());
     }
 
@@ -60,7 +63,7 @@ public final class DetectorBench {
             decisions = 0;
             for (FlowWindow w : windows) {
                 long s = System.nanoTime();
-                decisions += d.process(w.startNanos(), w.durationSeconds(), w.flows()).decisions().size();
+                decisions += d.process(w).decisions().size();
                 double ms = (System.nanoTime() - s) / 1e6;
                 total += ms;
                 worst = Math.max(worst, ms);
@@ -88,6 +91,29 @@ public final class DetectorBench {
             }
             out.add(new FlowWindow(start, start + 5_000_000_000L,
                     new WindowTotals(per, per * 60L, per, per, 0, 0, per, 0, 0, 0, 0, 0), flows));
+        }
+        return out;
+    }
+
+    /** Windows holding the most ARP and DHCP groups a window keeps, all from invented hardware addresses. */
+    private static List<FlowWindow> lanFlood(long t0, int windows) {
+        SplittableRandom rnd = new SplittableRandom(7);
+        IpAddress any = IpAddress.v4(0), broadcast = IpAddress.parse("255.255.255.255");
+        List<FlowWindow> out = new ArrayList<>();
+        for (int w = 0; w < windows; w++) {
+            long start = (t0 + 5L * w) * 1_000_000_000L;
+            List<org.argus.flow.ArpRecord> arp = new ArrayList<>();
+            List<org.argus.flow.DhcpRecord> dhcp = new ArrayList<>();
+            for (int i = 0; i < FlowWindow.MAX_ARP; i++) {
+                long t = start + i * (5_000_000_000L / FlowWindow.MAX_ARP);
+                IpAddress ip = IpAddress.v4(0xc0a80000 | rnd.nextInt(1 << 16));
+                arp.add(new org.argus.flow.ArpRecord(2, rnd.nextLong() & 0xffff_ffff_ffffL, ip, 0, ip, 1, t));
+                dhcp.add(new org.argus.flow.DhcpRecord(1, rnd.nextLong() & 0xffff_ffff_ffffL, any, broadcast, 1, t));
+            }
+            int n = 2 * FlowWindow.MAX_ARP;
+            out.add(new FlowWindow(start, start + 5_000_000_000L,
+                    new WindowTotals(n, n * 300L, FlowWindow.MAX_ARP, 0, FlowWindow.MAX_ARP, 0, 0, 0, FlowWindow.MAX_ARP, 0, 0, 0),
+                    List.of(), arp, dhcp));
         }
         return out;
     }

@@ -156,10 +156,10 @@ final class FloodDetector {
             double score = Finding.heuristicScore(counted, threshold);
             boolean synOnly = synFlooded.contains(host) && r.packets[SYN] * 10 >= total * 8;
             if (score >= Finding.REPORT_FLOOR && !synOnly) {
-                flood(a, host, r, total, baseline, threshold, out);
+                flood(a, host, r, total, counted, baseline, threshold, out);
             }
             if (score < Finding.REPORT_FLOOR) {
-                baselines.put(host, new Baseline(ALPHA * total + (1 - ALPHA) * baseline, a.startNanos()));
+                baselines.put(host, new Baseline(ALPHA * counted + (1 - ALPHA) * baseline, a.startNanos()));
             }
         }
     }
@@ -250,8 +250,9 @@ final class FloodDetector {
         return flooded;
     }
 
-    private void flood(WindowAnalysis a, IpAddress host, Received r, long total, double baseline, double threshold,
-                       List<Finding> out) {
+    /** {@code counted}: {@code total} with a media stream's quarter, what the threshold is held against. */
+    private void flood(WindowAnalysis a, IpAddress host, Received r, long total, long counted, double baseline,
+                       double threshold, List<Finding> out) {
         StringBuilder kinds = new StringBuilder();
         for (int k = 0; k < SYN_ACK; k++) {
             if (r.packets[k] > 0) {
@@ -282,7 +283,7 @@ final class FloodDetector {
         }
         String from = spoofed ? String.format("from %d or more distinct sources (spoofed)", s.spoofedMinSources())
                 : String.format("from %d sources, none above the threshold alone", sources);
-        out.add(new Finding(host, Role.VICTIM, FLOOD, Finding.heuristicScore(total, threshold), List.of(String.format(
+        out.add(new Finding(host, Role.VICTIM, FLOOD, Finding.heuristicScore(counted, threshold), List.of(String.format(
                 "flood against %s: %s %s (%s)", host, rate, from, limits)), Heuristics.sample(a, r.sample)));
         floodTally.found();
     }

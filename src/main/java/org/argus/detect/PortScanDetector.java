@@ -29,8 +29,11 @@ final class PortScanDetector {
     private static final long MINUTE = 60_000_000_000L;
 
     private static final class History {
-        /** Probed targets, first probed first; value: when last probed (window start, ns). */
-        final LinkedHashMap<WindowAnalysis.Target, Long> targets = new LinkedHashMap<>();
+        /**
+         * Probed targets, least recently probed first (access order: probing one again moves it to the end, so the
+         * values rise along the order); value: when last probed (window start, ns).
+         */
+        final LinkedHashMap<WindowAnalysis.Target, Long> targets = new LinkedHashMap<>(16, 0.75f, true);
         /** Per minute: {start ns, probes, flows}. */
         final ArrayDeque<long[]> minutes = new ArrayDeque<>();
     }
@@ -157,7 +160,12 @@ final class PortScanDetector {
         while (!h.minutes.isEmpty() && h.minutes.peekFirst()[0] <= start - horizon) {
             h.minutes.removeFirst();
         }
-        h.targets.values().removeIf(seen -> seen <= start - horizon);
+        for (Iterator<Long> it = h.targets.values().iterator(); it.hasNext(); ) {
+            if (it.next() > start - horizon) {
+                break; // the rest were probed later
+            }
+            it.remove();
+        }
     }
 
     private String describe(Shape shape, WindowAnalysis.Source src) {
