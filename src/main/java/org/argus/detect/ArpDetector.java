@@ -19,7 +19,8 @@ import org.argus.flow.IpAddress;
  *       offering them, and under starvation it checks many).</li>
  *   <li><b>ARP spoofing</b> ({@code arp_spoofing}): an address claimed (as ARP sender) by two hardware addresses
  *       that take turns, {@code arp_spoof_min_changes} changes of owner within {@value #HORIZON_SECONDS} s — a poisoner
- *       repeating its lie while the real owner keeps answering. One change is an address moving (DHCP, failover):
+ *       repeating its lie while the real owner keeps answering. A change counts only between hardware addresses
+ *       that have each claimed the address at least twice: a corrupted frame claims once. One change is an address moving (DHCP, failover):
  *       not reported. The claimed address is the victim; when exactly one of the two hardware addresses also claims
  *       another address (its own: a poisoner speaks for itself too, the real owner only for itself), that address is
  *       the attacker.</li>
@@ -43,12 +44,26 @@ final class ArpDetector {
         /** The last hardware address other than the first that claimed it. */
         long otherMac = -1;
         final java.util.ArrayDeque<Long> changes = new java.util.ArrayDeque<>();
+        /** Claims (packets) per hardware address, for at most {@value #MAX_OWNERS} of them. */
+        final Map<Long, Long> owners = new HashMap<>();
 
-        Claim(long mac) {
+        Claim(long mac, long packets) {
             this.firstMac = mac;
             this.mac = mac;
+            owners.put(mac, packets);
+        }
+
+        /** Counts a claim; the hardware address's claims so far (0 when too many addresses claimed this one). */
+        long claim(long by, long packets) {
+            if (!owners.containsKey(by) && owners.size() >= MAX_OWNERS) {
+                return 0;
+            }
+            return owners.merge(by, packets, Long::sum);
         }
     }
+
+    /** Hardware addresses remembered per claimed address: a poisoner and the owner are two. */
+    private static final int MAX_OWNERS = 8;
 
     private final int minTargets;
     private final int minChanges;
@@ -112,14 +127,24 @@ final class ArpDetector {
             }
             Claim c = claims.get(r.senderIp());
             if (c == null) {
-                claims.put(r.senderIp(), new Claim(r.senderMac()));
-            } else if (c.mac != r.senderMac()) {
-                c.mac = r.senderMac();
-                if (c.mac != c.firstMac) {
-                    c.otherMac = c.mac;
+                claims.put(r.senderIp(), new Claim(r.senderMac(), r.packets()));
+                continue;
+            }
+            long before = c.owners.getOrDefault(c.mac, 0L);
+            long now = c.claim(r.senderMac(), r.packets());
+            if (c.mac != r.senderMac()) {
+                // a change of owner counts between two hardware addresses that each claimed it repeatedly: a
+                // poisoner repeats its lie, the owner keeps answering; a corrupted frame (a flipped bit) claims once
+                if (before >= 2 && now >= 2) {
+                    if (r.senderMac() != c.firstMac) {
+                        c.otherMac = r.senderMac();
+                    } else if (c.mac != c.firstMac) {
+                        c.otherMac = c.mac;
+                    }
+                    c.changes.addLast(r.firstSeenNanos());
+                    changed.add(r.senderIp());
                 }
-                c.changes.addLast(r.firstSeenNanos());
-                changed.add(r.senderIp());
+                c.mac = r.senderMac();
             }
         }
         for (var e : asked.entrySet()) {

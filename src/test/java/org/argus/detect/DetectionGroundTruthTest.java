@@ -90,7 +90,7 @@ class DetectionGroundTruthTest {
         Detector detector = new Detector(settings, mm, Object::toString, false);
         List<Decision> out = new ArrayList<>();
         for (FlowWindow w : WindowsOf.read(capture)) {
-            out.addAll(detector.process(w.startNanos(), w.durationSeconds(), w.flows()).decisions());
+            out.addAll(detector.process(w).decisions()); // flows, ARP and DHCP: every detector
         }
         return out;
     }
