@@ -144,8 +144,8 @@ class AttackClassesIT {
                     + "--bind-interfaces --dhcp-range=10.83.0.210,10.83.0.240,1h --dhcp-leasefile=$DIR/rogue.leases "
                     + "--pid-file=$DIR/rogue.pid & sleep 1; " + DHCP_DISCOVER + "; wait", ATTACKER, "attacker", "rogue_dhcp", "high"),
             // a client gets its offer, then yersinia invents clients by the hundred thousand
-            new Scenario("dhcp-starvation", DHCP_DISCOVER + "; sleep 10 | timeout 2 ip netns exec $B yersinia -l $DIR/yersinia.log dhcp -attack 1 "
-                    + "-interface vb > /dev/null", "10.83.0.50", "victim", "dhcp_starvation", "high"),
+            new Scenario("dhcp-starvation", DHCP_DISCOVER + "; sleep 10 | timeout 2 ip netns exec $B yersinia "
+                    + "-l $DIR/yersinia.log dhcp -attack 1 -interface vb > /dev/null", "10.83.0.50", "victim", "dhcp_starvation", "high"),
             // the poisoner announces the gateway's address as its own, 400 times in 2 s, after both spoke for themselves
             new Scenario("arp-gratuitous-storm", "ip -n $A neigh flush all; ip -n $B neigh flush all; "
                     + "ip netns exec $A arping -q -c 1 -i va 10.83.0.50; ip netns exec $B arping -q -c 1 -i vb " + VICTIM + "; "
