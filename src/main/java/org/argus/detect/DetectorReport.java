@@ -54,6 +54,11 @@ public record DetectorReport(String detector, long windows, long findings, IpAdd
             findings++;
         }
 
+        /** The best value/threshold offered so far (0 before any). */
+        double best() {
+            return address == null ? 0 : value / threshold;
+        }
+
         /** Keeps the candidate if its value/threshold is the highest so far. */
         void offer(IpAddress candidate, String what, double v, double t) {
             if (address == null || v / t > value / threshold) {

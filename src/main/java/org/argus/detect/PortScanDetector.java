@@ -95,6 +95,15 @@ final class PortScanDetector {
                 continue;
             }
             double ratio = (double) src.probes / src.flows;
+            int size = src.probeTargets.size(); // no shape is larger than all targets together
+            if (Finding.heuristicScore(size, s.minTargets()) < Finding.REPORT_FLOOR && (double) size / s.minTargets() <= tally.best()) {
+                // neither reportable nor closer than the closest so far: skip the shape (a spoofed flood's million
+                // one-target sources), but not the slow scan, which reads the history
+                if (h != null && h.targets.size() >= s.minTargets() / 2) {
+                    slow(a, address, src, h, horizon, out);
+                }
+                continue;
+            }
             Shape shape = Shape.of(src.probeTargets);
             tally.offer(address, "targets probed without an answer in one window", shape.max(), s.minTargets());
             double score = ratio < s.minProbeRatio() ? 0 : Finding.heuristicScore(shape.max(), s.minTargets());
