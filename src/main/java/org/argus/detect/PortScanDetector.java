@@ -95,7 +95,7 @@ final class PortScanDetector {
                 continue;
             }
             double ratio = (double) src.probes / src.flows;
-            int size = src.probeTargets.size(); // no shape is larger than all targets together
+            int size = src.probeTargets().size(); // no shape is larger than all targets together
             if (Finding.heuristicScore(size, s.minTargets()) < Finding.REPORT_FLOOR && (double) size / s.minTargets() <= tally.best()) {
                 // neither reportable nor closer than the closest so far: skip the shape (a spoofed flood's million
                 // one-target sources), but not the slow scan, which reads the history
@@ -104,13 +104,13 @@ final class PortScanDetector {
                 }
                 continue;
             }
-            Shape shape = Shape.of(src.probeTargets);
+            Shape shape = Shape.of(src.probeTargets());
             tally.offer(address, "targets probed without an answer in one window", shape.max(), s.minTargets());
             double score = ratio < s.minProbeRatio() ? 0 : Finding.heuristicScore(shape.max(), s.minTargets());
             if (score >= Finding.REPORT_FLOOR) {
                 String reason = String.format("port scan: %s in %s s; %d probes to %d targets in all, "
                                 + "%.0f%% of its %d flows (threshold %d, %.0f%%)%s",
-                        describe(shape, src), Heuristics.fmt(a.windowSeconds()), src.probes, src.probeTargets.size(),
+                        describe(shape, src), Heuristics.fmt(a.windowSeconds()), src.probes, src.probeTargets().size(),
                         ratio * 100, src.flows, s.minTargets(), s.minProbeRatio() * 100, kinds(src));
                 out.add(new Finding(address, Role.ATTACKER, NAME, score, List.of(reason), Heuristics.sample(a, src.sampleProbe)));
                 tally.found();
@@ -151,7 +151,7 @@ final class PortScanDetector {
     /** Adds this window's probes and flows to a source's history and drops what fell out of the horizon. */
     private void remember(History h, WindowAnalysis.Source src, long start, long horizon) {
         int cap = 4 * s.minTargets();
-        for (WindowAnalysis.Target t : src.probeTargets) {
+        for (WindowAnalysis.Target t : src.probeTargets()) {
             h.targets.put(t, start);
             if (h.targets.size() > cap) {
                 Iterator<WindowAnalysis.Target> it = h.targets.keySet().iterator();
@@ -192,7 +192,7 @@ final class PortScanDetector {
     }
 
     private static String kinds(WindowAnalysis.Source src) {
-        return src.tcpProbeKinds.isEmpty() ? "" : " (TCP probes: " + src.tcpProbeKinds.entrySet().stream()
+        return src.tcpProbeKinds().isEmpty() ? "" : " (TCP probes: " + src.tcpProbeKinds().entrySet().stream()
                 .map(k -> k.getValue() + " " + k.getKey()).collect(Collectors.joining(", "))
                 + (src.unusualSegments > 0 ? "; " + src.unusualSegments + " segments with flags no connection carries" : "") + ")";
     }

@@ -19,29 +19,94 @@ public final class WindowAnalysis {
     public record Target(IpAddress host, int port) {
     }
 
-    /** What one originator did in the window. */
+    /**
+     * What one originator did in the window. Its sets start as one inline element and become hash sets at the
+     * second distinct one: under a spoofed flood every source sends one flow, and there are a million of them.
+     */
     public static final class Source {
         public int flows;
         public int silent;
         public int attempts;
         public int failed;
         public int probes;
-        public final Set<IpAddress> hosts = new HashSet<>();
-        public final Set<Integer> ports = new HashSet<>();
-        /** Probed targets: (host, port); ICMP requests are port 0; another IP protocol p is port 65 536 + p. */
-        public final Set<Target> probeTargets = new HashSet<>();
+        private IpAddress oneHost;
+        private Set<IpAddress> hosts;
+        private int onePort = -1;
+        private Set<Integer> ports;
+        private Set<Target> probeTargets = Set.of();
         public int minProbePort = Integer.MAX_VALUE;
         public int maxProbePort = -1;
         /** Index (in the window's flow list) of one probe, for a Community ID in the reasons. */
         public int sampleProbe = -1;
-        /** TCP probes by kind ({@link FlowFacts#probeKind}: SYN, FIN, NULL, Xmas, Maimon, ACK), for the reasons. */
-        public final Map<String, Integer> tcpProbeKinds = new java.util.TreeMap<>();
+        private Map<String, Integer> tcpProbeKinds = Map.of();
         /** UDP datagrams nobody answered, among the probes. */
         public int udpProbes;
         /** ICMP/ICMPv6 requests among the probes (host sweeps). */
         public int icmpProbes;
         /** TCP segments with a flag combination no connection carries ({@link TcpFlagCounts#unusual}). */
         public int unusualSegments;
+
+        void addHost(IpAddress host) {
+            if (hosts != null) {
+                hosts.add(host);
+            } else if (oneHost == null) {
+                oneHost = host;
+            } else if (!oneHost.equals(host)) {
+                hosts = new HashSet<>();
+                hosts.add(oneHost);
+                hosts.add(host);
+            }
+        }
+
+        void addPort(int port) {
+            if (ports != null) {
+                ports.add(port);
+            } else if (onePort < 0) {
+                onePort = port;
+            } else if (onePort != port) {
+                ports = new HashSet<>();
+                ports.add(onePort);
+                ports.add(port);
+            }
+        }
+
+        void addProbeTarget(Target t) {
+            if (probeTargets.isEmpty()) {
+                probeTargets = Set.of(t);
+            } else if (!probeTargets.contains(t)) {
+                if (probeTargets.size() == 1) {
+                    probeTargets = new HashSet<>(probeTargets);
+                }
+                probeTargets.add(t);
+            }
+        }
+
+        void countTcpProbe(String kind) {
+            if (tcpProbeKinds.isEmpty()) {
+                tcpProbeKinds = new java.util.TreeMap<>();
+            }
+            tcpProbeKinds.merge(kind, 1, Integer::sum);
+        }
+
+        /** Distinct responder addresses. */
+        public int distinctHosts() {
+            return hosts != null ? hosts.size() : oneHost == null ? 0 : 1;
+        }
+
+        /** Distinct responder ports. */
+        public int distinctPorts() {
+            return ports != null ? ports.size() : onePort < 0 ? 0 : 1;
+        }
+
+        /** Probed targets: (host, port); ICMP requests are port 0; another IP protocol p is port 65 536 + p. Read-only use. */
+        public Set<Target> probeTargets() {
+            return probeTargets;
+        }
+
+        /** TCP probes by kind ({@link FlowFacts#probeKind}: SYN, FIN, NULL, Xmas, Maimon, ACK), for the reasons. */
+        public Map<String, Integer> tcpProbeKinds() {
+            return tcpProbeKinds;
+        }
     }
 
     private final long startNanos;
@@ -78,8 +143,8 @@ public final class WindowAnalysis {
             FlowRecord f = flows.get(i);
             Source s = sources.computeIfAbsent(f.originator(), k -> new Source());
             s.flows++;
-            s.hosts.add(f.responder());
-            s.ports.add(f.responderPort());
+            s.addHost(f.responder());
+            s.addPort(f.responderPort());
             if (FlowFacts.silent(f)) {
                 s.silent++;
             }
@@ -93,14 +158,14 @@ public final class WindowAnalysis {
             if (FlowFacts.probe(f)) {
                 s.probes++;
                 if (FlowFacts.tcp(f)) {
-                    s.tcpProbeKinds.merge(FlowFacts.probeKind(f), 1, Integer::sum);
+                    s.countTcpProbe(FlowFacts.probeKind(f));
                 } else if (FlowFacts.icmp(f)) {
                     s.icmpProbes++;
                 } else if (FlowFacts.udp(f)) {
                     s.udpProbes++;
                 }
                 // another IP protocol is a target of its own (beyond the port range, so it never meets a port)
-                s.probeTargets.add(new Target(f.responder(), FlowFacts.otherProtocol(f) ? 65_536 + f.protocol() : f.responderPort()));
+                s.addProbeTarget(new Target(f.responder(), FlowFacts.otherProtocol(f) ? 65_536 + f.protocol() : f.responderPort()));
                 s.minProbePort = Math.min(s.minProbePort, f.responderPort());
                 s.maxProbePort = Math.max(s.maxProbePort, f.responderPort());
                 if (s.sampleProbe < 0) {
@@ -197,8 +262,8 @@ public final class WindowAnalysis {
         out[Feature.PROTO_ICMP.ordinal()] = proto == 3 ? 1 : 0;
         out[Feature.RESPONDER_SILENT.ordinal()] = FlowFacts.silent(f) ? 1 : 0;
         out[Feature.SRC_FLOWS.ordinal()] = s.flows;
-        out[Feature.SRC_DISTINCT_DST_HOSTS.ordinal()] = s.hosts.size();
-        out[Feature.SRC_DISTINCT_DST_PORTS.ordinal()] = s.ports.size();
+        out[Feature.SRC_DISTINCT_DST_HOSTS.ordinal()] = s.distinctHosts();
+        out[Feature.SRC_DISTINCT_DST_PORTS.ordinal()] = s.distinctPorts();
         out[Feature.SRC_SILENT_RATIO.ordinal()] = (double) s.silent / s.flows;
         out[Feature.SRC_CONN_ATTEMPTS.ordinal()] = s.attempts;
         out[Feature.SRC_FAILED_HANDSHAKES.ordinal()] = s.failed;
