@@ -20,10 +20,10 @@ import org.argus.flow.IpAddress;
  *   <li><b>ARP spoofing</b> ({@code arp_spoofing}): an address claimed (as ARP sender) by two hardware addresses
  *       that take turns, {@code arp_spoof_min_changes} changes of owner within {@value #HORIZON_SECONDS} s — a poisoner
  *       repeating its lie while the real owner keeps answering. A change counts only between hardware addresses
- *       that have each claimed the address at least twice: a corrupted frame claims once. One change is an address moving (DHCP, failover):
- *       not reported. The claimed address is the victim; when exactly one of the two hardware addresses also claims
- *       another address (its own: a poisoner speaks for itself too, the real owner only for itself), that address is
- *       the attacker.</li>
+ *       that have each claimed the address at least twice: a corrupted frame claims once. One change is an address
+ *       moving (DHCP, failover): not reported. The claimed address is the victim; when exactly one of the two
+ *       hardware addresses also claims another address (its own: a poisoner speaks for itself too, the real owner
+ *       only for itself), that address is the attacker.</li>
  *   <li><b>Gratuitous ARP storm</b> ({@code arp_storm}): at least {@code arp_gratuitous_min_packets} gratuitous ARP
  *       packets (sender address = target address: "I am here") from one hardware address in one window. A host
  *       sends a few when its address or link changes (RFC 5227 announcements, VRRP failover); a storm floods every
