@@ -66,19 +66,30 @@ final class BruteForceDetector {
         long slot = Math.max((long) (a.windowSeconds() * 1e9), fast / 4);
         Map<Service, Integer> now = new HashMap<>();
         Map<Service, Integer> sample = new HashMap<>();
+        Map<Service, List<FlowRecord>> web = new HashMap<>();
+        Map<Service, Integer> webSample = new HashMap<>();
         List<FlowRecord> flows = a.flows();
         for (int i = 0; i < flows.size(); i++) {
             FlowRecord f = flows.get(i);
-            if (FlowFacts.tcp(f) && s.ports().contains(f.responderPort()) && FlowFacts.attempt(f) && FlowFacts.completed(f)) {
-                Service k = new Service(f.originator(), f.responder(), f.responderPort());
+            if (!FlowFacts.tcp(f) || !FlowFacts.attempt(f) || !FlowFacts.completed(f)) {
+                continue;
+            }
+            int port = f.responderPort();
+            if (s.ports().contains(port)) {
+                Service k = new Service(f.originator(), f.responder(), port);
                 now.merge(k, 1, Integer::sum);
                 sample.putIfAbsent(k, i);
+            }
+            if (s.webPorts().contains(port) && f.originatorBytes() <= WEB_MAX_REQUEST_BYTES && f.responderBytes() > 0) {
+                Service k = new Service(f.originator(), f.responder(), port);
+                web.computeIfAbsent(k, x -> new ArrayList<>()).add(f);
+                webSample.putIfAbsent(k, i);
             }
         }
         for (var e : now.entrySet()) {
             add(attempts, e.getKey(), e.getValue(), start, slot);
         }
-        web(a, start, fast, slot, out);
+        web(a, web, webSample, start, fast, slot, out);
         record Target(IpAddress host, int port) {
         }
         java.util.Set<Target> attackedNow = new java.util.HashSet<>();
@@ -166,20 +177,14 @@ final class BruteForceDetector {
         }
     }
 
-    /** Web login guessing: look-alike small connections to one (host, web port). */
-    private void web(WindowAnalysis a, long start, long fast, long slot, List<Finding> out) {
-        Map<Service, List<FlowRecord>> now = new HashMap<>();
-        Map<Service, Integer> sample = new HashMap<>();
-        List<FlowRecord> flows = a.flows();
-        for (int i = 0; i < flows.size(); i++) {
-            FlowRecord f = flows.get(i);
-            if (FlowFacts.tcp(f) && s.webPorts().contains(f.responderPort()) && FlowFacts.attempt(f)
-                    && FlowFacts.completed(f) && f.originatorBytes() <= WEB_MAX_REQUEST_BYTES && f.responderBytes() > 0) {
-                Service k = new Service(f.originator(), f.responder(), f.responderPort());
-                now.computeIfAbsent(k, x -> new ArrayList<>()).add(f);
-                sample.putIfAbsent(k, i);
-            }
-        }
+    /**
+     * Web login guessing: look-alike small connections to one (host, web port).
+     *
+     * @param now    this window's completed small connections per (source, host, web port)
+     * @param sample index of one of them in the window's flows, per key
+     */
+    private void web(WindowAnalysis a, Map<Service, List<FlowRecord>> now, Map<Service, Integer> sample, long start,
+                     long fast, long slot, List<Finding> out) {
         for (var e : now.entrySet()) {
             List<FlowRecord> conns = e.getValue();
             long request = median(conns, true), answer = median(conns, false);

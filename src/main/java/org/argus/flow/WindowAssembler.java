@@ -135,7 +135,7 @@ public final class WindowAssembler {
                         batchDrop++;
                     }
                     if ((info & PacketBatch.INFO_DHCP) != 0) {
-                        dhcp(b.dhcp[k], b.srcLo[k], b.dstLo[k], ts);
+                        group(dhcp, new DhcpKey(b.dhcp[k], b.srcLo[k], b.dstLo[k]), ts);
                     }
                 }
                 case PacketBatch.KIND_NON_IP -> {
@@ -226,12 +226,16 @@ public final class WindowAssembler {
     private final Map<ArpKey, long[]> arp = new LinkedHashMap<>();
 
     private void arp(int op, long senderMac, long senderIp, long targetMac, long targetIp, long ts) {
-        ArpKey key = new ArpKey(op & 0xffff, senderMac, senderIp, targetMac, targetIp);
-        long[] n = arp.get(key);
+        group(arp, new ArpKey(op & 0xffff, senderMac, senderIp, targetMac, targetIp), ts);
+    }
+
+    /** Counts a LAN message in its group ({packets, first seen ns}); at most {@link FlowWindow#MAX_ARP} groups. */
+    private static <K> void group(Map<K, long[]> groups, K key, long ts) {
+        long[] n = groups.get(key);
         if (n != null) {
             n[0]++;
-        } else if (arp.size() < FlowWindow.MAX_ARP) {
-            arp.put(key, new long[] {1, ts});
+        } else if (groups.size() < FlowWindow.MAX_ARP) {
+            groups.put(key, new long[] {1, ts});
         }
     }
 
@@ -241,15 +245,6 @@ public final class WindowAssembler {
     /** This window's DHCP messages by their fields: {packets, first seen ns}. */
     private final Map<DhcpKey, long[]> dhcp = new LinkedHashMap<>();
 
-    private void dhcp(long typeAndClient, long source, long destination, long ts) {
-        DhcpKey key = new DhcpKey(typeAndClient, source, destination);
-        long[] n = dhcp.get(key);
-        if (n != null) {
-            n[0]++;
-        } else if (dhcp.size() < FlowWindow.MAX_ARP) {
-            dhcp.put(key, new long[] {1, ts});
-        }
-    }
 
     private void openAt(long ts) {
         start = Math.floorDiv(ts, windowNanos) * windowNanos;
