@@ -29,6 +29,7 @@ import org.argus.staging.StagingSettings;
 import org.argus.staging.StagingVerticle;
 import org.argus.staging.StorageFactory;
 import org.argus.csv.CsvVerticle;
+import org.argus.detect.DetectionSettings;
 import org.argus.detect.PredictionVerticle;
 import org.argus.flow.FlowWindowVerticle;
 import org.argus.http.HttpVerticle;
@@ -44,6 +45,8 @@ import org.argus.stats.SensorStats;
  * The verticles are deployed side by side (not as children of one parent) so that this order is ours, not Vert.x's.
  */
 public final class Sensor {
+    /** Most flows in one early look (early firing). */
+    private static final int EARLY_MAX_FLOWS = 50_000;
     private final Vertx vertx;
     private final ArgusConfig config;
     private final String salt;
@@ -112,7 +115,7 @@ public final class Sensor {
         }
         pipeline.add(prediction);
         if (!polling) {
-            pipeline.add(new FlowWindowVerticle(config.flow(), stats.flow, health, live, stallMillis));
+            pipeline.add(new FlowWindowVerticle(config.flow(), stats.flow, health, live, stallMillis, earlyLook(config)));
             pipeline.add(new CaptureVerticle(config.capture(), stats.capture, health));
         }
         String sensorId = config.cluster().sensorId();
@@ -163,4 +166,15 @@ public final class Sensor {
             return null;
         });
     }
+
+    /** Early firing's look ({@code prediction.early_*}), or null when it is off. */
+    private static org.argus.flow.WindowAssembler.Busy earlyLook(ArgusConfig config) {
+        DetectionSettings d = config.detection();
+        if (!d.early().enabled() || !d.heuristics().enabled()) {
+            return null;
+        }
+        return new org.argus.flow.WindowAssembler.Busy(d.earlyMinFlows(), d.earlyMinPackets(), d.early().settle().toNanos(),
+                EARLY_MAX_FLOWS);
+    }
+
 }

@@ -83,7 +83,7 @@ public final class BanPolicy {
         if (refusal.isPresent()) {
             return new Refused(target, 409, refusal.get());
         }
-        String reason = d.detector() + ": " + (d.reasons().isEmpty() ? "score " + d.score() : d.reasons().get(0));
+        String reason = d.detector() + (d.early() ? " (early)" : "") + ": " + (d.reasons().isEmpty() ? "score " + d.score() : d.reasons().get(0));
         return new Ban(target, cap(reason), d.risk(), new BanSource.Detector(d.detector()),
                 Duration.ofSeconds(Math.round(hours * 3600)), true);
     }

@@ -9,6 +9,11 @@ public final class Addresses {
     public static final String CAPTURE_BATCH = "argus.capture.batch";
     /** Publish: flow verticle → CSV and prediction verticles. Body: {@link org.argus.flow.FlowWindow}. */
     public static final String WINDOW_CLOSED = "argus.window.closed";
+    /**
+     * Local request: flow verticle → prediction verticle (early firing, live capture). Body:
+     * {@link org.argus.flow.EarlyLook}; reply {@link org.argus.flow.EarlyLook.Fired}. At most one in flight.
+     */
+    public static final String WINDOW_EARLY = "argus.window.early";
     /** Publish: CSV verticle → (later) staging. Body: {@link org.argus.csv.CsvFileClosed}. */
     public static final String CSV_CLOSED = "argus.csv.closed";
     /**

@@ -393,7 +393,9 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 Path.of(state.isBlank() ? "." : state));
         return new DetectionSettings(features, anomaly, high,
                 c.doubleIn("model.fallback_prediction_threshold", 0, 1),
-                c.intIn("prediction.max_flows_per_batch", 1, 10_000_000), h, models, poll);
+                c.intIn("prediction.max_flows_per_batch", 1, 10_000_000), h, models, poll,
+                new DetectionSettings.Early(c.bool("prediction.early_firing"),
+                        Duration.ofMillis(c.intIn("prediction.early_settle_ms", 0, 5_000))));
     }
 
     /** Reads typed values by dotted path and collects problems instead of stopping at the first. */

@@ -24,14 +24,24 @@ import org.argus.flow.IpAddress;
  * @param reasons          short human-readable strings with the numbers that triggered them
  * @param communityIds     Community IDs (v1) of up to five flows behind the decision, to join with Zeek/Suricata
  * @param modelVersion     the model version in use for the window, or null when running on heuristics alone
+ * @param early            true when made inside the still open window ({@link EarlyWarning}: heuristics alone on
+ *                         the flows so far); the window's own decision follows when it closes
  */
 public record Decision(long windowStartNanos, IpAddress address, String addressText, boolean anonymized, Role role,
                        Risk risk, double score, String detector, List<String> detectors, List<String> reasons,
-                       List<String> communityIds, String modelVersion) {
+                       List<String> communityIds, String modelVersion, boolean early) {
     public Decision {
         detectors = List.copyOf(detectors);
         reasons = List.copyOf(reasons);
         communityIds = List.copyOf(communityIds);
+    }
+
+    /** A decision made when its window closed. */
+    public Decision(long windowStartNanos, IpAddress address, String addressText, boolean anonymized, Role role,
+                    Risk risk, double score, String detector, List<String> detectors, List<String> reasons,
+                    List<String> communityIds, String modelVersion) {
+        this(windowStartNanos, address, addressText, anonymized, role, risk, score, detector, detectors, reasons,
+                communityIds, modelVersion, false);
     }
 
     /** Window start as ISO-8601 UTC. */
@@ -55,6 +65,9 @@ public record Decision(long windowStartNanos, IpAddress address, String addressT
                 .put("model_version", modelVersion);
         if (anonymized) {
             o.put("address_anonymized", true);
+        }
+        if (early) {
+            o.put("early", true);
         }
         return o;
     }

@@ -15,10 +15,38 @@ import java.time.Duration;
  * @param heuristics         fast-path thresholds
  * @param models             model settings
  * @param polling            CSV polling mode settings
+ * @param early              early firing inside the open window (live capture only)
  */
 public record DetectionSettings(FeatureSet features, double anomalyThreshold, double highRiskThreshold,
                                 double fallbackThreshold, int maxModelFlows, HeuristicSettings heuristics,
-                                Models models, Polling polling) {
+                                Models models, Polling polling, Early early) {
+    /**
+     * {@code prediction.early_*}: early firing ({@link EarlyWarning}).
+     *
+     * @param enabled {@code prediction.early_firing}
+     * @param settle  an unanswered flow counts in an early look once it is this old ({@code prediction.early_settle_ms}),
+     *                so a handshake still in flight is not taken for a failed one
+     */
+    public record Early(boolean enabled, Duration settle) {
+        /** Early firing off. */
+        public static final Early OFF = new Early(false, Duration.ZERO);
+    }
+
+    /**
+     * The flows and packets (in the open window) from which an originator is worth an early look: the smallest
+     * count any heuristic could fire on from one source (port scan targets, brute-force attempts, flood packets).
+     */
+    public int earlyMinFlows() {
+        var h = heuristics;
+        return Math.max(1, Math.min(h.portScan().minTargets(), Math.min(h.bruteForce().minAttempts(), h.bruteForce().webMinAttempts())));
+    }
+
+    /** See {@link #earlyMinFlows}: packets sent by one originator in the open window. */
+    public long earlyMinPackets() {
+        var h = heuristics;
+        return Math.max(1, Math.min(h.flood().synMinHalfOpen(), Math.min(h.flood().minPackets(), h.flood().reflectionMinPackets())));
+    }
+
     /**
      * {@code model.*}.
      *

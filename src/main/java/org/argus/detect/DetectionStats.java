@@ -24,6 +24,12 @@ public final class DetectionStats {
     public final LongAdder polledFiles = new LongAdder();
     /** CSV files given up on in polling mode (after {@code polling.max_poll_errors} failures). */
     public final LongAdder polledFilesFailed = new LongAdder();
+    /** Early looks at open windows ({@link EarlyWarning}). */
+    public final LongAdder earlyLooks = new LongAdder();
+    /** Flows in those looks. */
+    public final LongAdder earlyFlowsLooked = new LongAdder();
+    /** Early decisions (also counted by risk and detector). */
+    public final LongAdder earlyDecisions = new LongAdder();
     /** The model version in use, or null. */
     public final AtomicReference<String> modelVersion = new AtomicReference<>();
 

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import org.argus.bus.Addresses;
 import org.argus.bus.LocalCodec;
+import org.argus.flow.EarlyLook;
 import org.argus.flow.FlowWindow;
 import org.argus.log.LogText;
 import org.argus.status.SensorHealth;
@@ -31,6 +32,10 @@ import org.slf4j.LoggerFactory;
  * {@code model.learning_hours} &gt; 0 and no model at start, the sensor samples feature rows for that long (packet
  * time), then trains, saves and switches to its own baseline (Kitsune's grace period idea); the learning rows live
  * in memory only, so a restart starts the period again.
+ *
+ * <p>Early firing (live): {@link org.argus.flow.EarlyLook}s from {@link Addresses#WINDOW_EARLY} are looked at by an
+ * {@link EarlyWarning} on a thread of their own ("argus-early", so a look never waits behind a window's scoring);
+ * its decisions are published at once and written to the decision file on the ordered worker.
  */
 public final class PredictionVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(PredictionVerticle.class);
@@ -41,6 +46,8 @@ public final class PredictionVerticle extends VerticleBase {
     private final DetectionStats stats;
     private final SensorHealth health;
     private WorkerExecutor worker;
+    private WorkerExecutor earlyWorker;
+    private EarlyWarning earlyWarning;
     private ModelManager models;
     private Detector detector;
     private DecisionLog log;
@@ -110,6 +117,33 @@ public final class PredictionVerticle extends VerticleBase {
                         }));
                 return Future.succeededFuture();
             }
+            if (settings.early().enabled()) {
+                LocalCodec.registerFor(vertx.eventBus(), EarlyLook.class);
+                LocalCodec.registerFor(vertx.eventBus(), EarlyLook.Fired.class);
+                earlyWarning = new EarlyWarning(settings, Object::toString);
+                earlyWorker = vertx.createSharedWorkerExecutor("argus-early", 1);
+                vertx.eventBus().<EarlyLook>localConsumer(Addresses.WINDOW_EARLY, m -> earlyWorker.executeBlocking(() -> {
+                    EarlyLook look = m.body();
+                    List<Decision> ds = earlyWarning.look(look.window(), look.latestNanos());
+                    stats.earlyLooks.increment();
+                    stats.earlyFlowsLooked.add(look.window().flows().size());
+                    return ds;
+                }).onComplete(r -> {
+                    List<Decision> ds = r.succeeded() ? r.result() : List.of();
+                    if (r.failed()) {
+                        LOG.error("event=early_look_failed reason=\"{}\"", LogText.escape(r.cause().toString()), r.cause());
+                    }
+                    m.reply(new EarlyLook.Fired(ds.stream().map(Decision::address).toList()));
+                    if (!ds.isEmpty()) {
+                        stats.earlyDecisions.add(ds.size());
+                        publish(ds);
+                        worker.executeBlocking(() -> {
+                            write(ds);
+                            return null;
+                        });
+                    }
+                }));
+            }
             MessageConsumer<FlowWindow> consumer = vertx.eventBus().localConsumer(Addresses.WINDOW_CLOSED,
                     m -> worker.executeBlocking(() -> {
                         FlowWindow w = m.body();
@@ -125,23 +159,33 @@ public final class PredictionVerticle extends VerticleBase {
         stats.windowsScored.increment();
         stats.modelFlowsScored.add(r.modelScored());
         stats.modelFlowsSkipped.add(r.modelSkipped());
-        for (Decision d : r.decisions()) {
+        publish(r.decisions());
+        write(r.decisions());
+        if (learning != null) {
+            learn(startNanos);
+        }
+    }
+
+    /** Publishes decisions on {@link Addresses#DECISION}, counts them and logs those above low. */
+    private void publish(List<Decision> decisions) {
+        for (Decision d : decisions) {
             stats.countDecision(d.risk().text(), d.detector());
             vertx.eventBus().publish(Addresses.DECISION, d);
             if (d.risk() != Risk.LOW) {
-                LOG.info("event=decision window_start={} address={} role={} risk={} score={} detector={} reason=\"{}\"",
+                LOG.info("event=decision window_start={} address={} role={} risk={} score={} detector={} early={} reason=\"{}\"",
                         d.windowStartIso(), d.addressText(), d.role().text(), d.risk().text(),
-                        String.format("%.3f", d.score()), d.detector(), LogText.escape(d.reasons().get(0)));
+                        String.format("%.3f", d.score()), d.detector(), d.early(), LogText.escape(d.reasons().get(0)));
             }
         }
+    }
+
+    /** Appends decisions to the decision file (on the ordered worker). */
+    private void write(List<Decision> decisions) {
         try {
-            log.write(r.decisions());
+            log.write(decisions);
         } catch (IOException e) {
             stats.decisionWriteErrors.increment();
-            LOG.error("event=decision_write_failed dir={} decisions={} reason=\"{}\"", outputDir, r.decisions().size(), LogText.escape(e.toString()));
-        }
-        if (learning != null) {
-            learn(startNanos);
+            LOG.error("event=decision_write_failed dir={} decisions={} reason=\"{}\"", outputDir, decisions.size(), LogText.escape(e.toString()));
         }
     }
 
@@ -236,7 +280,7 @@ public final class PredictionVerticle extends VerticleBase {
             return null;
         }).eventually(() -> {
             health.set(SensorHealth.PREDICTION, true, "stopped", "");
-            return worker.close();
+            return earlyWorker == null ? worker.close() : earlyWorker.close().eventually(worker::close);
         });
     }
 }

@@ -254,26 +254,109 @@ public final class FlowTable {
     public List<FlowRecord> emit() {
         List<FlowRecord> out = new ArrayList<>(activeCount);
         for (int k = 0; k < activeCount; k++) {
-            int s = active[k];
-            int m = meta[s];
-            boolean v6 = (m & META_V6) != 0;
-            boolean origIsA = (m & META_ORIG_IS_A) != 0;
-            IpAddress a = new IpAddress(aHi[s], aLo[s], v6);
-            IpAddress b = new IpAddress(bHi[s], bLo[s], v6);
-            int pa = ports[s] >>> 16, pb = ports[s] & 0xffff;
-            int proto = m & 0xff;
-            TcpFlagCounts f = proto == 6
-                    ? new TcpFlagCounts(syn[s], synAck[s], fin[s], rst[s], psh[s], ack[s], unusual[s],
-                    origIsA ? flagsAB[s] : flagsBA[s], origIsA ? flagsBA[s] : flagsAB[s]) : TcpFlagCounts.NONE;
-            PacketShape shape = new PacketShape(sizeMin[s], sizeMax[s], sizeSq[s], iatSq[s], icmpTypeCode[s]);
-            out.add(origIsA
-                    ? new FlowRecord(proto, a, pa, b, pb, pktAB[s], byteAB[s], pktBA[s], byteBA[s], firstSeen[s], lastSeen[s], f, shape)
-                    : new FlowRecord(proto, b, pb, a, pa, pktBA[s], byteBA[s], pktAB[s], byteAB[s], firstSeen[s], lastSeen[s], f, shape));
+            out.add(record(active[k]));
         }
         activeCount = 0;
         if (++windowSerial == 0) {
             windowSerial = 1;
             Arrays.fill(windowMark, 0);
+        }
+        return out;
+    }
+
+    /** Slot {@code s}'s flow in the current window as a record, oriented originator → responder. */
+    private FlowRecord record(int s) {
+        int m = meta[s];
+        boolean v6 = (m & META_V6) != 0;
+        boolean origIsA = (m & META_ORIG_IS_A) != 0;
+        IpAddress a = new IpAddress(aHi[s], aLo[s], v6);
+        IpAddress b = new IpAddress(bHi[s], bLo[s], v6);
+        int pa = ports[s] >>> 16, pb = ports[s] & 0xffff;
+        int proto = m & 0xff;
+        TcpFlagCounts f = proto == 6
+                ? new TcpFlagCounts(syn[s], synAck[s], fin[s], rst[s], psh[s], ack[s], unusual[s],
+                origIsA ? flagsAB[s] : flagsBA[s], origIsA ? flagsBA[s] : flagsAB[s]) : TcpFlagCounts.NONE;
+        PacketShape shape = new PacketShape(sizeMin[s], sizeMax[s], sizeSq[s], iatSq[s], icmpTypeCode[s]);
+        return origIsA
+                ? new FlowRecord(proto, a, pa, b, pb, pktAB[s], byteAB[s], pktBA[s], byteBA[s], firstSeen[s], lastSeen[s], f, shape)
+                : new FlowRecord(proto, b, pb, a, pa, pktBA[s], byteBA[s], pktAB[s], byteAB[s], firstSeen[s], lastSeen[s], f, shape);
+    }
+
+    /** Per originator of the current window: {@code [flows, packets sent]}, in a reused open-addressing table. */
+    private long[] busyHi = new long[0], busyLo = new long[0], busyFlows = new long[0], busyPackets = new long[0];
+    /** 0 unused, 1 IPv4, 2 IPv6. */
+    private byte[] busyUsed = new byte[0];
+
+    /**
+     * Early firing: the current window's flows so far whose originator is <em>busy</em> — at least {@code minFlows}
+     * flows in this window, or at least {@code minPackets} packets sent in them — without ending the window (no
+     * counter is reset). Of a busy originator's flows only the settled ones are returned: the responder answered, or
+     * the first packet in the window came at or before {@code settledBefore}, so a handshake still in flight is not
+     * taken for a failed one. Costs one pass over the window's flows to count and one to pick.
+     *
+     * @param minFlows      flows in this window that make an originator busy
+     * @param minPackets    packets sent in this window that make an originator busy
+     * @param settledBefore packet time (ns) up to which an unanswered flow counts as settled
+     * @param skip          originators left out (already reported this window); may be empty, never null
+     * @param maxRecords    most records returned; the rest are left out
+     * @return records oriented originator → responder, in first-packet order of the window (possibly empty)
+     */
+    public List<FlowRecord> peekBusy(int minFlows, long minPackets, long settledBefore, java.util.Set<IpAddress> skip,
+                                     int maxRecords) {
+        int cap = Integer.highestOneBit(Math.max(16, activeCount * 2 - 1)) << 1;
+        if (busyUsed.length < cap) {
+            busyHi = new long[cap];
+            busyLo = new long[cap];
+            busyFlows = new long[cap];
+            busyPackets = new long[cap];
+            busyUsed = new byte[cap];
+        } else {
+            cap = busyUsed.length;
+            Arrays.fill(busyUsed, (byte) 0);
+        }
+        int busyMask = cap - 1;
+        int[] entry = new int[activeCount];
+        boolean any = false;
+        for (int k = 0; k < activeCount; k++) {
+            int s = active[k];
+            boolean origIsA = (meta[s] & META_ORIG_IS_A) != 0;
+            long hi = origIsA ? aHi[s] : bHi[s], lo = origIsA ? aLo[s] : bLo[s];
+            byte kind = (meta[s] & META_V6) != 0 ? (byte) 2 : (byte) 1;
+            int e = (int) hash(hi, lo, 0, 0, 0, kind) & busyMask;
+            while (busyUsed[e] != 0 && (busyUsed[e] != kind || busyHi[e] != hi || busyLo[e] != lo)) {
+                e = (e + 1) & busyMask;
+            }
+            if (busyUsed[e] == 0) {
+                busyUsed[e] = kind;
+                busyHi[e] = hi;
+                busyLo[e] = lo;
+                busyFlows[e] = 0;
+                busyPackets[e] = 0;
+            }
+            entry[k] = e;
+            busyFlows[e]++;
+            busyPackets[e] += origIsA ? pktAB[s] : pktBA[s];
+            any |= busyFlows[e] >= minFlows || busyPackets[e] >= minPackets;
+        }
+        List<FlowRecord> out = new ArrayList<>();
+        if (!any) {
+            return out;
+        }
+        for (int k = 0; k < activeCount && out.size() < maxRecords; k++) {
+            int e = entry[k];
+            if (busyFlows[e] < minFlows && busyPackets[e] < minPackets) {
+                continue;
+            }
+            int s = active[k];
+            boolean origIsA = (meta[s] & META_ORIG_IS_A) != 0;
+            long answered = origIsA ? pktBA[s] : pktAB[s];
+            if (answered == 0 && firstSeen[s] > settledBefore) {
+                continue;
+            }
+            if (!skip.isEmpty() && skip.contains(new IpAddress(busyHi[e], busyLo[e], busyUsed[e] == 2))) {
+                continue;
+            }
+            out.add(record(s));
         }
         return out;
     }

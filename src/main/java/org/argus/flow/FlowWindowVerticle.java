@@ -13,24 +13,42 @@ import org.argus.status.SensorHealth;
  * publishes each closed {@link FlowWindow} on {@link Addresses#WINDOW_CLOSED}. Live, a 250 ms timer closes the
  * window once the wall clock is past its end plus the grace; with a file, packet time alone closes windows and the
  * end-of-input marker flushes the last one. A clean stop flushes the open window.
+ *
+ * <p>Early firing (live, when configured): every {@value #EARLY_TICK_MILLIS} ms, when packets came since the last
+ * look, the open window's busy originators ({@link WindowAssembler#peekBusy}) go to {@link Addresses#WINDOW_EARLY} as
+ * a request; at most one is in flight, looks are spaced at least ten times their own cost apart (so a flood's large
+ * table never takes more than a tenth of the event loop), and originators already decided on are left out for the
+ * rest of the window.
  */
 public final class FlowWindowVerticle extends VerticleBase {
     private static final long TICK_MILLIS = 250;
+    private static final long EARLY_TICK_MILLIS = 100;
 
     private final FlowSettings settings;
     private final FlowStats stats;
     private final SensorHealth health;
     private final boolean live;
     private final long stallMillis;
+    private final WindowAssembler.Busy early;
     private WindowAssembler assembler;
     private long timer = -1;
+    private long earlyTimer = -1;
+    private boolean looking;
+    private long nextLookNanos;
+    private long lookedAtPackets = -1;
+    private long lookedAtNanos;
+    private long skipWindow = Long.MIN_VALUE;
+    private final java.util.Set<IpAddress> skip = new java.util.HashSet<>();
 
     /**
      * @param settings    window and flow-table settings
      * @param live        true for a live interface (wall-clock closing), false for a file
      * @param stallMillis heartbeat limit for health
+     * @param early       what makes an originator worth an early look; null: no early firing (always off for files)
      */
-    public FlowWindowVerticle(FlowSettings settings, FlowStats stats, SensorHealth health, boolean live, long stallMillis) {
+    public FlowWindowVerticle(FlowSettings settings, FlowStats stats, SensorHealth health, boolean live, long stallMillis,
+                              WindowAssembler.Busy early) {
+        this.early = live ? early : null;
         this.settings = settings;
         this.stats = stats;
         this.health = health;
@@ -61,14 +79,52 @@ public final class FlowWindowVerticle extends VerticleBase {
             }
             health.heartbeat(SensorHealth.WINDOWING, stallMillis);
         });
+        if (early != null) {
+            LocalCodec.registerFor(vertx.eventBus(), EarlyLook.class);
+            LocalCodec.registerFor(vertx.eventBus(), EarlyLook.Fired.class);
+            earlyTimer = vertx.setPeriodic(EARLY_TICK_MILLIS, id -> look());
+        }
         health.heartbeat(SensorHealth.WINDOWING, stallMillis);
         health.set(SensorHealth.WINDOWING, true, "running", "");
         return consumer.completion();
     }
 
+    private void look() {
+        long now = System.nanoTime();
+        long windowStart = assembler.openWindowStart();
+        if (looking || now < nextLookNanos || windowStart == Long.MIN_VALUE) {
+            return;
+        }
+        if (windowStart != skipWindow) {
+            skipWindow = windowStart;
+            skip.clear();
+            lookedAtPackets = -1;
+        }
+        long packets = assembler.openWindowPackets();
+        if (packets == lookedAtPackets && now - lookedAtNanos < early.settleNanos()) {
+            return; // nothing new: look again only once unanswered flows may have settled
+        }
+        lookedAtPackets = packets;
+        lookedAtNanos = now;
+        FlowWindow partial = assembler.peekBusy(early, skip, health.clock().millis() * 1_000_000L);
+        nextLookNanos = now + 10 * (System.nanoTime() - now);
+        if (partial == null) {
+            return;
+        }
+        looking = true;
+        vertx.eventBus().<EarlyLook.Fired>request(Addresses.WINDOW_EARLY, new EarlyLook(partial, assembler.latestPacketNanos()))
+                .onSuccess(m -> {
+                    if (partial.startNanos() == skipWindow) {
+                        skip.addAll(m.body().originators());
+                    }
+                })
+                .onComplete(r -> looking = false);
+    }
+
     @Override
     public Future<?> stop() {
         vertx.cancelTimer(timer);
+        vertx.cancelTimer(earlyTimer);
         assembler.flush();
         health.set(SensorHealth.WINDOWING, true, "stopped", "");
         return Future.succeededFuture();

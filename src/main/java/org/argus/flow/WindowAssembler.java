@@ -43,6 +43,8 @@ public final class WindowAssembler {
     private boolean open;
     private long start;
     private long end;
+    /** Latest packet time in the open window, ns. */
+    private long latest;
     private long lastSweep = Long.MIN_VALUE;
 
     private long packets, bytes, ipPackets, tcp, udp, icmp, tcpSyn, fragments, nonIp, malformed, late, flowsDropped;
@@ -72,6 +74,16 @@ public final class WindowAssembler {
         return open ? start : Long.MIN_VALUE;
     }
 
+    /** Latest packet time in the open window, ns ({@code Long.MIN_VALUE} when none is open). */
+    public long latestPacketNanos() {
+        return open ? latest : Long.MIN_VALUE;
+    }
+
+    /** Packets counted in the open window so far. */
+    public long openWindowPackets() {
+        return packets;
+    }
+
     /** Flows currently remembered. */
     public int trackedFlows() {
         return table.size();
@@ -97,6 +109,9 @@ public final class WindowAssembler {
             } else if (ts < start) {
                 late++;
                 batchLate++;
+            }
+            if (ts > latest) {
+                latest = ts;
             }
             int len = b.wireLen[k];
             packets++;
@@ -249,7 +264,50 @@ public final class WindowAssembler {
     private void openAt(long ts) {
         start = Math.floorDiv(ts, windowNanos) * windowNanos;
         end = start + windowNanos;
+        latest = ts;
         open = true;
+    }
+
+    /**
+     * What makes an originator worth an early look ({@link #peekBusy}).
+     *
+     * @param minFlows    flows in the open window
+     * @param minPackets  or packets it sent in them
+     * @param settleNanos an unanswered flow counts once its first packet is this old (packet time), ns
+     * @param maxRecords  most flows in one early look
+     */
+    public record Busy(int minFlows, long minPackets, long settleNanos, int maxRecords) {
+        public Busy {
+            if (minFlows < 1 || minPackets < 1 || settleNanos < 0 || maxRecords < 1) {
+                throw new IllegalArgumentException("early look limits must be positive");
+            }
+        }
+    }
+
+    /**
+     * Early firing: the open window so far, holding only the settled flows of busy originators
+     * ({@link FlowTable#peekBusy}, settled relative to the latest packet time); the window goes on and nothing is
+     * reset. The result has the open window's start and end (so per-window counts and rates read as lower bounds
+     * of the closed window's), totals so far, and no ARP or DHCP messages.
+     *
+     * @param skip     originators already reported in this window
+     * @param nowNanos the clock (live: wall clock, ns since the epoch), when it is past the latest packet: an
+     *                 unanswered flow settles with time even when no packet comes; {@code Long.MIN_VALUE} for
+     *                 packet time alone
+     * @return the partial window, or null when no window is open or no originator is busy
+     */
+    public FlowWindow peekBusy(Busy busy, java.util.Set<IpAddress> skip, long nowNanos) {
+        if (!open) {
+            return null;
+        }
+        List<FlowRecord> flows = table.peekBusy(busy.minFlows(), busy.minPackets(),
+                Math.max(latest, nowNanos) - busy.settleNanos(), skip, busy.maxRecords());
+        if (flows.isEmpty()) {
+            return null;
+        }
+        WindowTotals totals = new WindowTotals(packets, bytes, ipPackets, tcp, udp, icmp, tcpSyn, fragments, nonIp,
+                malformed, late, flowsDropped);
+        return new FlowWindow(start, end, totals, flows, List.of(), List.of());
     }
 
     private void close() {

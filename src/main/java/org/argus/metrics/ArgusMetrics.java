@@ -108,6 +108,8 @@ public final class ArgusMetrics {
             FunctionCounter.builder("argus.decisions", s, x -> x.detection.decisionsByRisk().getOrDefault(risk, 0L))
                     .description("Decisions by risk").tags("risk", risk).register(registry);
         }
+        counter("argus.early.looks", "Early looks at the open window's busy originators", s.detection.earlyLooks);
+        counter("argus.early.decisions", "Decisions made inside the open window (early firing)", s.detection.earlyDecisions);
         gauge("argus.bans.active", "Active bans in the blacklist", s.blacklist.bansActive::get);
         counter("argus.bans", "Blacklist changes", s.blacklist.bansAdded, "change", "added");
         counter("argus.bans", "Blacklist changes", s.blacklist.bansRenewed, "change", "renewed");

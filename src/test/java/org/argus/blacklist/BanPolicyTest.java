@@ -39,6 +39,12 @@ class BanPolicyTest {
         assertInstanceOf(BanPolicy.NotBannable.class, policy.onDecision(decision("ip_0123456789ab", Role.ATTACKER, Risk.HIGH, true)));
         var refused = assertInstanceOf(BanPolicy.Refused.class, policy.onDecision(decision("10.99.1.2", Role.ATTACKER, Risk.HIGH, false)));
         assertEquals(409, refused.code());
+        Decision d = decision("198.51.100.7", Role.ATTACKER, Risk.HIGH, false);
+        Decision early = new Decision(d.windowStartNanos(), d.address(), d.addressText(), false, d.role(), d.risk(), d.score(),
+                d.detector(), d.detectors(), d.reasons(), d.communityIds(), null, true);
+        assertEquals("port_scan (early): 100 ports in 5 s",
+                assertInstanceOf(BanPolicy.Ban.class, policy.onDecision(early)).reason(), "an early decision says so");
+        assertTrue(early.toJson().getBoolean("early") && !d.toJson().containsKey("early"));
     }
 
     @Test

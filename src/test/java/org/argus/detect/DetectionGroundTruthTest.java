@@ -60,7 +60,7 @@ class DetectionGroundTruthTest {
         settings = new DetectionSettings(d.features(), d.anomalyThreshold(), d.highRiskThreshold(), d.fallbackThreshold(),
                 d.maxModelFlows(), d.heuristics(), new DetectionSettings.Models(models, java.time.Duration.ZERO,
                 d.models().maxAge(), true, d.models().reloadInterval(), d.models().learning(),
-                d.models().learningMaxRows(), d.models().train()), d.polling());
+                d.models().learningMaxRows(), d.models().train()), d.polling(), d.early());
         Reservoir rows = new Reservoir(100_000, 1);
         for (String name : BENIGN_TRAINING) {
             for (FlowWindow w : WindowsOf.read(pcap(name))) {

@@ -134,12 +134,7 @@ class LiveCaptureIT {
         });
         assertTrue(scan.size() <= 50 + 2, "at most a boundary split or two: " + scan.size() + " rows");
         // Detected live: a high port-scan decision about B, with its real address, and nothing high about A.
-        List<JsonObject> decisions = new ArrayList<>();
-        try (Stream<Path> s = Files.list(out)) {
-            for (Path f : s.filter(p -> p.getFileName().toString().startsWith("decisions-")).toList()) {
-                Files.readAllLines(f).stream().map(JsonObject::new).forEach(decisions::add);
-            }
-        }
+        List<JsonObject> decisions = Recording.decisions(out);
         assertTrue(decisions.stream().anyMatch(d -> d.getString("address").equals("10.77.0.2") && d.getString("risk").equals("high")
                 && d.getString("detector").equals("port_scan") && d.getString("role").equals("attacker")), decisions.toString());
         assertTrue(decisions.stream().noneMatch(d -> d.getString("address").equals("10.77.0.1") && d.getString("risk").equals("high")),

@@ -49,9 +49,17 @@ final class Recording {
     static List<JsonObject> replay(Path cap, Path out, Map<String, String> env) throws Exception {
         SensorProcess.Result replay = SensorProcess.run(env, "replay", cap.toString(), "--out", out.toString());
         assertEquals(0, replay.code(), replay.output());
+        return decisions(out);
+    }
+
+    /** The decisions in a folder's {@code decisions-*.jsonl} files, one JSON object each (none: empty). */
+    static List<JsonObject> decisions(Path out) throws java.io.IOException {
         List<JsonObject> decisions = new ArrayList<>();
+        if (!Files.isDirectory(out)) {
+            return decisions;
+        }
         try (Stream<Path> files = Files.list(out)) {
-            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("decisions-")).toList()) {
+            for (Path f : files.filter(p -> p.getFileName().toString().startsWith("decisions-")).sorted().toList()) {
                 Files.readAllLines(f).forEach(l -> decisions.add(new JsonObject(l)));
             }
         }
