@@ -67,7 +67,6 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Vertx vertx = Vertx.vertx();
         ArgusConfig config;
         java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
         if (cluster) {
@@ -80,13 +79,11 @@ public final class Main implements Callable<Integer> {
             env.put(ConfigLoader.envName("cluster.port"), clusterPort.toString());
         }
         try {
-            config = await(ConfigLoader.load(vertx, conf, env));
+            config = loadConfig(conf, env);
         } catch (ConfigException e) {
             printProblems(conf, e);
-            await(vertx.close());
             return 1;
         }
-        await(vertx.close());
         VertxOptions options = ArgusMetrics.options(new VertxOptions());
         Vertx node;
         if (config.cluster().enabled()) {
@@ -162,10 +159,23 @@ public final class Main implements Callable<Integer> {
      * @throws ConfigException naming every bad key
      */
     static ArgusConfig loadOffline(Path conf) throws Exception {
+        java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+        env.putIfAbsent(ConfigLoader.envName("anonymization.generate_salt"), "true");
+        return loadConfig(conf, env);
+    }
+
+    /**
+     * Loads the configuration ({@link ConfigLoader#load}); a Vert.x instance is started (and closed) only when the
+     * file needs one (YAML), so a JSON file or none costs no event loop.
+     *
+     * @throws ConfigException naming every bad key
+     */
+    static ArgusConfig loadConfig(Path conf, java.util.Map<String, String> env) throws Exception {
+        if (!ConfigLoader.needsVertx(conf)) {
+            return await(ConfigLoader.load(null, conf, env));
+        }
         Vertx vertx = Vertx.vertx();
         try {
-            java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
-            env.putIfAbsent(ConfigLoader.envName("anonymization.generate_salt"), "true");
             return await(ConfigLoader.load(vertx, conf, env));
         } finally {
             await(vertx.close());

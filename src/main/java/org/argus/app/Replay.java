@@ -24,6 +24,7 @@ import org.argus.detect.Risk;
 import org.argus.flow.FlowSettings;
 import org.argus.flow.FlowWindow;
 import org.argus.flow.WindowAssembler;
+import org.argus.flow.WindowFanOut;
 import org.argus.flow.WindowTotals;
 import org.argus.stats.SensorStats;
 
@@ -123,47 +124,49 @@ public final class Replay {
         try (CsvRotator rotator = new CsvRotator(csv, new Anonymizer(salt), stats.csv, closed -> { });
              DecisionLog decisionLog = new DecisionLog(csv.outputDir(), false)) {
             rotator.recover();
-            IOException[] writeError = {null};
-            Consumer<FlowWindow> sink = w -> {
-                if (writeError[0] != null) {
-                    return;
+            // CSV rows and detection each on a thread of their own, beside the window assembly on this one; each
+            // sees the windows in order, so the files are those of a single-threaded run
+            List<WindowFanOut.Stage> stages = new ArrayList<>();
+            stages.add(w -> {
+                rotator.write(w);
+                if (windowsOut != null) {
+                    windowsOut.write(windowJson(w).encode());
+                    windowsOut.write('\n');
                 }
-                try {
-                    rotator.write(w);
-                    if (detector != null) {
-                        Detector.Result r = detector.process(w);
-                        decisionLog.write(r.decisions());
-                        r.decisions().forEach(d -> byRisk.merge(d.risk().text(), 1L, Long::sum));
-                        if (r.modelVersion() != null) {
-                            model[0] = r.modelVersion();
+            });
+            if (detector != null) {
+                stages.add(w -> {
+                    Detector.Result r = detector.process(w);
+                    decisionLog.write(r.decisions());
+                    r.decisions().forEach(d -> byRisk.merge(d.risk().text(), 1L, Long::sum));
+                    if (r.modelVersion() != null) {
+                        model[0] = r.modelVersion();
+                    }
+                });
+            }
+            WindowFanOut sink = new WindowFanOut("argus-replay", 1, stages);
+            try {
+                for (Path file : files) {
+                    try {
+                        PcapFileReader.Result r = WindowAssembler.readFile(file, flow, batchPackets, stats.flow, sink);
+                        r.countProblems(stats.capture::addFileProblem);
+                        if (!r.problems().isEmpty()) {
+                            String w = file + ": " + r.packets() + " packets" + r.problems();
+                            warnings.add(w);
                         }
+                    } catch (CaptureException e) {
+                        failures.add(e.getMessage());
+                        onFailure.accept(e.getMessage());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
                     }
-                    if (windowsOut != null) {
-                        windowsOut.write(windowJson(w).encode());
-                        windowsOut.write('\n');
+                    if (sink.failed()) {
+                        break;
                     }
-                } catch (IOException e) {
-                    writeError[0] = e;
                 }
-            };
-            for (Path file : files) {
-                try {
-                    PcapFileReader.Result r = WindowAssembler.readFile(file, flow, batchPackets, stats.flow, sink);
-                    r.countProblems(stats.capture::addFileProblem);
-                    if (!r.problems().isEmpty()) {
-                        String w = file + ": " + r.packets() + " packets" + r.problems();
-                        warnings.add(w);
-                    }
-                } catch (CaptureException e) {
-                    failures.add(e.getMessage());
-                    onFailure.accept(e.getMessage());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                if (writeError[0] != null) {
-                    throw writeError[0];
-                }
+            } finally {
+                closeStages(sink);
             }
         } finally {
             if (windowsOut != null) {
@@ -174,6 +177,20 @@ public final class Replay {
         return new Summary(stats.flow.packets.sum(), stats.flow.bytes.sum(), stats.flow.windows.sum(), stats.flow.flowRecords.sum(),
                 stats.malformedTotal(), elapsed, failures, warnings, stats, byRisk, model[0],
                 detector == null ? List.of() : detector.heuristicReports());
+    }
+
+    /** Waits for the stages; a stage's failure comes out as the IOException it was (or wraps it). */
+    private static void closeStages(WindowFanOut sink) throws IOException {
+        try {
+            sink.close();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while finishing the output", e);
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
     }
 
     /** One window's totals as JSON: window_start (epoch seconds) and the {@link WindowTotals} counters. */

@@ -1,10 +1,8 @@
 package org.argus.app;
 
-import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.argus.config.ConfigException;
-import org.argus.config.ConfigLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -17,16 +15,13 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Vertx vertx = Vertx.vertx();
         try {
-            Main.await(ConfigLoader.load(vertx, conf, System.getenv()));
+            Main.loadConfig(conf, System.getenv());
             System.out.println("ok: " + conf);
             return 0;
         } catch (ConfigException e) {
             Main.printProblems(conf, e);
             return 1;
-        } finally {
-            Main.await(vertx.close());
         }
     }
 }

@@ -76,7 +76,7 @@ public final class DetectorBench {
     }
 
     /** {@code packets} SYN flows from random sources to one host's port 80, spread over {@code windows} windows. */
-    private static List<FlowWindow> spoofedFlood(long t0, int packets, int windows) {
+    public static List<FlowWindow> spoofedFlood(long t0, int packets, int windows) {
         SplittableRandom rnd = new SplittableRandom(7);
         IpAddress victim = IpAddress.parse("192.168.1.10");
         List<FlowWindow> out = new ArrayList<>();

@@ -49,7 +49,7 @@ public final class ConfigLoader {
     /**
      * Loads and validates the configuration.
      *
-     * @param vertx used by vertx-config to read the file
+     * @param vertx used by vertx-config to read a YAML file; may be null otherwise ({@link #needsVertx})
      * @param file  the {@code -conf} file, or null for defaults and environment only
      * @param env   environment variables (normally {@code System.getenv()})
      * @return the validated configuration, or a failed future with a {@link ConfigException} naming every problem
@@ -68,6 +68,18 @@ public final class ConfigLoader {
         });
     }
 
+    /**
+     * Whether reading {@code file} needs a Vert.x instance: YAML (read by vertx-config) does; JSON and no file do
+     * not ({@link #load} then accepts a null {@code vertx}).
+     */
+    public static boolean needsVertx(Path file) {
+        if (file == null) {
+            return false;
+        }
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".yaml") || name.endsWith(".yml");
+    }
+
     /** Reads the file as a JSON object (empty when {@code file} is null); fails with a {@link ConfigException}. */
     static Future<JsonObject> readFile(Vertx vertx, Path file) {
         if (file == null) {
@@ -79,8 +91,15 @@ public final class ConfigLoader {
         if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
             return Future.failedFuture(new ConfigException("-conf " + file + ": not a readable file"));
         }
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        String format = name.endsWith(".yaml") || name.endsWith(".yml") ? "yaml" : "json";
+        String format = needsVertx(file) ? "yaml" : "json";
+        if (format.equals("json")) {
+            // read here (Jackson through Vert.x's JsonObject): no Vert.x instance to start and stop first
+            try {
+                return Future.succeededFuture(new JsonObject(Files.readString(file)));
+            } catch (IOException | RuntimeException e) {
+                return Future.failedFuture(new ConfigException("-conf " + file + ": not valid json: " + rootMessage(e)));
+            }
+        }
         ConfigStoreOptions store = new ConfigStoreOptions().setType("file").setFormat(format)
                 .setConfig(new JsonObject().put("path", file.toAbsolutePath().toString()));
         ConfigRetriever retriever = ConfigRetriever.create(vertx,

@@ -38,7 +38,27 @@ final class PortScanDetector {
         final ArrayDeque<long[]> minutes = new ArrayDeque<>();
     }
 
+    /**
+     * Sources that probed a single target in a window and have no history yet: a direct-mapped table (by address
+     * hash) of that window's probe, so a spoofed flood's million one-probe sources never churn the histories of real
+     * scanners, while a slow scanner's first probe still counts when it comes back (its history then starts with
+     * it). A source taking a slot forgets the one before.
+     */
+    private static final class Pending {
+        private static final int SLOTS = 1 << 16;
+        final IpAddress[] source = new IpAddress[SLOTS];
+        final WindowAnalysis.Target[] target = new WindowAnalysis.Target[SLOTS];
+        final long[] start = new long[SLOTS];
+        final int[] probes = new int[SLOTS], flows = new int[SLOTS];
+
+        static int slot(IpAddress a) {
+            int h = a.hashCode();
+            return (h ^ (h >>> 16)) & (SLOTS - 1);
+        }
+    }
+
     private final HeuristicSettings.PortScan s;
+    private final Pending pending = new Pending();
     private final Map<IpAddress, History> history;
     private final DetectorReport.Tally tally = new DetectorReport.Tally(NAME);
 
@@ -87,9 +107,9 @@ final class PortScanDetector {
         for (var e : a.sources().entrySet()) {
             WindowAnalysis.Source src = e.getValue();
             IpAddress address = e.getKey();
-            History h = horizon > 0 ? (src.probes > 0 ? history.computeIfAbsent(address, k -> new History()) : history.get(address)) : null;
+            History h = horizon > 0 ? history(address, src, start, horizon) : null;
             if (h != null) {
-                remember(h, src, start, horizon);
+                remember(h, src.probeTargets(), src.probes, src.flows, start, horizon);
             }
             if (src.probes == 0 || (reflectors.contains(address) && src.udpProbes * 10 >= src.probes * 8)) {
                 continue;
@@ -148,10 +168,45 @@ final class PortScanDetector {
         tally.found();
     }
 
-    /** Adds this window's probes and flows to a source's history and drops what fell out of the horizon. */
-    private void remember(History h, WindowAnalysis.Source src, long start, long horizon) {
+    /**
+     * A source's history for this window: its own, or a new one when it probed several targets, or is back after a
+     * window kept {@link Pending} (the new history starts with that window's probe, as if it had had one all along);
+     * null when it has none and needs none.
+     */
+    private History history(IpAddress address, WindowAnalysis.Source src, long start, long horizon) {
+        History h = history.get(address);
+        if (h != null) {
+            return h;
+        }
+        int slot = Pending.slot(address);
+        boolean back = address.equals(pending.source[slot]);
+        if (!back && src.probes == 0) {
+            return null;
+        }
+        if (!back && src.probeTargets().size() == 1 && s.minTargets() / 2 > 1) {
+            // one target, nothing to remember before: keep it pending (a one-target history cannot reach the slow
+            // check, which wants half the threshold)
+            pending.source[slot] = address;
+            pending.target[slot] = src.probeTargets().iterator().next();
+            pending.start[slot] = start;
+            pending.probes[slot] = src.probes;
+            pending.flows[slot] = src.flows;
+            return null;
+        }
+        h = new History();
+        history.put(address, h);
+        if (back) {
+            remember(h, List.of(pending.target[slot]), pending.probes[slot], pending.flows[slot], pending.start[slot], horizon);
+            pending.source[slot] = null;
+            pending.target[slot] = null;
+        }
+        return h;
+    }
+
+    /** Adds a window's probes and flows to a source's history and drops what fell out of the horizon. */
+    private void remember(History h, Iterable<WindowAnalysis.Target> targets, int probes, int flows, long start, long horizon) {
         int cap = 4 * s.minTargets();
-        for (WindowAnalysis.Target t : src.probeTargets()) {
+        for (WindowAnalysis.Target t : targets) {
             h.targets.put(t, start);
             if (h.targets.size() > cap) {
                 Iterator<WindowAnalysis.Target> it = h.targets.keySet().iterator();
@@ -161,10 +216,10 @@ final class PortScanDetector {
         }
         long[] last = h.minutes.peekLast();
         if (last != null && start - last[0] < MINUTE) {
-            last[1] += src.probes;
-            last[2] += src.flows;
+            last[1] += probes;
+            last[2] += flows;
         } else {
-            h.minutes.addLast(new long[] {start, src.probes, src.flows});
+            h.minutes.addLast(new long[] {start, probes, flows});
         }
         while (!h.minutes.isEmpty() && h.minutes.peekFirst()[0] <= start - horizon) {
             h.minutes.removeFirst();

@@ -20,8 +20,9 @@ public final class WindowAnalysis {
     }
 
     /**
-     * What one originator did in the window. Its sets start as one inline element and become hash sets at the
-     * second distinct one: under a spoofed flood every source sends one flow, and there are a million of them.
+     * What one originator did in the window. Its sets (and its probe kinds) start as one inline element and become
+     * hash sets (a sorted map) at the second distinct one: under a spoofed flood every source sends one flow, and
+     * there are a million of them.
      */
     public static final class Source {
         public int flows;
@@ -38,7 +39,9 @@ public final class WindowAnalysis {
         public int maxProbePort = -1;
         /** Index (in the window's flow list) of one probe, for a Community ID in the reasons. */
         public int sampleProbe = -1;
-        private Map<String, Integer> tcpProbeKinds = Map.of();
+        private String oneKind;
+        private int oneKindCount;
+        private Map<String, Integer> tcpProbeKinds;
         /** UDP datagrams nobody answered, among the probes. */
         public int udpProbes;
         /** ICMP/ICMPv6 requests among the probes (host sweeps). */
@@ -82,10 +85,16 @@ public final class WindowAnalysis {
         }
 
         void countTcpProbe(String kind) {
-            if (tcpProbeKinds.isEmpty()) {
+            if (tcpProbeKinds != null) {
+                tcpProbeKinds.merge(kind, 1, Integer::sum);
+            } else if (oneKind == null || oneKind.equals(kind)) {
+                oneKind = kind;
+                oneKindCount++;
+            } else {
                 tcpProbeKinds = new java.util.TreeMap<>();
+                tcpProbeKinds.put(oneKind, oneKindCount);
+                tcpProbeKinds.put(kind, 1);
             }
-            tcpProbeKinds.merge(kind, 1, Integer::sum);
         }
 
         /** Distinct responder addresses. */
@@ -105,7 +114,7 @@ public final class WindowAnalysis {
 
         /** TCP probes by kind ({@link FlowFacts#probeKind}: SYN, FIN, NULL, Xmas, Maimon, ACK), for the reasons. */
         public Map<String, Integer> tcpProbeKinds() {
-            return tcpProbeKinds;
+            return tcpProbeKinds != null ? tcpProbeKinds : oneKind == null ? Map.of() : Map.of(oneKind, oneKindCount);
         }
     }
 
@@ -114,7 +123,7 @@ public final class WindowAnalysis {
     private final List<FlowRecord> flows;
     private final List<org.argus.flow.ArpRecord> arp;
     private final List<org.argus.flow.DhcpRecord> dhcp;
-    private final Map<IpAddress, Source> sources = new HashMap<>();
+    private final Map<IpAddress, Source> sources;
 
     /**
      * @param startNanos    window start, ns since the epoch
@@ -139,6 +148,8 @@ public final class WindowAnalysis {
         this.flows = flows;
         this.arp = arp;
         this.dhcp = dhcp;
+        // sized for one source per flow up to 64 Ki (a flood's spoofed sources), so the map never rehashes there
+        this.sources = HashMap.newHashMap(Math.min(flows.size(), 1 << 16));
         for (int i = 0; i < flows.size(); i++) {
             FlowRecord f = flows.get(i);
             Source s = sources.computeIfAbsent(f.originator(), k -> new Source());

@@ -31,6 +31,24 @@ class AnonymizerTest {
     }
 
     @Test
+    void equalsTheJdkMacForManySaltsAndAddresses() throws Exception {
+        java.util.Random r = new java.util.Random(16);
+        for (String salt : new String[] {"k", "x".repeat(63), "y".repeat(64), "z".repeat(65), "long salt ".repeat(40), "sälz"}) {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(salt.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
+            Anonymizer a = new Anonymizer(salt);
+            for (int i = 0; i < 500; i++) {
+                byte[] raw = new byte[i % 2 == 0 ? 4 : 16];
+                r.nextBytes(raw);
+                String text = java.net.InetAddress.getByAddress(raw).getHostAddress();
+                String want = "ip_" + java.util.HexFormat.of().formatHex(
+                        mac.doFinal(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)), 0, 6);
+                assertEquals(want, a.anonymize(text), salt.length() + "-byte salt, " + text);
+            }
+        }
+    }
+
+    @Test
     void emptySaltIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Anonymizer(""));
     }
