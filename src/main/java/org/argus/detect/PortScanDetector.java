@@ -46,14 +46,55 @@ final class PortScanDetector {
      */
     private static final class Pending {
         private static final int SLOTS = 1 << 16;
-        final IpAddress[] source = new IpAddress[SLOTS];
-        final WindowAnalysis.Target[] target = new WindowAnalysis.Target[SLOTS];
-        final long[] start = new long[SLOTS];
-        final int[] probes = new int[SLOTS], flows = new int[SLOTS];
+        /** Longs per slot: one slot is one or two cache lines, so a miss costs one or two memory reads, not six. */
+        private static final int STRIDE = 8;
+        private static final long USED = 1, SOURCE_V6 = 2, TARGET_V6 = 4;
+        /**
+         * Per slot: source hi, source lo, flags (used, IPv6 source, IPv6 target; target port in the high 32 bits),
+         * target hi, target lo, window start (ns), probes &lt;&lt; 32 | flows.
+         */
+        final long[] slots = new long[SLOTS * STRIDE];
 
+        /** The slot's first index, for this address. */
         static int slot(IpAddress a) {
             int h = a.hashCode();
-            return (h ^ (h >>> 16)) & (SLOTS - 1);
+            return ((h ^ (h >>> 16)) & (SLOTS - 1)) * STRIDE;
+        }
+
+        boolean holds(int i, IpAddress a) {
+            long f = slots[i + 2];
+            return (f & USED) != 0 && slots[i] == a.hi() && slots[i + 1] == a.lo() && ((f & SOURCE_V6) != 0) == a.v6();
+        }
+
+        void put(int i, IpAddress a, WindowAnalysis.Target t, long start, int probes, int flows) {
+            slots[i] = a.hi();
+            slots[i + 1] = a.lo();
+            slots[i + 2] = USED | (a.v6() ? SOURCE_V6 : 0) | (t.host().v6() ? TARGET_V6 : 0) | (long) t.port() << 32;
+            slots[i + 3] = t.host().hi();
+            slots[i + 4] = t.host().lo();
+            slots[i + 5] = start;
+            slots[i + 6] = (long) probes << 32 | (flows & 0xffff_ffffL);
+        }
+
+        WindowAnalysis.Target target(int i) {
+            long f = slots[i + 2];
+            return new WindowAnalysis.Target(new IpAddress(slots[i + 3], slots[i + 4], (f & TARGET_V6) != 0), (int) (f >>> 32));
+        }
+
+        long start(int i) {
+            return slots[i + 5];
+        }
+
+        int probes(int i) {
+            return (int) (slots[i + 6] >>> 32);
+        }
+
+        int flows(int i) {
+            return (int) slots[i + 6];
+        }
+
+        void clear(int i) {
+            slots[i + 2] = 0;
         }
     }
 
@@ -179,26 +220,21 @@ final class PortScanDetector {
             return h;
         }
         int slot = Pending.slot(address);
-        boolean back = address.equals(pending.source[slot]);
+        boolean back = pending.holds(slot, address);
         if (!back && src.probes == 0) {
             return null;
         }
         if (!back && src.probeTargets().size() == 1 && s.minTargets() / 2 > 1) {
             // one target, nothing to remember before: keep it pending (a one-target history cannot reach the slow
             // check, which wants half the threshold)
-            pending.source[slot] = address;
-            pending.target[slot] = src.probeTargets().iterator().next();
-            pending.start[slot] = start;
-            pending.probes[slot] = src.probes;
-            pending.flows[slot] = src.flows;
+            pending.put(slot, address, src.probeTargets().iterator().next(), start, src.probes, src.flows);
             return null;
         }
         h = new History();
         history.put(address, h);
         if (back) {
-            remember(h, List.of(pending.target[slot]), pending.probes[slot], pending.flows[slot], pending.start[slot], horizon);
-            pending.source[slot] = null;
-            pending.target[slot] = null;
+            remember(h, List.of(pending.target(slot)), pending.probes(slot), pending.flows(slot), pending.start(slot), horizon);
+            pending.clear(slot);
         }
         return h;
     }
