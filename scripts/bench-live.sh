@@ -7,7 +7,8 @@
 #   TRAFFIC=syn sends 54-byte SYNs to distinct targets instead (a scan: the most packets per second and a new flow
 #   each); SENDERS=N runs N tcpreplay processes in parallel, each at rate/N (one tcpreplay tops out near 400 kpps here).
 # Both capturers get the same 10 MiB kernel buffer (Argus's default capture.buffer_size_mb; tcpdump -B 10240) and run
-# one at a time. Argus: the whole sensor (capture → windows → CSV → scoring), counters from /metrics; tcpdump: -w
+# one at a time. Argus: the whole sensor (capture → windows → CSV → scoring), counters from /metrics, and /health
+# asked every 0.1 s while the traffic runs (curl's response time, median and worst); tcpdump: -w
 # /dev/null, counters from its exit summary. Writes target/bench-live/results.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -49,6 +50,13 @@ send() {
   cat "$out"/tcpreplay-"$rate"-"$2"-*.txt | awk '/Actual:/ {p += $2} /Rated:/ {for (i = 1; i <= NF; i++) if ($(i) == "pps") {r = $(i-1); gsub(",", "", r); t += r}} END {printf "%d %d\n", p, t}'
 }
 
+probe() { # probe FILE: /health response times (s, curl's own), one a line, every 0.1 s until killed
+  while :; do
+    ip netns exec "$A" curl -s -o /dev/null -m 5 -w '%{time_total}\n' http://127.0.0.1:18099/health >> "$1" || echo 5 >> "$1"
+    sleep 0.1
+  done
+}
+
 metric() { # metric NAME: sum of the sensor's samples of that metric family line prefix
   ip netns exec "$A" curl -s http://127.0.0.1:18099/metrics | awk -v m="$1" 'index($0, m) == 1 {s += $NF} END {printf "%d\n", s}'
 }
@@ -66,18 +74,21 @@ ARGUS_IP_SALT=bench-live ip netns exec "$A" java -Xmx256m -jar "$jar" -conf "$ou
 for _ in $(seq 60); do
   [ "$(ip netns exec "$A" curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:18099/health || true)" = 200 ] && break; sleep 0.5
 done
-echo "| rate asked (pps) | sent | sent pps | Argus captured | Argus kernel drops | Argus queue drops | tcpdump captured | tcpdump kernel drops |" > "$out/table.md"
-echo "|---|---|---|---|---|---|---|---|" >> "$out/table.md"
-declare -A arg_sent arg_pps arg_got arg_kdrop arg_qdrop
+echo "| rate asked (pps) | sent | sent pps | Argus captured | Argus kernel drops | Argus queue drops | Argus /health ms median / max | tcpdump captured | tcpdump kernel drops |" > "$out/table.md"
+echo "|---|---|---|---|---|---|---|---|---|" >> "$out/table.md"
+declare -A arg_sent arg_pps arg_got arg_kdrop arg_qdrop arg_health
 for r in "${rates[@]}"; do
   p0=$(metric 'argus_packets_total'); k0=$(metric 'argus_dropped_packets_total{where="kernel"'); q0=$(metric 'argus_dropped_packets_total{where="queue"')
+  probe "$out/health-$r.txt" & prober=$!
   read -r s pps < <(send "$r" argus)
+  kill "$prober" 2>/dev/null; wait "$prober" 2>/dev/null || true
+  arg_health[$r]=$(sort -n "$out/health-$r.txt" | awk '{v[NR] = $1} END {printf "%.0f / %.0f", v[int((NR + 1) / 2)] * 1000, v[NR] * 1000}')
   sleep 2.5 # one stats interval and the queue drained
   arg_sent[$r]=$s; arg_pps[$r]=$pps
   arg_got[$r]=$(( $(metric 'argus_packets_total') - p0 ))
   arg_kdrop[$r]=$(( $(metric 'argus_dropped_packets_total{where="kernel"') - k0 ))
   arg_qdrop[$r]=$(( $(metric 'argus_dropped_packets_total{where="queue"') - q0 ))
-  echo "argus  rate=$r sent=$s (${pps} pps) captured=${arg_got[$r]} kernel_drops=${arg_kdrop[$r]} queue_drops=${arg_qdrop[$r]}"
+  echo "argus  rate=$r sent=$s (${pps} pps) captured=${arg_got[$r]} kernel_drops=${arg_kdrop[$r]} queue_drops=${arg_qdrop[$r]} health_ms=${arg_health[$r]}"
 done
 kill "$sensor"; wait "$sensor" || true; sensor=
 
@@ -89,7 +100,7 @@ for r in "${rates[@]}"; do
   got=$(awk '/packets captured/ {print $1}' "$out/tcpdump-$r.txt"); kd=$(awk '/dropped by kernel/ {print $1}' "$out/tcpdump-$r.txt")
   echo "tcpdump rate=$r sent=$s (${pps} pps) captured=$got kernel_drops=$kd"
   label=$r; [ "$r" -eq 0 ] && label="top speed"
-  echo "| $label | ${arg_sent[$r]} / $s | ${arg_pps[$r]} / $pps | ${arg_got[$r]} | ${arg_kdrop[$r]} | ${arg_qdrop[$r]} | $got | $kd |" >> "$out/table.md"
+  echo "| $label | ${arg_sent[$r]} / $s | ${arg_pps[$r]} / $pps | ${arg_got[$r]} | ${arg_kdrop[$r]} | ${arg_qdrop[$r]} | ${arg_health[$r]} | $got | $kd |" >> "$out/table.md"
 done
 { echo "Live capture on a veth pair, ${secs} s per rate, traffic $traffic, $senders sender(s) (sent: Argus run / tcpdump run)"; echo; cat "$out/table.md"; } > "$out/results.md"
 cat "$out/results.md"

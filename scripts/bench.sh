@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmarks side by side with the tools people would use instead, on the same files in the same run (see BENCHMARKS.md).
 #   scripts/bench.sh [sessions] [sweep-probes]     defaults: 200000 sessions (~3.7 M packets), 1200000 probes
-# Writes target/bench/results.md (a table with ratios) and prints it. Needs: argus-server (OpenArgus), tshark, tcpdump,
+# Writes target/bench/results.md (tables with ratios: the generated mix, and the 1 M-packet SYN flood made from
+# ../shared/pcaps) and prints it. Needs: argus-server (OpenArgus), tshark (with editcap, mergecap, capinfos), tcpdump,
 # /usr/bin/time (package time), curl. Each row is one run: the machines are noisy, so compare ratios within a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +33,22 @@ run openargus argus -r "$out/big.pcap" -w "$out/openargus.out"
 run tshark-conv tshark -r "$out/big.pcap" -q -z conv,tcp
 run tcpdump tcpdump -r "$out/big.pcap" -w /dev/null
 run argus-sweep-256m java -Xmx256m -jar "$jar" replay "$out/sweep.pcap" --out "$out/sweep-replay"
+
+# A flow-heavy flood (issue 16): the shared spoofed SYN flood 27 times, copy i shifted i × 30 s (editcap -t), then
+# concatenated (mergecap -a): ~1 M packets, ~1 M distinct flows. Argus (default flags) and OpenArgus on that file.
+flood_src=../shared/pcaps/pkt.TCP.synflood.spoofed.pcap
+flood_packets=0
+if [ -f "$flood_src" ]; then
+  for i in $(seq 0 26); do editcap -t $((i * 30)) "$flood_src" "$out/flood-$i.pcap"; done
+  mergecap -a -F pcap -w "$out/flood.pcap" $(for i in $(seq 0 26); do echo "$out/flood-$i.pcap"; done)
+  rm -f "$out"/flood-[0-9]*.pcap
+  flood_packets=$(capinfos -c -M "$out/flood.pcap" | awk '/Number of packets/ {print $NF}')
+  cat "$out/flood.pcap" > /dev/null
+  run argus-flood java -Xmx256m -jar "$jar" replay "$out/flood.pcap" --out "$out/flood-replay"
+  run openargus-flood argus -r "$out/flood.pcap" -w "$out/openargus-flood.out"
+else
+  echo "bench: $flood_src not found (../shared beside the checkout): no flood rows" >&2
+fi
 
 # JDK 25+: the same replays with an AOT cache (JEP 483/514/515: classes loaded and linked, method profiles kept)
 # made by one training run on a small file; what a user gets after one run with -XX:AOTCacheOutput.
@@ -65,7 +82,7 @@ startup_ms=$(startup plain)
 startup first-cds -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$out/argus.jsa" > /dev/null
 startup_cds_ms=$(startup cds -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="$out/argus.jsa")
 
-awk -v packets="$packets" -v sweep="$sweep_packets" -v startup="$startup_ms" -v startup_cds="$startup_cds_ms" -v out="$out" -v aot="$aot_rows" '
+awk -v packets="$packets" -v flood="$flood_packets" -v sweep="$sweep_packets" -v startup="$startup_ms" -v startup_cds="$startup_cds_ms" -v out="$out" -v aot="$aot_rows" '
   { wall[$1] = $2; rss[$1] = $3 }
   END {
     peer = packets / wall["openargus"]
@@ -75,8 +92,18 @@ awk -v packets="$packets" -v sweep="$sweep_packets" -v startup="$startup_ms" -v 
       k = t[i]; pps = packets / wall[k]
       printf "| %s | %.2f | %.0f | %.2fx | %d |\n", k, wall[k], pps, pps / peer, rss[k]
     }
+    if (flood > 0) {
+      fpeer = flood / wall["openargus-flood"]
+      printf "\n| tool (same %d-packet SYN flood) | wall s | packets/s | vs OpenArgus | peak RSS MiB |\n|---|---|---|---|---|\n", flood
+      n = split("argus-flood openargus-flood", t, " ")
+      for (i = 1; i <= n; i++) {
+        k = t[i]; pps = flood / wall[k]
+        printf "| %s | %.2f | %.0f | %.2fx | %d |\n", k, wall[k], pps, pps / fpeer, rss[k]
+      }
+    }
     printf "\nMemory: replay of %d distinct flows (network sweep) with -Xmx256m: %.2f s, peak RSS %d MiB (see %s/argus-sweep-256m.out)\n", sweep, wall["argus-sweep-256m"], rss["argus-sweep-256m"], out
     printf "Start-up: JVM start to first /health 200: %d ms; with the class-data archive (second start): %d ms\n", startup, startup_cds
   }' "$out/raw.txt" | tee "$out/results.md"
 echo "argus replay summary: $(cat "$out/argus-replay.out")"
 echo "sweep replay summary: $(cat "$out/argus-sweep-256m.out")"
+[ ! -f "$out/argus-flood.out" ] || echo "flood replay summary: $(cat "$out/argus-flood.out")"

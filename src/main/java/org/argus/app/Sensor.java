@@ -46,7 +46,7 @@ import org.argus.stats.SensorStats;
  */
 public final class Sensor {
     /** Most flows in one early look (early firing). */
-    private static final int EARLY_MAX_FLOWS = 50_000;
+    private static final int EARLY_MAX_FLOWS = 20_000;
     private final Vertx vertx;
     private final ArgusConfig config;
     private final String salt;

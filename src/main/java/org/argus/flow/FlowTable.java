@@ -39,6 +39,8 @@ public final class FlowTable {
     private double[] sizeSq, iatSq;
 
     private int[] active = new int[1024];
+    /** A {@link #grow} failed for want of heap: the table keeps its size from then on. */
+    private boolean growFailed;
     private int activeCount;
     private int windowSerial = 1;
 
@@ -152,9 +154,13 @@ public final class FlowTable {
         if (size >= maxFlows || activeCount >= maxFlowsPerWindow) {
             return false;
         }
-        if ((size + 1) * 2L > mask + 1 && mask + 1 < capacityFor(maxFlows)) {
-            grow();
-            return account(proto, v6, sHi, sLo, dHi, dLo, sport, dport, tsNanos, bytes, flags, icmpTypeCode);
+        if ((size + 1) * 2L > mask + 1 && mask + 1 < capacityFor(maxFlows) && !growFailed) {
+            if (grow()) {
+                return account(proto, v6, sHi, sLo, dHi, dLo, sport, dport, tsNanos, bytes, flags, icmpTypeCode);
+            }
+        }
+        if (growFailed && (size + 1) * 4L > (mask + 1) * 3L) {
+            return false; // could not grow: keep probing short, refuse (and count) new flows
         }
         size++;
         meta[slot] = kMeta | (srcIsA ? META_ORIG_IS_A : 0);
@@ -282,17 +288,21 @@ public final class FlowTable {
                 : new FlowRecord(proto, b, pb, a, pa, pktBA[s], byteBA[s], pktAB[s], byteAB[s], firstSeen[s], lastSeen[s], f, shape);
     }
 
-    /** Per originator of the current window: {@code [flows, packets sent]}, in a reused open-addressing table. */
-    private long[] busyHi = new long[0], busyLo = new long[0], busyFlows = new long[0], busyPackets = new long[0];
-    /** 0 unused, 1 IPv4, 2 IPv6. */
-    private byte[] busyUsed = new byte[0];
+    /** Buckets of the early-firing sketch ({@link #peekBusy}). */
+    private static final int BUSY_BUCKETS = 1 << 16;
+    /** Per bucket of originator hashes: flows in this window, packets sent in them (allocated at the first look). */
+    private int[] busyFlows;
+    private long[] busyPackets;
 
     /**
      * Early firing: the current window's flows so far whose originator is <em>busy</em> — at least {@code minFlows}
      * flows in this window, or at least {@code minPackets} packets sent in them — without ending the window (no
-     * counter is reset). Of a busy originator's flows only the settled ones are returned: the responder answered, or
-     * the first packet in the window came at or before {@code settledBefore}, so a handshake still in flight is not
-     * taken for a failed one. Costs one pass over the window's flows to count and one to pick.
+     * counter is reset). Originators are counted in a fixed sketch of {@value #BUSY_BUCKETS} buckets by address hash
+     * (768 KiB, whatever the window holds): buckets shared by several originators can only over-count, so every busy
+     * originator is found, plus at most a few quiet ones (a flood's spoofed sources), which the heuristics then judge
+     * on their own flows. Originators in {@code skip} are left out with their buckets. Of the picked flows only the settled ones are returned: the responder answered, or the
+     * first packet in the window came at or before {@code settledBefore}, so a handshake still in flight is not taken
+     * for a failed one. Costs two passes over the window's flows.
      *
      * @param minFlows      flows in this window that make an originator busy
      * @param minPackets    packets sent in this window that make an originator busy
@@ -303,62 +313,57 @@ public final class FlowTable {
      */
     public List<FlowRecord> peekBusy(int minFlows, long minPackets, long settledBefore, java.util.Set<IpAddress> skip,
                                      int maxRecords) {
-        int cap = Integer.highestOneBit(Math.max(16, activeCount * 2 - 1)) << 1;
-        if (busyUsed.length < cap) {
-            busyHi = new long[cap];
-            busyLo = new long[cap];
-            busyFlows = new long[cap];
-            busyPackets = new long[cap];
-            busyUsed = new byte[cap];
+        if (busyFlows == null) {
+            busyFlows = new int[BUSY_BUCKETS];
+            busyPackets = new long[BUSY_BUCKETS];
         } else {
-            cap = busyUsed.length;
-            Arrays.fill(busyUsed, (byte) 0);
+            Arrays.fill(busyFlows, 0);
+            Arrays.fill(busyPackets, 0);
         }
-        int busyMask = cap - 1;
-        int[] entry = new int[activeCount];
-        boolean any = false;
         for (int k = 0; k < activeCount; k++) {
             int s = active[k];
             boolean origIsA = (meta[s] & META_ORIG_IS_A) != 0;
-            long hi = origIsA ? aHi[s] : bHi[s], lo = origIsA ? aLo[s] : bLo[s];
-            byte kind = (meta[s] & META_V6) != 0 ? (byte) 2 : (byte) 1;
-            int e = (int) hash(hi, lo, 0, 0, 0, kind) & busyMask;
-            while (busyUsed[e] != 0 && (busyUsed[e] != kind || busyHi[e] != hi || busyLo[e] != lo)) {
-                e = (e + 1) & busyMask;
-            }
-            if (busyUsed[e] == 0) {
-                busyUsed[e] = kind;
-                busyHi[e] = hi;
-                busyLo[e] = lo;
-                busyFlows[e] = 0;
-                busyPackets[e] = 0;
-            }
-            entry[k] = e;
-            busyFlows[e]++;
-            busyPackets[e] += origIsA ? pktAB[s] : pktBA[s];
-            any |= busyFlows[e] >= minFlows || busyPackets[e] >= minPackets;
+            int b = busyBucket(s, origIsA);
+            busyFlows[b]++;
+            busyPackets[b] += origIsA ? pktAB[s] : pktBA[s];
+        }
+        // originators already reported are out, with their buckets (a quiet one sharing such a bucket waits for the
+        // window's close): after an attacker fired, the window's later looks cost this one pass
+        for (IpAddress a : skip) {
+            int b = busyBucket(a.hi(), a.lo(), a.v6() ? META_V6 : 0);
+            busyFlows[b] = 0;
+            busyPackets[b] = 0;
+        }
+        boolean any = false;
+        for (int b = 0; b < BUSY_BUCKETS && !any; b++) {
+            any = busyFlows[b] >= minFlows || busyPackets[b] >= minPackets;
         }
         List<FlowRecord> out = new ArrayList<>();
         if (!any) {
             return out;
         }
         for (int k = 0; k < activeCount && out.size() < maxRecords; k++) {
-            int e = entry[k];
-            if (busyFlows[e] < minFlows && busyPackets[e] < minPackets) {
-                continue;
-            }
             int s = active[k];
             boolean origIsA = (meta[s] & META_ORIG_IS_A) != 0;
-            long answered = origIsA ? pktBA[s] : pktAB[s];
-            if (answered == 0 && firstSeen[s] > settledBefore) {
+            int b = busyBucket(s, origIsA);
+            if (busyFlows[b] < minFlows && busyPackets[b] < minPackets) {
                 continue;
             }
-            if (!skip.isEmpty() && skip.contains(new IpAddress(busyHi[e], busyLo[e], busyUsed[e] == 2))) {
+            long answered = origIsA ? pktBA[s] : pktAB[s];
+            if (answered == 0 && firstSeen[s] > settledBefore) {
                 continue;
             }
             out.add(record(s));
         }
         return out;
+    }
+
+    private int busyBucket(int s, boolean origIsA) {
+        return busyBucket(origIsA ? aHi[s] : bHi[s], origIsA ? aLo[s] : bLo[s], meta[s] & META_V6);
+    }
+
+    private static int busyBucket(long hi, long lo, int v6) {
+        return (int) (hash(hi, lo, 0, 0, 0, v6) >>> 40) & (BUSY_BUCKETS - 1);
     }
 
     /**
@@ -432,9 +437,22 @@ public final class FlowTable {
         copyFrom(this, from, to);
     }
 
-    private void grow() {
+    /**
+     * Doubles the table. When the heap cannot hold the bigger arrays, the table stays as it was, whole, and stops
+     * growing (new flows beyond three quarters full are then refused and counted as drops): a flood must not leave
+     * it half-allocated.
+     *
+     * @return false when the heap refused
+     */
+    private boolean grow() {
         FlowTable old = new FlowTable(this);
-        allocate((mask + 1) * 2);
+        try {
+            allocate((mask + 1) * 2);
+        } catch (OutOfMemoryError e) {
+            restore(old);
+            growFailed = true;
+            return false;
+        }
         activeCount = 0;
         for (int s = 0; s <= old.mask; s++) {
             int m = old.meta[s];
@@ -453,6 +471,19 @@ public final class FlowTable {
                 active[activeCount++] = t;
             }
         }
+        return true;
+    }
+
+    /** Takes back the arrays of a snapshot (a failed {@link #grow}). */
+    private void restore(FlowTable t) {
+        mask = t.mask;
+        aHi = t.aHi; aLo = t.aLo; bHi = t.bHi; bLo = t.bLo;
+        ports = t.ports; meta = t.meta; lastSeenEver = t.lastSeenEver; windowMark = t.windowMark;
+        firstSeen = t.firstSeen; lastSeen = t.lastSeen;
+        pktAB = t.pktAB; pktBA = t.pktBA; byteAB = t.byteAB; byteBA = t.byteBA;
+        syn = t.syn; synAck = t.synAck; fin = t.fin; rst = t.rst; psh = t.psh; ack = t.ack;
+        unusual = t.unusual; flagsAB = t.flagsAB; flagsBA = t.flagsBA;
+        sizeMin = t.sizeMin; sizeMax = t.sizeMax; icmpTypeCode = t.icmpTypeCode; sizeSq = t.sizeSq; iatSq = t.iatSq;
     }
 
     /** Snapshot of the arrays (shares them) for rehashing. */

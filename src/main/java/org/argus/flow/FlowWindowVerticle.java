@@ -16,9 +16,9 @@ import org.argus.status.SensorHealth;
  *
  * <p>Early firing (live, when configured): every {@value #EARLY_TICK_MILLIS} ms, when packets came since the last
  * look, the open window's busy originators ({@link WindowAssembler#peekBusy}) go to {@link Addresses#WINDOW_EARLY} as
- * a request; at most one is in flight, looks are spaced at least ten times their own cost apart (so a flood's large
- * table never takes more than a tenth of the event loop), and originators already decided on are left out for the
- * rest of the window.
+ * a request; at most one is in flight, looks are spaced at least twenty times their own cost apart (so a flood's
+ * large table never takes more than a twentieth of the event loop), and originators already decided on are left out
+ * for the rest of the window.
  */
 public final class FlowWindowVerticle extends VerticleBase {
     private static final long TICK_MILLIS = 250;
@@ -107,7 +107,7 @@ public final class FlowWindowVerticle extends VerticleBase {
         lookedAtPackets = packets;
         lookedAtNanos = now;
         FlowWindow partial = assembler.peekBusy(early, skip, health.clock().millis() * 1_000_000L);
-        nextLookNanos = now + 10 * (System.nanoTime() - now);
+        nextLookNanos = now + 20 * (System.nanoTime() - now);
         if (partial == null) {
             return;
         }
