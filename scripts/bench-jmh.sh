@@ -4,7 +4,8 @@
 #   DecoderBench.parseAndDecode  pcap file (page cache) → batch rows       (packets/s)
 #   FlowTableBench.accountOnly   batch rows → flow table                   (captures/s; ":packets" = packets/s)
 #   FlowTableBench.assembleWindows  batch rows → windows + flow records    (captures/s; ":packets" = packets/s)
-#   AnonymizerBench.freshAddress   a never-seen address → pseudonym         (pseudonyms/s; jdkMac: the JDK's HMAC)
+#   AnonymizerBench.freshAddress   a never-seen address → pseudonym         (pseudonyms/s; hmacPrecomputed vs jdkMac:
+#                                  the HMAC alone, ours and the JDK's Mac)
 #   HeuristicsBench.spoofedFloodWindow  a spoofed-flood window → findings   (windows/s, 10 000 one-flow sources)
 # Usage: scripts/bench-jmh.sh [JMH options, e.g. a regex "Decoder" or -f 2 -wi 5]. Results: target/jmh/results.txt.
 set -euo pipefail

@@ -474,7 +474,7 @@ public final class FlowTable {
         return true;
     }
 
-    /** Takes back the arrays of a snapshot (a failed {@link #grow}). */
+    /** Takes the mask and arrays of {@code t} (shared, not copied): a snapshot, or back after a failed {@link #grow}. */
     private void restore(FlowTable t) {
         mask = t.mask;
         aHi = t.aHi; aLo = t.aLo; bHi = t.bHi; bLo = t.bLo;
@@ -490,14 +490,7 @@ public final class FlowTable {
     private FlowTable(FlowTable t) {
         maxFlows = t.maxFlows;
         maxFlowsPerWindow = t.maxFlowsPerWindow;
-        mask = t.mask;
-        aHi = t.aHi; aLo = t.aLo; bHi = t.bHi; bLo = t.bLo;
-        ports = t.ports; meta = t.meta; lastSeenEver = t.lastSeenEver; windowMark = t.windowMark;
-        firstSeen = t.firstSeen; lastSeen = t.lastSeen;
-        pktAB = t.pktAB; pktBA = t.pktBA; byteAB = t.byteAB; byteBA = t.byteBA;
-        syn = t.syn; synAck = t.synAck; fin = t.fin; rst = t.rst; psh = t.psh; ack = t.ack;
-        unusual = t.unusual; flagsAB = t.flagsAB; flagsBA = t.flagsBA;
-        sizeMin = t.sizeMin; sizeMax = t.sizeMax; icmpTypeCode = t.icmpTypeCode; sizeSq = t.sizeSq; iatSq = t.iatSq;
+        restore(t);
     }
 
     private void copyFrom(FlowTable o, int from, int to) {

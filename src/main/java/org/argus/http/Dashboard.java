@@ -104,7 +104,7 @@ public final class Dashboard {
         for (Ban b : bans) {
             String address = anonymizer == null ? b.target().toString()
                     : anonymizer.anonymize(b.target().network()) + (b.target().single() ? "" : "/" + b.target().prefix());
-            banList.add(new JsonObject().put("address", address).put("risk", b.risk()).put("source", b.source()).put("reason", scrub(b.reason()))
+            banList.add(new JsonObject().put("address", address).put("risk", b.risk()).put("source", b.source().text()).put("reason", scrub(b.reason()))
                     .put("seconds_left", Math.max(0, b.expiresAt().getEpochSecond() - now.getEpochSecond())));
         }
         JsonArray alerts = new JsonArray();
