@@ -17,8 +17,9 @@ import org.argus.status.SensorHealth;
  * <p>Early firing (live, when configured): every {@value #EARLY_TICK_MILLIS} ms, when packets came since the last
  * look, the open window's busy originators ({@link WindowAssembler#peekBusy}) go to {@link Addresses#WINDOW_EARLY} as
  * a request; at most one is in flight, looks are spaced at least twenty times their own cost apart (so a flood's
- * large table never takes more than a twentieth of the event loop), and originators already decided on are left out
- * for the rest of the window.
+ * large table never takes more than a twentieth of the event loop) and twice the heuristics' answer time (so
+ * the early thread stays under a third of a core), and originators already decided on are left out for the rest of
+ * the window.
  */
 public final class FlowWindowVerticle extends VerticleBase {
     private static final long TICK_MILLIS = 250;
@@ -112,13 +113,20 @@ public final class FlowWindowVerticle extends VerticleBase {
             return;
         }
         looking = true;
+        long sent = System.nanoTime();
         vertx.eventBus().<EarlyLook.Fired>request(Addresses.WINDOW_EARLY, new EarlyLook(partial, assembler.latestPacketNanos()))
                 .onSuccess(m -> {
                     if (partial.startNanos() == skipWindow) {
                         skip.addAll(m.body().originators());
                     }
                 })
-                .onComplete(r -> looking = false);
+                .onComplete(r -> {
+                    looking = false;
+                    // the heuristics' own time counts too: a busy but benign host (a proxy, a NAS) is looked at again
+                    // only after twice as long again, so the early thread stays under a third of a core
+                    long done = System.nanoTime();
+                    nextLookNanos = Math.max(nextLookNanos, done + 2 * (done - sent));
+                });
     }
 
     @Override
