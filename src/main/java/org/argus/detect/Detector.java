@@ -22,7 +22,8 @@ import org.argus.flow.IpAddress;
 public final class Detector {
     /** Detector name of model findings. */
     public static final String MODEL = "isolation_forest";
-    private static final int MAX_IDS = 5;
+    /** Community IDs quoted per decision. */
+    static final int MAX_IDS = 5;
 
     /**
      * What one window produced.

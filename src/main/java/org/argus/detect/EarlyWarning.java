@@ -71,14 +71,14 @@ public final class EarlyWarning {
             for (Finding f : fs) {
                 reasons.addAll(f.reasons());
                 detectors.add(f.detector());
-                f.communityIds().stream().limit(5).forEach(ids::add);
+                ids.addAll(f.communityIds());
             }
             reasons.add(when);
             Finding top = fs.get(0);
             fired.add(e.getKey());
             out.add(new Decision(partial.startNanos(), e.getKey(), namer.apply(e.getKey()), false, Role.ATTACKER,
                     Risk.HIGH, top.score(), top.detector(), List.copyOf(detectors), reasons,
-                    ids.stream().limit(5).toList(), null, true));
+                    ids.stream().limit(Detector.MAX_IDS).toList(), null, true));
         }
         out.sort(Comparator.comparingDouble(Decision::score).reversed());
         return out;

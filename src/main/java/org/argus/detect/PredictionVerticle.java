@@ -117,7 +117,7 @@ public final class PredictionVerticle extends VerticleBase {
                         }));
                 return Future.succeededFuture();
             }
-            if (settings.early().enabled()) {
+            if (settings.early().enabled()) { // live only: polling mode returned above
                 LocalCodec.registerFor(vertx.eventBus(), EarlyLook.class);
                 LocalCodec.registerFor(vertx.eventBus(), EarlyLook.Fired.class);
                 earlyWarning = new EarlyWarning(settings, Object::toString);
