@@ -9,7 +9,7 @@
 # Both capturers get the same 10 MiB kernel buffer (Argus's default capture.buffer_size_mb; tcpdump -B 10240) and run
 # one at a time. Argus: the whole sensor (capture → windows → CSV → scoring), counters from /metrics, and /health
 # asked every 0.1 s while the traffic runs (curl's response time, median and worst); tcpdump: -w
-# /dev/null, counters from its exit summary. Writes target/bench-live/results.md.
+# /dev/null, counters from its exit summary. Writes target/bench-live/results.md. JAR=PATH runs another build of the jar.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -19,7 +19,7 @@ argus_ensure_packages tcpreplay tcpdump iproute2 curl
 [ -f target/argus-fat.jar ] || mvn -B -q -ntp -DskipTests package
 secs=${1:-5}; shift || true
 rates=("$@"); [ ${#rates[@]} -gt 0 ] || rates=(25000 50000 100000 200000 400000 0)
-jar=$(pwd)/target/argus-fat.jar
+jar=${JAR:-$(pwd)/target/argus-fat.jar}
 out=$(pwd)/target/bench-live; rm -rf "$out"; mkdir -p "$out"
 A=argus-bl-a-$$; B=argus-bl-b-$$; sensor=
 cleanup() {

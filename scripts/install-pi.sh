@@ -27,7 +27,7 @@ find_java() {
   for j in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} /usr/lib/jvm/*/bin/java /usr/bin/java; do
     [ -x "$j" ] || continue
     v=$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/.*java.specification.version = \([0-9]*\).*/\1/p')
-    [ -n "$v" ] && [ "$v" -ge 21 ] && { echo "$j"; return 0; }
+    [ -n "$v" ] && [ "$v" -ge 22 ] && { echo "$j"; return 0; }
   done
   return 1
 }
@@ -53,7 +53,7 @@ if [ "$uninstall" -eq 1 ]; then
 fi
 
 [ -f "$jar" ] || { echo "install-pi.sh: no jar at $jar (mvn -B package, or --jar FILE)" >&2; exit 1; }
-[ -n "$java" ] || java=$(find_java) || { echo "install-pi.sh: no Java 21 or newer found; install one (e.g. Temurin 21 for arm64) or pass --java PATH" >&2; exit 1; }
+[ -n "$java" ] || java=$(find_java) || { echo "install-pi.sh: no Java 22 or newer found; install one (e.g. Temurin 25 for arm64) or pass --java PATH" >&2; exit 1; }
 
 mkdir -p "$R/opt/argus" "$R/etc/argus" "$R/var/lib/argus" "$R/etc/systemd/system" "$R/etc/modules-load.d"
 if ! grep -q '^argus:' "$R/etc/passwd" 2>/dev/null; then

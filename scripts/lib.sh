@@ -1,20 +1,20 @@
 #!/usr/bin/env bash
-# Shared helpers for Argus scripts: find a JDK >= 21 and make sure the system packages are there.
+# Shared helpers for Argus scripts: find a JDK >= 22 and make sure the system packages are there.
 set -euo pipefail
 
-# Sets JAVA_HOME to a JDK >= 21 (JAVA_HOME if it already is one, else the newest under /usr/lib/jvm).
+# Sets JAVA_HOME to a JDK >= 22 (JAVA_HOME if it already is one, else the newest under /usr/lib/jvm).
 argus_find_jdk() {
   local cand v
   for cand in "${JAVA_HOME:-}" $(ls -d /usr/lib/jvm/* 2>/dev/null | sort -rV); do
     [ -n "$cand" ] && [ -x "$cand/bin/javac" ] || continue
     v=$("$cand/bin/java" -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
-    if [ "${v%%.*}" -ge 21 ] 2>/dev/null; then
+    if [ "${v%%.*}" -ge 22 ] 2>/dev/null; then
       export JAVA_HOME="$cand"
       export PATH="$JAVA_HOME/bin:$PATH"
       return 0
     fi
   done
-  echo "argus: no JDK 21 or newer found. Install one (e.g. Temurin 21/25, or openjdk-21-jdk where your distribution has it) and set JAVA_HOME." >&2
+  echo "argus: no JDK 22 or newer found (live capture uses the FFM API, final in 22). Install one (e.g. Temurin 25, or openjdk-25-jdk where your distribution has it) and set JAVA_HOME." >&2
   return 1
 }
 

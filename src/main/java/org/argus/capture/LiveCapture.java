@@ -5,19 +5,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.argus.log.LogText;
 import org.argus.status.SensorHealth;
-import org.pcap4j.core.BpfProgram;
-import org.pcap4j.core.NotOpenException;
-import org.pcap4j.core.PcapHandle;
 import org.pcap4j.core.PcapNativeException;
 import org.pcap4j.core.PcapNetworkInterface;
-import org.pcap4j.core.PcapStat;
 import org.pcap4j.core.Pcaps;
-import org.pcap4j.core.RawPacketListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Live capture on one interface through libpcap (pcap4j), run on a platform thread its owner provides.
+ * Live capture on one interface through libpcap ({@link LibPcap}: one FFM downcall per packet, the frame decoded from a
+ * buffer the handle reuses), run on a platform thread its owner provides. pcap4j only looks the interface up.
  *
  * <p>The handle is non-blocking (a blocking read on Linux TPACKET_V3 does not return while no packet comes, which
  * would stall health, stats and stop); when a read finds nothing the thread naps 5 ms. Packets are decoded straight
@@ -38,9 +34,6 @@ public final class LiveCapture {
     private final BatchQueue queue;
 
     private volatile boolean stopRequested;
-    private volatile PcapHandle handle;
-    private PacketBatch current;
-    private long currentStartedMillis;
     private long statsBaseRecv, statsBaseDrop, statsBaseIfDrop;
     private long lastRecv, lastDrop, lastIfDrop;
 
@@ -56,7 +49,7 @@ public final class LiveCapture {
         String name = settings.interfaceName();
         long backoff = settings.retryInitial().toMillis();
         while (!stopRequested) {
-            PcapHandle h;
+            LibPcap h;
             try {
                 h = open(name);
             } catch (CaptureException e) {
@@ -69,8 +62,7 @@ public final class LiveCapture {
                 continue;
             }
             backoff = settings.retryInitial().toMillis();
-            handle = h;
-            int linkType = h.getDlt().value();
+            int linkType = h.linkType();
             if (PacketDecoder.supports(linkType)) {
                 health.set(SensorHealth.CAPTURE, true, "running", "interface " + name);
             } else {
@@ -78,18 +70,17 @@ public final class LiveCapture {
                 LOG.warn("event=unsupported_linktype interface={} linktype={}", name, linkType);
             }
             LOG.info("event=capture_started interface={} linktype={} snaplen={} promiscuous={} filter=\"{}\"",
-                    name, h.getDlt().value(), settings.snaplen(), settings.promiscuous(), LogText.escape(settings.bpfFilter()));
+                    name, linkType, settings.snaplen(), settings.promiscuous(), LogText.escape(settings.bpfFilter()));
             try {
-                capture(h);
-            } catch (PcapNativeException | NotOpenException e) {
+                capture(h, linkType);
+            } catch (CaptureException e) {
                 if (!stopRequested) {
                     health.set(SensorHealth.CAPTURE, false, "retrying", "interface " + name + " failed: " + e.getMessage());
                     LOG.warn("event=capture_failed interface={} reason=\"{}\" action=reopen", name, LogText.escape(e.getMessage()));
                 }
             } catch (InterruptedException e) {
-                // breakLoop or thread interrupt: stop requested
+                // thread interrupt: stop requested
             } finally {
-                handle = null;
                 readStats(h);
                 statsBaseRecv += lastRecv;
                 statsBaseDrop += lastDrop;
@@ -101,20 +92,12 @@ public final class LiveCapture {
         health.set(SensorHealth.CAPTURE, true, "stopped", "interface " + name);
     }
 
-    /** Ends {@link #run()} from another thread; returns at once. */
+    /** Ends {@link #run()} from another thread; returns at once (the capture thread sees it within one idle nap). */
     public void stop() {
         stopRequested = true;
-        PcapHandle h = handle;
-        if (h != null) {
-            try {
-                h.breakLoop();
-            } catch (NotOpenException ignored) {
-                // closing anyway
-            }
-        }
     }
 
-    private PcapHandle open(String name) throws CaptureException {
+    private LibPcap open(String name) throws CaptureException {
         PcapNetworkInterface nif;
         try {
             nif = Pcaps.getDevByName(name);
@@ -129,20 +112,11 @@ public final class LiveCapture {
         if (!nif.isUp()) {
             throw new CaptureException("interface " + name + " is down");
         }
-        PcapHandle h;
-        try {
-            h = builder(name).timestampPrecision(PcapHandle.TimestampPrecision.NANO).build();
-        } catch (PcapNativeException nanoFailed) {
-            try {
-                h = builder(name).build();
-            } catch (PcapNativeException e) {
-                throw new CaptureException("cannot open interface " + name + ": " + e.getMessage(), e);
-            }
-        }
+        LibPcap h = LibPcap.openLive(name, settings.snaplen(), settings.promiscuous(), settings.timeoutMillis(), settings.bufferSizeBytes());
         if (!settings.bpfFilter().isBlank()) {
             try {
-                h.setFilter(settings.bpfFilter(), BpfProgram.BpfCompileMode.OPTIMIZE);
-            } catch (PcapNativeException | NotOpenException e) {
+                h.setFilter(settings.bpfFilter());
+            } catch (CaptureException e) {
                 h.close();
                 throw new CaptureException("capture.bpf_filter \"" + settings.bpfFilter() + "\" rejected: " + e.getMessage(), e);
             }
@@ -150,37 +124,39 @@ public final class LiveCapture {
         return h;
     }
 
-    private PcapHandle.Builder builder(String name) {
-        return new PcapHandle.Builder(name)
-                .snaplen(settings.snaplen())
-                .promiscuousMode(settings.promiscuous() ? PcapNetworkInterface.PromiscuousMode.PROMISCUOUS
-                        : PcapNetworkInterface.PromiscuousMode.NONPROMISCUOUS)
-                .timeoutMillis(settings.timeoutMillis())
-                .bufferSize(settings.bufferSizeBytes());
-    }
-
-    private void capture(PcapHandle h) throws PcapNativeException, NotOpenException, InterruptedException {
-        PacketDecoder decoder = new PacketDecoder(h.getDlt().value());
-        RawPacketListener listener = data -> {
-            if (current.size() == 0) {
-                currentStartedMillis = System.currentTimeMillis();
-            }
-            Pcap4j.decodeCurrent(h, data, decoder, current);
-        };
-        current = new PacketBatch(settings.batchPackets());
+    private void capture(LibPcap h, int linkType) throws CaptureException, InterruptedException {
+        PacketDecoder decoder = new PacketDecoder(linkType);
+        PacketBatch current = new PacketBatch(settings.batchPackets());
+        long currentStartedMillis = 0;
         long nextStats = System.currentTimeMillis() + settings.statsInterval().toMillis();
         Path operstate = Path.of("/sys/class/net", settings.interfaceName(), "operstate");
         // Non-blocking reads: on Linux (TPACKET_V3) a blocking read with no traffic never returns, which would stall
         // health checks, stats and stop. Idle, the thread naps IDLE_NAP_MILLIS between reads.
-        h.setBlockingMode(PcapHandle.BlockingMode.NONBLOCKING);
         while (!stopRequested) {
-            int room = current.capacity() - current.size();
-            int got = h.dispatch(room, listener);
+            int got = 0;
+            int rc = LibPcap.NONE;
+            while (!current.isFull()) {
+                rc = h.next();
+                if (rc != LibPcap.OK) {
+                    break;
+                }
+                if (current.size() == 0) {
+                    currentStartedMillis = System.currentTimeMillis();
+                }
+                // a wire length below the captured one is impossible; trust the bytes we hold
+                decoder.decode(h.frame(), 0, h.caplen, h.tsNanos, Math.max(h.wireLen, h.caplen), current);
+                if ((++got & 255) == 0 && System.currentTimeMillis() - currentStartedMillis >= settings.timeoutMillis()) {
+                    break;
+                }
+            }
+            if (rc == LibPcap.END) {
+                throw new CaptureException("libpcap ended the capture");
+            }
             if (got == 0) {
                 Thread.sleep(IDLE_NAP_MILLIS);
             }
             long now = System.currentTimeMillis();
-            if (current.size() > 0 && (current.isFull() || got == 0 || now - currentStartedMillis >= settings.timeoutMillis())) {
+            if (current.size() > 0 && (current.isFull() || rc == LibPcap.NONE || now - currentStartedMillis >= settings.timeoutMillis())) {
                 queue.offer(current, false);
                 current = new PacketBatch(settings.batchPackets());
             }
@@ -208,18 +184,18 @@ public final class LiveCapture {
         }
     }
 
-    private void readStats(PcapHandle h) {
-        try {
-            PcapStat s = h.getStats();
-            lastRecv = s.getNumPacketsReceived();
-            lastDrop = s.getNumPacketsDropped();
-            lastIfDrop = s.getNumPacketsDroppedByIf();
-            stats.kernelReceived.set(statsBaseRecv + lastRecv);
-            stats.kernelDropped.set(statsBaseDrop + lastDrop);
-            stats.interfaceDropped.set(statsBaseIfDrop + lastIfDrop);
-        } catch (PcapNativeException | NotOpenException e) {
-            LOG.debug("event=pcap_stats_failed reason=\"{}\"", LogText.escape(e.getMessage()));
+    private void readStats(LibPcap h) {
+        long[] s = h.stats();
+        if (s == null) {
+            LOG.debug("event=pcap_stats_failed reason=\"{}\"", LogText.escape(h.error()));
+            return;
         }
+        lastRecv = s[0];
+        lastDrop = s[1];
+        lastIfDrop = s[2];
+        stats.kernelReceived.set(statsBaseRecv + lastRecv);
+        stats.kernelDropped.set(statsBaseDrop + lastDrop);
+        stats.interfaceDropped.set(statsBaseIfDrop + lastIfDrop);
     }
 
     private boolean sleep(long millis) {

@@ -5,17 +5,13 @@ import java.nio.file.Path;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import org.argus.log.LogText;
-import org.pcap4j.core.NotOpenException;
-import org.pcap4j.core.PcapHandle;
-import org.pcap4j.core.PcapNativeException;
-import org.pcap4j.core.Pcaps;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Reads a capture file: classic pcap with micro- or nanosecond timestamps, and pcapng, recognized by their magic
  * number whatever the file is called. Timestamps are read at nanosecond precision. Files are parsed in plain Java
- * ({@link CaptureFileParser}: no JNA call per packet); what that parser declines goes through libpcap (pcap4j), whose
+ * ({@link CaptureFileParser}: no JNA call per packet); what that parser declines goes through libpcap ({@link LibPcap}), whose
  * error messages users then see.
  *
  * <p>A file that ends in the middle of a record keeps every complete record before the cut; the cut is reported in
@@ -87,7 +83,6 @@ public final class PcapFileReader {
     private final Path file;
     private final int batchPackets;
     private final boolean libpcapOnly;
-    private volatile PcapHandle handle;
     private volatile boolean stopRequested;
 
     /**
@@ -205,64 +200,46 @@ public final class PcapFileReader {
             }
             return r;
         }
-        PcapHandle h;
+        LibPcap h = LibPcap.openOffline(file.toString());
         try {
-            h = Pcaps.openOffline(file.toString(), PcapHandle.TimestampPrecision.NANO);
-        } catch (PcapNativeException e) {
-            throw new CaptureException(file + ": not a readable pcap or pcapng file (libpcap: " + e.getMessage() + ")", e);
-        } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-            throw new CaptureException(Pcap4j.LIBPCAP_MISSING + ": " + e.getMessage(), e);
-        }
-        handle = h;
-        try {
-            int linkType = h.getDlt().value();
+            int linkType = h.linkType();
             PacketDecoder decoder = new PacketDecoder(linkType);
             if (!PacketDecoder.supports(linkType)) {
                 LOG.warn("event=unsupported_linktype file={} linktype={} action=count_as_malformed", file, linkType);
             }
-            final PacketBatch[] current = {source.get()};
-            final long[] count = {0};
-            final long[] bad = {0};
-            final InterruptedException[] interrupted = {null};
+            PacketBatch current = source.get();
+            long count = 0;
+            long bad = 0;
             boolean truncated = false;
-            try {
-                h.loop(-1, (byte[] data) -> {
-                    Integer orig = h.getOriginalLength();
-                    if (orig == null || CaptureFileParser.wireLengthProblem(orig, data.length) != null) {
-                        bad[0]++; // libpcap passes wire lengths through unchecked
-                        return;
-                    }
-                    Pcap4j.decodeCurrent(h, data, decoder, current[0]);
-                    count[0]++;
-                    if (current[0].isFull()) {
-                        PacketBatch full = current[0];
-                        try {
-                            sink.accept(full);
-                            current[0] = source.get();
-                        } catch (InterruptedException e) {
-                            interrupted[0] = e;
-                            breakQuietly(h);
-                        }
-                    }
-                });
-            } catch (PcapNativeException e) {
-                // libpcap: "truncated dump file; tried to read N captured bytes, only got M"
-                truncated = true;
-                LOG.warn("event=capture_file_truncated file={} packets_read={} libpcap=\"{}\"", file, count[0], LogText.escape(e.getMessage()));
-            } catch (InterruptedException e) {
-                // breakLoop: stop requested or the sink was interrupted
-            } catch (NotOpenException e) {
-                throw new CaptureException(file + ": handle closed while reading", e);
+            while (!stopRequested) {
+                int rc;
+                try {
+                    rc = h.next();
+                } catch (CaptureException e) {
+                    // libpcap: "truncated dump file; tried to read N captured bytes, only got M"
+                    truncated = true;
+                    LOG.warn("event=capture_file_truncated file={} packets_read={} libpcap=\"{}\"", file, count, LogText.escape(e.getMessage()));
+                    break;
+                }
+                if (rc != LibPcap.OK) {
+                    break;
+                }
+                if (CaptureFileParser.wireLengthProblem(h.wireLen, h.caplen) != null) {
+                    bad++; // libpcap passes wire lengths through unchecked
+                    continue;
+                }
+                decoder.decode(h.frame(), 0, h.caplen, h.tsNanos, h.wireLen, current);
+                count++;
+                if (current.isFull()) {
+                    sink.accept(current);
+                    current = source.get();
+                }
             }
-            if (interrupted[0] != null) {
-                throw interrupted[0];
+            if (current.size() > 0) {
+                sink.accept(current);
             }
-            if (current[0].size() > 0) {
-                sink.accept(current[0]);
-            }
-            return new Result(count[0], linkType, truncated, stopRequested, bad[0], null);
+            return new Result(count, linkType, truncated, stopRequested, bad, null);
         } finally {
-            handle = null;
             h.close();
         }
     }
@@ -302,17 +279,5 @@ public final class PcapFileReader {
     /** Ends a read in progress from another thread (the reader returns with {@code stopped = true}). */
     public void stop() {
         stopRequested = true;
-        PcapHandle h = handle;
-        if (h != null) {
-            breakQuietly(h);
-        }
-    }
-
-    private static void breakQuietly(PcapHandle h) {
-        try {
-            h.breakLoop();
-        } catch (NotOpenException ignored) {
-            // already closed: the read is over anyway
-        }
     }
 }
