@@ -36,4 +36,4 @@ argus_ensure_packages() {
 }
 
 ARGUS_RUNTIME_PACKAGES=(libpcap0.8 curl ipset iptables)
-ARGUS_TEST_PACKAGES=(libpcap0.8 curl maven iproute2 hping3 tcpdump ipset iptables nftables nmap masscan hydra medusa dropbear-bin arping dsniff dnsmasq-base yersinia openssl util-linux chromium python3)
+ARGUS_TEST_PACKAGES=(libpcap0.8 curl maven iproute2 hping3 tcpdump ipset iptables nftables nmap masscan hydra medusa dropbear-bin arping dsniff dnsmasq-base yersinia openssl util-linux chromium python3 libwireshark-data busybox)

@@ -33,6 +33,11 @@ final class ReadCommands {
 
         abstract int print(JsonObject body, int httpStatus);
 
+        /** The endpoint asked (fixed unless a command builds it from its arguments). */
+        String path() {
+            return path;
+        }
+
         @Override
         public Integer call() throws Exception {
             ArgusConfig c = Main.loadOfflineOrExplain(conf);
@@ -40,7 +45,7 @@ final class ReadCommands {
                 return 1;
             }
             ControlClient client = new ControlClient(c.http());
-            ControlClient.Answer a = c.http().enabled() ? client.send("GET", path, null) : null;
+            ControlClient.Answer a = c.http().enabled() ? client.send("GET", path(), null) : null;
             if (a == null) {
                 System.err.println("argus: no sensor answers at " + client.base() + (c.http().enabled() ? "" : " (http.enabled is false)"));
                 return 2;
@@ -49,7 +54,7 @@ final class ReadCommands {
             try {
                 body = new JsonObject(a.body());
             } catch (RuntimeException e) {
-                System.err.println("argus: " + client.base() + path + " answered " + a.status() + " with something that is not JSON");
+                System.err.println("argus: " + client.base() + path() + " answered " + a.status() + " with something that is not JSON");
                 return 2;
             }
             if (json) {

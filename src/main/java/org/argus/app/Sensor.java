@@ -114,6 +114,9 @@ public final class Sensor {
                     config.cluster().maxClockSkew()), stats.cluster));
         }
         pipeline.add(prediction);
+        if (!polling && config.devices().enabled()) {
+            pipeline.add(new org.argus.device.DeviceVerticle(config.devices(), localNetworks(config), stats.devices, health));
+        }
         if (!polling) {
             pipeline.add(new FlowWindowVerticle(config.flow(), stats.flow, health, live, stallMillis, earlyLook(config)));
             pipeline.add(new CaptureVerticle(config.capture(), stats.capture, health));
@@ -158,6 +161,35 @@ public final class Sensor {
         }
         stopOrder.clear();
         return chain;
+    }
+
+    /**
+     * {@code devices.local_networks}, else the capture interface's own subnets, else (a file, or an interface without
+     * addresses yet) the private ranges.
+     */
+    static List<org.argus.blacklist.BanTarget> localNetworks(ArgusConfig config) {
+        if (!config.devices().localNetworks().isEmpty()) {
+            return config.devices().localNetworks();
+        }
+        List<org.argus.blacklist.BanTarget> out = new ArrayList<>();
+        if (!config.capture().offline()) {
+            try {
+                java.net.NetworkInterface nif = java.net.NetworkInterface.getByName(config.capture().interfaceName());
+                if (nif != null) {
+                    for (java.net.InterfaceAddress a : nif.getInterfaceAddresses()) {
+                        String host = a.getAddress().getHostAddress();
+                        int pct = host.indexOf('%');
+                        out.add(org.argus.blacklist.BanTarget.parseCidr((pct < 0 ? host : host.substring(0, pct)) + "/" + a.getNetworkPrefixLength()));
+                    }
+                }
+            } catch (java.net.SocketException | IllegalArgumentException e) {
+                // fall back to the private ranges below
+            }
+        }
+        if (out.isEmpty()) {
+            org.argus.device.DeviceSettings.PRIVATE_RANGES.forEach(r -> out.add(org.argus.blacklist.BanTarget.parseCidr(r)));
+        }
+        return out;
     }
 
     private Future<Void> deploy(Deployable v, List<String> ids) {

@@ -40,6 +40,15 @@ public final class Addresses {
      * was removed); fails 400 or 503.
      */
     public static final String BLACKLIST_REMOVE = "argus.blacklist.remove";
+    /** Publish, local: device verticle → anyone. Body: {@link org.argus.device.Device}, seen for the first time ever. */
+    public static final String DEVICE_NEW = "argus.device.new";
+    /** Request: HTTP verticle → device verticle. Body: none. Reply: JsonObject {@code {"devices": [...]}}; fails 503. */
+    public static final String DEVICE_LIST = "argus.device.list";
+    /**
+     * Request: HTTP verticle → device verticle. Body: a MAC, device key or address (String). Reply: JsonObject, the
+     * device's detail; fails 404 (unknown) or 503.
+     */
+    public static final String DEVICE_GET = "argus.device.get";
     /**
      * Request: HTTP verticle → enforcement verticle. Body: {@link org.argus.enforce.EmergencyCommand}. Reply: a
      * {@link io.vertx.core.json.JsonObject} with the enforcement state after the command.

@@ -61,6 +61,15 @@ public final class PacketBatch {
      * low 48 bits.
      */
     public final long[] dhcp;
+    /**
+     * The Ethernet source address (the low 48 bits, first octet highest) of frames on an Ethernet link; 0 on other
+     * link types and for frames too short to say.
+     */
+    public final long[] srcMac;
+    /** For rows with {@link #INFO_DHCP} only: the client's host name (DHCP option 12 or 81), or null. */
+    public final String[] dhcpHostName;
+    /** For rows with {@link #INFO_DHCP} only: the vendor class identifier (option 60), or null. */
+    public final String[] dhcpVendorClass;
 
     private final boolean endOfInput;
     private int size;
@@ -92,6 +101,9 @@ public final class PacketBatch {
         icmpTypeCode = new short[capacity];
         reason = new byte[capacity];
         dhcp = new long[capacity];
+        srcMac = new long[capacity];
+        dhcpHostName = new String[capacity];
+        dhcpVendorClass = new String[capacity];
     }
 
     /** True for the end-of-input marker (no packets). */

@@ -114,6 +114,7 @@ public final class PacketDecoder {
         out.proto[i] = 0;
         out.reason[i] = 0;
         out.srcHi[i] = out.srcLo[i] = out.dstHi[i] = out.dstLo[i] = 0;
+        out.srcMac[i] = 0;
         int info = caplen < wireLen ? PacketBatch.INFO_SNAPLEN_TRUNCATED : 0;
         caplen = Math.min(caplen, d.limit() - base);
         int limit = base + caplen;
@@ -127,6 +128,7 @@ public final class PacketDecoder {
                     return;
                 }
                 etherType = u16(d, base + 12);
+                out.srcMac[i] = mac(d, base + 6);
                 off = base + 14;
                 while (etherType == 0x8100 || etherType == 0x88a8 || etherType == 0x9100) {
                     if (limit < off + 4) {
@@ -430,7 +432,7 @@ public final class PacketDecoder {
             }
             out.ports[i] = (int) u32(d, p);
             if (proto == PROTO_UDP && (info & PacketBatch.INFO_V6) == 0 && dhcpPorts(out.ports[i])) {
-                long m = dhcp(d, end, p + 8);
+                long m = dhcp(d, end, p + 8, out, i);
                 if (m != 0) {
                     out.dhcp[i] = m;
                     info |= PacketBatch.INFO_DHCP;
@@ -457,13 +459,16 @@ public final class PacketDecoder {
     /**
      * A DHCP message (RFC 2131 section 2: BOOTP header of 236 bytes, magic cookie 99.130.83.99, options) at
      * {@code o}: {@code type << 48 | chaddr} for an Ethernet client (htype 1, hlen 6) with a message type option
-     * (53), else 0. Options are read up to {@code end} (pad 0 skipped, end 255 stops, a cut option stops).
+     * (53), else 0. Options are read up to {@code end} (pad 0 skipped, end 255 stops, a cut option stops). The host
+     * name (option 12; else the name of the client FQDN option 81, RFC 4702, when it is in ASCII) and the vendor class
+     * (option 60) go to {@code out}'s row {@code i}, null when absent.
      */
-    private static long dhcp(ByteBuffer d, int end, int o) {
+    private static long dhcp(ByteBuffer d, int end, int o, PacketBatch out, int i) {
         if (end < o + 240 || (d.get(o + 1) & 0xff) != 1 || (d.get(o + 2) & 0xff) != 6 || d.getInt(o + 236) != 0x63825363) {
             return 0;
         }
         int type = 0;
+        String host = null, fqdn = null, vendor = null;
         for (int q = o + 240; q < end; ) {
             int code = d.get(q) & 0xff;
             if (code == 0) {
@@ -477,13 +482,38 @@ public final class PacketDecoder {
             if (q + 2 + len > end) {
                 break;
             }
-            if (code == 53 && len == 1) {
-                type = d.get(q + 2) & 0xff;
-                break;
+            switch (code) {
+                case 53 -> type = len == 1 ? d.get(q + 2) & 0xff : type;
+                case 12 -> host = text(d, q + 2, len);
+                case 60 -> vendor = text(d, q + 2, len);
+                // flags, two obsolete rcodes, then the name; flag E (0x04) means wire-format labels: not read
+                case 81 -> fqdn = len > 3 && (d.get(q + 2) & 0x04) == 0 ? text(d, q + 5, len - 3) : fqdn;
+                default -> { }
             }
             q += 2 + len;
         }
-        return type == 0 ? 0 : (long) type << 48 | mac(d, o + 28);
+        if (type == 0) {
+            return 0;
+        }
+        out.dhcpHostName[i] = host != null ? host : fqdn;
+        out.dhcpVendorClass[i] = vendor;
+        return (long) type << 48 | mac(d, o + 28);
+    }
+
+    /** Printable ASCII of an option (others as '?'), trailing NULs dropped; null when empty. */
+    private static String text(ByteBuffer d, int from, int len) {
+        while (len > 0 && d.get(from + len - 1) == 0) {
+            len--;
+        }
+        if (len == 0) {
+            return null;
+        }
+        char[] c = new char[len];
+        for (int k = 0; k < len; k++) {
+            int b = d.get(from + k) & 0xff;
+            c[k] = b >= 0x20 && b < 0x7f ? (char) b : '?';
+        }
+        return new String(c);
     }
 
     private static void malformed(PacketBatch out, int i, int info, Malformed why) {

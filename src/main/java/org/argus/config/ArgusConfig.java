@@ -34,6 +34,7 @@ import org.argus.staging.StagingSettings;
  * @param staging       staging, upload and retention of closed CSVs ({@code staging.*}, {@code firebase.*})
  * @param cluster       clustering with other sensors ({@code cluster.*})
  * @param alerts        health alerts and their webhook ({@code health.*})
+ * @param devices       the device inventory ({@code devices.*})
  * @param document      the whole merged document, for sections later stages read (model, prediction, enforcement,
  *                      firebase, polling, health alerts)
  */
@@ -41,7 +42,8 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                           Http http, Duration healthStall, DetectionSettings detection, BlacklistSettings blacklist,
                           EnforcementSettings enforcement,
                           StagingSettings staging, org.argus.cluster.ClusterSettings cluster,
-                          org.argus.status.HealthMonitor.Settings alerts, JsonObject document) {
+                          org.argus.status.HealthMonitor.Settings alerts, org.argus.device.DeviceSettings devices,
+                          JsonObject document) {
 
     /**
      * {@code anonymization.*}.
@@ -164,8 +166,10 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         EnforcementSettings enforcement = enforcement(c);
         StagingSettings staging = staging(c, csv.outputDir(), csv.minFreeBytes());
         org.argus.cluster.ClusterSettings cluster = cluster(c);
+        org.argus.device.DeviceSettings devices = devices(c, blacklist.database());
         c.throwIfAny();
-        return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, blacklist, enforcement, staging, cluster, alerts, doc.copy());
+        return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, blacklist, enforcement, staging, cluster, alerts,
+                devices, doc.copy());
     }
 
     private static org.argus.cluster.ClusterSettings cluster(Checker c) {
@@ -304,6 +308,22 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                         c.doubleIn("enforcement.ttl_escalation_factor", 1, 100), Duration.ofHours(maxTtl)),
                 byRisk, allow, Duration.ofSeconds(c.intIn("enforcement.blacklist_cleanup_interval", 1, 86_400)),
                 c.bool("enforcement.export_anonymized"));
+    }
+
+    /** {@code devices.*}; an empty {@code db_path} means {@code devices.db} beside the blacklist database. */
+    private static org.argus.device.DeviceSettings devices(Checker c, Path blacklistDb) {
+        List<org.argus.blacklist.BanTarget> local = new ArrayList<>();
+        for (String n : c.strings("devices.local_networks")) {
+            try {
+                local.add(org.argus.blacklist.BanTarget.parseCidr(n));
+            } catch (IllegalArgumentException e) {
+                c.problem("devices.local_networks: " + e.getMessage());
+            }
+        }
+        String db = c.str("devices.db_path");
+        Path dbPath = db.isBlank() ? blacklistDb.toAbsolutePath().resolveSibling("devices.db") : Path.of(db);
+        return new org.argus.device.DeviceSettings(c.bool("devices.enabled"), dbPath, local, Path.of(c.str("devices.manuf_path")),
+                c.intIn("devices.max_devices", 1, 1_000_000), c.intIn("devices.max_addresses_per_device", 1, 1024));
     }
 
     /** A list of single IP addresses; each bad one is a problem naming the key. */

@@ -13,9 +13,16 @@ package org.argus.flow;
  * @param destination    the IP destination address (often 255.255.255.255)
  * @param packets        messages with these fields in the window
  * @param firstSeenNanos the first one's time, ns since the epoch
+ * @param hostName       the host name the client's messages carried this window (option 12, else 81), or null
+ * @param vendorClass    their vendor class identifier (option 60, e.g. "android-dhcp-13"), or null
  */
 public record DhcpRecord(int type, long clientMac, IpAddress source, IpAddress destination, long packets,
-                         long firstSeenNanos) {
+                         long firstSeenNanos, String hostName, String vendorClass) {
+    /** A record without names. */
+    public DhcpRecord(int type, long clientMac, IpAddress source, IpAddress destination, long packets, long firstSeenNanos) {
+        this(type, clientMac, source, destination, packets, firstSeenNanos, null, null);
+    }
+
     /** DHCPDISCOVER. */
     public static final int DISCOVER = 1;
     /** DHCPOFFER. */

@@ -19,10 +19,22 @@ package org.argus.flow;
  * @param lastSeenNanos    time of the flow's last packet in this window
  * @param tcpFlags         TCP flag counts in this window ({@link TcpFlagCounts#NONE} for non-TCP)
  * @param shape            packet sizes and gaps in this window, both directions
+ * @param originatorMac    Ethernet source address of the originator's latest frame in the flow (low 48 bits), 0
+ *                         when none was seen (another link type, or it never sent); not in CSV rows
+ * @param responderMac     the same for the responder
  */
 public record FlowRecord(int protocol, IpAddress originator, int originatorPort, IpAddress responder, int responderPort,
                          long originatorPackets, long originatorBytes, long responderPackets, long responderBytes,
-                         long firstSeenNanos, long lastSeenNanos, TcpFlagCounts tcpFlags, PacketShape shape) {
+                         long firstSeenNanos, long lastSeenNanos, TcpFlagCounts tcpFlags, PacketShape shape,
+                         long originatorMac, long responderMac) {
+
+    /** A record without link-layer addresses. */
+    public FlowRecord(int protocol, IpAddress originator, int originatorPort, IpAddress responder, int responderPort,
+                      long originatorPackets, long originatorBytes, long responderPackets, long responderBytes,
+                      long firstSeenNanos, long lastSeenNanos, TcpFlagCounts tcpFlags, PacketShape shape) {
+        this(protocol, originator, originatorPort, responder, responderPort, originatorPackets, originatorBytes,
+                responderPackets, responderBytes, firstSeenNanos, lastSeenNanos, tcpFlags, shape, 0, 0);
+    }
 
     /** A record without size/gap detail (rebuilt from a CSV row or written by hand in a test). */
     public FlowRecord(int protocol, IpAddress originator, int originatorPort, IpAddress responder, int responderPort,

@@ -37,6 +37,8 @@ public final class FlowTable {
     private int[] syn, synAck, fin, rst, psh, ack, unusual, flagsAB, flagsBA;
     private int[] sizeMin, sizeMax, icmpTypeCode;
     private double[] sizeSq, iatSq;
+    /** Ethernet source address last seen sending from endpoint a / b of the flow (0: none seen). */
+    private long[] macA, macB;
 
     private int[] active = new int[1024];
     /** A {@link #grow} failed for want of heap: the table keeps its size from then on. */
@@ -92,6 +94,8 @@ public final class FlowTable {
         icmpTypeCode = new int[capacity];
         sizeSq = new double[capacity];
         iatSq = new double[capacity];
+        macA = new long[capacity];
+        macB = new long[capacity];
     }
 
     /** Flows currently tracked. */
@@ -123,6 +127,16 @@ public final class FlowTable {
      */
     public boolean account(int proto, boolean v6, long sHi, long sLo, long dHi, long dLo, int sport, int dport,
                            long tsNanos, int bytes, int flags, int icmpTypeCode) {
+        return account(proto, v6, sHi, sLo, dHi, dLo, sport, dport, tsNanos, bytes, flags, icmpTypeCode, 0);
+    }
+
+    /**
+     * As above, with the frame's Ethernet source address ({@code srcMac}, 0 when the link has none): kept per flow
+     * and endpoint, the latest wins, and emitted as {@link FlowRecord#originatorMac()} and
+     * {@link FlowRecord#responderMac()}.
+     */
+    public boolean account(int proto, boolean v6, long sHi, long sLo, long dHi, long dLo, int sport, int dport,
+                           long tsNanos, int bytes, int flags, int icmpTypeCode, long srcMac) {
         int c = Long.compareUnsigned(sHi, dHi);
         if (c == 0) {
             c = Long.compareUnsigned(sLo, dLo);
@@ -146,6 +160,9 @@ public final class FlowTable {
                 if (this.icmpTypeCode[slot] < 0 && icmpTypeCode != -1) {
                     this.icmpTypeCode[slot] = icmpTypeCode & 0xffff;
                 }
+                if (srcMac != 0) {
+                    (srcIsA ? macA : macB)[slot] = srcMac;
+                }
                 return count(slot, srcIsA, tsNanos, bytes, proto, flags);
             }
             slot = (slot + 1) & mask;
@@ -156,7 +173,7 @@ public final class FlowTable {
         }
         if ((size + 1) * 2L > mask + 1 && mask + 1 < capacityFor(maxFlows) && !growFailed) {
             if (grow()) {
-                return account(proto, v6, sHi, sLo, dHi, dLo, sport, dport, tsNanos, bytes, flags, icmpTypeCode);
+                return account(proto, v6, sHi, sLo, dHi, dLo, sport, dport, tsNanos, bytes, flags, icmpTypeCode, srcMac);
             }
         }
         if (growFailed && (size + 1) * 4L > (mask + 1) * 3L) {
@@ -172,6 +189,8 @@ public final class FlowTable {
         windowMark[slot] = 0;
         lastSeenEver[slot] = tsNanos;
         this.icmpTypeCode[slot] = icmpTypeCode == -1 ? -1 : icmpTypeCode & 0xffff;
+        macA[slot] = srcIsA ? srcMac : 0;
+        macB[slot] = srcIsA ? 0 : srcMac;
         return count(slot, srcIsA, tsNanos, bytes, proto, flags);
     }
 
@@ -284,8 +303,8 @@ public final class FlowTable {
                 origIsA ? flagsAB[s] : flagsBA[s], origIsA ? flagsBA[s] : flagsAB[s]) : TcpFlagCounts.NONE;
         PacketShape shape = new PacketShape(sizeMin[s], sizeMax[s], sizeSq[s], iatSq[s], icmpTypeCode[s]);
         return origIsA
-                ? new FlowRecord(proto, a, pa, b, pb, pktAB[s], byteAB[s], pktBA[s], byteBA[s], firstSeen[s], lastSeen[s], f, shape)
-                : new FlowRecord(proto, b, pb, a, pa, pktBA[s], byteBA[s], pktAB[s], byteAB[s], firstSeen[s], lastSeen[s], f, shape);
+                ? new FlowRecord(proto, a, pa, b, pb, pktAB[s], byteAB[s], pktBA[s], byteBA[s], firstSeen[s], lastSeen[s], f, shape, macA[s], macB[s])
+                : new FlowRecord(proto, b, pb, a, pa, pktBA[s], byteBA[s], pktAB[s], byteAB[s], firstSeen[s], lastSeen[s], f, shape, macB[s], macA[s]);
     }
 
     /** Buckets of the early-firing sketch ({@link #peekBusy}). */
@@ -484,6 +503,7 @@ public final class FlowTable {
         syn = t.syn; synAck = t.synAck; fin = t.fin; rst = t.rst; psh = t.psh; ack = t.ack;
         unusual = t.unusual; flagsAB = t.flagsAB; flagsBA = t.flagsBA;
         sizeMin = t.sizeMin; sizeMax = t.sizeMax; icmpTypeCode = t.icmpTypeCode; sizeSq = t.sizeSq; iatSq = t.iatSq;
+        macA = t.macA; macB = t.macB;
     }
 
     /** Snapshot of the arrays (shares them) for rehashing. */
@@ -522,6 +542,8 @@ public final class FlowTable {
         icmpTypeCode[to] = o.icmpTypeCode[from];
         sizeSq[to] = o.sizeSq[from];
         iatSq[to] = o.iatSq[from];
+        macA[to] = o.macA[from];
+        macB[to] = o.macB[from];
     }
 
     private static long hash(long aHi, long aLo, long bHi, long bLo, int ports, int meta) {

@@ -2,6 +2,7 @@ package org.argus.flow;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -145,12 +146,15 @@ public final class WindowAssembler {
                 case PacketBatch.KIND_FLOW -> {
                     int p = b.ports[k];
                     if (!table.account(b.proto[k], (info & PacketBatch.INFO_V6) != 0, b.srcHi[k], b.srcLo[k],
-                            b.dstHi[k], b.dstLo[k], p >>> 16, p & 0xffff, ts, len, b.tcpFlags[k] & 0xff, b.icmpTypeCode[k])) {
+                            b.dstHi[k], b.dstLo[k], p >>> 16, p & 0xffff, ts, len, b.tcpFlags[k] & 0xff, b.icmpTypeCode[k], b.srcMac[k])) {
                         flowsDropped++;
                         batchDrop++;
                     }
                     if ((info & PacketBatch.INFO_DHCP) != 0) {
                         group(dhcp, new DhcpKey(b.dhcp[k], b.srcLo[k], b.dstLo[k]), ts);
+                        if ((b.dhcpHostName[k] != null || b.dhcpVendorClass[k] != null) && dhcpNames.size() < FlowWindow.MAX_ARP) {
+                            dhcpNames.put(b.dhcp[k] & 0xffff_ffff_ffffL, new String[] {b.dhcpHostName[k], b.dhcpVendorClass[k]});
+                        }
                     }
                 }
                 case PacketBatch.KIND_NON_IP -> {
@@ -257,8 +261,12 @@ public final class WindowAssembler {
     private record DhcpKey(long typeAndClient, long source, long destination) {
     }
 
+    private static final String[] NO_NAMES = {null, null};
+
     /** This window's DHCP messages by their fields: {packets, first seen ns}. */
     private final Map<DhcpKey, long[]> dhcp = new LinkedHashMap<>();
+    /** Per DHCP client hardware address: the latest {host name, vendor class} its messages named this window. */
+    private final Map<Long, String[]> dhcpNames = new HashMap<>();
 
 
     private void openAt(long ts) {
@@ -320,10 +328,14 @@ public final class WindowAssembler {
                 key.targetMac(), IpAddress.v4((int) key.targetIp()), n[0], n[1])));
         arp.clear();
         List<DhcpRecord> dhcpRecords = new ArrayList<>(dhcp.size());
-        dhcp.forEach((key, n) -> dhcpRecords.add(new DhcpRecord((int) (key.typeAndClient() >>> 48),
-                key.typeAndClient() & 0xffff_ffff_ffffL, IpAddress.v4((int) key.source()),
-                IpAddress.v4((int) key.destination()), n[0], n[1])));
+        dhcp.forEach((key, n) -> {
+            long client = key.typeAndClient() & 0xffff_ffff_ffffL;
+            String[] names = dhcpNames.getOrDefault(client, NO_NAMES);
+            dhcpRecords.add(new DhcpRecord((int) (key.typeAndClient() >>> 48), client, IpAddress.v4((int) key.source()),
+                    IpAddress.v4((int) key.destination()), n[0], n[1], names[0], names[1]));
+        });
         dhcp.clear();
+        dhcpNames.clear();
         FlowWindow w = new FlowWindow(start, end, totals, table.emit(), arpRecords, dhcpRecords);
         if (lastSweep == Long.MIN_VALUE) {
             lastSweep = end;

@@ -50,6 +50,9 @@ import org.slf4j.LoggerFactory;
  *       input, 409 allowlisted, 503 database unavailable.</li>
  *   <li>{@code DELETE /blacklist/<address or CIDR, '/' as %2F or literal>}: 200 {@code {"removed": true}}, 404 when
  *       not banned.</li>
+ *   <li>{@code GET /devices}: 200 {@code {"devices": [...]}} ({@link org.argus.device.Device#toJson}); 503 when the
+ *       device inventory is off or its database fails. {@code GET /devices/<MAC, key or address>}: 200 with the
+ *       device's address history, 404 when unknown.</li>
  *   <li>{@code POST /control/emergency-stop} and {@code /control/emergency-restore} {@code {"reason"}}: 200 with
  *       the enforcement state.</li>
  * </ul>
@@ -120,10 +123,14 @@ public final class HttpVerticle extends VerticleBase {
         router.route().failureHandler(this::failure);
         router.route("/blacklist*").handler(this::authorize);
         router.route("/control/*").handler(this::authorize);
+        router.route("/devices*").handler(this::authorize);
         router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
         router.get("/blacklist").handler(this::listBans);
         router.post("/blacklist").handler(this::addBan);
         router.delete("/blacklist/*").handler(this::removeBan);
+        router.get("/devices").handler(rc -> vertx.eventBus().<JsonObject>request(Addresses.DEVICE_LIST, null)
+                .onSuccess(m -> json(rc, 200, m.body())).onFailure(e -> deviceFailure(rc, e)));
+        router.get("/devices/*").handler(this::device);
         router.post("/control/emergency-stop").handler(rc -> emergency(rc, true));
         router.post("/control/emergency-restore").handler(rc -> emergency(rc, false));
         return vertx.createHttpServer().invalidRequestHandler(this::invalidRequest)
@@ -298,6 +305,27 @@ public final class HttpVerticle extends VerticleBase {
         vertx.eventBus().<Ban>request(Addresses.BLACKLIST_ADD, req)
                 .onSuccess(m -> json(rc, m.body().hits() == 1 ? 201 : 200, m.body().toJson(m.body().target().toString(), Instant.now())))
                 .onFailure(e -> replyFailure(rc, e));
+    }
+
+    private void device(RoutingContext rc) {
+        String id;
+        try {
+            id = java.net.URLDecoder.decode(rc.request().path().substring("/devices/".length()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            httpStats.clientErrors.increment();
+            error(rc, 400, "the device in the path is not valid percent-encoding");
+            return;
+        }
+        vertx.eventBus().<JsonObject>request(Addresses.DEVICE_GET, id).onSuccess(m -> json(rc, 200, m.body()))
+                .onFailure(e -> deviceFailure(rc, e));
+    }
+
+    private static void deviceFailure(RoutingContext rc, Throwable e) {
+        if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            error(rc, 503, "the device inventory is not running (devices.enabled is false, or polling mode)");
+        } else {
+            replyFailure(rc, e);
+        }
     }
 
     private void removeBan(RoutingContext rc) {

@@ -30,7 +30,8 @@ import org.argus.stats.SensorStats;
  * {@code argus_uploaded_bytes_total}, {@code argus_staging_backlog_files}, {@code argus_decisions_total{risk}},
  * {@code argus_decisions_by_detector_total{detector}}, {@code argus_bans_active}, {@code argus_bans_total{change}},
  * {@code argus_enforcement_actions_total}, {@code argus_enforcement_errors_total}, {@code argus_model_info{version}},
- * {@code argus_cluster_members_up}, {@code argus_cluster_rejected_messages_total{reason}}.
+ * {@code argus_cluster_members_up}, {@code argus_cluster_rejected_messages_total{reason}}, {@code argus_devices},
+ * {@code argus_new_devices_total}.
  */
 public final class ArgusMetrics {
     private final MeterRegistry registry;
@@ -108,6 +109,8 @@ public final class ArgusMetrics {
             FunctionCounter.builder("argus.decisions", s, x -> x.detection.decisionsByRisk().getOrDefault(risk, 0L))
                     .description("Decisions by risk").tags("risk", risk).register(registry);
         }
+        gauge("argus.devices", "Devices in the inventory (-1 before it opens or when devices.enabled is false)", () -> s.devices.known.get());
+        counter("argus.new.devices", "Devices seen for the first time ever", s.devices.newDevices);
         counter("argus.early.looks", "Early looks at the open window's busy originators", s.detection.earlyLooks);
         counter("argus.early.decisions", "Decisions made inside the open window (early firing)", s.detection.earlyDecisions);
         gauge("argus.bans.active", "Active bans in the blacklist", s.blacklist.bansActive::get);

@@ -29,6 +29,7 @@ public final class SensorStats {
     public final StagingStats staging = new StagingStats();
     public final ClusterStats cluster = new ClusterStats();
     public final HealthStats health = new HealthStats();
+    public final org.argus.device.DeviceVerticle.Stats devices = new org.argus.device.DeviceVerticle.Stats();
     /** When these counters started (the sensor's start). */
     public final Instant startedAt = Instant.now();
 

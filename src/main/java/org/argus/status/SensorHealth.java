@@ -20,6 +20,7 @@ public final class SensorHealth {
     public static final String BLACKLIST = "blacklist";
     public static final String ENFORCEMENT = "enforcement";
     public static final String STAGING = "staging";
+    public static final String DEVICES = "devices";
 
     private final Clock clock;
     private final Map<String, ComponentState> states = new ConcurrentHashMap<>();

@@ -95,6 +95,13 @@ class PacketDecoderTest {
         assertEquals(PacketBatch.KIND_FLOW, b.kind[0], "still a packet of its UDP flow");
         assertEquals(PacketBatch.INFO_DHCP, b.info[0] & PacketBatch.INFO_DHCP);
         assertEquals(1L << 48 | 0x02000000002aL, b.dhcp[0], "DISCOVER from 02:00:00:00:00:2a (after a pad and a host name)");
+        assertEquals("pi", b.dhcpHostName[0], "option 12");
+        assertEquals(null, b.dhcpVendorClass[0]);
+        PacketBatch fqdn = decode(PacketDecoder.LINKTYPE_IPV4, ipv4(UDP, 0, dhcp(68, 67, (byte) 81, (byte) 7, (byte) 0, (byte) 0,
+                (byte) 0, (byte) 'n', (byte) 'a', (byte) 's', (byte) 0, (byte) 60, (byte) 3, (byte) 'a', (byte) 0x01, (byte) 'b',
+                (byte) 53, (byte) 1, (byte) 3)), 300);
+        assertEquals("nas", fqdn.dhcpHostName[0], "option 81's ASCII name when 12 is absent, trailing NUL dropped");
+        assertEquals("a?b", fqdn.dhcpVendorClass[0], "option 60, a control byte shown as '?'");
         assertEquals(5L << 48 | 0x02000000002aL, decode(PacketDecoder.LINKTYPE_IPV4, ipv4(UDP, 0,
                 dhcp(67, 68, (byte) 53, (byte) 1, (byte) 5)), 300).dhcp[0], "ACK, server to client");
         for (byte[] notDhcp : new byte[][] {

@@ -126,6 +126,24 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void deviceKeysAreCheckedAtStartAndTheDatabaseSitsBesideTheBlacklist() throws Exception {
+        ArgusConfig c = load(null, Map.of("ARGUS_IP_SALT", "s", "ARGUS_ENFORCEMENT_BLACKLIST_DB_PATH", "/data/argus/blacklist.db",
+                "ARGUS_DEVICES_LOCAL_NETWORKS", "192.168.1.0/24, fd00::/64"));
+        assertEquals(Path.of("/data/argus/devices.db"), c.devices().dbPath());
+        assertEquals(List.of("192.168.1.0/24", "fd00::/64"), c.devices().localNetworks().stream().map(Object::toString).toList());
+        assertTrue(c.devices().enabled());
+        Path f = dir.resolve("bad-devices.json");
+        Files.writeString(f, new JsonObject().put("devices", new JsonObject().put("local_networks", new JsonArray().add("lan"))
+                .put("max_devices", 0).put("max_addresses_per_device", 5000)).encode());
+        ConfigException e = assertThrows(ConfigException.class, () -> load(f, Map.of("ARGUS_IP_SALT", "s")));
+        String all = String.join("\n", e.problems());
+        for (String key : new String[] {"devices.local_networks: not an IPv4/IPv6 address or CIDR: \"lan\"", "devices.max_devices:",
+                "devices.max_addresses_per_device:"}) {
+            assertTrue(all.contains(key), key + " in " + all);
+        }
+    }
+
+    @Test
     void firebaseSyncKeysAreCheckedAtStart() throws Exception {
         ArgusConfig c = load(null, Map.of("ARGUS_IP_SALT", "s", "ARGUS_FIREBASE_ENABLED", "true",
                 "ARGUS_FIREBASE_STORAGE_BUCKET", "b.appspot.com", "ARGUS_FIREBASE_SENSOR_ID", "pi-kitchen",

@@ -1,0 +1,78 @@
+package org.argus.app;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code devices list} and {@code devices show}: the running sensor's device inventory ({@code GET /devices},
+ * {@code GET /devices/<id>}, behind {@code http.token}), for a person or as JSON with {@code --json}. Exit codes as
+ * {@link ReadCommands}: 0, 1 refused or unknown device, 2 no sensor answering.
+ */
+@Command(name = "devices", mixinStandardHelpOptions = true, description = "The devices the running sensor has seen on the local networks.",
+        subcommands = {DevicesCommand.ListDevices.class, DevicesCommand.Show.class})
+final class DevicesCommand {
+    private DevicesCommand() {
+    }
+
+    /** {@code devices list}. */
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "Every device: MAC, vendor, name, addresses, last seen.")
+    static final class ListDevices extends ReadCommands.Read {
+        ListDevices() {
+            super("/devices");
+        }
+
+        @Override
+        int print(JsonObject b, int httpStatus) {
+            if (httpStatus != 200) {
+                System.err.println("argus devices: " + b.getString("error", "HTTP " + httpStatus));
+                return 1;
+            }
+            JsonArray ds = b.getJsonArray("devices", new JsonArray());
+            System.out.printf("%-17s  %-28s  %-20s  %-30s  %s%n", "MAC", "VENDOR", "NAME", "ADDRESSES", "LAST SEEN");
+            for (int i = 0; i < ds.size(); i++) {
+                JsonObject d = ds.getJsonObject(i);
+                String mac = d.getString("mac") == null ? "(no Ethernet)" : d.getString("mac");
+                String vendor = d.getBoolean("randomized_mac", false) ? "(randomized MAC)" : String.valueOf(d.getValue("vendor", "?"));
+                System.out.printf("%-17s  %-28s  %-20s  %-30s  %s%n", mac, cut(vendor, 28), cut(String.valueOf(d.getValue("hostname", "")), 20),
+                        cut(String.join(" ", d.getJsonArray("addresses", new JsonArray()).stream().map(String::valueOf).toList()), 30),
+                        d.getString("last_seen"));
+            }
+            System.out.println(ds.size() + " device" + (ds.size() == 1 ? "" : "s"));
+            return 0;
+        }
+
+        private static String cut(String s, int n) {
+            return s == null || s.equals("null") ? "" : s.length() <= n ? s : s.substring(0, n - 1) + "…";
+        }
+    }
+
+    /** {@code devices show MAC|ADDRESS}. */
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "One device by MAC or address, with its address history.")
+    static final class Show extends ReadCommands.Read {
+        @Parameters(paramLabel = "MAC|ADDRESS", description = "The device's MAC (aa:bb:cc:dd:ee:ff) or one of its addresses.")
+        String id;
+
+        Show() {
+            super("/devices/");
+        }
+
+        @Override
+        String path() {
+            return "/devices/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        int print(JsonObject d, int httpStatus) {
+            if (httpStatus != 200) {
+                System.err.println("argus devices show: " + d.getString("error", "HTTP " + httpStatus));
+                return 1;
+            }
+            System.out.println(d.encodePrettily());
+            return 0;
+        }
+    }
+}

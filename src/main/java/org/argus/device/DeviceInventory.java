@@ -1,0 +1,158 @@
+package org.argus.device;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.argus.blacklist.BanTarget;
+import org.argus.flow.ArpRecord;
+import org.argus.flow.DhcpRecord;
+import org.argus.flow.FlowRecord;
+import org.argus.flow.FlowWindow;
+import org.argus.flow.IpAddress;
+
+/**
+ * Turns a closed window into device sightings (a plain class: the verticle calls it on its worker; one caller).
+ *
+ * <p>A device is an endpoint on a local network: a flow's originator or responder whose address is inside
+ * {@code local_networks}, keyed by the Ethernet source address it sent from (its MAC), or by the address itself on
+ * links without Ethernet; a responder only once it answers (a scan of the local range invents no devices); an ARP sender (its MAC and claimed IPv4 address, when local); IPv6 neighbour discovery
+ * counts as the ICMPv6 flows it is. Multicast, broadcast and all-zero MACs and the unspecified address are never
+ * devices. DHCP names (host name, vendor class) attach to the client's MAC; a name seen before its device is kept
+ * (at most {@value #MAX_PENDING_NAMES}) until the device shows up.
+ */
+public final class DeviceInventory {
+    static final int MAX_PENDING_NAMES = 256;
+
+    /**
+     * What one window showed of one device.
+     *
+     * @param key            MAC text, or the address text without Ethernet
+     * @param mac            the MAC (low 48 bits), 0 without Ethernet
+     * @param addresses      its local addresses this window → latest packet time seen with it (ns)
+     * @param firstSeenNanos earliest sighting in the window (packet time)
+     * @param lastSeenNanos  latest sighting
+     * @param bytes          wire bytes of its flows, both directions
+     * @param flows          its flows active in the window
+     * @param hostName       DHCP host name, or null
+     * @param vendorClass    DHCP vendor class, or null
+     */
+    public record Sighting(String key, long mac, Map<IpAddress, Long> addresses, long firstSeenNanos, long lastSeenNanos,
+                           long bytes, long flows, String hostName, String vendorClass) {
+        /** Only DHCP names (no traffic of its own seen this window): updates a known device, never makes one. */
+        public boolean namesOnly() {
+            return addresses.isEmpty() && flows == 0;
+        }
+    }
+
+    private static final class Builder {
+        final long mac;
+        final Map<IpAddress, Long> addresses = new LinkedHashMap<>();
+        long first = Long.MAX_VALUE, last = Long.MIN_VALUE, bytes, flows;
+        String hostName, vendorClass;
+
+        Builder(long mac) {
+            this.mac = mac;
+        }
+
+        void saw(IpAddress a, long first, long last) {
+            if (a != null) {
+                addresses.merge(a, last, Math::max);
+            }
+            this.first = Math.min(this.first, first);
+            this.last = Math.max(this.last, last);
+        }
+    }
+
+    private final List<BanTarget> local;
+    private final Map<Long, String[]> pendingNames = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, String[]> eldest) {
+            return size() > MAX_PENDING_NAMES;
+        }
+    };
+
+    /** @param localNetworks the networks whose addresses are devices */
+    public DeviceInventory(List<BanTarget> localNetworks) {
+        this.local = List.copyOf(localNetworks);
+    }
+
+    /** True when {@code a} is a device address: inside a local network, not unspecified, multicast or broadcast. */
+    public boolean isLocal(IpAddress a) {
+        if (a.groupOrBroadcast() || (a.hi() == 0 && a.lo() == 0)) {
+            return false;
+        }
+        for (BanTarget n : local) {
+            if (n.contains(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The devices a window shows, in order of first appearance in it. */
+    public List<Sighting> observe(FlowWindow w) {
+        Map<String, Builder> seen = new LinkedHashMap<>();
+        for (FlowRecord f : w.flows()) {
+            long bytes = f.bytes();
+            boolean ethernet = hasEthernet(f);
+            if ((f.originatorMac() != 0 || !ethernet) && isLocal(f.originator())) {
+                endpoint(seen, f.originator(), f.originatorMac(), f, bytes);
+            }
+            // a responder is a device only once it answers: a scan of the local range must not invent devices
+            if (f.responderPackets() > 0 && (f.responderMac() != 0 || !ethernet) && isLocal(f.responder())) {
+                endpoint(seen, f.responder(), f.responderMac(), f, bytes);
+            }
+        }
+        for (ArpRecord a : w.arp()) {
+            if (Mac.unicast(a.senderMac()) && isLocal(a.senderIp())) {
+                seen.computeIfAbsent(Mac.text(a.senderMac()), k -> new Builder(a.senderMac()))
+                        .saw(a.senderIp(), a.firstSeenNanos(), a.firstSeenNanos());
+            }
+        }
+        Map<Long, String[]> named = new LinkedHashMap<>();
+        for (DhcpRecord d : w.dhcp()) {
+            if ((d.hostName() != null || d.vendorClass() != null) && Mac.unicast(d.clientMac())) {
+                pendingNames.put(d.clientMac(), new String[] {d.hostName(), d.vendorClass()});
+                named.put(d.clientMac(), new String[] {d.hostName(), d.vendorClass()});
+            }
+        }
+        List<Sighting> out = new ArrayList<>(seen.size());
+        seen.forEach((key, b) -> {
+            String[] names = b.mac != 0 ? pendingNames.remove(b.mac) : null;
+            if (names != null) {
+                b.hostName = names[0];
+                b.vendorClass = names[1];
+            }
+            out.add(new Sighting(key, b.mac, Map.copyOf(b.addresses), b.first, b.last, b.bytes, b.flows, b.hostName, b.vendorClass));
+            named.remove(b.mac);
+        });
+        // names of clients not otherwise seen this window: for a device the store already knows (a DHCP client
+        // renaming itself, or one first seen by its IPv6 link-local traffic before it asked for a lease); never a
+        // new device by themselves (DHCP starvation invents client addresses by the thousand)
+        named.forEach((mac, names) -> out.add(new Sighting(Mac.text(mac), mac, Map.of(), w.startNanos(), w.startNanos(), 0, 0,
+                names[0], names[1])));
+        return out;
+    }
+
+    /** A flow seen on an Ethernet link: either side's frames carried a MAC. */
+    private static boolean hasEthernet(FlowRecord f) {
+        return f.originatorMac() != 0 || f.responderMac() != 0;
+    }
+
+    private static void endpoint(Map<String, Builder> seen, IpAddress a, long mac, FlowRecord f, long bytes) {
+        String key;
+        if (mac != 0) {
+            if (!Mac.unicast(mac)) {
+                return;
+            }
+            key = Mac.text(mac);
+        } else {
+            key = a.toString();
+        }
+        Builder b = seen.computeIfAbsent(key, k -> new Builder(mac));
+        b.saw(a, f.firstSeenNanos(), f.lastSeenNanos());
+        b.bytes += bytes;
+        b.flows++;
+    }
+}

@@ -1,0 +1,143 @@
+package org.argus.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.argus.TestData;
+import org.argus.blacklist.BanTarget;
+import org.argus.capture.PcapFileReader;
+import org.argus.flow.FlowRecord;
+import org.argus.flow.FlowSettings;
+import org.argus.flow.FlowStats;
+import org.argus.flow.FlowWindow;
+import org.argus.flow.IpAddress;
+import org.argus.flow.TcpFlagCounts;
+import org.argus.flow.WindowAssembler;
+import org.argus.flow.WindowTotals;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The inventory on real captures, into a real SQLite file. Expected devices are tshark's view of the same files
+ * ({@code tshark -r F -T fields -e eth.src -e ip.src -e ipv6.src} and {@code -Y arp}, private sources only).
+ */
+class DeviceInventoryTest {
+    private static final List<BanTarget> PRIVATE = DeviceSettings.PRIVATE_RANGES.stream().map(BanTarget::parseCidr).toList();
+
+    @TempDir
+    Path dir;
+
+    private static List<FlowWindow> windows(String capture) throws Exception {
+        List<FlowWindow> out = new ArrayList<>();
+        WindowAssembler a = new WindowAssembler(FlowSettings.defaults(), new FlowStats(), out::add);
+        new PcapFileReader(TestData.shared().resolve("pcaps/" + capture), 256).read(a::accept);
+        a.flush();
+        return out;
+    }
+
+    private static List<Device> replay(String capture, DeviceStore store) throws Exception {
+        DeviceInventory inventory = new DeviceInventory(PRIVATE);
+        List<Device> fresh = new ArrayList<>();
+        for (FlowWindow w : windows(capture)) {
+            fresh.addAll(store.record(inventory.observe(w)));
+        }
+        return fresh;
+    }
+
+    private static Set<String> addresses(Device d) {
+        return d.addresses().stream().map(Device.Address::address).collect(Collectors.toSet());
+    }
+
+    @Test
+    void aCaptureBecomesItsDevicesOnceAndTheyAreNotNewAfterARestart() throws Exception {
+        Oui oui = Oui.load(OuiTest.MANUF);
+        Path db = dir.resolve("devices.db");
+        List<Device> fresh;
+        try (DeviceStore store = DeviceStore.open(db, oui, 100, 16)) {
+            fresh = replay("gnutella.pcap", store);
+            assertEquals(List.of("08:00:27:e6:e5:59", "52:54:00:12:35:02", "52:54:00:12:35:03").stream().sorted().toList(),
+                    fresh.stream().map(Device::key).sorted().toList(), "each device announced once");
+            Device vbox = store.find("08:00:27:e6:e5:59").orElseThrow();
+            assertEquals(Set.of("10.0.2.15", "fe80::c50d:519f:96a4:e108"), addresses(vbox), "IPv4 and IPv6 under one MAC");
+            assertEquals("PCS Computer Systems GmbH", vbox.vendor());
+            assertFalse(vbox.randomizedMac());
+            assertEquals("MSEDGEWIN10", vbox.hostName(), "DHCP option 12 of its REQUEST");
+            assertEquals("MSFT 5.0", vbox.vendorClass(), "DHCP option 60");
+            assertTrue(vbox.bytesToday() > 100_000 && vbox.flowsToday() > 10, vbox.toString());
+            Device gateway = store.find("10.0.2.2").orElseThrow();
+            assertEquals("52:54:00:12:35:02", gateway.mac());
+            assertTrue(gateway.randomizedMac(), "a locally administered MAC");
+            assertNull(gateway.vendor());
+            assertEquals(Set.of("10.0.2.2"), addresses(gateway), "routed packets it forwards are not its addresses");
+            assertEquals(Set.of("10.0.2.3"), addresses(store.find("52:54:00:12:35:03").orElseThrow()), "from ARP alone");
+            assertEquals(3, store.list().size());
+        }
+        try (DeviceStore again = DeviceStore.open(db, oui, 100, 16)) {
+            assertEquals(3, again.size());
+            assertEquals(List.of(), replay("gnutella.pcap", again), "nothing is new after a restart");
+            assertEquals(List.of("08:00:27:e6:e5:59", "52:54:00:12:35:03", "52:54:00:12:35:02").size(), again.list().size());
+        }
+    }
+
+    @Test
+    void aHomeCaptureShowsTheClientAndTheRouterWithTheirVendors() throws Exception {
+        try (DeviceStore store = DeviceStore.open(dir.resolve("d.db"), Oui.load(OuiTest.MANUF), 100, 16)) {
+            replay("netflix.pcap", store);
+            List<Device> all = store.list();
+            assertEquals(Set.of("e4:98:d6:1f:bd:14", "80:2a:a8:4c:61:cc"), all.stream().map(Device::key).collect(Collectors.toSet()));
+            assertEquals("Apple, Inc.", store.find("192.168.1.7").orElseThrow().vendor());
+            assertEquals("Ubiquiti Inc", store.find("192.168.1.1").orElseThrow().vendor());
+        }
+    }
+
+    @Test
+    void dhcpHostNamesAttachToTheirDevices() throws Exception {
+        try (DeviceStore store = DeviceStore.open(dir.resolve("k.db"), Oui.load(OuiTest.MANUF), 1000, 16)) {
+            replay("1kxun.pcap", store);
+            Device mac = store.find("60:c5:47:05:bc:8c").orElseThrow();
+            assertEquals("MacBook-Air", mac.hostName());
+            assertTrue(addresses(mac).contains("192.168.5.16"), addresses(mac).toString());
+            assertEquals("Apple, Inc.", mac.vendor());
+        }
+    }
+
+    private static FlowRecord probe(IpAddress from, long fromMac, IpAddress to, long toMac, boolean answered, long ts) {
+        return new FlowRecord(6, from, 40000, to, 80, 1, 60, answered ? 1 : 0, answered ? 60 : 0, ts, ts,
+                TcpFlagCounts.NONE, org.argus.flow.PacketShape.UNKNOWN, fromMac, answered ? toMac : 0);
+    }
+
+    private static FlowWindow window(List<FlowRecord> flows) {
+        return new FlowWindow(0, 5_000_000_000L, new WindowTotals(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), flows, List.of(), List.of());
+    }
+
+    @Test
+    void aScanOfTheLocalRangeInventsNoDevicesAndStorageIsBounded() throws Exception {
+        long scanner = Mac.parse("00:11:22:33:44:55");
+        List<FlowRecord> flows = new ArrayList<>();
+        for (int i = 1; i <= 200; i++) {
+            flows.add(probe(IpAddress.parse("192.168.7.2"), scanner, IpAddress.parse("192.168.7." + (i + 2)), 0x0a0000000000L + i, i <= 3, i));
+        }
+        flows.add(probe(IpAddress.parse("8.8.8.8"), Mac.parse("00:aa:bb:cc:dd:ee"), IpAddress.parse("192.168.7.2"), scanner, true, 1));
+        try (DeviceStore store = DeviceStore.open(dir.resolve("b.db"), Oui.empty(), 3, 2)) {
+            List<Device> fresh = store.record(new DeviceInventory(PRIVATE).observe(window(flows)));
+            assertEquals(3, fresh.size(), "the scanner and the first two of three answering hosts; max_devices 3");
+            assertEquals(1, store.refused(), "the third answering host is counted, not stored");
+            assertEquals("00:11:22:33:44:55", fresh.get(0).key());
+            assertEquals(Set.of("192.168.7.2"), addresses(fresh.get(0)), "a remote peer is no address of the device");
+            // the same MAC seen with three more addresses keeps the two most recent
+            List<FlowRecord> moved = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                moved.add(probe(IpAddress.parse("192.168.7." + (100 + i)), scanner, IpAddress.parse("8.8.8.8"), 0, false, 1_000_000_000L * (i + 1)));
+            }
+            store.record(new DeviceInventory(PRIVATE).observe(window(moved)));
+            assertEquals(Set.of("192.168.7.101", "192.168.7.102"), addresses(store.find("00:11:22:33:44:55").orElseThrow()));
+        }
+    }
+}

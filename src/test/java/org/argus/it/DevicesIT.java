@@ -1,0 +1,205 @@
+package org.argus.it;
+
+import static org.argus.it.Shell.have;
+import static org.argus.it.Shell.must;
+import static org.argus.it.Shell.sh;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The device inventory on a real LAN: one bridge (in its own namespace) joining the sensor, three devices with
+ * chosen MACs (a Raspberry Pi OUI, a locally administered one, one from an IEEE MA-S block) and a DHCP server
+ * (dnsmasq); the third device gets its address and announces its host name through a real DHCP client (busybox
+ * udhcpc). The sensor lists exactly the five hosts on the wire (itself included) with their vendors, the DHCP host
+ * name and addresses, announces each once, and none again after a restart. Everything is created and deleted by the
+ * test; the host's interfaces are never touched.
+ */
+class DevicesIT {
+    private static final String TOKEN = "devices-it-token";
+    private final String tag = Long.toString(ProcessHandle.current().pid() % 100_000);
+    private final String lan = "argus-dv-lan-" + tag;
+    private final Map<String, String> hosts = new java.util.LinkedHashMap<>();
+    private final List<Process> services = new ArrayList<>();
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (Process p : services) {
+            p.destroyForcibly().waitFor();
+        }
+        for (String ns : hosts.keySet()) {
+            sh("ip", "netns", "del", ns);
+        }
+        sh("ip", "netns", "del", lan);
+    }
+
+    /** A namespace joined to the bridge by a veth whose inner end, eth0, has {@code mac} and {@code cidr} (or none). */
+    private String host(String name, String mac, String cidr) throws Exception {
+        String ns = "argus-dv-" + name + "-" + tag;
+        hosts.put(ns, mac);
+        must("ip", "netns", "add", ns);
+        must("ip", "-n", lan, "link", "add", "p-" + name, "type", "veth", "peer", "name", "eth0", "netns", ns);
+        must("ip", "-n", ns, "link", "set", "eth0", "address", mac);
+        if (cidr != null) {
+            must("ip", "-n", ns, "addr", "add", cidr, "dev", "eth0");
+        }
+        must("ip", "-n", lan, "link", "set", "p-" + name, "master", "br0");
+        must("ip", "-n", lan, "link", "set", "p-" + name, "up");
+        must("ip", "-n", ns, "link", "set", "eth0", "up");
+        must("ip", "-n", ns, "link", "set", "lo", "up");
+        return ns;
+    }
+
+    private static JsonObject get(String ns, String path) throws Exception {
+        Shell.Result r = sh("ip", "netns", "exec", ns, "curl", "-s", "-m", "5", "-H", "Authorization: Bearer " + TOKEN,
+                "http://127.0.0.1:18091" + path);
+        try {
+            return new JsonObject(r.out());
+        } catch (RuntimeException e) {
+            return new JsonObject();
+        }
+    }
+
+    private static Map<String, JsonObject> devices(String ns) throws Exception {
+        JsonArray a = get(ns, "/devices").getJsonArray("devices", new JsonArray());
+        Map<String, JsonObject> out = new HashMap<>();
+        for (int i = 0; i < a.size(); i++) {
+            out.put(a.getJsonObject(i).getString("key"), a.getJsonObject(i));
+        }
+        return out;
+    }
+
+    private static long newDeviceLines(Path log) throws Exception {
+        return Files.readAllLines(log).stream().filter(l -> l.contains("event=new_device")).count();
+    }
+
+    @Test
+    void theSensorListsTheLansDevicesWithVendorsAndDhcpNamesAndAnnouncesEachOnce() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "needs root for network namespaces");
+        assumeTrue(have("ip") && have("curl") && have("dnsmasq") && have("busybox"), "needs iproute2, curl, dnsmasq and busybox");
+        must("ip", "netns", "add", lan);
+        must("ip", "-n", lan, "link", "add", "br0", "type", "bridge");
+        // the bridge and its ports are wires, not hosts: no IPv6 of their own on the LAN
+        must("ip", "netns", "exec", lan, "sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
+        must("ip", "netns", "exec", lan, "sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=1");
+        must("ip", "-n", lan, "link", "set", "br0", "up");
+        String sensorNs = host("s", "00:16:3e:00:00:01", "10.78.0.1/24");
+        String pi = host("pi", "b8:27:eb:00:00:01", "10.78.0.11/24");
+        String phone = host("phone", "02:00:00:00:00:02", "10.78.0.12/24");
+        String tv = host("tv", "00:1b:c5:00:10:03", null);
+        String dhcp = host("dhcp", "00:16:3e:00:00:02", "10.78.0.2/24");
+
+        Path conf = dir.resolve("devices.json");
+        Files.writeString(conf, new JsonObject()
+                .put("capture", new JsonObject().put("interface", "eth0").put("stats_interval_seconds", 1))
+                .put("aggregation", new JsonObject().put("output_dir", dir.resolve("csv").toString()).put("close_grace_ms", 200))
+                .put("http", new JsonObject().put("port", 18_091).put("token", TOKEN))
+                .put("model", new JsonObject().put("model_local_path", dir.resolve("models").toString()))
+                .put("enforcement", new JsonObject().put("blacklist_db_path", dir.resolve("blacklist.db").toString())
+                        .put("emergency_stop_file", dir.resolve("aegis.emergency").toString())).encodePrettily());
+        Map<String, String> env = Map.of("ARGUS_IP_SALT", "devices-it");
+        List<String> inSensor = List.of("ip", "netns", "exec", sensorNs);
+        Path log1 = dir.resolve("run1.log");
+        try (SensorProcess sensor = SensorProcess.start(inSensor, env, log1, "-conf", conf.toString())) {
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(30), () -> {
+                try {
+                    return List.of("ok", "degraded").contains(get(sensorNs, "/health").getString("status"));
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "sensor healthy: " + sensor.log());
+
+            services.add(new ProcessBuilder("ip", "netns", "exec", dhcp, "dnsmasq", "-k", "--port=0", "--interface=eth0",
+                    "--bind-interfaces", "--dhcp-range=10.78.0.100,10.78.0.109,1h", "--dhcp-leasefile=" + dir.resolve("leases"),
+                    "--pid-file=" + dir.resolve("dnsmasq.pid")).redirectErrorStream(true)
+                    .redirectOutput(dir.resolve("dnsmasq.log").toFile()).start());
+            Path script = dir.resolve("udhcpc.sh");
+            Files.writeString(script, "#!/bin/sh\ncase \"$1\" in bound|renew) ip addr add \"$ip/24\" dev \"$interface\";; esac\nexit 0\n");
+            script.toFile().setExecutable(true);
+            Shell.Result lease = null;
+            for (int attempt = 0; attempt < 3 && (lease == null || !lease.out().contains("lease of")); attempt++) {
+                Thread.sleep(500); // dnsmasq binding
+                lease = sh("ip", "netns", "exec", tv, "busybox", "udhcpc", "-i", "eth0", "-n", "-q", "-t", "5", "-T", "1",
+                        "-x", "hostname:kitchen-tv", "-s", script.toString());
+            }
+            assertTrue(lease.out().contains("lease of 10.78.0.10"), "DHCP lease: " + lease.out() + Files.readString(dir.resolve("dnsmasq.log")));
+            for (String ns : List.of(pi, phone, tv, dhcp)) {
+                must("ip", "netns", "exec", ns, "busybox", "ping", "-c", "2", "-W", "2", "10.78.0.1");
+            }
+
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(30), () -> {
+                try {
+                    return devices(sensorNs).size() >= 5;
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "five devices listed: " + get(sensorNs, "/devices").encodePrettily() + sensor.log());
+            Thread.sleep(6000); // one more window: nothing else appears
+            Map<String, JsonObject> d = devices(sensorNs);
+            assertEquals(Set.of("00:16:3e:00:00:01", "b8:27:eb:00:00:01", "02:00:00:00:00:02", "00:1b:c5:00:10:03", "00:16:3e:00:00:02"),
+                    d.keySet(), d.toString());
+            assertEquals("Raspberry Pi Foundation", d.get("b8:27:eb:00:00:01").getString("vendor"));
+            assertTrue(d.get("02:00:00:00:00:02").getBoolean("randomized_mac"));
+            assertNull(d.get("02:00:00:00:00:02").getString("vendor"));
+            JsonObject tvDevice = d.get("00:1b:c5:00:10:03");
+            assertEquals("OpenRB.com, Direct SIA", tvDevice.getString("vendor"), "the MA-S block's owner");
+            assertEquals("kitchen-tv", tvDevice.getString("hostname"));
+            assertTrue(tvDevice.getJsonArray("addresses").stream().map(String::valueOf).anyMatch(a -> a.startsWith("10.78.0.10")),
+                    tvDevice.encode());
+            assertTrue(d.get("b8:27:eb:00:00:01").getJsonArray("addresses").contains("10.78.0.11"));
+            assertFalse(d.get("b8:27:eb:00:00:01").getBoolean("randomized_mac"));
+            assertEquals("10.78.0.11", get(sensorNs, "/devices/10.78.0.11").getJsonArray("address_history").stream()
+                    .map(o -> ((JsonObject) o).getString("address")).filter(a -> a.startsWith("10.")).findFirst().orElse(""));
+            assertEquals(5, newDeviceLines(log1), "one new_device per device: " + sensor.log());
+
+            SensorProcess.Result cli = SensorProcess.run(inSensor, env, "devices", "list", "-conf", conf.toString());
+            assertEquals(0, cli.code(), cli.output());
+            assertTrue(cli.output().contains("Raspberry Pi Foundation") && cli.output().contains("kitchen-tv")
+                    && cli.output().contains("(randomized MAC)") && cli.output().contains("5 devices"), cli.output());
+            assertEquals(0, sensor.stop(), sensor.log());
+        }
+
+        Path log2 = dir.resolve("run2.log");
+        try (SensorProcess again = SensorProcess.start(inSensor, env, log2, "-conf", conf.toString())) {
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(30), () -> {
+                try {
+                    return List.of("ok", "degraded").contains(get(sensorNs, "/health").getString("status"));
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "sensor healthy again: " + again.log());
+            for (String ns : List.of(pi, phone, tv, dhcp)) {
+                must("ip", "netns", "exec", ns, "busybox", "ping", "-c", "2", "-W", "2", "10.78.0.1");
+            }
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(20), () -> {
+                try {
+                    return get(sensorNs, "/status").getJsonObject("devices", new JsonObject()).getLong("windows_seen", 0L) >= 2;
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "windows after the restart: " + again.log());
+            assertEquals(0, newDeviceLines(log2), "no device is new after a restart: " + again.log());
+            assertEquals(5, devices(sensorNs).size());
+            assertEquals(0, again.stop(), again.log());
+        }
+    }
+}
