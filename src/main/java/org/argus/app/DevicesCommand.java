@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
  * {@link ReadCommands}: 0, 1 refused or unknown device, 2 no sensor answering.
  */
 @Command(name = "devices", mixinStandardHelpOptions = true, description = "The devices the running sensor has seen on the local networks.",
-        subcommands = {DevicesCommand.ListDevices.class, DevicesCommand.Show.class})
+        subcommands = {DevicesCommand.ListDevices.class, DevicesCommand.Show.class, DevicesCommand.Scan.class})
 final class DevicesCommand {
     private DevicesCommand() {
     }
@@ -72,6 +72,44 @@ final class DevicesCommand {
                 return 1;
             }
             System.out.println(d.encodePrettily());
+            return 0;
+        }
+    }
+
+    /** {@code devices scan MAC|ADDRESS}: queues a vulnerability scan in the running sensor. */
+    @Command(name = "scan", mixinStandardHelpOptions = true, description = "Scan one device with nmap now (through the running sensor).")
+    static final class Scan implements java.util.concurrent.Callable<Integer> {
+        @picocli.CommandLine.Option(names = {"-conf", "--conf"}, paramLabel = "FILE", description = "Configuration file (as for the sensor).")
+        java.nio.file.Path conf;
+
+        @Parameters(paramLabel = "MAC|ADDRESS", description = "The device's MAC or one of its addresses.")
+        String id;
+
+        @Override
+        public Integer call() throws Exception {
+            org.argus.config.ArgusConfig c = Main.loadOfflineOrExplain(conf);
+            if (c == null) {
+                return 1;
+            }
+            ControlClient client = new ControlClient(c.http());
+            ControlClient.Answer a = c.http().enabled()
+                    ? client.send("POST", "/devices/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/scan", "") : null;
+            if (a == null) {
+                System.err.println("argus: no sensor answers at " + client.base());
+                return 2;
+            }
+            JsonObject b;
+            try {
+                b = new JsonObject(a.body());
+            } catch (RuntimeException e) {
+                b = new JsonObject().put("error", "HTTP " + a.status());
+            }
+            if (a.status() != 202) {
+                System.err.println("argus devices scan: " + b.getString("error", "HTTP " + a.status()));
+                return 1;
+            }
+            System.out.println("queued: " + b.getString("key") + " at " + b.getString("address") + " (" + b.getInteger("position")
+                    + " ahead); see argus devices show " + b.getString("key"));
             return 0;
         }
     }

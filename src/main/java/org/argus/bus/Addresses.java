@@ -50,6 +50,16 @@ public final class Addresses {
      */
     public static final String DEVICE_GET = "argus.device.get";
     /**
+     * Request: HTTP verticle → device verticle. Body: a MAC, device key or address (String). Reply: JsonObject
+     * {@code {"queued", "key", "address", "position"}}; fails 404 (unknown), 409 (no local address), 503 (no nmap).
+     */
+    public static final String DEVICE_SCAN = "argus.device.scan";
+    /**
+     * Publish, local: any stage → health monitor. Body: JsonObject {@code {"alert", "severity", "message", ...}}, a
+     * one-off notice (not a lasting condition) for the alert webhook, e.g. {@code new_device}.
+     */
+    public static final String NOTICE = "argus.status.notice";
+    /**
      * Request: HTTP verticle → enforcement verticle. Body: {@link org.argus.enforce.EmergencyCommand}. Reply: a
      * {@link io.vertx.core.json.JsonObject} with the enforcement state after the command.
      */

@@ -322,8 +322,27 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         }
         String db = c.str("devices.db_path");
         Path dbPath = db.isBlank() ? blacklistDb.toAbsolutePath().resolveSibling("devices.db") : Path.of(db);
+        String ports = c.str("devices.scan.ports");
+        if (!ports.matches("top:[1-9][0-9]{0,4}|[0-9]{1,5}(-[0-9]{1,5})?(,[0-9]{1,5}(-[0-9]{1,5})?)*")) {
+            c.problem("devices.scan.ports: \"" + org.argus.log.LogText.escape(ports) + "\" is neither top:N nor a port list like 21-23,80,443");
+        }
+        String nmap = c.str("devices.scan.nmap_path");
+        if (nmap.isBlank()) {
+            c.problem("devices.scan.nmap_path: must not be empty");
+        }
+        org.argus.device.DeviceScanner.Settings scan = new org.argus.device.DeviceScanner.Settings(c.bool("devices.scan.enabled"),
+                Duration.ofHours(c.intIn("devices.scan.interval_hours", 1, 24 * 365)), ports, c.intIn("devices.scan.timing", 0, 5),
+                Duration.ofSeconds(c.intIn("devices.scan.timeout_seconds", 10, 86_400)), c.intIn("devices.scan.max_scans_per_hour", 1, 3600),
+                nmap);
+        double wb = c.doubleIn("devices.trust.behaviour_weight", 0, 1), wv = c.doubleIn("devices.trust.vulnerability_weight", 0, 1),
+                wr = c.doubleIn("devices.trust.reputation_weight", 0, 1);
+        if (wb + wv + wr <= 0) {
+            c.problem("devices.trust.behaviour_weight, vulnerability_weight, reputation_weight: must not all be 0");
+            wb = 1;
+        }
         return new org.argus.device.DeviceSettings(c.bool("devices.enabled"), dbPath, local, Path.of(c.str("devices.manuf_path")),
-                c.intIn("devices.max_devices", 1, 1_000_000), c.intIn("devices.max_addresses_per_device", 1, 1024));
+                c.intIn("devices.max_devices", 1, 1_000_000), c.intIn("devices.max_addresses_per_device", 1, 1024), scan,
+                new org.argus.device.TrustScore.Weights(wb, wv, wr), Duration.ofHours(c.intIn("devices.trust.recovery_hours", 1, 24 * 365)));
     }
 
     /** A list of single IP addresses; each bad one is a problem naming the key. */

@@ -36,9 +36,10 @@ public final class DeviceInventory {
      * @param flows          its flows active in the window
      * @param hostName       DHCP host name, or null
      * @param vendorClass    DHCP vendor class, or null
+     * @param bannedContacts the banned addresses it exchanged packets with this window (reputation)
      */
     public record Sighting(String key, long mac, Map<IpAddress, Long> addresses, long firstSeenNanos, long lastSeenNanos,
-                           long bytes, long flows, String hostName, String vendorClass) {
+                           long bytes, long flows, String hostName, String vendorClass, java.util.Set<IpAddress> bannedContacts) {
         /** Only DHCP names (no traffic of its own seen this window): updates a known device, never makes one. */
         public boolean namesOnly() {
             return addresses.isEmpty() && flows == 0;
@@ -50,6 +51,7 @@ public final class DeviceInventory {
         final Map<IpAddress, Long> addresses = new LinkedHashMap<>();
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE, bytes, flows;
         String hostName, vendorClass;
+        java.util.Set<IpAddress> banned = java.util.Set.of();
 
         Builder(long mac) {
             this.mac = mac;
@@ -65,6 +67,7 @@ public final class DeviceInventory {
     }
 
     private final List<BanTarget> local;
+    private volatile java.util.function.Predicate<IpAddress> banned = a -> false;
     private final Map<Long, String[]> pendingNames = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, String[]> eldest) {
@@ -75,6 +78,11 @@ public final class DeviceInventory {
     /** @param localNetworks the networks whose addresses are devices */
     public DeviceInventory(List<BanTarget> localNetworks) {
         this.local = List.copyOf(localNetworks);
+    }
+
+    /** Which addresses are banned (their contacts cost a device reputation); thread-safe to replace. */
+    public void bannedBy(java.util.function.Predicate<IpAddress> banned) {
+        this.banned = banned;
     }
 
     /** True when {@code a} is a device address: inside a local network, not unspecified, multicast or broadcast. */
@@ -97,11 +105,11 @@ public final class DeviceInventory {
             long bytes = f.bytes();
             boolean ethernet = hasEthernet(f);
             if ((f.originatorMac() != 0 || !ethernet) && isLocal(f.originator())) {
-                endpoint(seen, f.originator(), f.originatorMac(), f, bytes);
+                endpoint(seen, f.originator(), f.originatorMac(), f, bytes, f.responder());
             }
             // a responder is a device only once it answers: a scan of the local range must not invent devices
             if (f.responderPackets() > 0 && (f.responderMac() != 0 || !ethernet) && isLocal(f.responder())) {
-                endpoint(seen, f.responder(), f.responderMac(), f, bytes);
+                endpoint(seen, f.responder(), f.responderMac(), f, bytes, null); // answering an attacker is no fault
             }
         }
         for (ArpRecord a : w.arp()) {
@@ -124,14 +132,15 @@ public final class DeviceInventory {
                 b.hostName = names[0];
                 b.vendorClass = names[1];
             }
-            out.add(new Sighting(key, b.mac, Map.copyOf(b.addresses), b.first, b.last, b.bytes, b.flows, b.hostName, b.vendorClass));
+            out.add(new Sighting(key, b.mac, Map.copyOf(b.addresses), b.first, b.last, b.bytes, b.flows, b.hostName, b.vendorClass,
+                    java.util.Set.copyOf(b.banned)));
             named.remove(b.mac);
         });
         // names of clients not otherwise seen this window: for a device the store already knows (a DHCP client
         // renaming itself, or one first seen by its IPv6 link-local traffic before it asked for a lease); never a
         // new device by themselves (DHCP starvation invents client addresses by the thousand)
         named.forEach((mac, names) -> out.add(new Sighting(Mac.text(mac), mac, Map.of(), w.startNanos(), w.startNanos(), 0, 0,
-                names[0], names[1])));
+                names[0], names[1], java.util.Set.of())));
         return out;
     }
 
@@ -140,7 +149,8 @@ public final class DeviceInventory {
         return f.originatorMac() != 0 || f.responderMac() != 0;
     }
 
-    private static void endpoint(Map<String, Builder> seen, IpAddress a, long mac, FlowRecord f, long bytes) {
+    /** @param peer the address the device contacted (it originated the flow), else null */
+    private void endpoint(Map<String, Builder> seen, IpAddress a, long mac, FlowRecord f, long bytes, IpAddress peer) {
         String key;
         if (mac != 0) {
             if (!Mac.unicast(mac)) {
@@ -154,5 +164,11 @@ public final class DeviceInventory {
         b.saw(a, f.firstSeenNanos(), f.lastSeenNanos());
         b.bytes += bytes;
         b.flows++;
+        if (peer != null && banned.test(peer)) {
+            if (b.banned.isEmpty()) {
+                b.banned = new java.util.LinkedHashSet<>();
+            }
+            b.banned.add(peer);
+        }
     }
 }

@@ -18,9 +18,14 @@ import org.argus.blacklist.BanTarget;
  * @param maxDevices    most devices kept ({@code max_devices}); sightings of further new ones are counted and not
  *                      stored (a spoofed flood or ARP storm must not grow the database without bound)
  * @param maxAddresses  addresses kept per device, the most recently seen ({@code max_addresses_per_device})
+ * @param scan          vulnerability scans ({@code scan.*})
+ * @param trustWeights  the trust score's part weights ({@code trust.behaviour_weight}, {@code vulnerability_weight},
+ *                      {@code reputation_weight})
+ * @param recovery      how long a penalty takes to recover fully ({@code trust.recovery_hours})
  */
 public record DeviceSettings(boolean enabled, Path dbPath, List<BanTarget> localNetworks, Path manufPath,
-                             int maxDevices, int maxAddresses) {
+                             int maxDevices, int maxAddresses, DeviceScanner.Settings scan, TrustScore.Weights trustWeights,
+                             java.time.Duration recovery) {
     /** The ranges used when no network is configured and no interface can be asked. */
     public static final List<String> PRIVATE_RANGES = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7", "fe80::/10");
 }

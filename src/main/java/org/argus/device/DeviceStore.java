@@ -26,7 +26,10 @@ import org.argus.flow.IpAddress;
  *
  * <p>Tables: {@code devices} (one row per device: identity, MAC facts, vendor, DHCP names, first/last seen ms),
  * {@code device_addresses} (per device and address: first/last seen ms; the {@code max_addresses} most recent
- * kept), {@code device_days} (per device and UTC day: wire bytes and flow-windows). A device is new when its key is
+ * kept), {@code device_days} (per device and UTC day: wire bytes and flow-windows), {@code device_scans} and
+ * {@code device_findings} (every vulnerability scan and its open ports, kept), {@code device_events} (evidence
+ * against the trust score: decisions and banned contacts, with reasons), {@code device_bands} (the trust band last
+ * announced). A device is new when its key is
  * not in {@code devices}: it is announced once, in the transaction that inserts it, so never again after a restart.
  */
 public final class DeviceStore implements AutoCloseable {
@@ -36,15 +39,27 @@ public final class DeviceStore implements AutoCloseable {
             "CREATE TABLE IF NOT EXISTS device_addresses (key TEXT NOT NULL, address TEXT NOT NULL, first_seen INTEGER NOT NULL, "
                     + "last_seen INTEGER NOT NULL, PRIMARY KEY (key, address))",
             "CREATE TABLE IF NOT EXISTS device_days (key TEXT NOT NULL, day TEXT NOT NULL, bytes INTEGER NOT NULL, "
-                    + "flows INTEGER NOT NULL, PRIMARY KEY (key, day))");
+                    + "flows INTEGER NOT NULL, PRIMARY KEY (key, day))",
+            "CREATE TABLE IF NOT EXISTS device_scans (id INTEGER PRIMARY KEY AUTOINCREMENT, key TEXT NOT NULL, address TEXT NOT NULL, "
+                    + "started_at INTEGER NOT NULL, finished_at INTEGER NOT NULL, error TEXT)",
+            "CREATE INDEX IF NOT EXISTS device_scans_key ON device_scans (key, finished_at)",
+            "CREATE TABLE IF NOT EXISTS device_findings (scan_id INTEGER NOT NULL, port INTEGER NOT NULL, protocol TEXT, "
+                    + "service TEXT, risk TEXT NOT NULL, why TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS device_events (key TEXT NOT NULL, at INTEGER NOT NULL, part TEXT NOT NULL, "
+                    + "penalty REAL NOT NULL, reason TEXT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS device_events_key ON device_events (key, at)",
+            "CREATE TABLE IF NOT EXISTS device_bands (key TEXT PRIMARY KEY, band TEXT NOT NULL, since INTEGER NOT NULL)");
 
     private final Path file;
     private final Connection db;
-    private final Oui oui;
+    private volatile Oui oui;
     private final int maxDevices;
     private final int maxAddresses;
     private final Set<String> known = new HashSet<>();
     private long refused;
+    private TrustScore.Weights weights = TrustScore.Weights.seed();
+    private java.time.Duration recovery = java.time.Duration.ofHours(24);
+    private java.time.Clock clock = java.time.Clock.systemUTC();
 
     private DeviceStore(Path file, Connection db, Oui oui, int maxDevices, int maxAddresses) {
         this.file = file;
@@ -52,6 +67,84 @@ public final class DeviceStore implements AutoCloseable {
         this.oui = oui;
         this.maxDevices = maxDevices;
         this.maxAddresses = maxAddresses;
+    }
+
+    /** Replaces the vendor registry (loaded after the store opens; devices inserted before keep no vendor). */
+    public void vendors(Oui oui) {
+        this.oui = oui;
+    }
+
+    /** Sets how trust scores are made (weights, recovery) and the clock they are made at; returns this. */
+    public DeviceStore trust(TrustScore.Weights weights, java.time.Duration recovery, java.time.Clock clock) {
+        this.weights = weights;
+        this.recovery = recovery;
+        this.clock = clock;
+        return this;
+    }
+
+    /** Keeps one piece of evidence against a device's trust. */
+    public void addEvent(String key, TrustScore.Event e) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement("INSERT INTO device_events (key, at, part, penalty, reason) VALUES (?, ?, ?, ?, ?)")) {
+            p.setString(1, key);
+            p.setLong(2, e.at().toEpochMilli());
+            p.setString(3, e.part().name());
+            p.setDouble(4, e.penalty());
+            p.setString(5, e.reason());
+            p.executeUpdate();
+        }
+    }
+
+    private List<TrustScore.Event> events(String key, Instant now) throws SQLException {
+        List<TrustScore.Event> out = new ArrayList<>();
+        try (PreparedStatement p = db.prepareStatement("SELECT at, part, penalty, reason FROM device_events WHERE key = ? AND at > ? ORDER BY at")) {
+            p.setString(1, key);
+            p.setLong(2, now.minus(recovery).toEpochMilli());
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new TrustScore.Event(Instant.ofEpochMilli(r.getLong(1)), TrustScore.Part.valueOf(r.getString(2)), r.getDouble(3),
+                            r.getString(4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Records the band a device's score is in now.
+     *
+     * @return the band recorded before (null when none was: a device's first band)
+     */
+    public TrustScore.Band updateBand(String key, TrustScore.Band band) throws SQLException {
+        TrustScore.Band before = null;
+        try (PreparedStatement p = db.prepareStatement("SELECT band FROM device_bands WHERE key = ?")) {
+            p.setString(1, key);
+            try (ResultSet r = p.executeQuery()) {
+                if (r.next()) {
+                    before = TrustScore.Band.valueOf(r.getString(1));
+                }
+            }
+        }
+        if (before != band) {
+            try (PreparedStatement p = db.prepareStatement("INSERT INTO device_bands (key, band, since) VALUES (?, ?, ?) "
+                    + "ON CONFLICT (key) DO UPDATE SET band = excluded.band, since = excluded.since")) {
+                p.setString(1, key);
+                p.setString(2, band.name());
+                p.setLong(3, clock.millis());
+                p.executeUpdate();
+            }
+        }
+        return before;
+    }
+
+    /** Devices whose recorded band is not normal (their scores recover with time). */
+    public List<String> notNormal() throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT key FROM device_bands WHERE band <> 'NORMAL'")) {
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+        }
+        return out;
     }
 
     /**
@@ -231,8 +324,11 @@ public final class DeviceStore implements AutoCloseable {
                 String k = r.getString(1);
                 Instant last = Instant.ofEpochMilli(r.getLong(8));
                 long[] today = today(k, last);
+                DeviceScanner.Outcome scan = lastScan(k);
+                Instant now = clock.instant();
                 return Optional.of(new Device(k, r.getString(2), r.getInt(3) != 0, r.getString(4), r.getString(5), r.getString(6),
-                        addresses(k), Instant.ofEpochMilli(r.getLong(7)), last, today[0], today[1]));
+                        addresses(k), Instant.ofEpochMilli(r.getLong(7)), last, today[0], today[1], scan,
+                        TrustScore.of(events(k, now), scan, now, weights, recovery)));
             }
         }
     }
@@ -259,6 +355,89 @@ public final class DeviceStore implements AutoCloseable {
                 return r.next() ? new long[] {r.getLong(1), r.getLong(2)} : new long[2];
             }
         }
+    }
+
+    private DeviceScanner.Outcome lastScan(String key) throws SQLException {
+        try (PreparedStatement p = db.prepareStatement("SELECT id, address, started_at, finished_at, error FROM device_scans "
+                + "WHERE key = ? ORDER BY finished_at DESC, id DESC LIMIT 1")) {
+            p.setString(1, key);
+            try (ResultSet r = p.executeQuery()) {
+                if (!r.next()) {
+                    return null;
+                }
+                long id = r.getLong(1);
+                List<DeviceScanner.Finding> findings = new ArrayList<>();
+                try (PreparedStatement f = db.prepareStatement("SELECT port, protocol, service, risk, why FROM device_findings "
+                        + "WHERE scan_id = ? ORDER BY port")) {
+                    f.setLong(1, id);
+                    try (ResultSet fr = f.executeQuery()) {
+                        while (fr.next()) {
+                            findings.add(new DeviceScanner.Finding(fr.getInt(1), fr.getString(2), fr.getString(3), fr.getString(4), fr.getString(5)));
+                        }
+                    }
+                }
+                return new DeviceScanner.Outcome(r.getString(2), Instant.ofEpochMilli(r.getLong(3)), Instant.ofEpochMilli(r.getLong(4)),
+                        r.getString(5), List.copyOf(findings));
+            }
+        }
+    }
+
+    /** Keeps one scan of a device and its findings. */
+    public void recordScan(String key, DeviceScanner.Outcome o) throws SQLException {
+        db.setAutoCommit(false);
+        try (PreparedStatement scan = db.prepareStatement("INSERT INTO device_scans (key, address, started_at, finished_at, error) "
+                + "VALUES (?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
+             PreparedStatement finding = db.prepareStatement("INSERT INTO device_findings (scan_id, port, protocol, service, risk, why) "
+                     + "VALUES (?, ?, ?, ?, ?, ?)")) {
+            scan.setString(1, key);
+            scan.setString(2, o.address());
+            scan.setLong(3, o.started().toEpochMilli());
+            scan.setLong(4, o.finished().toEpochMilli());
+            scan.setString(5, o.error());
+            scan.executeUpdate();
+            long id;
+            try (ResultSet g = scan.getGeneratedKeys()) {
+                g.next();
+                id = g.getLong(1);
+            }
+            for (DeviceScanner.Finding f : o.findings()) {
+                finding.setLong(1, id);
+                finding.setInt(2, f.port());
+                finding.setString(3, f.protocol());
+                finding.setString(4, f.service());
+                finding.setString(5, f.risk());
+                finding.setString(6, f.why());
+                finding.executeUpdate();
+            }
+            db.commit();
+        } catch (SQLException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(true);
+        }
+    }
+
+    /**
+     * Devices due a re-scan: seen after their latest scan started and that scan at least {@code interval} ago (or
+     * never scanned), oldest scan first.
+     */
+    public List<Device> dueForScan(java.time.Duration interval, Instant now) throws SQLException {
+        List<String> keys = new ArrayList<>();
+        try (PreparedStatement p = db.prepareStatement("SELECT d.key, (SELECT max(s.started_at) FROM device_scans s WHERE s.key = d.key) AS last "
+                + "FROM devices d WHERE last IS NULL OR (last <= ? AND d.last_seen > last) ORDER BY last")) {
+            p.setLong(1, now.minus(interval).toEpochMilli());
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    keys.add(r.getString(1));
+                }
+            }
+        }
+        List<Device> out = new ArrayList<>(keys.size());
+        for (String k : keys) {
+            find(k).ifPresent(out::add);
+        }
+        return out;
     }
 
     /** Devices known. */

@@ -23,9 +23,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The device inventory ({@code devices.*}): each closed window's sightings ({@link DeviceInventory}) go into the
  * SQLite store ({@link DeviceStore}) on the shared worker executor {@code argus-devices} (1 thread, ordered). A
- * device seen for the first time ever is logged ({@code event=new_device}) and published on
- * {@link Addresses#DEVICE_NEW}. Answers {@link Addresses#DEVICE_LIST} (JSON of every device) and
+ * device seen for the first time ever is logged ({@code event=new_device}), published on
+ * {@link Addresses#DEVICE_NEW}, and as a {@code new_device} notice on {@link Addresses#NOTICE} (the alert webhook). Answers {@link Addresses#DEVICE_LIST} (JSON of every device) and
  * {@link Addresses#DEVICE_GET} (one device's detail by MAC, key or address; fails 404 when unknown).
+ *
+ * <p>Vulnerability scans ({@link DeviceScanner}, nmap) run one at a time on the shared worker executor
+ * {@code argus-scan}: a new device when {@code devices.scan.enabled}, every device again after
+ * {@code interval_hours} (checked each minute), and on request ({@link Addresses#DEVICE_SCAN}); at most
+ * {@code max_scans_per_hour} start in any hour, the rest wait their turn. Results go into the store.
  *
  * <p>At most {@value #MAX_PENDING} windows wait for the worker; a window beyond that is skipped and counted
  * ({@link Stats#windowsSkipped}): devices reappear in the next windows, memory does not grow under a flood.
@@ -41,6 +46,11 @@ public final class DeviceVerticle extends VerticleBase {
         public final LongAdder newDevices = new LongAdder();
         public final LongAdder refused = new LongAdder();
         public final LongAdder writeFailures = new LongAdder();
+        public final LongAdder scansRun = new LongAdder();
+        public final LongAdder scansFailed = new LongAdder();
+        public final LongAdder bandChanges = new LongAdder();
+        /** Scans waiting (queued, not yet started). */
+        public final AtomicInteger scansWaiting = new AtomicInteger();
         /** Devices known (−1 before the store opens). */
         public final AtomicInteger known = new AtomicInteger(-1);
         /** Vendor prefixes loaded (0: no manuf file). */
@@ -51,7 +61,9 @@ public final class DeviceVerticle extends VerticleBase {
             return new JsonObject().put("known", known.get()).put("new_devices", newDevices.sum())
                     .put("windows_seen", windowsSeen.sum()).put("windows_skipped", windowsSkipped.sum())
                     .put("refused_beyond_max_devices", refused.sum()).put("write_failures", writeFailures.sum())
-                    .put("vendor_prefixes", vendorPrefixes.get());
+                    .put("vendor_prefixes", vendorPrefixes.get()).put("scans_run", scansRun.sum())
+                    .put("scans_failed", scansFailed.sum()).put("scans_waiting", scansWaiting.get())
+                    .put("trust_band_changes", bandChanges.sum());
         }
     }
 
@@ -61,8 +73,28 @@ public final class DeviceVerticle extends VerticleBase {
     private final SensorHealth health;
     private final AtomicInteger pending = new AtomicInteger();
     private WorkerExecutor worker;
+    private WorkerExecutor scanWorker;
     private DeviceInventory inventory;
     private DeviceStore store;
+    private DeviceScanner scanner;
+    private volatile boolean nmapAvailable;
+    /** Scans to run, oldest first: {key, address}; event-loop confined like the fields below. */
+    private final java.util.ArrayDeque<String[]> scanQueue = new java.util.ArrayDeque<>();
+    private final java.util.Set<String> scanQueued = new java.util.HashSet<>();
+    private final java.util.ArrayDeque<Long> scanStarts = new java.util.ArrayDeque<>();
+    private boolean scanning;
+    private long scanTimer = -1;
+    private long dueTimer = -1;
+    private long bandTimer = -1;
+    /** (address, detector, window) of the decisions already counted; event-loop confined, the latest 4096. */
+    private final java.util.Set<String> decided = java.util.Collections.newSetFromMap(new java.util.LinkedHashMap<>(16, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+            return size() > 4096;
+        }
+    });
+    /** Active bans (CIDRs included), from the blacklist's list at start and its changes since. */
+    private final java.util.Set<BanTarget> bannedTargets = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /**
      * @param localNetworks the networks resolved at start (configured, the interface's subnets, or the private
@@ -80,31 +112,53 @@ public final class DeviceVerticle extends VerticleBase {
         LocalCodec.registerFor(vertx.eventBus(), FlowWindow.class);
         LocalCodec.registerFor(vertx.eventBus(), Device.class);
         worker = vertx.createSharedWorkerExecutor("argus-devices", 1);
-        return worker.executeBlocking(() -> {
+        // nmap runs for minutes: on its own thread, so sightings and queries never wait behind a scan
+        scanWorker = vertx.createSharedWorkerExecutor("argus-scan", 1, 2, java.util.concurrent.TimeUnit.HOURS);
+        scanner = new DeviceScanner(settings.scan(), java.time.Clock.systemUTC());
+        Future<Object> opened = worker.executeBlocking(() -> {
+            inventory = new DeviceInventory(localNetworks);
+            store = DeviceStore.open(settings.dbPath(), Oui.empty(), settings.maxDevices(), settings.maxAddresses())
+                    .trust(settings.trustWeights(), settings.recovery(), java.time.Clock.systemUTC());
+            inventory.bannedBy(this::banned);
+            stats.known.set(store.size());
+            health.set(SensorHealth.DEVICES, true, "running", store.size() + " devices in " + settings.dbPath());
+            return null;
+        });
+        // The database opens before the deployment completes; the OUI file (2 MB) and the nmap check follow on the
+        // same ordered worker, so start-up does not wait for them and no window is looked at before them.
+        worker.executeBlocking(() -> {
+            if (store == null) {
+                return null; // the database did not open: the deployment fails with its reason
+            }
             Oui oui = Oui.empty();
-            String vendorNote = "";
+            String note = "";
             if (Files.isReadable(settings.manufPath())) {
                 try {
                     oui = Oui.load(settings.manufPath());
                 } catch (IOException e) {
-                    vendorNote = "; no vendors: " + settings.manufPath() + " unreadable (" + e.getMessage() + ")";
+                    note = "; no vendors: " + settings.manufPath() + " unreadable (" + e.getMessage() + ")";
                 }
             } else {
-                vendorNote = "; no vendors: " + settings.manufPath() + " not found (Debian: apt-get install libwireshark-data)";
+                note = "; no vendors: " + settings.manufPath() + " not found (Debian: apt-get install libwireshark-data)";
             }
+            store.vendors(oui);
             stats.vendorPrefixes.set(oui.entries());
-            inventory = new DeviceInventory(localNetworks);
-            store = DeviceStore.open(settings.dbPath(), oui, settings.maxDevices(), settings.maxAddresses());
-            stats.known.set(store.size());
-            String detail = store.size() + " devices in " + settings.dbPath() + ", local networks " + localNetworks + vendorNote;
-            health.set(SensorHealth.DEVICES, true, vendorNote.isEmpty() ? "running" : "degraded", detail);
+            if (settings.scan().enabled()) {
+                nmapAvailable = scanner.available();
+                if (!nmapAvailable) {
+                    note += "; scans off: " + settings.scan().nmap() + " not found (Debian: apt-get install nmap)";
+                }
+            }
+            String detail = store.size() + " devices in " + settings.dbPath() + ", local networks " + localNetworks + note;
+            health.set(SensorHealth.DEVICES, true, note.isEmpty() ? "running" : "degraded", detail);
             LOG.info("event=devices_started known={} db={} local_networks=\"{}\" vendor_prefixes={}", store.size(),
                     settings.dbPath(), localNetworks, oui.entries());
-            if (!vendorNote.isEmpty()) {
-                LOG.warn("event=devices_no_vendors reason=\"{}\"", LogText.escape(vendorNote.substring(2)));
+            if (!note.isEmpty()) {
+                LOG.warn("event=devices_degraded reason=\"{}\"", LogText.escape(note.substring(2)));
             }
             return null;
-        }).compose(v -> {
+        });
+        return opened.compose(v -> {
             MessageConsumer<FlowWindow> windows = vertx.eventBus().localConsumer(Addresses.WINDOW_CLOSED, m -> observe(m.body()));
             MessageConsumer<Object> list = vertx.eventBus().localConsumer(Addresses.DEVICE_LIST, m -> worker.executeBlocking(() -> {
                 JsonArray out = new JsonArray();
@@ -127,8 +181,227 @@ public final class DeviceVerticle extends VerticleBase {
                     m.reply(r.result().get().toDetailJson());
                 }
             }));
-            return Future.all(windows.completion(), list.completion(), get.completion());
+            MessageConsumer<String> scan = vertx.eventBus().localConsumer(Addresses.DEVICE_SCAN, m -> worker.executeBlocking(() -> {
+                if (!nmapAvailable) {
+                    nmapAvailable = scanner.available(); // asked for the first time, or installed since
+                }
+                return nmapAvailable ? store.find(m.body()) : null;
+            }).onComplete(r -> {
+                    if (r.succeeded() && r.result() == null) {
+                        m.fail(503, "nmap is not installed (" + settings.scan().nmap() + "; Debian: apt-get install nmap)");
+                    } else if (r.failed()) {
+                        m.fail(503, "device database: " + r.cause().getMessage());
+                    } else if (r.result().isEmpty()) {
+                        m.fail(404, "no device " + m.body());
+                    } else {
+                        String address = scanAddress(r.result().get());
+                        if (address == null) {
+                            m.fail(409, "device " + r.result().get().key() + " has no address inside devices.local_networks to scan");
+                        } else {
+                            int position = enqueueScan(r.result().get().key(), address);
+                            m.reply(new JsonObject().put("queued", true).put("key", r.result().get().key()).put("address", address)
+                                    .put("position", position));
+                        }
+                    }
+                }));
+            if (settings.scan().enabled()) {
+                dueTimer = vertx.setPeriodic(5_000, 60_000, id -> {
+                    if (nmapAvailable) {
+                        queueDue();
+                    }
+                });
+            }
+            MessageConsumer<org.argus.detect.Decision> decisions = vertx.eventBus().localConsumer(Addresses.DECISION, m -> decided(m.body()));
+            MessageConsumer<org.argus.blacklist.BanChange> bans = vertx.eventBus().localConsumer(Addresses.BAN_CHANGED, m -> {
+                org.argus.blacklist.BanChange c = m.body();
+                switch (c.kind()) {
+                    case ADDED, RENEWED -> bannedTargets.add(c.ban().target());
+                    case REMOVED, EXPIRED -> bannedTargets.remove(c.ban().target());
+                    default -> { }
+                }
+            });
+            vertx.eventBus().<org.argus.blacklist.BlacklistSnapshot>request(Addresses.BLACKLIST_LIST, null)
+                    .onSuccess(m -> m.body().bans().forEach(b -> bannedTargets.add(b.target())));
+            bandTimer = vertx.setPeriodic(60_000, id -> worker.executeBlocking(() -> {
+                List<BandChange> changes = new java.util.ArrayList<>();
+                for (String key : store.notNormal()) {
+                    bandCheck(key).ifPresent(changes::add);
+                }
+                return changes;
+            }).onSuccess(changes -> changes.forEach(this::announce)));
+            return Future.all(List.of(windows.completion(), list.completion(), get.completion(), scan.completion(),
+                    decisions.completion(), bans.completion()));
         });
+    }
+
+    /**
+     * The address to scan: the most recently seen IPv4 address inside the local networks, else such an IPv6 one
+     * that is not link-local (nmap needs a scope for those); null when none.
+     */
+    private String scanAddress(Device d) {
+        String v6 = null;
+        for (Device.Address a : d.addresses()) {
+            org.argus.flow.IpAddress ip;
+            try {
+                ip = org.argus.flow.IpAddress.parse(a.address());
+            } catch (RuntimeException e) {
+                continue;
+            }
+            if (!inventory.isLocal(ip)) {
+                continue;
+            }
+            if (!ip.v6()) {
+                return a.address();
+            }
+            if (v6 == null && (ip.hi() >>> 54) != 0x3fa) { // not fe80::/10
+                v6 = a.address();
+            }
+        }
+        return v6;
+    }
+
+    /** Queues a scan unless one is queued for the device; returns its place in the queue (0 = next). */
+    private int enqueueScan(String key, String address) {
+        if (scanQueued.add(key)) {
+            scanQueue.addLast(new String[] {key, address});
+            stats.scansWaiting.set(scanQueue.size());
+        }
+        int position = 0;
+        for (String[] job : scanQueue) {
+            if (job[0].equals(key)) {
+                break;
+            }
+            position++;
+        }
+        pumpScans();
+        return position;
+    }
+
+    private void queueDue() {
+        worker.executeBlocking(() -> store.dueForScan(settings.scan().interval(), java.time.Instant.now())).onSuccess(due -> {
+            for (Device d : due) {
+                String address = scanAddress(d);
+                if (address != null && scanQueue.size() < 64) {
+                    enqueueScan(d.key(), address);
+                }
+            }
+        });
+    }
+
+    /** Starts the next scan when none runs and the hourly budget allows; else waits for the budget. */
+    private void pumpScans() {
+        if (scanning || scanQueue.isEmpty()) {
+            return;
+        }
+        long now = System.currentTimeMillis();
+        while (!scanStarts.isEmpty() && scanStarts.peekFirst() <= now - 3_600_000L) {
+            scanStarts.removeFirst();
+        }
+        if (scanStarts.size() >= settings.scan().maxPerHour()) {
+            if (scanTimer < 0) {
+                scanTimer = vertx.setTimer(Math.max(1, scanStarts.peekFirst() + 3_600_000L - now), id -> {
+                    scanTimer = -1;
+                    pumpScans();
+                });
+            }
+            return;
+        }
+        String[] job = scanQueue.removeFirst();
+        stats.scansWaiting.set(scanQueue.size());
+        scanning = true;
+        scanStarts.addLast(now);
+        scanWorker.executeBlocking(() -> scanner.scan(org.argus.flow.IpAddress.parse(job[1])))
+                .compose(outcome -> worker.executeBlocking(() -> {
+                    store.recordScan(job[0], outcome);
+                    return new ScanDone(outcome, bandCheck(job[0]));
+                })).onComplete(r -> {
+                    scanning = false;
+                    scanQueued.remove(job[0]);
+                    stats.scansRun.increment();
+                    if (r.failed() || !r.result().outcome().ok()) {
+                        stats.scansFailed.increment();
+                        String why = r.failed() ? String.valueOf(r.cause().getMessage()) : r.result().outcome().error();
+                        LOG.warn("event=device_scan_failed key={} address={} reason=\"{}\"", job[0], job[1], LogText.escape(why));
+                    } else {
+                        LOG.info("event=device_scanned key={} address={} open_ports=\"{}\"", job[0], job[1],
+                                r.result().outcome().findings().stream().map(f -> f.port() + "/" + f.risk()).toList());
+                        r.result().change().ifPresent(this::announce);
+                    }
+                    pumpScans();
+                });
+    }
+
+    private record Observed(List<Device> fresh, List<BandChange> changes) {
+    }
+
+    private record ScanDone(DeviceScanner.Outcome outcome, java.util.Optional<BandChange> change) {
+    }
+
+    /** A band change of a device's trust score. */
+    private record BandChange(Device device, TrustScore.Band before, TrustScore.Band now) {
+    }
+
+    private boolean banned(org.argus.flow.IpAddress a) {
+        for (BanTarget t : bannedTargets) {
+            if (t.contains(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Worker: the device's band now against the one recorded; a change (or a first band that is not normal). */
+    private java.util.Optional<BandChange> bandCheck(String key) throws java.sql.SQLException {
+        java.util.Optional<Device> d = store.find(key);
+        if (d.isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        TrustScore.Band now = d.get().trust().band();
+        TrustScore.Band before = store.updateBand(key, now);
+        if (before == now || (before == null && now == TrustScore.Band.NORMAL)) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(new BandChange(d.get(), before, now));
+    }
+
+    private void announce(BandChange c) {
+        Device d = c.device();
+        stats.bandChanges.increment();
+        String why = d.trust().reasons().isEmpty() ? "recovered" : d.trust().reasons().get(0);
+        String message = "device " + d.key() + (d.vendor() == null ? "" : " (" + d.vendor() + ")") + " trust " + d.trust().total()
+                + ": " + (c.before() == null ? "normal" : c.before().text()) + " -> " + c.now().text() + " (" + why + ")";
+        LOG.warn("event=device_trust key={} score={} from={} to={} reason=\"{}\"", d.key(), d.trust().total(),
+                c.before() == null ? "normal" : c.before().text(), c.now().text(), LogText.escape(why));
+        vertx.eventBus().publish(Addresses.NOTICE, new JsonObject().put("alert", "device_trust")
+                .put("severity", switch (c.now()) {
+                    case CRITICAL -> "critical";
+                    case ALERT -> "warning";
+                    default -> "info";
+                }).put("message", message).put("from", c.before() == null ? "normal" : c.before().text()).put("to", c.now().text())
+                .put("device", d.toJson()));
+    }
+
+    /** An attacker decision about a local device's address costs its behaviour part. */
+    private void decided(org.argus.detect.Decision d) {
+        if (d.role() != org.argus.detect.Role.ATTACKER || TrustScore.decisionPenalty(d.risk().text()) <= 0
+                || inventory == null || !inventory.isLocal(d.address())) {
+            return;
+        }
+        // an early decision and its window's own are one piece of evidence
+        if (!decided.add(d.address() + " " + d.detector() + " " + d.windowStartNanos())) {
+            return;
+        }
+        String reason = d.detector() + " " + d.risk().text() + (d.early() ? " (early)" : "") + (d.reasons().isEmpty() ? "" : ": " + d.reasons().get(0));
+        worker.executeBlocking(() -> {
+            java.util.Optional<Device> dev = store.find(d.address().toString());
+            if (dev.isEmpty()) {
+                return java.util.Optional.<BandChange>empty();
+            }
+            store.addEvent(dev.get().key(), new TrustScore.Event(java.time.Instant.now(), TrustScore.Part.BEHAVIOUR,
+                    TrustScore.decisionPenalty(d.risk().text()), reason));
+            return bandCheck(dev.get().key());
+        }).onSuccess(c -> c.ifPresent(this::announce))
+                .onFailure(e -> LOG.warn("event=device_trust_failed reason=\"{}\"", LogText.escape(String.valueOf(e.getMessage()))));
     }
 
     private void observe(FlowWindow w) {
@@ -141,20 +414,44 @@ public final class DeviceVerticle extends VerticleBase {
         worker.executeBlocking(() -> {
             try {
                 long refusedBefore = store.refused();
-                List<Device> fresh = store.record(inventory.observe(w));
+                List<DeviceInventory.Sighting> sightings = inventory.observe(w);
+                List<Device> fresh = store.record(sightings);
                 stats.refused.add(store.refused() - refusedBefore);
                 stats.known.set(store.size());
-                return fresh;
+                List<BandChange> changes = new java.util.ArrayList<>();
+                java.time.Instant at = java.time.Instant.ofEpochMilli(Math.floorDiv(w.startNanos(), 1_000_000L));
+                for (DeviceInventory.Sighting s : sightings) {
+                    if (!s.bannedContacts().isEmpty() && store.find(s.key()).isPresent()) {
+                        for (org.argus.flow.IpAddress peer : s.bannedContacts()) {
+                            store.addEvent(s.key(), new TrustScore.Event(at, TrustScore.Part.REPUTATION, TrustScore.BANNED_CONTACT_PENALTY,
+                                    "contacted banned " + peer));
+                        }
+                        bandCheck(s.key()).ifPresent(changes::add);
+                    }
+                }
+                return new Observed(fresh, changes);
             } finally {
                 pending.decrementAndGet();
             }
-        }).onSuccess(fresh -> {
-            for (Device d : fresh) {
+        }).onSuccess(observed -> {
+            observed.changes().forEach(this::announce);
+            for (Device d : observed.fresh()) {
                 stats.newDevices.increment();
+                if (settings.scan().enabled() && nmapAvailable) {
+                    String address = scanAddress(d);
+                    if (address != null) {
+                        enqueueScan(d.key(), address);
+                    }
+                }
                 LOG.info("event=new_device key={} mac={} vendor=\"{}\" randomized_mac={} addresses=\"{}\" hostname=\"{}\"", d.key(),
                         d.mac(), LogText.escape(String.valueOf(d.vendor())), d.randomizedMac(),
                         d.addresses().stream().map(Device.Address::address).toList(), LogText.escape(String.valueOf(d.hostName())));
                 vertx.eventBus().publish(Addresses.DEVICE_NEW, d);
+                vertx.eventBus().publish(Addresses.NOTICE, new JsonObject().put("alert", "new_device").put("severity", "info")
+                        .put("message", "new device " + d.key() + (d.vendor() == null ? "" : " (" + d.vendor() + ")")
+                                + (d.hostName() == null ? "" : " named " + d.hostName()) + " at "
+                                + d.addresses().stream().map(Device.Address::address).toList())
+                        .put("device", d.toJson()));
             }
         }).onFailure(e -> {
             stats.writeFailures.increment();
@@ -165,6 +462,18 @@ public final class DeviceVerticle extends VerticleBase {
 
     @Override
     public Future<?> stop() {
+        if (dueTimer >= 0) {
+            vertx.cancelTimer(dueTimer);
+        }
+        if (scanTimer >= 0) {
+            vertx.cancelTimer(scanTimer);
+        }
+        if (bandTimer >= 0) {
+            vertx.cancelTimer(bandTimer);
+        }
+        if (scanWorker != null) {
+            scanWorker.close();
+        }
         if (worker == null) {
             return Future.succeededFuture();
         }

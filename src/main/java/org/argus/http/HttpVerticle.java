@@ -52,7 +52,8 @@ import org.slf4j.LoggerFactory;
  *       not banned.</li>
  *   <li>{@code GET /devices}: 200 {@code {"devices": [...]}} ({@link org.argus.device.Device#toJson}); 503 when the
  *       device inventory is off or its database fails. {@code GET /devices/<MAC, key or address>}: 200 with the
- *       device's address history, 404 when unknown.</li>
+ *       device's address history and latest scan, 404 when unknown. {@code POST /devices/<id>/scan}: 202
+ *       {@code {"queued", "key", "address", "position"}}; 404 unknown, 409 no local address, 503 no nmap.</li>
  *   <li>{@code POST /control/emergency-stop} and {@code /control/emergency-restore} {@code {"reason"}}: 200 with
  *       the enforcement state.</li>
  * </ul>
@@ -131,6 +132,7 @@ public final class HttpVerticle extends VerticleBase {
         router.get("/devices").handler(rc -> vertx.eventBus().<JsonObject>request(Addresses.DEVICE_LIST, null)
                 .onSuccess(m -> json(rc, 200, m.body())).onFailure(e -> deviceFailure(rc, e)));
         router.get("/devices/*").handler(this::device);
+        router.post("/devices/*").handler(this::scanDevice);
         router.post("/control/emergency-stop").handler(rc -> emergency(rc, true));
         router.post("/control/emergency-restore").handler(rc -> emergency(rc, false));
         return vertx.createHttpServer().invalidRequestHandler(this::invalidRequest)
@@ -317,6 +319,25 @@ public final class HttpVerticle extends VerticleBase {
             return;
         }
         vertx.eventBus().<JsonObject>request(Addresses.DEVICE_GET, id).onSuccess(m -> json(rc, 200, m.body()))
+                .onFailure(e -> deviceFailure(rc, e));
+    }
+
+    private void scanDevice(RoutingContext rc) {
+        String path = rc.request().path();
+        if (!path.endsWith("/scan") || path.length() <= "/devices//scan".length()) {
+            httpStats.clientErrors.increment();
+            error(rc, 404, "POST /devices/<MAC or address>/scan");
+            return;
+        }
+        String id;
+        try {
+            id = java.net.URLDecoder.decode(path.substring("/devices/".length(), path.length() - "/scan".length()), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            httpStats.clientErrors.increment();
+            error(rc, 400, "the device in the path is not valid percent-encoding");
+            return;
+        }
+        vertx.eventBus().<JsonObject>request(Addresses.DEVICE_SCAN, id).onSuccess(m -> json(rc, 202, m.body()))
                 .onFailure(e -> deviceFailure(rc, e));
     }
 

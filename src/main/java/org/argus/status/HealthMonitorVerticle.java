@@ -90,6 +90,11 @@ public final class HealthMonitorVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        vertx.eventBus().<JsonObject>localConsumer(org.argus.bus.Addresses.NOTICE, m -> {
+            if (!settings.webhookUrl().isEmpty()) {
+                send(m.body().copy().put("sensor", sensorId).put("state", "notice").put("at", health.clock().instant().toString()), 1);
+            }
+        });
         vertx.setPeriodic(Math.min(1000, intervalMillis), intervalMillis, id -> check());
         if (settings.statsFile() != null) {
             vertx.setPeriodic(settings.statsInterval().toMillis(), settings.statsInterval().toMillis(), id -> writeStats());

@@ -132,13 +132,17 @@ class ConfigLoaderTest {
         assertEquals(Path.of("/data/argus/devices.db"), c.devices().dbPath());
         assertEquals(List.of("192.168.1.0/24", "fd00::/64"), c.devices().localNetworks().stream().map(Object::toString).toList());
         assertTrue(c.devices().enabled());
+        assertFalse(c.devices().scan().enabled(), "scans only when asked for");
+        assertEquals("top:100", c.devices().scan().ports());
         Path f = dir.resolve("bad-devices.json");
         Files.writeString(f, new JsonObject().put("devices", new JsonObject().put("local_networks", new JsonArray().add("lan"))
-                .put("max_devices", 0).put("max_addresses_per_device", 5000)).encode());
+                .put("max_devices", 0).put("max_addresses_per_device", 5000)
+                .put("scan", new JsonObject().put("ports", "everything; rm -rf /").put("timing", 9))).encode());
         ConfigException e = assertThrows(ConfigException.class, () -> load(f, Map.of("ARGUS_IP_SALT", "s")));
         String all = String.join("\n", e.problems());
         for (String key : new String[] {"devices.local_networks: not an IPv4/IPv6 address or CIDR: \"lan\"", "devices.max_devices:",
-                "devices.max_addresses_per_device:"}) {
+                "devices.max_addresses_per_device:", "devices.scan.ports: \"everything; rm -rf /\" is neither top:N nor a port list",
+                "devices.scan.timing:"}) {
             assertTrue(all.contains(key), key + " in " + all);
         }
     }

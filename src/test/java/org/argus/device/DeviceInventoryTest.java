@@ -140,4 +140,36 @@ class DeviceInventoryTest {
             assertEquals(Set.of("192.168.7.101", "192.168.7.102"), addresses(store.find("00:11:22:33:44:55").orElseThrow()));
         }
     }
+
+    @Test
+    void contactsWithBannedAddressesAndDecisionsLowerTrust() throws Exception {
+        long pc = Mac.parse("00:11:22:33:44:66");
+        IpAddress c2 = IpAddress.parse("203.0.113.9"), attacker = IpAddress.parse("198.51.100.7"), me = IpAddress.parse("192.168.7.5");
+        DeviceInventory inventory = new DeviceInventory(PRIVATE);
+        inventory.bannedBy(a -> a.equals(c2) || a.equals(attacker));
+        List<DeviceInventory.Sighting> s = inventory.observe(window(List.of(
+                probe(me, pc, c2, Mac.parse("00:aa:bb:cc:dd:ee"), false, 1),          // it calls a banned host: counts
+                probe(attacker, Mac.parse("00:aa:bb:cc:dd:ee"), me, pc, true, 2))));   // it answers an attacker: no fault
+        assertEquals(1, s.size());
+        assertEquals(Set.of(c2), s.get(0).bannedContacts());
+        java.time.Instant now = java.time.Instant.parse("2026-12-01T12:00:00Z");
+        try (DeviceStore store = DeviceStore.open(dir.resolve("t.db"), Oui.empty(), 10, 4)
+                .trust(TrustScore.Weights.seed(), java.time.Duration.ofHours(24), java.time.Clock.fixed(now, java.time.ZoneOffset.UTC))) {
+            store.record(s);
+            String key = "00:11:22:33:44:66";
+            assertEquals(100.0, store.find(key).orElseThrow().trust().total());
+            assertEquals(null, store.updateBand(key, TrustScore.Band.NORMAL), "the first band");
+            store.addEvent(key, new TrustScore.Event(now, TrustScore.Part.REPUTATION, TrustScore.BANNED_CONTACT_PENALTY, "contacted banned " + c2));
+            store.addEvent(key, new TrustScore.Event(now.minus(java.time.Duration.ofHours(12)), TrustScore.Part.BEHAVIOUR, 40, "port_scan high"));
+            Device d = store.find(key).orElseThrow();
+            assertEquals(75.0, d.trust().reputation());
+            assertEquals(80.0, d.trust().behaviour(), 1e-9, "half recovered after 12 of 24 hours");
+            assertEquals(80 * 0.5 + 100 * 0.3 + 75 * 0.2, d.trust().total(), 0.05);
+            assertEquals(2, d.trust().reasons().size());
+            assertEquals(TrustScore.Band.NORMAL, store.updateBand(key, TrustScore.Band.WARNING), "returns the band before");
+            assertEquals(List.of(key), store.notNormal());
+            assertEquals(d.trust().total(), d.toJson().getDouble("trust_score"));
+            assertEquals("normal", d.toJson().getString("trust_band"));
+        }
+    }
 }

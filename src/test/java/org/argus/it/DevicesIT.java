@@ -88,6 +88,15 @@ class DevicesIT {
         return out;
     }
 
+    private static List<JsonObject> newDeviceHooks(Path hooks) {
+        try {
+            return Files.exists(hooks) ? Files.readAllLines(hooks).stream().filter(l -> l.contains("\"new_device\""))
+                    .map(JsonObject::new).toList() : List.of();
+        } catch (Exception e) {
+            return List.of();
+        }
+    }
+
     private static long newDeviceLines(Path log) throws Exception {
         return Files.readAllLines(log).stream().filter(l -> l.contains("event=new_device")).count();
     }
@@ -115,7 +124,27 @@ class DevicesIT {
                 .put("http", new JsonObject().put("port", 18_091).put("token", TOKEN))
                 .put("model", new JsonObject().put("model_local_path", dir.resolve("models").toString()))
                 .put("enforcement", new JsonObject().put("blacklist_db_path", dir.resolve("blacklist.db").toString())
-                        .put("emergency_stop_file", dir.resolve("aegis.emergency").toString())).encodePrettily());
+                        .put("emergency_stop_file", dir.resolve("aegis.emergency").toString()))
+                .put("health", new JsonObject().put("webhook_url", "http://127.0.0.1:18092/hook"))
+                .put("heuristics", new JsonObject().put("port_scan_min_targets", 20))
+                .put("devices", new JsonObject().put("scan", new JsonObject().put("enabled", true).put("ports", "22,23,80,443")
+                        .put("timeout_seconds", 60))).encodePrettily());
+        // the operator's webhook receiver, beside the sensor
+        Path hooks = dir.resolve("hooks.jsonl");
+        services.add(new ProcessBuilder("ip", "netns", "exec", sensorNs, "python3", "-c", String.join("\n",
+                "import http.server, sys",
+                "class H(http.server.BaseHTTPRequestHandler):",
+                "    def do_POST(self):",
+                "        b = self.rfile.read(int(self.headers.get('content-length', 0)))",
+                "        with open(sys.argv[1], 'ab') as f: f.write(b + b'\\n')",
+                "        self.send_response(204); self.end_headers()",
+                "    def log_message(self, *a): pass",
+                "http.server.HTTPServer(('127.0.0.1', 18092), H).serve_forever()"), hooks.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("hooks.log").toFile()).start());
+        // the Pi exposes Telnet and a web panel
+        services.add(new ProcessBuilder("ip", "netns", "exec", pi, "python3", "-c", "import socket, time\nss = []\n"
+                + "for p in (23, 80):\n    s = socket.socket(); s.bind(('0.0.0.0', p)); s.listen(); ss.append(s)\ntime.sleep(3600)\n")
+                .redirectErrorStream(true).start());
         Map<String, String> env = Map.of("ARGUS_IP_SALT", "devices-it");
         List<String> inSensor = List.of("ip", "netns", "exec", sensorNs);
         Path log1 = dir.resolve("run1.log");
@@ -170,6 +199,63 @@ class DevicesIT {
             assertEquals("10.78.0.11", get(sensorNs, "/devices/10.78.0.11").getJsonArray("address_history").stream()
                     .map(o -> ((JsonObject) o).getString("address")).filter(a -> a.startsWith("10.")).findFirst().orElse(""));
             assertEquals(5, newDeviceLines(log1), "one new_device per device: " + sensor.log());
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(10), () -> newDeviceHooks(hooks).size() == 5),
+                    "one new_device notice per device on the webhook: " + newDeviceHooks(hooks));
+            JsonObject piHook = newDeviceHooks(hooks).stream().filter(h -> h.getJsonObject("device").getString("key").equals("b8:27:eb:00:00:01"))
+                    .findFirst().orElseThrow();
+            assertEquals("notice", piHook.getString("state"));
+            assertTrue(piHook.getString("message").contains("Raspberry Pi Foundation"), piHook.encode());
+
+            // every new device is scanned once: the Pi's Telnet (high) and web panel (medium) are found
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(60), () -> {
+                try {
+                    return get(sensorNs, "/devices/b8:27:eb:00:00:01").getValue("scan") != null
+                            && get(sensorNs, "/status").getJsonObject("devices").getLong("scans_run") >= 5;
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "scans done: " + get(sensorNs, "/status").getJsonObject("devices") + sensor.log());
+            JsonObject piScan = get(sensorNs, "/devices/b8:27:eb:00:00:01").getJsonObject("scan");
+            assertNull(piScan.getString("error"), piScan.encode());
+            assertEquals(List.of(23, 80), piScan.getJsonArray("findings").stream().map(f -> ((JsonObject) f).getInteger("port")).toList());
+            assertEquals(List.of("high", "medium"), piScan.getJsonArray("findings").stream().map(f -> ((JsonObject) f).getString("risk")).toList());
+            assertEquals(new JsonArray().add(23).add(80), devices(sensorNs).get("b8:27:eb:00:00:01").getJsonArray("open_ports"));
+            assertEquals(new JsonArray(), devices(sensorNs).get("02:00:00:00:00:02").getJsonArray("open_ports"), "the phone exposes nothing");
+            // trust: Telnet (high, −30) and HTTP (medium, −10) leave the Pi's vulnerability part at 60:
+            // 100 × 0.5 + 60 × 0.3 + 100 × 0.2 = 88, band normal; the phone keeps 100
+            JsonObject piDevice = get(sensorNs, "/devices/b8:27:eb:00:00:01");
+            assertEquals(88.0, piDevice.getDouble("trust_score"), piDevice.encode());
+            assertEquals("normal", piDevice.getString("trust_band"));
+            assertEquals(60.0, piDevice.getJsonObject("trust").getDouble("vulnerability"));
+            assertTrue(piDevice.getJsonObject("trust").getJsonArray("reasons").encode().contains("port 23 open"), piDevice.encode());
+            assertEquals(100.0, devices(sensorNs).get("02:00:00:00:00:02").getDouble("trust_score"));
+            // the TV port-scans the sensor: a port_scan decision about it costs its behaviour part
+            Shell.Result hping = sh("ip", "netns", "exec", tv, "hping3", "-S", "-p", "++2000", "-c", "40", "-i", "u5000", "10.78.0.1");
+            assertTrue(hping.out().contains("40 packets transmitted"), hping.out());
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(20), () -> {
+                try {
+                    return get(sensorNs, "/devices/00:1b:c5:00:10:03").getJsonObject("trust").getDouble("behaviour") <= 60.0;
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "the scan cost the TV trust: " + get(sensorNs, "/devices/00:1b:c5:00:10:03").encodePrettily());
+            JsonObject tvTrust = get(sensorNs, "/devices/00:1b:c5:00:10:03").getJsonObject("trust");
+            assertTrue(tvTrust.getJsonArray("reasons").encode().contains("port_scan high"), tvTrust.encode());
+            // on demand, through the CLI
+            String before = devices(sensorNs).get("02:00:00:00:00:02").getString("last_scan");
+            SensorProcess.Result scan = SensorProcess.run(inSensor, env, "devices", "scan", "10.78.0.12", "-conf", conf.toString());
+            assertEquals(0, scan.code(), scan.output());
+            assertTrue(scan.output().contains("queued: 02:00:00:00:00:02 at 10.78.0.12"), scan.output());
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(30), () -> {
+                try {
+                    return !before.equals(devices(sensorNs).get("02:00:00:00:00:02").getString("last_scan"));
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "the on-demand scan ran: " + sensor.log());
+            SensorProcess.Result unknown = SensorProcess.run(inSensor, env, "devices", "scan", "10.78.0.99", "-conf", conf.toString());
+            assertEquals(1, unknown.code(), unknown.output());
+            assertTrue(unknown.output().contains("no device 10.78.0.99"), unknown.output());
 
             SensorProcess.Result cli = SensorProcess.run(inSensor, env, "devices", "list", "-conf", conf.toString());
             assertEquals(0, cli.code(), cli.output());
@@ -198,6 +284,7 @@ class DevicesIT {
                 }
             }), "windows after the restart: " + again.log());
             assertEquals(0, newDeviceLines(log2), "no device is new after a restart: " + again.log());
+            assertEquals(5, newDeviceHooks(hooks).size(), "and no new notice");
             assertEquals(5, devices(sensorNs).size());
             assertEquals(0, again.stop(), again.log());
         }
