@@ -13,7 +13,7 @@ import picocli.CommandLine.Parameters;
  * {@link ReadCommands}: 0, 1 refused or unknown device, 2 no sensor answering.
  */
 @Command(name = "devices", mixinStandardHelpOptions = true, description = "The devices the running sensor has seen on the local networks.",
-        subcommands = {DevicesCommand.ListDevices.class, DevicesCommand.Show.class, DevicesCommand.Scan.class})
+        subcommands = {DevicesCommand.ListDevices.class, DevicesCommand.Show.class, DevicesCommand.Scan.class, DevicesCommand.Forget.class})
 final class DevicesCommand {
     private DevicesCommand() {
     }
@@ -78,12 +78,50 @@ final class DevicesCommand {
 
     /** {@code devices scan MAC|ADDRESS}: queues a vulnerability scan in the running sensor. */
     @Command(name = "scan", mixinStandardHelpOptions = true, description = "Scan one device with nmap now (through the running sensor).")
-    static final class Scan implements java.util.concurrent.Callable<Integer> {
+    static final class Scan extends Change {
+        Scan() {
+            super("POST", "/scan", 202);
+        }
+
+        @Override
+        String done(JsonObject b) {
+            return "queued: " + b.getString("key") + " at " + b.getString("address") + " (" + b.getInteger("position")
+                    + " ahead); see argus devices show " + b.getString("key");
+        }
+    }
+
+    /** {@code devices forget MAC|ADDRESS}: drops a device and its history (it is new again when next seen). */
+    @Command(name = "forget", mixinStandardHelpOptions = true, description = "Forget one device and its history.")
+    static final class Forget extends Change {
+        Forget() {
+            super("DELETE", "", 200);
+        }
+
+        @Override
+        String done(JsonObject b) {
+            return "forgotten: " + b.getString("key");
+        }
+    }
+
+    /** A request that changes something about one device. Exit 0 done, 1 refused or unknown, 2 no sensor. */
+    abstract static class Change implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.Option(names = {"-conf", "--conf"}, paramLabel = "FILE", description = "Configuration file (as for the sensor).")
         java.nio.file.Path conf;
 
         @Parameters(paramLabel = "MAC|ADDRESS", description = "The device's MAC or one of its addresses.")
         String id;
+
+        private final String method;
+        private final String suffix;
+        private final int expected;
+
+        Change(String method, String suffix, int expected) {
+            this.method = method;
+            this.suffix = suffix;
+            this.expected = expected;
+        }
+
+        abstract String done(JsonObject answer);
 
         @Override
         public Integer call() throws Exception {
@@ -93,7 +131,7 @@ final class DevicesCommand {
             }
             ControlClient client = new ControlClient(c.http());
             ControlClient.Answer a = c.http().enabled()
-                    ? client.send("POST", "/devices/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + "/scan", "") : null;
+                    ? client.send(method, "/devices/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + suffix, "") : null;
             if (a == null) {
                 System.err.println("argus: no sensor answers at " + client.base());
                 return 2;
@@ -104,12 +142,11 @@ final class DevicesCommand {
             } catch (RuntimeException e) {
                 b = new JsonObject().put("error", "HTTP " + a.status());
             }
-            if (a.status() != 202) {
-                System.err.println("argus devices scan: " + b.getString("error", "HTTP " + a.status()));
+            if (a.status() != expected) {
+                System.err.println("argus devices: " + b.getString("error", "HTTP " + a.status()));
                 return 1;
             }
-            System.out.println("queued: " + b.getString("key") + " at " + b.getString("address") + " (" + b.getInteger("position")
-                    + " ahead); see argus devices show " + b.getString("key"));
+            System.out.println(done(b));
             return 0;
         }
     }

@@ -55,6 +55,16 @@ public final class Addresses {
      */
     public static final String DEVICE_SCAN = "argus.device.scan";
     /**
+     * Request: HTTP verticle → device verticle. Body: a MAC, device key or address (String). Reply: JsonObject
+     * {@code {"forgotten": true, "key"}}; fails 404 (unknown) or 503.
+     */
+    public static final String DEVICE_FORGET = "argus.device.forget";
+    /**
+     * Publish, local: device verticle → dashboard feed, after each window. Body: JsonArray of the 50 most recently
+     * seen devices ({@code GET /devices} entries).
+     */
+    public static final String DEVICE_SUMMARY = "argus.device.summary";
+    /**
      * Publish, local: any stage → health monitor. Body: JsonObject {@code {"alert", "severity", "message", ...}}, a
      * one-off notice (not a lasting condition) for the alert webhook, e.g. {@code new_device}.
      */

@@ -342,7 +342,8 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         }
         return new org.argus.device.DeviceSettings(c.bool("devices.enabled"), dbPath, local, Path.of(c.str("devices.manuf_path")),
                 c.intIn("devices.max_devices", 1, 1_000_000), c.intIn("devices.max_addresses_per_device", 1, 1024), scan,
-                new org.argus.device.TrustScore.Weights(wb, wv, wr), Duration.ofHours(c.intIn("devices.trust.recovery_hours", 1, 24 * 365)));
+                new org.argus.device.TrustScore.Weights(wb, wv, wr), Duration.ofHours(c.intIn("devices.trust.recovery_hours", 1, 24 * 365)),
+                c.bool("devices.quarantine_on_critical"));
     }
 
     /** A list of single IP addresses; each bad one is a problem naming the key. */

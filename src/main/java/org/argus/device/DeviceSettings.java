@@ -22,10 +22,12 @@ import org.argus.blacklist.BanTarget;
  * @param trustWeights  the trust score's part weights ({@code trust.behaviour_weight}, {@code vulnerability_weight},
  *                      {@code reputation_weight})
  * @param recovery      how long a penalty takes to recover fully ({@code trust.recovery_hours})
+ * @param quarantineOnCritical ban a device whose trust becomes critical ({@code quarantine_on_critical};
+ *                      {@link Quarantine})
  */
 public record DeviceSettings(boolean enabled, Path dbPath, List<BanTarget> localNetworks, Path manufPath,
                              int maxDevices, int maxAddresses, DeviceScanner.Settings scan, TrustScore.Weights trustWeights,
-                             java.time.Duration recovery) {
+                             java.time.Duration recovery, boolean quarantineOnCritical) {
     /** The ranges used when no network is configured and no interface can be asked. */
     public static final List<String> PRIVATE_RANGES = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7", "fe80::/10");
 }

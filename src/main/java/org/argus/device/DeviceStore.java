@@ -196,80 +196,76 @@ public final class DeviceStore implements AutoCloseable {
      */
     public List<Device> record(List<DeviceInventory.Sighting> sightings) throws SQLException {
         List<String> fresh = new ArrayList<>();
-        db.setAutoCommit(false);
-        try (PreparedStatement insert = db.prepareStatement("INSERT INTO devices (key, mac, randomized, vendor, host_name, vendor_class, "
-                + "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
-             PreparedStatement update = db.prepareStatement("UPDATE devices SET last_seen = max(last_seen, ?), "
-                     + "host_name = coalesce(?, host_name), vendor_class = coalesce(?, vendor_class) WHERE key = ?");
-             PreparedStatement names = db.prepareStatement("UPDATE devices SET host_name = coalesce(?, host_name), "
-                     + "vendor_class = coalesce(?, vendor_class) WHERE key = ?");
-             PreparedStatement address = db.prepareStatement("INSERT INTO device_addresses (key, address, first_seen, last_seen) "
-                     + "VALUES (?, ?, ?, ?) ON CONFLICT (key, address) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)");
-             PreparedStatement day = db.prepareStatement("INSERT INTO device_days (key, day, bytes, flows) VALUES (?, ?, ?, ?) "
-                     + "ON CONFLICT (key, day) DO UPDATE SET bytes = bytes + excluded.bytes, flows = flows + excluded.flows");
-             PreparedStatement trim = db.prepareStatement("DELETE FROM device_addresses WHERE key = ? AND address NOT IN "
-                     + "(SELECT address FROM device_addresses WHERE key = ? ORDER BY last_seen DESC, address LIMIT ?)")) {
-            for (DeviceInventory.Sighting s : sightings) {
-                long first = millis(s.firstSeenNanos()), last = millis(s.lastSeenNanos());
-                if (s.namesOnly()) {
-                    if (known.contains(s.key())) {
-                        names.setString(1, s.hostName());
-                        names.setString(2, s.vendorClass());
-                        names.setString(3, s.key());
-                        names.executeUpdate();
-                    }
-                    continue;
-                }
-                if (!known.contains(s.key()) && !fresh.contains(s.key())) {
-                    if (known.size() + fresh.size() >= maxDevices) {
-                        refused++;
+        inTransaction(() -> {
+            try (PreparedStatement insert = db.prepareStatement("INSERT INTO devices (key, mac, randomized, vendor, host_name, vendor_class, "
+                    + "first_seen, last_seen) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+                 PreparedStatement update = db.prepareStatement("UPDATE devices SET last_seen = max(last_seen, ?), "
+                         + "host_name = coalesce(?, host_name), vendor_class = coalesce(?, vendor_class) WHERE key = ?");
+                 PreparedStatement names = db.prepareStatement("UPDATE devices SET host_name = coalesce(?, host_name), "
+                         + "vendor_class = coalesce(?, vendor_class) WHERE key = ?");
+                 PreparedStatement address = db.prepareStatement("INSERT INTO device_addresses (key, address, first_seen, last_seen) "
+                         + "VALUES (?, ?, ?, ?) ON CONFLICT (key, address) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)");
+                 PreparedStatement day = db.prepareStatement("INSERT INTO device_days (key, day, bytes, flows) VALUES (?, ?, ?, ?) "
+                         + "ON CONFLICT (key, day) DO UPDATE SET bytes = bytes + excluded.bytes, flows = flows + excluded.flows");
+                 PreparedStatement trim = db.prepareStatement("DELETE FROM device_addresses WHERE key = ? AND address NOT IN "
+                         + "(SELECT address FROM device_addresses WHERE key = ? ORDER BY last_seen DESC, address LIMIT ?)")) {
+                for (DeviceInventory.Sighting s : sightings) {
+                    long first = millis(s.firstSeenNanos()), last = millis(s.lastSeenNanos());
+                    if (s.namesOnly()) {
+                        if (known.contains(s.key())) {
+                            names.setString(1, s.hostName());
+                            names.setString(2, s.vendorClass());
+                            names.setString(3, s.key());
+                            names.executeUpdate();
+                        }
                         continue;
                     }
-                    insert.setString(1, s.key());
-                    insert.setString(2, s.mac() == 0 ? null : Mac.text(s.mac()));
-                    insert.setInt(3, s.mac() != 0 && Mac.locallyAdministered(s.mac()) ? 1 : 0);
-                    insert.setString(4, s.mac() == 0 ? null : oui.vendor(s.mac()));
-                    insert.setString(5, s.hostName());
-                    insert.setString(6, s.vendorClass());
-                    insert.setLong(7, first);
-                    insert.setLong(8, last);
-                    insert.executeUpdate();
-                    fresh.add(s.key());
-                } else {
-                    update.setLong(1, last);
-                    update.setString(2, s.hostName());
-                    update.setString(3, s.vendorClass());
-                    update.setString(4, s.key());
-                    update.executeUpdate();
-                }
-                for (Map.Entry<IpAddress, Long> a : s.addresses().entrySet()) {
-                    address.setString(1, s.key());
-                    address.setString(2, a.getKey().toString());
-                    address.setLong(3, first);
-                    address.setLong(4, millis(a.getValue()));
-                    address.executeUpdate();
-                }
-                if (s.addresses().size() > 0) {
-                    trim.setString(1, s.key());
-                    trim.setString(2, s.key());
-                    trim.setInt(3, maxAddresses);
-                    trim.executeUpdate();
-                }
-                if (s.bytes() > 0 || s.flows() > 0) {
-                    day.setString(1, s.key());
-                    day.setString(2, LocalDate.ofInstant(Instant.ofEpochMilli(last), ZoneOffset.UTC).toString());
-                    day.setLong(3, s.bytes());
-                    day.setLong(4, s.flows());
-                    day.executeUpdate();
+                    if (!known.contains(s.key()) && !fresh.contains(s.key())) {
+                        if (known.size() + fresh.size() >= maxDevices) {
+                            refused++;
+                            continue;
+                        }
+                        insert.setString(1, s.key());
+                        insert.setString(2, s.mac() == 0 ? null : Mac.text(s.mac()));
+                        insert.setInt(3, s.mac() != 0 && Mac.locallyAdministered(s.mac()) ? 1 : 0);
+                        insert.setString(4, s.mac() == 0 ? null : oui.vendor(s.mac()));
+                        insert.setString(5, s.hostName());
+                        insert.setString(6, s.vendorClass());
+                        insert.setLong(7, first);
+                        insert.setLong(8, last);
+                        insert.executeUpdate();
+                        fresh.add(s.key());
+                    } else {
+                        update.setLong(1, last);
+                        update.setString(2, s.hostName());
+                        update.setString(3, s.vendorClass());
+                        update.setString(4, s.key());
+                        update.executeUpdate();
+                    }
+                    for (Map.Entry<IpAddress, Long> a : s.addresses().entrySet()) {
+                        address.setString(1, s.key());
+                        address.setString(2, a.getKey().toString());
+                        address.setLong(3, first);
+                        address.setLong(4, millis(a.getValue()));
+                        address.executeUpdate();
+                    }
+                    if (s.addresses().size() > 0) {
+                        trim.setString(1, s.key());
+                        trim.setString(2, s.key());
+                        trim.setInt(3, maxAddresses);
+                        trim.executeUpdate();
+                    }
+                    if (s.bytes() > 0 || s.flows() > 0) {
+                        day.setString(1, s.key());
+                        day.setString(2, LocalDate.ofInstant(Instant.ofEpochMilli(last), ZoneOffset.UTC).toString());
+                        day.setLong(3, s.bytes());
+                        day.setLong(4, s.flows());
+                        day.executeUpdate();
+                    }
                 }
             }
-            db.commit();
-        } catch (SQLException e) {
-            db.rollback();
-            throw e;
-        } finally {
-            db.setAutoCommit(true);
-        }
+            return null;
+        });
         known.addAll(fresh);
         List<Device> out = new ArrayList<>(fresh.size());
         for (String k : fresh) {
@@ -278,14 +274,39 @@ public final class DeviceStore implements AutoCloseable {
         return out;
     }
 
+    /** Work in one transaction: committed when it returns, rolled back when it throws. */
+    @FunctionalInterface
+    private interface Work<T> {
+        T run() throws SQLException;
+    }
+
+    private <T> T inTransaction(Work<T> work) throws SQLException {
+        db.setAutoCommit(false);
+        try {
+            T t = work.run();
+            db.commit();
+            return t;
+        } catch (SQLException | RuntimeException e) {
+            db.rollback();
+            throw e;
+        } finally {
+            db.setAutoCommit(true);
+        }
+    }
+
     private static long millis(long nanos) {
         return Math.floorDiv(nanos, 1_000_000L);
     }
 
     /** Every device, most recently seen first. */
     public List<Device> list() throws SQLException {
+        return list(Integer.MAX_VALUE);
+    }
+
+    /** The {@code limit} most recently seen devices, most recent first. */
+    public List<Device> list(int limit) throws SQLException {
         List<String> keys = new ArrayList<>();
-        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT key FROM devices ORDER BY last_seen DESC, key")) {
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT key FROM devices ORDER BY last_seen DESC, key LIMIT " + limit)) {
             while (r.next()) {
                 keys.add(r.getString(1));
             }
@@ -384,38 +405,34 @@ public final class DeviceStore implements AutoCloseable {
 
     /** Keeps one scan of a device and its findings. */
     public void recordScan(String key, DeviceScanner.Outcome o) throws SQLException {
-        db.setAutoCommit(false);
-        try (PreparedStatement scan = db.prepareStatement("INSERT INTO device_scans (key, address, started_at, finished_at, error) "
-                + "VALUES (?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
-             PreparedStatement finding = db.prepareStatement("INSERT INTO device_findings (scan_id, port, protocol, service, risk, why) "
-                     + "VALUES (?, ?, ?, ?, ?, ?)")) {
-            scan.setString(1, key);
-            scan.setString(2, o.address());
-            scan.setLong(3, o.started().toEpochMilli());
-            scan.setLong(4, o.finished().toEpochMilli());
-            scan.setString(5, o.error());
-            scan.executeUpdate();
-            long id;
-            try (ResultSet g = scan.getGeneratedKeys()) {
-                g.next();
-                id = g.getLong(1);
+        inTransaction(() -> {
+            try (PreparedStatement scan = db.prepareStatement("INSERT INTO device_scans (key, address, started_at, finished_at, error) "
+                    + "VALUES (?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
+                 PreparedStatement finding = db.prepareStatement("INSERT INTO device_findings (scan_id, port, protocol, service, risk, why) "
+                         + "VALUES (?, ?, ?, ?, ?, ?)")) {
+                scan.setString(1, key);
+                scan.setString(2, o.address());
+                scan.setLong(3, o.started().toEpochMilli());
+                scan.setLong(4, o.finished().toEpochMilli());
+                scan.setString(5, o.error());
+                scan.executeUpdate();
+                long id;
+                try (ResultSet g = scan.getGeneratedKeys()) {
+                    g.next();
+                    id = g.getLong(1);
+                }
+                for (DeviceScanner.Finding f : o.findings()) {
+                    finding.setLong(1, id);
+                    finding.setInt(2, f.port());
+                    finding.setString(3, f.protocol());
+                    finding.setString(4, f.service());
+                    finding.setString(5, f.risk());
+                    finding.setString(6, f.why());
+                    finding.executeUpdate();
+                }
             }
-            for (DeviceScanner.Finding f : o.findings()) {
-                finding.setLong(1, id);
-                finding.setInt(2, f.port());
-                finding.setString(3, f.protocol());
-                finding.setString(4, f.service());
-                finding.setString(5, f.risk());
-                finding.setString(6, f.why());
-                finding.executeUpdate();
-            }
-            db.commit();
-        } catch (SQLException e) {
-            db.rollback();
-            throw e;
-        } finally {
-            db.setAutoCommit(true);
-        }
+            return null;
+        });
     }
 
     /**
@@ -437,6 +454,52 @@ public final class DeviceStore implements AutoCloseable {
         for (String k : keys) {
             find(k).ifPresent(out::add);
         }
+        return out;
+    }
+
+    /**
+     * Forgets a device and everything kept about it (it is new again when next seen).
+     *
+     * @return false when there was no such device
+     */
+    public boolean forget(String key) throws SQLException {
+        int n = inTransaction(() -> {
+            for (String table : List.of("device_addresses", "device_days", "device_events", "device_bands")) {
+                try (PreparedStatement p = db.prepareStatement("DELETE FROM " + table + " WHERE key = ?")) {
+                    p.setString(1, key);
+                    p.executeUpdate();
+                }
+            }
+            try (PreparedStatement p = db.prepareStatement("DELETE FROM device_findings WHERE scan_id IN (SELECT id FROM device_scans WHERE key = ?)")) {
+                p.setString(1, key);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = db.prepareStatement("DELETE FROM device_scans WHERE key = ?")) {
+                p.setString(1, key);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = db.prepareStatement("DELETE FROM devices WHERE key = ?")) {
+                p.setString(1, key);
+                return p.executeUpdate();
+            }
+        });
+        known.remove(key);
+        return n > 0;
+    }
+
+    /** Devices per recorded trust band (lower-case band → count); devices without a band yet are normal. */
+    public Map<String, Integer> bands() throws SQLException {
+        Map<String, Integer> out = new java.util.TreeMap<>();
+        for (TrustScore.Band b : TrustScore.Band.values()) {
+            out.put(b.text(), 0);
+        }
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT band, count(*) FROM device_bands GROUP BY band")) {
+            while (r.next()) {
+                out.put(TrustScore.Band.valueOf(r.getString(1)).text(), r.getInt(2));
+            }
+        }
+        int banded = out.values().stream().mapToInt(Integer::intValue).sum();
+        out.merge("normal", Math.max(0, known.size() - banded), Integer::sum);
         return out;
     }
 

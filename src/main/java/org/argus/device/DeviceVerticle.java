@@ -38,6 +38,8 @@ import org.slf4j.LoggerFactory;
 public final class DeviceVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceVerticle.class);
     static final int MAX_PENDING = 2;
+    /** Devices in the dashboard's table. */
+    static final int SUMMARY_DEVICES = 50;
 
     /** Counters for {@code /status} and {@code /metrics}. Thread-safe. */
     public static final class Stats {
@@ -49,10 +51,15 @@ public final class DeviceVerticle extends VerticleBase {
         public final LongAdder scansRun = new LongAdder();
         public final LongAdder scansFailed = new LongAdder();
         public final LongAdder bandChanges = new LongAdder();
+        /** Bans asked for by auto-quarantine and accepted by the blacklist. */
+        public final LongAdder quarantined = new LongAdder();
         /** Scans waiting (queued, not yet started). */
         public final AtomicInteger scansWaiting = new AtomicInteger();
         /** Devices known (−1 before the store opens). */
         public final AtomicInteger known = new AtomicInteger(-1);
+        /** Devices per trust band (lower-case band → count), refreshed after each window. */
+        public final java.util.concurrent.atomic.AtomicReference<java.util.Map<String, Integer>> bands =
+                new java.util.concurrent.atomic.AtomicReference<>(java.util.Map.of());
         /** Vendor prefixes loaded (0: no manuf file). */
         public final AtomicInteger vendorPrefixes = new AtomicInteger();
 
@@ -63,7 +70,7 @@ public final class DeviceVerticle extends VerticleBase {
                     .put("refused_beyond_max_devices", refused.sum()).put("write_failures", writeFailures.sum())
                     .put("vendor_prefixes", vendorPrefixes.get()).put("scans_run", scansRun.sum())
                     .put("scans_failed", scansFailed.sum()).put("scans_waiting", scansWaiting.get())
-                    .put("trust_band_changes", bandChanges.sum());
+                    .put("trust_band_changes", bandChanges.sum()).put("quarantine_bans", quarantined.sum()).put("bands", new JsonObject(new java.util.LinkedHashMap<>(bands.get())));
         }
     }
 
@@ -181,6 +188,24 @@ public final class DeviceVerticle extends VerticleBase {
                     m.reply(r.result().get().toDetailJson());
                 }
             }));
+            MessageConsumer<String> forget = vertx.eventBus().localConsumer(Addresses.DEVICE_FORGET, m -> worker.executeBlocking(() -> {
+                java.util.Optional<Device> d = store.find(m.body());
+                if (d.isEmpty() || !store.forget(d.get().key())) {
+                    return null;
+                }
+                stats.known.set(store.size());
+                stats.bands.set(store.bands());
+                return d.get().key();
+            }).onComplete(r -> {
+                if (r.failed()) {
+                    m.fail(503, "device database: " + r.cause().getMessage());
+                } else if (r.result() == null) {
+                    m.fail(404, "no device " + m.body());
+                } else {
+                    LOG.info("event=device_forgotten key={}", r.result());
+                    m.reply(new JsonObject().put("forgotten", true).put("key", r.result()));
+                }
+            }));
             MessageConsumer<String> scan = vertx.eventBus().localConsumer(Addresses.DEVICE_SCAN, m -> worker.executeBlocking(() -> {
                 if (!nmapAvailable) {
                     nmapAvailable = scanner.available(); // asked for the first time, or installed since
@@ -230,7 +255,7 @@ public final class DeviceVerticle extends VerticleBase {
                 return changes;
             }).onSuccess(changes -> changes.forEach(this::announce)));
             return Future.all(List.of(windows.completion(), list.completion(), get.completion(), scan.completion(),
-                    decisions.completion(), bans.completion()));
+                    decisions.completion(), bans.completion(), forget.completion()));
         });
     }
 
@@ -331,7 +356,7 @@ public final class DeviceVerticle extends VerticleBase {
                 });
     }
 
-    private record Observed(List<Device> fresh, List<BandChange> changes) {
+    private record Observed(List<Device> fresh, List<BandChange> changes, JsonArray summary) {
     }
 
     private record ScanDone(DeviceScanner.Outcome outcome, java.util.Optional<BandChange> change) {
@@ -379,6 +404,15 @@ public final class DeviceVerticle extends VerticleBase {
                     default -> "info";
                 }).put("message", message).put("from", c.before() == null ? "normal" : c.before().text()).put("to", c.now().text())
                 .put("device", d.toJson()));
+        if (settings.quarantineOnCritical()) {
+            for (org.argus.blacklist.BanRequest req : Quarantine.bans(d, c.before(), c.now(), inventory::isLocal)) {
+                vertx.eventBus().<Object>request(Addresses.BLACKLIST_ADD, req).onSuccess(r -> {
+                    stats.quarantined.increment();
+                    LOG.warn("event=device_quarantined key={} address={}", d.key(), req.address());
+                }).onFailure(e -> LOG.warn("event=device_quarantine_refused key={} address={} reason=\"{}\"", d.key(), req.address(),
+                        LogText.escape(String.valueOf(e.getMessage()))));
+            }
+        }
     }
 
     /** An attacker decision about a local device's address costs its behaviour part. */
@@ -429,11 +463,15 @@ public final class DeviceVerticle extends VerticleBase {
                         bandCheck(s.key()).ifPresent(changes::add);
                     }
                 }
-                return new Observed(fresh, changes);
+                stats.bands.set(store.bands());
+                JsonArray summary = new JsonArray();
+                store.list(SUMMARY_DEVICES).forEach(d -> summary.add(d.toJson()));
+                return new Observed(fresh, changes, summary);
             } finally {
                 pending.decrementAndGet();
             }
         }).onSuccess(observed -> {
+            vertx.eventBus().publish(Addresses.DEVICE_SUMMARY, observed.summary());
             observed.changes().forEach(this::announce);
             for (Device d : observed.fresh()) {
                 stats.newDevices.increment();

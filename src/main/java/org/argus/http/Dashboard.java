@@ -21,7 +21,7 @@ import org.argus.stats.SensorStats;
 /**
  * What the dashboard page ({@code GET /}) shows, pushed every second over {@code GET /events} (server-sent events):
  * the last 120 windows' rates, the top talkers of the last window, the 20 most recent decisions, the active bans with
- * time left, dry-run days left, health and alerts. Addresses are the CSVs' HMAC pseudonyms unless
+ * time left, dry-run days left, health and alerts, and the 50 most recently seen devices with their trust. Addresses are the CSVs' HMAC pseudonyms unless
  * {@code http.dashboard_show_addresses} (the page is open like {@code /status}); then address literals inside reason
  * texts are replaced by pseudonyms too. Thread-safe (synchronized): fed by {@link DashboardFeedVerticle}, read by the
  * HTTP verticle's SSE timer.
@@ -29,7 +29,9 @@ import org.argus.stats.SensorStats;
  * <p>One event's data: {@code {"at", "health", "alerts": [...], "mode", "summary", "dry_run_remaining_days",
  * "windows": [{"start", "pps", "bps", "flows"}], "top_talkers": [{"address", "bytes", "packets", "flows"}],
  * "decisions": [{"at", "address", "risk", "detector", "reason"}], "bans": [{"address", "risk", "source", "reason",
- * "seconds_left"}], "totals": {"packets", "windows", "flows", "decisions_high"}}}</p>
+ * "seconds_left"}], "devices": [{"vendor", "randomized_mac", "trust_score", "trust_band", "open_ports", "last_seen",
+ * "addresses" (pseudonyms unless shown), "mac", "hostname" (only when shown)}], "totals": {"packets", "windows",
+ * "flows", "decisions_high"}}}</p>
  */
 public final class Dashboard {
     private static final int WINDOWS = 120, DECISIONS = 20, TOP = 8;
@@ -38,6 +40,7 @@ public final class Dashboard {
     private final Deque<JsonObject> windows = new ArrayDeque<>();
     private final Deque<JsonObject> decisions = new ArrayDeque<>();
     private JsonArray topTalkers = new JsonArray();
+    private JsonArray devices = new JsonArray();
 
     /** @param anonymizer pseudonyms for addresses; null shows real addresses */
     public Dashboard(Anonymizer anonymizer) {
@@ -98,6 +101,38 @@ public final class Dashboard {
         }
     }
 
+    /**
+     * The device table: the inventory's most recently seen devices ({@code GET /devices} entries). Without
+     * {@code dashboard_show_addresses} addresses become pseudonyms and MACs and host names are left out.
+     */
+    public synchronized void onDevices(JsonArray list) {
+        JsonArray out = new JsonArray();
+        for (int i = 0; i < list.size(); i++) {
+            JsonObject d = list.getJsonObject(i);
+            JsonObject row = new JsonObject().put("vendor", d.getValue("vendor")).put("randomized_mac", d.getValue("randomized_mac"))
+                    .put("trust_score", d.getValue("trust_score")).put("trust_band", d.getValue("trust_band"))
+                    .put("open_ports", d.getValue("open_ports")).put("last_seen", d.getValue("last_seen"));
+            JsonArray addresses = new JsonArray();
+            for (Object a : d.getJsonArray("addresses", new JsonArray())) {
+                addresses.add(anonymizer == null ? a : pseudonym(String.valueOf(a)));
+            }
+            row.put("addresses", addresses);
+            if (anonymizer == null) {
+                row.put("mac", d.getValue("mac")).put("hostname", d.getValue("hostname"));
+            }
+            out.add(row);
+        }
+        devices = out;
+    }
+
+    private String pseudonym(String address) {
+        try {
+            return anonymizer.anonymize(org.argus.flow.IpAddress.parse(address));
+        } catch (RuntimeException e) {
+            return "?";
+        }
+    }
+
     /** The event data now. */
     public synchronized JsonObject snapshot(SensorStats s, SensorHealth health, List<Ban> bans, Instant now) {
         JsonArray banList = new JsonArray();
@@ -115,7 +150,7 @@ public final class Dashboard {
                 .put("mode", s.enforcement.status.get().modeText()).put("summary", StatusJson.enforcement(s).getString("summary"))
                 .put("dry_run_remaining_days", s.dryRunRemainingDays(now))
                 .put("windows", new JsonArray(List.copyOf(windows))).put("top_talkers", topTalkers.copy())
-                .put("decisions", new JsonArray(List.copyOf(decisions))).put("bans", banList)
+                .put("decisions", new JsonArray(List.copyOf(decisions))).put("bans", banList).put("devices", devices.copy())
                 .put("totals", new JsonObject().put("packets", s.flow.packets.sum()).put("windows", s.flow.windows.sum())
                         .put("flows", s.flow.flowRecords.sum()).put("decisions_high", s.detection.decisionsByRisk().getOrDefault("high", 0L)));
     }

@@ -8,7 +8,8 @@ import org.argus.detect.Decision;
 import org.argus.flow.FlowWindow;
 
 /**
- * Feeds the {@link Dashboard} from {@link Addresses#WINDOW_CLOSED} and {@link Addresses#DECISION} (local consumers).
+ * Feeds the {@link Dashboard} from {@link Addresses#WINDOW_CLOSED}, {@link Addresses#DECISION} and
+ * {@link Addresses#DEVICE_SUMMARY} (local consumers).
  * Deployed before the stages that publish them (the HTTP verticle itself comes last), so a replayed file's windows
  * are on the page too. Top talkers cost one pass over the window's flows on the event loop, every window.
  */
@@ -25,6 +26,7 @@ public final class DashboardFeedVerticle extends VerticleBase {
         LocalCodec.registerFor(vertx.eventBus(), Decision.class);
         var windows = vertx.eventBus().<FlowWindow>localConsumer(Addresses.WINDOW_CLOSED, m -> dashboard.onWindow(m.body()));
         var decisions = vertx.eventBus().<Decision>localConsumer(Addresses.DECISION, m -> dashboard.onDecision(m.body()));
-        return Future.all(windows.completion(), decisions.completion());
+        var devices = vertx.eventBus().<io.vertx.core.json.JsonArray>localConsumer(Addresses.DEVICE_SUMMARY, m -> dashboard.onDevices(m.body()));
+        return Future.all(windows.completion(), decisions.completion(), devices.completion());
     }
 }

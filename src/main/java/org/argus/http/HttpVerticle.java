@@ -53,7 +53,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /devices}: 200 {@code {"devices": [...]}} ({@link org.argus.device.Device#toJson}); 503 when the
  *       device inventory is off or its database fails. {@code GET /devices/<MAC, key or address>}: 200 with the
  *       device's address history and latest scan, 404 when unknown. {@code POST /devices/<id>/scan}: 202
- *       {@code {"queued", "key", "address", "position"}}; 404 unknown, 409 no local address, 503 no nmap.</li>
+ *       {@code {"queued", "key", "address", "position"}}; 404 unknown, 409 no local address, 503 no nmap.
+ *       {@code DELETE /devices/<id>}: 200 {@code {"forgotten": true, "key"}} (the device is new again when next
+ *       seen), 404 when unknown.</li>
  *   <li>{@code POST /control/emergency-stop} and {@code /control/emergency-restore} {@code {"reason"}}: 200 with
  *       the enforcement state.</li>
  * </ul>
@@ -131,8 +133,17 @@ public final class HttpVerticle extends VerticleBase {
         router.delete("/blacklist/*").handler(this::removeBan);
         router.get("/devices").handler(rc -> vertx.eventBus().<JsonObject>request(Addresses.DEVICE_LIST, null)
                 .onSuccess(m -> json(rc, 200, m.body())).onFailure(e -> deviceFailure(rc, e)));
-        router.get("/devices/*").handler(this::device);
-        router.post("/devices/*").handler(this::scanDevice);
+        router.get("/devices/*").handler(rc -> deviceRequest(rc, Addresses.DEVICE_GET, rc.request().path(), 200));
+        router.delete("/devices/*").handler(rc -> deviceRequest(rc, Addresses.DEVICE_FORGET, rc.request().path(), 200));
+        router.post("/devices/*").handler(rc -> {
+            String path = rc.request().path();
+            if (!path.endsWith("/scan") || path.length() <= "/devices//scan".length()) {
+                httpStats.clientErrors.increment();
+                error(rc, 404, "POST /devices/<MAC or address>/scan");
+                return;
+            }
+            deviceRequest(rc, Addresses.DEVICE_SCAN, path.substring(0, path.length() - "/scan".length()), 202);
+        });
         router.post("/control/emergency-stop").handler(rc -> emergency(rc, true));
         router.post("/control/emergency-restore").handler(rc -> emergency(rc, false));
         return vertx.createHttpServer().invalidRequestHandler(this::invalidRequest)
@@ -309,36 +320,17 @@ public final class HttpVerticle extends VerticleBase {
                 .onFailure(e -> replyFailure(rc, e));
     }
 
-    private void device(RoutingContext rc) {
+    /** Sends the device named by {@code path} ({@code /devices/<percent-encoded id>}) to {@code address}; answers its reply. */
+    private void deviceRequest(RoutingContext rc, String address, String path, int okCode) {
         String id;
         try {
-            id = java.net.URLDecoder.decode(rc.request().path().substring("/devices/".length()), StandardCharsets.UTF_8);
+            id = java.net.URLDecoder.decode(path.substring("/devices/".length()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             httpStats.clientErrors.increment();
             error(rc, 400, "the device in the path is not valid percent-encoding");
             return;
         }
-        vertx.eventBus().<JsonObject>request(Addresses.DEVICE_GET, id).onSuccess(m -> json(rc, 200, m.body()))
-                .onFailure(e -> deviceFailure(rc, e));
-    }
-
-    private void scanDevice(RoutingContext rc) {
-        String path = rc.request().path();
-        if (!path.endsWith("/scan") || path.length() <= "/devices//scan".length()) {
-            httpStats.clientErrors.increment();
-            error(rc, 404, "POST /devices/<MAC or address>/scan");
-            return;
-        }
-        String id;
-        try {
-            id = java.net.URLDecoder.decode(path.substring("/devices/".length(), path.length() - "/scan".length()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            httpStats.clientErrors.increment();
-            error(rc, 400, "the device in the path is not valid percent-encoding");
-            return;
-        }
-        vertx.eventBus().<JsonObject>request(Addresses.DEVICE_SCAN, id).onSuccess(m -> json(rc, 202, m.body()))
-                .onFailure(e -> deviceFailure(rc, e));
+        vertx.eventBus().<JsonObject>request(address, id).onSuccess(m -> json(rc, okCode, m.body())).onFailure(e -> deviceFailure(rc, e));
     }
 
     private static void deviceFailure(RoutingContext rc, Throwable e) {

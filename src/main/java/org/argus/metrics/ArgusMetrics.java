@@ -31,7 +31,8 @@ import org.argus.stats.SensorStats;
  * {@code argus_decisions_by_detector_total{detector}}, {@code argus_bans_active}, {@code argus_bans_total{change}},
  * {@code argus_enforcement_actions_total}, {@code argus_enforcement_errors_total}, {@code argus_model_info{version}},
  * {@code argus_cluster_members_up}, {@code argus_cluster_rejected_messages_total{reason}}, {@code argus_devices},
- * {@code argus_new_devices_total}.
+ * {@code argus_new_devices_total}, {@code argus_device_scans_total}, {@code argus_device_scans_failed_total},
+ * {@code argus_devices_by_band{band}}.
  */
 public final class ArgusMetrics {
     private final MeterRegistry registry;
@@ -111,6 +112,12 @@ public final class ArgusMetrics {
         }
         gauge("argus.devices", "Devices in the inventory (-1 before it opens or when devices.enabled is false)", () -> s.devices.known.get());
         counter("argus.new.devices", "Devices seen for the first time ever", s.devices.newDevices);
+        counter("argus.device.scans", "Vulnerability scans run", s.devices.scansRun);
+        counter("argus.device.scans.failed", "Vulnerability scans that failed (nmap missing, timed out, bad output)", s.devices.scansFailed);
+        for (String band : java.util.List.of("normal", "warning", "alert", "critical")) {
+            Gauge.builder("argus.devices.by.band", () -> s.devices.bands.get().getOrDefault(band, 0))
+                    .description("Devices per trust band").tag("band", band).register(registry);
+        }
         counter("argus.early.looks", "Early looks at the open window's busy originators", s.detection.earlyLooks);
         counter("argus.early.decisions", "Decisions made inside the open window (early firing)", s.detection.earlyDecisions);
         gauge("argus.bans.active", "Active bans in the blacklist", s.blacklist.bansActive::get);

@@ -170,6 +170,14 @@ class DeviceInventoryTest {
             assertEquals(List.of(key), store.notNormal());
             assertEquals(d.trust().total(), d.toJson().getDouble("trust_score"));
             assertEquals("normal", d.toJson().getString("trust_band"));
+            assertEquals(java.util.Map.of("normal", 0, "warning", 1, "alert", 0, "critical", 0), store.bands());
+            assertFalse(store.forget("00:00:00:00:00:01"));
+            assertTrue(store.forget(key));
+            assertTrue(store.find(key).isEmpty());
+            assertEquals(0, store.size());
+            assertEquals(List.of(), store.notNormal(), "its band went with it");
+            assertEquals(1, store.record(s).size(), "new again when next seen");
+            assertEquals(100.0, store.find(key).orElseThrow().trust().total(), "with no old evidence");
         }
     }
 }

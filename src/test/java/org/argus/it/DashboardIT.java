@@ -50,12 +50,20 @@ class DashboardIT {
             assertTrue(browser.waitFor("document.querySelectorAll('#bans .bar').length === 1", Duration.ofSeconds(10)),
                     "the scanner's ban is listed: " + browser.eval("document.body.innerText"));
             String text = (String) browser.eval("document.body.innerText");
+            assertTrue(browser.waitFor("document.querySelectorAll('#devices tr.device').length > 0", Duration.ofSeconds(10)),
+                    "the device table fills: " + browser.eval("document.body.innerText"));
+            text = (String) browser.eval("document.body.innerText");
             assertEquals(new JsonObject(SensorProcess.get(port, "/health").body()).getString("status"), browser.eval("document.getElementById('health').textContent"));
             assertTrue(text.contains("dry-run left 7 days") || text.contains("dry-run left 6.9 days"), text);
             assertTrue((Boolean) browser.eval("document.querySelectorAll('#talkers .bar').length > 0"), text);
             assertTrue((Boolean) browser.eval("[...document.querySelectorAll('#decisions li')].some(li => li.textContent.includes('HIGH') "
                     + "&& li.textContent.includes('port_scan'))"), text);
             assertTrue(text.contains("model_missing"), "the alert is shown: " + text);
+            assertTrue(browser.waitFor("document.querySelectorAll('#devices tr.device').length > 0", Duration.ofSeconds(10)),
+                    "the device table fills: " + browser.eval("document.body.innerText"));
+            assertTrue((Boolean) browser.eval("[...document.querySelectorAll('#devices tr.device')].every(tr => tr.textContent.includes('normal')"
+                    + " || tr.textContent.includes('warning') || tr.textContent.includes('alert') || tr.textContent.includes('critical'))"),
+                    "each device has its trust band: " + browser.eval("document.getElementById('devices').innerText"));
             assertFalse(text.contains("192.168.1."), "pseudonyms only on the open page: " + text);
             assertTrue(text.contains("ip_"), text);
             Number inked = (Number) browser.eval("(() => { const c = document.getElementById('chart-rate');"

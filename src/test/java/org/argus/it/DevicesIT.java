@@ -286,6 +286,19 @@ class DevicesIT {
             assertEquals(0, newDeviceLines(log2), "no device is new after a restart: " + again.log());
             assertEquals(5, newDeviceHooks(hooks).size(), "and no new notice");
             assertEquals(5, devices(sensorNs).size());
+            // forgotten, the phone is new again the next time it is seen
+            SensorProcess.Result forget = SensorProcess.run(inSensor, env, "devices", "forget", "02:00:00:00:00:02", "-conf", conf.toString());
+            assertEquals(0, forget.code(), forget.output());
+            assertTrue(forget.output().contains("forgotten: 02:00:00:00:00:02"), forget.output());
+            assertEquals(4, devices(sensorNs).size());
+            must("ip", "netns", "exec", phone, "busybox", "ping", "-c", "2", "-W", "2", "10.78.0.1");
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(20), () -> {
+                try {
+                    return newDeviceLines(log2) == 1 && devices(sensorNs).size() == 5;
+                } catch (Exception e) {
+                    return false;
+                }
+            }), "the phone is new again: " + again.log());
             assertEquals(0, again.stop(), again.log());
         }
     }
