@@ -23,6 +23,16 @@ import org.argus.flow.IpAddress;
  */
 public final class DeviceInventory {
     static final int MAX_PENDING_NAMES = 256;
+    /** Addresses one device may show in one window (a spoofed flood from one MAC must not make 262 144 rows). */
+    static final int MAX_ADDRESSES_PER_WINDOW = 64;
+    /** Distinct peers counted per device and window; peers beyond are not tracked that window. */
+    static final int MAX_PEERS = 256;
+    /** Peers reported per device and window. */
+    static final int TOP_PEERS = 10;
+
+    /** One peer of a device in a window: the other end of its flows, with their wire bytes (both ways) and count. */
+    public record Peer(IpAddress address, long bytes, long flows) {
+    }
 
     /**
      * What one window showed of one device.
@@ -36,10 +46,13 @@ public final class DeviceInventory {
      * @param flows          its flows active in the window
      * @param hostName       DHCP host name, or null
      * @param vendorClass    DHCP vendor class, or null
-     * @param bannedContacts the banned addresses it exchanged packets with this window (reputation)
+     * @param bannedContacts the banned addresses it contacted this window (reputation)
+     * @param topPeers       its {@value #TOP_PEERS} biggest peers of the window by wire bytes (among the first
+     *                       {@value #MAX_PEERS} it talked to)
      */
     public record Sighting(String key, long mac, Map<IpAddress, Long> addresses, long firstSeenNanos, long lastSeenNanos,
-                           long bytes, long flows, String hostName, String vendorClass, java.util.Set<IpAddress> bannedContacts) {
+                           long bytes, long flows, String hostName, String vendorClass, java.util.Set<IpAddress> bannedContacts,
+                           List<Peer> topPeers) {
         /** Only DHCP names (no traffic of its own seen this window): updates a known device, never makes one. */
         public boolean namesOnly() {
             return addresses.isEmpty() && flows == 0;
@@ -52,13 +65,14 @@ public final class DeviceInventory {
         long first = Long.MAX_VALUE, last = Long.MIN_VALUE, bytes, flows;
         String hostName, vendorClass;
         java.util.Set<IpAddress> banned = java.util.Set.of();
+        final Map<IpAddress, long[]> peers = new java.util.HashMap<>();
 
         Builder(long mac) {
             this.mac = mac;
         }
 
         void saw(IpAddress a, long first, long last) {
-            if (a != null) {
+            if (a != null && (addresses.size() < MAX_ADDRESSES_PER_WINDOW || addresses.containsKey(a))) {
                 addresses.merge(a, last, Math::max);
             }
             this.first = Math.min(this.first, first);
@@ -105,11 +119,11 @@ public final class DeviceInventory {
             long bytes = f.bytes();
             boolean ethernet = hasEthernet(f);
             if ((f.originatorMac() != 0 || !ethernet) && isLocal(f.originator())) {
-                endpoint(seen, f.originator(), f.originatorMac(), f, bytes, f.responder());
+                endpoint(seen, f.originator(), f.originatorMac(), f, bytes, f.responder(), true);
             }
             // a responder is a device only once it answers: a scan of the local range must not invent devices
             if (f.responderPackets() > 0 && (f.responderMac() != 0 || !ethernet) && isLocal(f.responder())) {
-                endpoint(seen, f.responder(), f.responderMac(), f, bytes, null); // answering an attacker is no fault
+                endpoint(seen, f.responder(), f.responderMac(), f, bytes, f.originator(), false);
             }
         }
         for (ArpRecord a : w.arp()) {
@@ -133,14 +147,14 @@ public final class DeviceInventory {
                 b.vendorClass = names[1];
             }
             out.add(new Sighting(key, b.mac, Map.copyOf(b.addresses), b.first, b.last, b.bytes, b.flows, b.hostName, b.vendorClass,
-                    java.util.Set.copyOf(b.banned)));
+                    java.util.Set.copyOf(b.banned), top(b.peers)));
             named.remove(b.mac);
         });
         // names of clients not otherwise seen this window: for a device the store already knows (a DHCP client
         // renaming itself, or one first seen by its IPv6 link-local traffic before it asked for a lease); never a
         // new device by themselves (DHCP starvation invents client addresses by the thousand)
         named.forEach((mac, names) -> out.add(new Sighting(Mac.text(mac), mac, Map.of(), w.startNanos(), w.startNanos(), 0, 0,
-                names[0], names[1], java.util.Set.of())));
+                names[0], names[1], java.util.Set.of(), List.of())));
         return out;
     }
 
@@ -149,8 +163,12 @@ public final class DeviceInventory {
         return f.originatorMac() != 0 || f.responderMac() != 0;
     }
 
-    /** @param peer the address the device contacted (it originated the flow), else null */
-    private void endpoint(Map<String, Builder> seen, IpAddress a, long mac, FlowRecord f, long bytes, IpAddress peer) {
+    /**
+     * @param peer      the other end of the flow
+     * @param initiated the device originated the flow (only then does a banned peer count against it: answering an
+     *                  attacker is no fault)
+     */
+    private void endpoint(Map<String, Builder> seen, IpAddress a, long mac, FlowRecord f, long bytes, IpAddress peer, boolean initiated) {
         String key;
         if (mac != 0) {
             if (!Mac.unicast(mac)) {
@@ -164,11 +182,25 @@ public final class DeviceInventory {
         b.saw(a, f.firstSeenNanos(), f.lastSeenNanos());
         b.bytes += bytes;
         b.flows++;
-        if (peer != null && banned.test(peer)) {
+        if (initiated && banned.test(peer)) {
             if (b.banned.isEmpty()) {
                 b.banned = new java.util.LinkedHashSet<>();
             }
             b.banned.add(peer);
         }
+        long[] p = b.peers.get(peer);
+        if (p == null && b.peers.size() < MAX_PEERS) {
+            b.peers.put(peer, p = new long[2]);
+        }
+        if (p != null) {
+            p[0] += bytes;
+            p[1]++;
+        }
+    }
+
+    private static List<Peer> top(Map<IpAddress, long[]> peers) {
+        return peers.entrySet().stream()
+                .sorted((x, y) -> Long.compare(y.getValue()[0], x.getValue()[0]))
+                .limit(TOP_PEERS).map(e -> new Peer(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
     }
 }

@@ -29,7 +29,8 @@ import org.argus.flow.IpAddress;
  * kept), {@code device_days} (per device and UTC day: wire bytes and flow-windows), {@code device_scans} and
  * {@code device_findings} (every vulnerability scan and its open ports, kept), {@code device_events} (evidence
  * against the trust score: decisions and banned contacts, with reasons), {@code device_bands} (the trust band last
- * announced). A device is new when its key is
+ * announced), {@code device_peers} (per device, UTC day and peer: wire bytes and flows of each window's top peers,
+ * {@value #PEER_DAYS} days kept). A device is new when its key is
  * not in {@code devices}: it is announced once, in the transaction that inserts it, so never again after a restart.
  */
 public final class DeviceStore implements AutoCloseable {
@@ -48,7 +49,11 @@ public final class DeviceStore implements AutoCloseable {
             "CREATE TABLE IF NOT EXISTS device_events (key TEXT NOT NULL, at INTEGER NOT NULL, part TEXT NOT NULL, "
                     + "penalty REAL NOT NULL, reason TEXT NOT NULL)",
             "CREATE INDEX IF NOT EXISTS device_events_key ON device_events (key, at)",
-            "CREATE TABLE IF NOT EXISTS device_bands (key TEXT PRIMARY KEY, band TEXT NOT NULL, since INTEGER NOT NULL)");
+            "CREATE TABLE IF NOT EXISTS device_bands (key TEXT PRIMARY KEY, band TEXT NOT NULL, since INTEGER NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS device_peers (key TEXT NOT NULL, day TEXT NOT NULL, peer TEXT NOT NULL, bytes INTEGER NOT NULL, "
+                    + "flows INTEGER NOT NULL, PRIMARY KEY (key, day, peer))");
+    /** Days of per-peer totals kept. */
+    static final int PEER_DAYS = 7;
 
     private final Path file;
     private final Connection db;
@@ -207,7 +212,9 @@ public final class DeviceStore implements AutoCloseable {
                          + "VALUES (?, ?, ?, ?) ON CONFLICT (key, address) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen)");
                  PreparedStatement day = db.prepareStatement("INSERT INTO device_days (key, day, bytes, flows) VALUES (?, ?, ?, ?) "
                          + "ON CONFLICT (key, day) DO UPDATE SET bytes = bytes + excluded.bytes, flows = flows + excluded.flows");
-                 PreparedStatement trim = db.prepareStatement("DELETE FROM device_addresses WHERE key = ? AND address NOT IN "
+                 PreparedStatement peer = db.prepareStatement("INSERT INTO device_peers (key, day, peer, bytes, flows) VALUES (?, ?, ?, ?, ?) "
+                     + "ON CONFLICT (key, day, peer) DO UPDATE SET bytes = bytes + excluded.bytes, flows = flows + excluded.flows");
+             PreparedStatement trim = db.prepareStatement("DELETE FROM device_addresses WHERE key = ? AND address NOT IN "
                          + "(SELECT address FROM device_addresses WHERE key = ? ORDER BY last_seen DESC, address LIMIT ?)")) {
                 for (DeviceInventory.Sighting s : sightings) {
                     long first = millis(s.firstSeenNanos()), last = millis(s.lastSeenNanos());
@@ -255,6 +262,14 @@ public final class DeviceStore implements AutoCloseable {
                         trim.setInt(3, maxAddresses);
                         trim.executeUpdate();
                     }
+                    for (DeviceInventory.Peer p : s.topPeers()) {
+                        peer.setString(1, s.key());
+                        peer.setString(2, LocalDate.ofInstant(Instant.ofEpochMilli(last), ZoneOffset.UTC).toString());
+                        peer.setString(3, p.address().toString());
+                        peer.setLong(4, p.bytes());
+                        peer.setLong(5, p.flows());
+                        peer.executeUpdate();
+                    }
                     if (s.bytes() > 0 || s.flows() > 0) {
                         day.setString(1, s.key());
                         day.setString(2, LocalDate.ofInstant(Instant.ofEpochMilli(last), ZoneOffset.UTC).toString());
@@ -267,9 +282,47 @@ public final class DeviceStore implements AutoCloseable {
             return null;
         });
         known.addAll(fresh);
+        long latest = Long.MIN_VALUE;
+        for (DeviceInventory.Sighting s : sightings) {
+            latest = Math.max(latest, s.lastSeenNanos());
+        }
+        if (latest != Long.MIN_VALUE) {
+            prunePeers(LocalDate.ofInstant(Instant.ofEpochMilli(millis(latest)), ZoneOffset.UTC));
+        }
         List<Device> out = new ArrayList<>(fresh.size());
         for (String k : fresh) {
             find(k).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    private String prunedOn = "";
+
+    /** Once per day of packet time: per-peer totals more than {@value #PEER_DAYS} days older go. */
+    private void prunePeers(LocalDate today) throws SQLException {
+        if (today.toString().compareTo(prunedOn) <= 0) {
+            return;
+        }
+        try (PreparedStatement p = db.prepareStatement("DELETE FROM device_peers WHERE day < ?")) {
+            p.setString(1, today.minusDays(PEER_DAYS).toString());
+            p.executeUpdate();
+        }
+        prunedOn = today.toString();
+    }
+
+    /** A device's biggest peers by wire bytes over its latest {@code days} UTC days (ending on the day of {@code last}). */
+    public List<DeviceInventory.Peer> topPeers(String key, Instant last, int days, int limit) throws SQLException {
+        List<DeviceInventory.Peer> out = new ArrayList<>();
+        try (PreparedStatement p = db.prepareStatement("SELECT peer, sum(bytes), sum(flows) FROM device_peers WHERE key = ? AND day > ? "
+                + "GROUP BY peer ORDER BY sum(bytes) DESC, peer LIMIT ?")) {
+            p.setString(1, key);
+            p.setString(2, LocalDate.ofInstant(last, ZoneOffset.UTC).minusDays(days).toString());
+            p.setInt(3, limit);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new DeviceInventory.Peer(org.argus.flow.IpAddress.parse(r.getString(1)), r.getLong(2), r.getLong(3)));
+                }
+            }
         }
         return out;
     }
@@ -464,7 +517,7 @@ public final class DeviceStore implements AutoCloseable {
      */
     public boolean forget(String key) throws SQLException {
         int n = inTransaction(() -> {
-            for (String table : List.of("device_addresses", "device_days", "device_events", "device_bands")) {
+            for (String table : List.of("device_addresses", "device_days", "device_events", "device_bands", "device_peers")) {
                 try (PreparedStatement p = db.prepareStatement("DELETE FROM " + table + " WHERE key = ?")) {
                     p.setString(1, key);
                     p.executeUpdate();

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>Vulnerability scans ({@link DeviceScanner}, nmap) run one at a time on the shared worker executor
  * {@code argus-scan}: a new device when {@code devices.scan.enabled}, every device again after
  * {@code interval_hours} (checked each minute), and on request ({@link Addresses#DEVICE_SCAN}); at most
- * {@code max_scans_per_hour} start in any hour, the rest wait their turn. Results go into the store.
+ * {@code max_scans_per_hour} start in any hour, the rest wait their turn. Results go into the store().
  *
  * <p>At most {@value #MAX_PENDING} windows wait for the worker; a window beyond that is skipped and counted
  * ({@link Stats#windowsSkipped}): devices reappear in the next windows, memory does not grow under a flood.
@@ -82,7 +82,7 @@ public final class DeviceVerticle extends VerticleBase {
     private WorkerExecutor worker;
     private WorkerExecutor scanWorker;
     private DeviceInventory inventory;
-    private DeviceStore store;
+    private volatile DeviceStore store;
     private DeviceScanner scanner;
     private volatile boolean nmapAvailable;
     /** Scans to run, oldest first: {key, address}; event-loop confined like the fields below. */
@@ -122,14 +122,20 @@ public final class DeviceVerticle extends VerticleBase {
         // nmap runs for minutes: on its own thread, so sightings and queries never wait behind a scan
         scanWorker = vertx.createSharedWorkerExecutor("argus-scan", 1, 2, java.util.concurrent.TimeUnit.HOURS);
         scanner = new DeviceScanner(settings.scan(), java.time.Clock.systemUTC());
-        Future<Object> opened = worker.executeBlocking(() -> {
-            inventory = new DeviceInventory(localNetworks);
-            store = DeviceStore.open(settings.dbPath(), Oui.empty(), settings.maxDevices(), settings.maxAddresses())
+        inventory = new DeviceInventory(localNetworks);
+        inventory.bannedBy(this::banned);
+        // Opened on the ordered worker without holding up the deployment: every later task queues behind it. A
+        // database that cannot be opened leaves the inventory off (degraded, named in /health), not the sensor.
+        worker.executeBlocking(() -> {
+            DeviceStore opened = DeviceStore.open(settings.dbPath(), Oui.empty(), settings.maxDevices(), settings.maxAddresses())
                     .trust(settings.trustWeights(), settings.recovery(), java.time.Clock.systemUTC());
-            inventory.bannedBy(this::banned);
-            stats.known.set(store.size());
-            health.set(SensorHealth.DEVICES, true, "running", store.size() + " devices in " + settings.dbPath());
+            store = opened;
+            stats.known.set(opened.size());
+            health.set(SensorHealth.DEVICES, true, "running", opened.size() + " devices in " + settings.dbPath());
             return null;
+        }).onFailure(e -> {
+            health.set(SensorHealth.DEVICES, true, "degraded", "device inventory off: " + e.getMessage());
+            LOG.error("event=devices_db_failed db={} reason=\"{}\"", settings.dbPath(), LogText.escape(String.valueOf(e.getMessage())));
         });
         // The database opens before the deployment completes; the OUI file (2 MB) and the nmap check follow on the
         // same ordered worker, so start-up does not wait for them and no window is looked at before them.
@@ -156,20 +162,20 @@ public final class DeviceVerticle extends VerticleBase {
                     note += "; scans off: " + settings.scan().nmap() + " not found (Debian: apt-get install nmap)";
                 }
             }
-            String detail = store.size() + " devices in " + settings.dbPath() + ", local networks " + localNetworks + note;
+            String detail = store().size() + " devices in " + settings.dbPath() + ", local networks " + localNetworks + note;
             health.set(SensorHealth.DEVICES, true, note.isEmpty() ? "running" : "degraded", detail);
-            LOG.info("event=devices_started known={} db={} local_networks=\"{}\" vendor_prefixes={}", store.size(),
+            LOG.info("event=devices_started known={} db={} local_networks=\"{}\" vendor_prefixes={}", store().size(),
                     settings.dbPath(), localNetworks, oui.entries());
             if (!note.isEmpty()) {
                 LOG.warn("event=devices_degraded reason=\"{}\"", LogText.escape(note.substring(2)));
             }
             return null;
         });
-        return opened.compose(v -> {
+        return Future.<Void>succeededFuture().compose(v -> {
             MessageConsumer<FlowWindow> windows = vertx.eventBus().localConsumer(Addresses.WINDOW_CLOSED, m -> observe(m.body()));
             MessageConsumer<Object> list = vertx.eventBus().localConsumer(Addresses.DEVICE_LIST, m -> worker.executeBlocking(() -> {
                 JsonArray out = new JsonArray();
-                store.list().forEach(d -> out.add(d.toJson()));
+                store().list().forEach(d -> out.add(d.toJson()));
                 return new JsonObject().put("devices", out);
             }).onComplete(r -> {
                 if (r.succeeded()) {
@@ -178,23 +184,31 @@ public final class DeviceVerticle extends VerticleBase {
                     m.fail(503, "device database: " + r.cause().getMessage());
                 }
             }));
-            MessageConsumer<String> get = vertx.eventBus().localConsumer(Addresses.DEVICE_GET, m -> worker.executeBlocking(
-                    () -> store.find(m.body())).onComplete(r -> {
+            MessageConsumer<String> get = vertx.eventBus().localConsumer(Addresses.DEVICE_GET, m -> worker.executeBlocking(() -> {
+                java.util.Optional<Device> d = store().find(m.body());
+                if (d.isEmpty()) {
+                    return null;
+                }
+                JsonArray peers = new JsonArray();
+                store().topPeers(d.get().key(), d.get().lastSeen(), 1, 5).forEach(p -> peers.add(new JsonObject()
+                        .put("address", p.address().toString()).put("bytes", p.bytes()).put("flows", p.flows())));
+                return d.get().toDetailJson().put("top_peers", peers);
+            }).onComplete(r -> {
                 if (r.failed()) {
                     m.fail(503, "device database: " + r.cause().getMessage());
-                } else if (r.result().isEmpty()) {
+                } else if (r.result() == null) {
                     m.fail(404, "no device " + m.body());
                 } else {
-                    m.reply(r.result().get().toDetailJson());
+                    m.reply(r.result());
                 }
             }));
             MessageConsumer<String> forget = vertx.eventBus().localConsumer(Addresses.DEVICE_FORGET, m -> worker.executeBlocking(() -> {
-                java.util.Optional<Device> d = store.find(m.body());
-                if (d.isEmpty() || !store.forget(d.get().key())) {
+                java.util.Optional<Device> d = store().find(m.body());
+                if (d.isEmpty() || !store().forget(d.get().key())) {
                     return null;
                 }
-                stats.known.set(store.size());
-                stats.bands.set(store.bands());
+                stats.known.set(store().size());
+                stats.bands.set(store().bands());
                 return d.get().key();
             }).onComplete(r -> {
                 if (r.failed()) {
@@ -210,7 +224,7 @@ public final class DeviceVerticle extends VerticleBase {
                 if (!nmapAvailable) {
                     nmapAvailable = scanner.available(); // asked for the first time, or installed since
                 }
-                return nmapAvailable ? store.find(m.body()) : null;
+                return nmapAvailable ? store().find(m.body()) : null;
             }).onComplete(r -> {
                     if (r.succeeded() && r.result() == null) {
                         m.fail(503, "nmap is not installed (" + settings.scan().nmap() + "; Debian: apt-get install nmap)");
@@ -249,7 +263,7 @@ public final class DeviceVerticle extends VerticleBase {
                     .onSuccess(m -> m.body().bans().forEach(b -> bannedTargets.add(b.target())));
             bandTimer = vertx.setPeriodic(60_000, id -> worker.executeBlocking(() -> {
                 List<BandChange> changes = new java.util.ArrayList<>();
-                for (String key : store.notNormal()) {
+                for (String key : store().notNormal()) {
                     bandCheck(key).ifPresent(changes::add);
                 }
                 return changes;
@@ -303,7 +317,7 @@ public final class DeviceVerticle extends VerticleBase {
     }
 
     private void queueDue() {
-        worker.executeBlocking(() -> store.dueForScan(settings.scan().interval(), java.time.Instant.now())).onSuccess(due -> {
+        worker.executeBlocking(() -> store().dueForScan(settings.scan().interval(), java.time.Instant.now())).onSuccess(due -> {
             for (Device d : due) {
                 String address = scanAddress(d);
                 if (address != null && scanQueue.size() < 64) {
@@ -337,7 +351,7 @@ public final class DeviceVerticle extends VerticleBase {
         scanStarts.addLast(now);
         scanWorker.executeBlocking(() -> scanner.scan(org.argus.flow.IpAddress.parse(job[1])))
                 .compose(outcome -> worker.executeBlocking(() -> {
-                    store.recordScan(job[0], outcome);
+                    store().recordScan(job[0], outcome);
                     return new ScanDone(outcome, bandCheck(job[0]));
                 })).onComplete(r -> {
                     scanning = false;
@@ -362,6 +376,15 @@ public final class DeviceVerticle extends VerticleBase {
     private record ScanDone(DeviceScanner.Outcome outcome, java.util.Optional<BandChange> change) {
     }
 
+    /** The open store, on the worker; fails the task (503 to a request) when the database did not open. */
+    private DeviceStore store() {
+        DeviceStore s = store;
+        if (s == null) {
+            throw new IllegalStateException("the device database is not open (see the devices component in /health)");
+        }
+        return s;
+    }
+
     /** A band change of a device's trust score. */
     private record BandChange(Device device, TrustScore.Band before, TrustScore.Band now) {
     }
@@ -377,12 +400,12 @@ public final class DeviceVerticle extends VerticleBase {
 
     /** Worker: the device's band now against the one recorded; a change (or a first band that is not normal). */
     private java.util.Optional<BandChange> bandCheck(String key) throws java.sql.SQLException {
-        java.util.Optional<Device> d = store.find(key);
+        java.util.Optional<Device> d = store().find(key);
         if (d.isEmpty()) {
             return java.util.Optional.empty();
         }
         TrustScore.Band now = d.get().trust().band();
-        TrustScore.Band before = store.updateBand(key, now);
+        TrustScore.Band before = store().updateBand(key, now);
         if (before == now || (before == null && now == TrustScore.Band.NORMAL)) {
             return java.util.Optional.empty();
         }
@@ -427,11 +450,11 @@ public final class DeviceVerticle extends VerticleBase {
         }
         String reason = d.detector() + " " + d.risk().text() + (d.early() ? " (early)" : "") + (d.reasons().isEmpty() ? "" : ": " + d.reasons().get(0));
         worker.executeBlocking(() -> {
-            java.util.Optional<Device> dev = store.find(d.address().toString());
+            java.util.Optional<Device> dev = store().find(d.address().toString());
             if (dev.isEmpty()) {
                 return java.util.Optional.<BandChange>empty();
             }
-            store.addEvent(dev.get().key(), new TrustScore.Event(java.time.Instant.now(), TrustScore.Part.BEHAVIOUR,
+            store().addEvent(dev.get().key(), new TrustScore.Event(java.time.Instant.now(), TrustScore.Part.BEHAVIOUR,
                     TrustScore.decisionPenalty(d.risk().text()), reason));
             return bandCheck(dev.get().key());
         }).onSuccess(c -> c.ifPresent(this::announce))
@@ -447,25 +470,25 @@ public final class DeviceVerticle extends VerticleBase {
         }
         worker.executeBlocking(() -> {
             try {
-                long refusedBefore = store.refused();
+                long refusedBefore = store().refused();
                 List<DeviceInventory.Sighting> sightings = inventory.observe(w);
-                List<Device> fresh = store.record(sightings);
-                stats.refused.add(store.refused() - refusedBefore);
-                stats.known.set(store.size());
+                List<Device> fresh = store().record(sightings);
+                stats.refused.add(store().refused() - refusedBefore);
+                stats.known.set(store().size());
                 List<BandChange> changes = new java.util.ArrayList<>();
                 java.time.Instant at = java.time.Instant.ofEpochMilli(Math.floorDiv(w.startNanos(), 1_000_000L));
                 for (DeviceInventory.Sighting s : sightings) {
-                    if (!s.bannedContacts().isEmpty() && store.find(s.key()).isPresent()) {
+                    if (!s.bannedContacts().isEmpty() && store().find(s.key()).isPresent()) {
                         for (org.argus.flow.IpAddress peer : s.bannedContacts()) {
-                            store.addEvent(s.key(), new TrustScore.Event(at, TrustScore.Part.REPUTATION, TrustScore.BANNED_CONTACT_PENALTY,
+                            store().addEvent(s.key(), new TrustScore.Event(at, TrustScore.Part.REPUTATION, TrustScore.BANNED_CONTACT_PENALTY,
                                     "contacted banned " + peer));
                         }
                         bandCheck(s.key()).ifPresent(changes::add);
                     }
                 }
-                stats.bands.set(store.bands());
+                stats.bands.set(store().bands());
                 JsonArray summary = new JsonArray();
-                store.list(SUMMARY_DEVICES).forEach(d -> summary.add(d.toJson()));
+                store().list(SUMMARY_DEVICES).forEach(d -> summary.add(d.toJson()));
                 return new Observed(fresh, changes, summary);
             } finally {
                 pending.decrementAndGet();

@@ -92,7 +92,16 @@ class DeviceInventoryTest {
             replay("netflix.pcap", store);
             List<Device> all = store.list();
             assertEquals(Set.of("e4:98:d6:1f:bd:14", "80:2a:a8:4c:61:cc"), all.stream().map(Device::key).collect(Collectors.toSet()));
-            assertEquals("Apple, Inc.", store.find("192.168.1.7").orElseThrow().vendor());
+            Device apple = store.find("192.168.1.7").orElseThrow();
+            assertEquals("Apple, Inc.", apple.vendor());
+            // tshark -q -z conv,ip: 192.168.1.7 <-> 23.246.11.141 is the biggest conversation, 306 kB
+            List<DeviceInventory.Peer> peers = store.topPeers(apple.key(), apple.lastSeen(), 1, 5);
+            assertEquals(5, peers.size(), peers.toString());
+            assertEquals("23.246.11.141", peers.get(0).address().toString());
+            assertTrue(peers.get(0).bytes() > 290_000 && peers.get(0).bytes() < 320_000, peers.get(0).toString());
+            for (int i = 1; i < peers.size(); i++) {
+                assertTrue(peers.get(i - 1).bytes() >= peers.get(i).bytes(), peers.toString());
+            }
             assertEquals("Ubiquiti Inc", store.find("192.168.1.1").orElseThrow().vendor());
         }
     }

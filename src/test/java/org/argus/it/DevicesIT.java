@@ -229,6 +229,8 @@ class DevicesIT {
             assertEquals(60.0, piDevice.getJsonObject("trust").getDouble("vulnerability"));
             assertTrue(piDevice.getJsonObject("trust").getJsonArray("reasons").encode().contains("port 23 open"), piDevice.encode());
             assertEquals(100.0, devices(sensorNs).get("02:00:00:00:00:02").getDouble("trust_score"));
+            assertTrue(piDevice.getJsonArray("top_peers").stream().anyMatch(p -> ((JsonObject) p).getString("address").equals("10.78.0.1")),
+                    "it talked to the sensor: " + piDevice.getJsonArray("top_peers"));
             // the TV port-scans the sensor: a port_scan decision about it costs its behaviour part
             Shell.Result hping = sh("ip", "netns", "exec", tv, "hping3", "-S", "-p", "++2000", "-c", "40", "-i", "u5000", "10.78.0.1");
             assertTrue(hping.out().contains("40 packets transmitted"), hping.out());
