@@ -289,8 +289,13 @@ public final class DeviceStore implements AutoCloseable {
         if (latest != Long.MIN_VALUE) {
             prunePeers(LocalDate.ofInstant(Instant.ofEpochMilli(millis(latest)), ZoneOffset.UTC));
         }
-        List<Device> out = new ArrayList<>(fresh.size());
-        for (String k : fresh) {
+        return devices(fresh);
+    }
+
+    /** The devices of these keys, in their order (a key forgotten meanwhile is left out). */
+    private List<Device> devices(List<String> keys) throws SQLException {
+        List<Device> out = new ArrayList<>(keys.size());
+        for (String k : keys) {
             find(k).ifPresent(out::add);
         }
         return out;
@@ -364,11 +369,7 @@ public final class DeviceStore implements AutoCloseable {
                 keys.add(r.getString(1));
             }
         }
-        List<Device> out = new ArrayList<>(keys.size());
-        for (String k : keys) {
-            find(k).ifPresent(out::add);
-        }
-        return out;
+        return devices(keys);
     }
 
     /**
@@ -503,11 +504,7 @@ public final class DeviceStore implements AutoCloseable {
                 }
             }
         }
-        List<Device> out = new ArrayList<>(keys.size());
-        for (String k : keys) {
-            find(k).ifPresent(out::add);
-        }
-        return out;
+        return devices(keys);
     }
 
     /**
