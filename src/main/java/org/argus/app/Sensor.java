@@ -115,7 +115,7 @@ public final class Sensor {
         }
         pipeline.add(prediction);
         if (!polling && config.devices().enabled()) {
-            pipeline.add(new org.argus.device.DeviceVerticle(config.devices(), localNetworks(config), stats.devices, health));
+            pipeline.add(new org.argus.device.DeviceVerticle(config.devices(), localNetworks(config), live, stats.devices, health));
         }
         if (!polling) {
             pipeline.add(new FlowWindowVerticle(config.flow(), stats.flow, health, live, stallMillis, earlyLook(config)));

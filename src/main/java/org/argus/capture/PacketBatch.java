@@ -40,6 +40,11 @@ public final class PacketBatch {
     public static final int INFO_SNAPLEN_TRUNCATED = 8;
     /** An IPv4 UDP packet between ports 67/68 carrying a DHCP message (RFC 2131): {@code dhcp} holds its fields. */
     public static final int INFO_DHCP = 16;
+    /**
+     * A UDP packet from port 5353 carrying an mDNS response (RFC 6762) that names its sender: {@code mdnsName} holds
+     * the host name of its first A or AAAA answer under {@code .local}.
+     */
+    public static final int INFO_MDNS = 32;
 
     public final long[] tsNanos;
     public final int[] wireLen;
@@ -70,6 +75,8 @@ public final class PacketBatch {
     public final String[] dhcpHostName;
     /** For rows with {@link #INFO_DHCP} only: the vendor class identifier (option 60), or null. */
     public final String[] dhcpVendorClass;
+    /** For rows with {@link #INFO_MDNS} only: the host name (first label of {@code <name>.local}) its sender announced. */
+    public final String[] mdnsName;
 
     private final boolean endOfInput;
     private int size;
@@ -104,6 +111,7 @@ public final class PacketBatch {
         srcMac = new long[capacity];
         dhcpHostName = new String[capacity];
         dhcpVendorClass = new String[capacity];
+        mdnsName = new String[capacity];
     }
 
     /** True for the end-of-input marker (no packets). */

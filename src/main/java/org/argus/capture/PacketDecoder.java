@@ -438,6 +438,13 @@ public final class PacketDecoder {
                     info |= PacketBatch.INFO_DHCP;
                 }
             }
+            if (proto == PROTO_UDP && (out.ports[i] >>> 16) == MDNS_PORT) {
+                String name = mdnsName(d, end, p + 8);
+                if (name != null) {
+                    out.mdnsName[i] = name;
+                    info |= PacketBatch.INFO_MDNS;
+                }
+            }
             // Flags only from a sane TCP header: complete 20 bytes and a data offset of at least 5 words
             // (tshark, too, ignores the flags of a header with a bogus length).
             if (proto == PROTO_TCP && p + 20 <= end && (d.get(p + 12) & 0xf0) >= 0x50) {
@@ -498,6 +505,92 @@ public final class PacketDecoder {
         out.dhcpHostName[i] = host != null ? host : fqdn;
         out.dhcpVendorClass[i] = vendor;
         return (long) type << 48 | mac(d, o + 28);
+    }
+
+    private static final int MDNS_PORT = 5353;
+    /** Answers of one mDNS message looked at, and compression pointers followed in one name. */
+    private static final int MDNS_MAX_ANSWERS = 32, MDNS_MAX_JUMPS = 16;
+
+    /**
+     * The host name an mDNS response (RFC 6762; DNS message format of RFC 1035 section 4.1) at {@code o} announces:
+     * the first label of the owner name of its first A (type 1, 4 bytes) or AAAA (type 28, 16 bytes) answer whose
+     * name is {@code <label>.local}, as printable ASCII; null for a query, a cut or malformed message, or none such.
+     */
+    static String mdnsName(ByteBuffer d, int end, int o) {
+        if (o + 12 > end || (d.get(o + 2) & 0x80) == 0) {
+            return null;
+        }
+        int questions = u16(d, o + 4), answers = Math.min(u16(d, o + 6), MDNS_MAX_ANSWERS);
+        int q = o + 12;
+        for (int k = 0; k < questions && q >= 0; k++) {
+            q = skipName(d, end, q);
+            q = q < 0 || q + 4 > end ? -1 : q + 4;
+        }
+        for (int k = 0; k < answers && q >= 0; k++) {
+            int owner = q;
+            q = skipName(d, end, q);
+            if (q < 0 || q + 10 > end) {
+                return null;
+            }
+            int type = u16(d, q), length = u16(d, q + 8);
+            q += 10;
+            if ((type == 1 && length == 4) || (type == 28 && length == 16)) {
+                String host = localHost(d, end, o, owner);
+                if (host != null) {
+                    return host;
+                }
+            }
+            q = q + length > end ? -1 : q + length;
+        }
+        return null;
+    }
+
+    /** Past a (possibly compressed) name at {@code q}; -1 when it is cut or malformed. */
+    private static int skipName(ByteBuffer d, int end, int q) {
+        while (q < end) {
+            int len = d.get(q) & 0xff;
+            if (len == 0) {
+                return q + 1;
+            }
+            if ((len & 0xc0) == 0xc0) {
+                return q + 2 <= end ? q + 2 : -1;
+            }
+            if (len > 63) {
+                return -1;
+            }
+            q += 1 + len;
+        }
+        return -1;
+    }
+
+    /** The first label of the name at {@code q} (message at {@code msg}) when the name is {@code <label>.local}. */
+    private static String localHost(ByteBuffer d, int end, int msg, int q) {
+        int first = -1, firstLen = 0, labels = 0, last = -1, lastLen = 0;
+        for (int jumps = 0; q < end; ) {
+            int len = d.get(q) & 0xff;
+            if (len == 0) {
+                boolean local = labels == 2 && lastLen == 5 && "local".equalsIgnoreCase(text(d, last, 5));
+                return local && firstLen > 0 ? text(d, first, firstLen) : null;
+            }
+            if ((len & 0xc0) == 0xc0) {
+                if (q + 2 > end || ++jumps > MDNS_MAX_JUMPS) {
+                    return null;
+                }
+                q = msg + (u16(d, q) & 0x3fff);
+                continue;
+            }
+            if (len > 63 || q + 1 + len > end) {
+                return null;
+            }
+            if (labels++ == 0) {
+                first = q + 1;
+                firstLen = len;
+            }
+            last = q + 1;
+            lastLen = len;
+            q += 1 + len;
+        }
+        return null;
     }
 
     /** Printable ASCII of an option (others as '?'), trailing NULs dropped; null when empty. */

@@ -18,8 +18,9 @@ import org.argus.flow.IpAddress;
  * {@code local_networks}, keyed by the Ethernet source address it sent from (its MAC), or by the address itself on
  * links without Ethernet; a responder only once it answers (a scan of the local range invents no devices); an ARP sender (its MAC and claimed IPv4 address, when local); IPv6 neighbour discovery
  * counts as the ICMPv6 flows it is. Multicast, broadcast and all-zero MACs and the unspecified address are never
- * devices. DHCP names (host name, vendor class) attach to the client's MAC; a name seen before its device is kept
- * (at most {@value #MAX_PENDING_NAMES}) until the device shows up.
+ * devices. DHCP names (host name, vendor class) attach to the client's MAC, and so do host names a device announces
+ * over mDNS (a DHCP name of the same window wins); a name seen before its device is kept (at most
+ * {@value #MAX_PENDING_NAMES}) until the device shows up.
  */
 public final class DeviceInventory {
     static final int MAX_PENDING_NAMES = 256;
@@ -44,7 +45,7 @@ public final class DeviceInventory {
      * @param lastSeenNanos  latest sighting
      * @param bytes          wire bytes of its flows, both directions
      * @param flows          its flows active in the window
-     * @param hostName       DHCP host name, or null
+     * @param hostName       host name from DHCP, else from mDNS, or null
      * @param vendorClass    DHCP vendor class, or null
      * @param bannedContacts the banned addresses it contacted this window (reputation)
      * @param topPeers       its {@value #TOP_PEERS} biggest peers of the window by wire bytes (among the first
@@ -137,6 +138,13 @@ public final class DeviceInventory {
             if ((d.hostName() != null || d.vendorClass() != null) && Mac.unicast(d.clientMac())) {
                 pendingNames.put(d.clientMac(), new String[] {d.hostName(), d.vendorClass()});
                 named.put(d.clientMac(), new String[] {d.hostName(), d.vendorClass()});
+            }
+        }
+        // mDNS names its sender announced: a name from DHCP in the same window comes first
+        for (org.argus.flow.MdnsName m : w.mdns()) {
+            if (Mac.unicast(m.mac()) && !named.containsKey(m.mac())) {
+                pendingNames.putIfAbsent(m.mac(), new String[] {m.name(), null});
+                named.put(m.mac(), new String[] {m.name(), null});
             }
         }
         List<Sighting> out = new ArrayList<>(seen.size());

@@ -432,29 +432,108 @@ public final class DeviceStore implements AutoCloseable {
         }
     }
 
+    /**
+     * The scan a device's score and open ports come from: its latest scan that ran to its end; when none did, its
+     * latest failed one (so a timed-out re-scan does not hide what the scan before found). Null when never scanned.
+     */
     private DeviceScanner.Outcome lastScan(String key) throws SQLException {
+        List<DeviceScanner.Outcome> s = scans(key, "ORDER BY (error IS NULL) DESC, finished_at DESC, id DESC LIMIT 1", Long.MAX_VALUE);
+        return s.isEmpty() ? null : s.get(0);
+    }
+
+    /** A device's scans finished at or before {@code untilMillis}, in the order and limit {@code tail} gives. */
+    private List<DeviceScanner.Outcome> scans(String key, String tail, long untilMillis) throws SQLException {
+        List<DeviceScanner.Outcome> out = new ArrayList<>();
         try (PreparedStatement p = db.prepareStatement("SELECT id, address, started_at, finished_at, error FROM device_scans "
-                + "WHERE key = ? ORDER BY finished_at DESC, id DESC LIMIT 1")) {
+                + "WHERE key = ? AND finished_at <= ? " + tail);
+             PreparedStatement f = db.prepareStatement("SELECT port, protocol, service, risk, why FROM device_findings "
+                     + "WHERE scan_id = ? ORDER BY port")) {
             p.setString(1, key);
+            p.setLong(2, untilMillis);
             try (ResultSet r = p.executeQuery()) {
-                if (!r.next()) {
-                    return null;
-                }
-                long id = r.getLong(1);
-                List<DeviceScanner.Finding> findings = new ArrayList<>();
-                try (PreparedStatement f = db.prepareStatement("SELECT port, protocol, service, risk, why FROM device_findings "
-                        + "WHERE scan_id = ? ORDER BY port")) {
-                    f.setLong(1, id);
+                while (r.next()) {
+                    List<DeviceScanner.Finding> findings = new ArrayList<>();
+                    f.setLong(1, r.getLong(1));
                     try (ResultSet fr = f.executeQuery()) {
                         while (fr.next()) {
                             findings.add(new DeviceScanner.Finding(fr.getInt(1), fr.getString(2), fr.getString(3), fr.getString(4), fr.getString(5)));
                         }
                     }
+                    out.add(new DeviceScanner.Outcome(r.getString(2), Instant.ofEpochMilli(r.getLong(3)), Instant.ofEpochMilli(r.getLong(4)),
+                            r.getString(5), List.copyOf(findings)));
                 }
-                return new DeviceScanner.Outcome(r.getString(2), Instant.ofEpochMilli(r.getLong(3)), Instant.ofEpochMilli(r.getLong(4)),
-                        r.getString(5), List.copyOf(findings));
             }
         }
+        return out;
+    }
+
+    /** One point of a device's trust-score history: the score (0–100) at {@code at}. */
+    public record ScorePoint(Instant at, double score) {
+    }
+
+    /** Evidence kept about a device, newest first, at most {@code limit} (its decisions and banned contacts). */
+    public List<TrustScore.Event> evidence(String key, int limit) throws SQLException {
+        List<TrustScore.Event> out = new ArrayList<>();
+        try (PreparedStatement p = db.prepareStatement("SELECT at, part, penalty, reason FROM device_events WHERE key = ? "
+                + "ORDER BY at DESC LIMIT ?")) {
+            p.setString(1, key);
+            p.setInt(2, limit);
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    out.add(new TrustScore.Event(Instant.ofEpochMilli(r.getLong(1)), TrustScore.Part.valueOf(r.getString(2)), r.getDouble(3),
+                            r.getString(4)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * A device's trust score over {@code [from, to]}, recomputed from the evidence and scans kept exactly as the score
+     * now is ({@link TrustScore#of}): {@code samples} (≥ 2) evenly spaced points, plus the moment just before and at
+     * each piece of evidence and each finished scan inside the span, so a drop shows as a step. Oldest first.
+     */
+    public List<ScorePoint> history(String key, Instant from, Instant to, int samples) throws SQLException {
+        List<TrustScore.Event> events = new ArrayList<>();
+        try (PreparedStatement p = db.prepareStatement("SELECT at, part, penalty, reason FROM device_events WHERE key = ? AND at > ? "
+                + "AND at <= ? ORDER BY at")) {
+            p.setString(1, key);
+            p.setLong(2, from.minus(recovery).toEpochMilli());
+            p.setLong(3, to.toEpochMilli());
+            try (ResultSet r = p.executeQuery()) {
+                while (r.next()) {
+                    events.add(new TrustScore.Event(Instant.ofEpochMilli(r.getLong(1)), TrustScore.Part.valueOf(r.getString(2)), r.getDouble(3), ""));
+                }
+            }
+        }
+        List<DeviceScanner.Outcome> done = scans(key, "AND error IS NULL ORDER BY finished_at, id", to.toEpochMilli());
+        java.util.TreeSet<Instant> at = new java.util.TreeSet<>();
+        long span = Math.max(0, to.toEpochMilli() - from.toEpochMilli());
+        int n = Math.max(2, samples);
+        for (int i = 0; i < n; i++) {
+            at.add(from.plusMillis(span * i / (n - 1)));
+        }
+        List<Instant> steps = new ArrayList<>();
+        events.forEach(e -> steps.add(e.at()));
+        done.forEach(s -> steps.add(s.finished()));
+        for (Instant s : steps) {
+            if (!s.isBefore(from) && !s.isAfter(to)) {
+                at.add(s.minusMillis(1));
+                at.add(s);
+            }
+        }
+        List<ScorePoint> out = new ArrayList<>();
+        for (Instant t : at) {
+            List<TrustScore.Event> before = events.stream().filter(e -> !e.at().isAfter(t)).toList();
+            DeviceScanner.Outcome scan = null;
+            for (DeviceScanner.Outcome s : done) {
+                if (!s.finished().isAfter(t)) {
+                    scan = s;
+                }
+            }
+            out.add(new ScorePoint(t, TrustScore.of(before, scan, t, weights, recovery).total()));
+        }
+        return out;
     }
 
     /** Keeps one scan of a device and its findings. */

@@ -25,19 +25,24 @@ import org.slf4j.LoggerFactory;
  * SQLite store ({@link DeviceStore}) on the shared worker executor {@code argus-devices} (1 thread, ordered). A
  * device seen for the first time ever is logged ({@code event=new_device}), published on
  * {@link Addresses#DEVICE_NEW}, and as a {@code new_device} notice on {@link Addresses#NOTICE} (the alert webhook). Answers {@link Addresses#DEVICE_LIST} (JSON of every device) and
- * {@link Addresses#DEVICE_GET} (one device's detail by MAC, key or address; fails 404 when unknown).
+ * {@link Addresses#DEVICE_GET} (one device's detail by MAC, key or address, with its top peers, its 20 newest pieces
+ * of evidence and its trust score over the last 7 days as 48+ points; fails 404 when unknown).
  *
  * <p>Vulnerability scans ({@link DeviceScanner}, nmap) run one at a time on the shared worker executor
  * {@code argus-scan}: a new device when {@code devices.scan.enabled}, every device again after
  * {@code interval_hours} (checked each minute), and on request ({@link Addresses#DEVICE_SCAN}); at most
  * {@code max_scans_per_hour} start in any hour, the rest wait their turn. Results go into the store().
  *
- * <p>At most {@value #MAX_PENDING} windows wait for the worker; a window beyond that is skipped and counted
- * ({@link Stats#windowsSkipped}): devices reappear in the next windows, memory does not grow under a flood.
+ * <p>Live, at most {@value #MAX_PENDING} windows wait for the worker; a window beyond that is skipped and counted
+ * ({@link Stats#windowsSkipped}): devices reappear in the next windows, memory does not grow under a flood. From a
+ * capture file no window is skipped. The device table ({@link Addresses#DEVICE_SUMMARY}) and the band counts are
+ * remade after a window only when no other waits behind it.
  */
 public final class DeviceVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(DeviceVerticle.class);
     static final int MAX_PENDING = 2;
+    /** How far back a device's detail plots its trust score (from its first sighting when that is later). */
+    static final java.time.Duration HISTORY = java.time.Duration.ofDays(7);
     /** Devices in the dashboard's table. */
     static final int SUMMARY_DEVICES = 50;
 
@@ -75,6 +80,7 @@ public final class DeviceVerticle extends VerticleBase {
     }
 
     private final DeviceSettings settings;
+    private final boolean live;
     private final List<BanTarget> localNetworks;
     private final Stats stats;
     private final SensorHealth health;
@@ -106,9 +112,12 @@ public final class DeviceVerticle extends VerticleBase {
     /**
      * @param localNetworks the networks resolved at start (configured, the interface's subnets, or the private
      *                      ranges: see {@link DeviceSettings#localNetworks()})
+     * @param live          live capture: windows beyond {@value #MAX_PENDING} waiting are skipped; from a file every
+     *                      window is looked at (the file waits for no one, so none may be lost)
      */
-    public DeviceVerticle(DeviceSettings settings, List<BanTarget> localNetworks, Stats stats, SensorHealth health) {
+    public DeviceVerticle(DeviceSettings settings, List<BanTarget> localNetworks, boolean live, Stats stats, SensorHealth health) {
         this.settings = settings;
+        this.live = live;
         this.localNetworks = List.copyOf(localNetworks);
         this.stats = stats;
         this.health = health;
@@ -192,7 +201,15 @@ public final class DeviceVerticle extends VerticleBase {
                 JsonArray peers = new JsonArray();
                 store().topPeers(d.get().key(), d.get().lastSeen(), 1, 5).forEach(p -> peers.add(new JsonObject()
                         .put("address", p.address().toString()).put("bytes", p.bytes()).put("flows", p.flows())));
-                return d.get().toDetailJson().put("top_peers", peers);
+                JsonArray evidence = new JsonArray();
+                store().evidence(d.get().key(), 20).forEach(e -> evidence.add(new JsonObject().put("at", e.at().toString())
+                        .put("part", e.part().name().toLowerCase(java.util.Locale.ROOT)).put("penalty", e.penalty()).put("reason", e.reason())));
+                java.time.Instant now = java.time.Instant.now();
+                java.time.Instant from = d.get().firstSeen().isAfter(now.minus(HISTORY)) ? d.get().firstSeen() : now.minus(HISTORY);
+                JsonArray history = new JsonArray();
+                store().history(d.get().key(), from, now, 48).forEach(p -> history.add(new JsonObject().put("at", p.at().toString())
+                        .put("score", p.score())));
+                return d.get().toDetailJson().put("top_peers", peers).put("evidence", evidence).put("score_history", history);
             }).onComplete(r -> {
                 if (r.failed()) {
                     m.fail(503, "device database: " + r.cause().getMessage());
@@ -370,6 +387,14 @@ public final class DeviceVerticle extends VerticleBase {
                 });
     }
 
+    /** The dashboard's device table: the {@value #SUMMARY_DEVICES} most recently seen devices (worker thread). */
+    private JsonArray table() throws java.sql.SQLException {
+        JsonArray list = new JsonArray();
+        store().list(SUMMARY_DEVICES).forEach(d -> list.add(d.toJson()));
+        return list;
+    }
+
+    /** What one window did: new devices, band changes, and the device table (null when another window waits). */
     private record Observed(List<Device> fresh, List<BandChange> changes, JsonArray summary) {
     }
 
@@ -456,14 +481,18 @@ public final class DeviceVerticle extends VerticleBase {
             }
             store().addEvent(dev.get().key(), new TrustScore.Event(java.time.Instant.now(), TrustScore.Part.BEHAVIOUR,
                     TrustScore.decisionPenalty(d.risk().text()), reason));
-            return bandCheck(dev.get().key());
+            java.util.Optional<BandChange> change = bandCheck(dev.get().key());
+            if (pending.get() == 0) { // the table shows the new score now, not after the next window
+                vertx.eventBus().publish(Addresses.DEVICE_SUMMARY, table());
+            }
+            return change;
         }).onSuccess(c -> c.ifPresent(this::announce))
                 .onFailure(e -> LOG.warn("event=device_trust_failed reason=\"{}\"", LogText.escape(String.valueOf(e.getMessage()))));
     }
 
     private void observe(FlowWindow w) {
         stats.windowsSeen.increment();
-        if (pending.incrementAndGet() > MAX_PENDING) {
+        if (pending.incrementAndGet() > MAX_PENDING && live) {
             pending.decrementAndGet();
             stats.windowsSkipped.increment();
             return;
@@ -486,15 +515,20 @@ public final class DeviceVerticle extends VerticleBase {
                         bandCheck(s.key()).ifPresent(changes::add);
                     }
                 }
-                stats.bands.set(store().bands());
-                JsonArray summary = new JsonArray();
-                store().list(SUMMARY_DEVICES).forEach(d -> summary.add(d.toJson()));
+                // the table and band counts (50 devices' scores: the costly part) only when no window waits behind
+                JsonArray summary = null;
+                if (pending.get() == 1) {
+                    stats.bands.set(store().bands());
+                    summary = table();
+                }
                 return new Observed(fresh, changes, summary);
             } finally {
                 pending.decrementAndGet();
             }
         }).onSuccess(observed -> {
-            vertx.eventBus().publish(Addresses.DEVICE_SUMMARY, observed.summary());
+            if (observed.summary() != null) {
+                vertx.eventBus().publish(Addresses.DEVICE_SUMMARY, observed.summary());
+            }
             observed.changes().forEach(this::announce);
             for (Device d : observed.fresh()) {
                 stats.newDevices.increment();

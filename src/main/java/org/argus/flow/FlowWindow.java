@@ -16,9 +16,11 @@ import java.util.List;
  *                   {@link #MAX_ARP} groups; the rest are counted as non-IP frames only)
  * @param dhcp       the window's DHCP messages, grouped by their fields, in order of first appearance (at most
  *                   {@link #MAX_ARP} groups; all of them count in their flows)
+ * @param mdns       the host names senders announced over mDNS, the latest per MAC, in order of first announcement
+ *                   (at most {@link #MAX_ARP}; the packets count in their flows)
  */
 public record FlowWindow(long startNanos, long endNanos, WindowTotals totals, List<FlowRecord> flows, List<ArpRecord> arp,
-                         List<DhcpRecord> dhcp) {
+                         List<DhcpRecord> dhcp, List<MdnsName> mdns) {
     /** ARP groups, and DHCP groups, kept per window. */
     public static final int MAX_ARP = 16_384;
 
@@ -26,11 +28,18 @@ public record FlowWindow(long startNanos, long endNanos, WindowTotals totals, Li
         flows = List.copyOf(flows);
         arp = List.copyOf(arp);
         dhcp = List.copyOf(dhcp);
+        mdns = List.copyOf(mdns);
     }
 
-    /** A window without ARP or DHCP. */
+    /** A window without mDNS names. */
+    public FlowWindow(long startNanos, long endNanos, WindowTotals totals, List<FlowRecord> flows, List<ArpRecord> arp,
+                      List<DhcpRecord> dhcp) {
+        this(startNanos, endNanos, totals, flows, arp, dhcp, List.of());
+    }
+
+    /** A window without ARP, DHCP or mDNS. */
     public FlowWindow(long startNanos, long endNanos, WindowTotals totals, List<FlowRecord> flows) {
-        this(startNanos, endNanos, totals, flows, List.of(), List.of());
+        this(startNanos, endNanos, totals, flows, List.of(), List.of(), List.of());
     }
 
     /** Window length in seconds. */

@@ -150,6 +150,10 @@ public final class WindowAssembler {
                         flowsDropped++;
                         batchDrop++;
                     }
+                    if ((info & PacketBatch.INFO_MDNS) != 0 && b.srcMac[k] != 0
+                            && (mdnsNames.size() < FlowWindow.MAX_ARP || mdnsNames.containsKey(b.srcMac[k]))) {
+                        mdnsNames.put(b.srcMac[k], b.mdnsName[k]);
+                    }
                     if ((info & PacketBatch.INFO_DHCP) != 0) {
                         group(dhcp, new DhcpKey(b.dhcp[k], b.srcLo[k], b.dstLo[k]), ts);
                         if ((b.dhcpHostName[k] != null || b.dhcpVendorClass[k] != null) && dhcpNames.size() < FlowWindow.MAX_ARP) {
@@ -267,6 +271,8 @@ public final class WindowAssembler {
     private final Map<DhcpKey, long[]> dhcp = new LinkedHashMap<>();
     /** Per DHCP client hardware address: the latest {host name, vendor class} its messages named this window. */
     private final Map<Long, String[]> dhcpNames = new HashMap<>();
+    /** Per Ethernet source address: the latest host name its mDNS responses announced this window. */
+    private final Map<Long, String> mdnsNames = new LinkedHashMap<>();
 
 
     private void openAt(long ts) {
@@ -336,7 +342,10 @@ public final class WindowAssembler {
         });
         dhcp.clear();
         dhcpNames.clear();
-        FlowWindow w = new FlowWindow(start, end, totals, table.emit(), arpRecords, dhcpRecords);
+        List<MdnsName> mdns = new ArrayList<>(mdnsNames.size());
+        mdnsNames.forEach((mac, name) -> mdns.add(new MdnsName(mac, name)));
+        mdnsNames.clear();
+        FlowWindow w = new FlowWindow(start, end, totals, table.emit(), arpRecords, dhcpRecords, mdns);
         if (lastSweep == Long.MIN_VALUE) {
             lastSweep = end;
         } else if (end - lastSweep >= sweepEveryNanos) {

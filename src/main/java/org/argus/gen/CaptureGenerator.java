@@ -20,8 +20,9 @@ import java.util.Random;
  * read them).
  */
 public final class CaptureGenerator {
-    private static final byte[] LAN_MAC = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
-    private static final byte[] GW_MAC = {0x02, 0x00, 0x00, 0x00, 0x00, (byte) 0xfe};
+    private static final byte[] GW_MAC = {(byte) 0xf0, (byte) 0x9f, (byte) 0xc2, 0x00, 0x00, 0x01};
+    /** Vendor prefixes the LAN hosts' MACs take turns with (Raspberry Pi, Intel, Apple, Philips Lighting, and one randomized). */
+    private static final int[] LAN_OUIS = {0xb827eb, 0x001b21, 0x3c22fb, 0x001788, 0x020000};
 
     private final Random rnd;
     private final OutputStream out;
@@ -106,7 +107,7 @@ public final class CaptureGenerator {
                 int target = 0x0a000000 | (int) ((i / 4) & 0xffffff);
                 int port = new int[] {22, 80, 443, 3389}[(int) (i % 4)];
                 g.tsMicros = t0 + i * stepNanos / 1000;
-                g.tcp4(attacker, target, sport, port, 0x02, 0, true);
+                g.tcp4(attacker, target, sport, port, 0x02, 0);
             }
             return g.packets;
         }
@@ -116,6 +117,26 @@ public final class CaptureGenerator {
         ByteBuffer h = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN);
         h.putInt(0xa1b2c3d4).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0).putInt(65535).putInt(1);
         out.write(h.array());
+    }
+
+    /**
+     * The MAC a frame to or from an IPv4 address carries: a LAN host (192.168.1.2–254 but the gateway .1) has its own,
+     * its vendor prefix chosen by its address; every other address is behind the gateway.
+     */
+    private static byte[] mac(int v4) {
+        if ((v4 & 0xffffff00) != 0xc0a80100 || (v4 & 0xff) == 1) {
+            return GW_MAC;
+        }
+        return hostMac(v4 & 0xff);
+    }
+
+    private static byte[] mac6(long hi, long lo) {
+        return (hi >>> 56) == 0xfd ? hostMac((int) (lo & 0xff)) : GW_MAC;
+    }
+
+    private static byte[] hostMac(int host) {
+        int oui = LAN_OUIS[host % LAN_OUIS.length];
+        return new byte[] {(byte) (oui >>> 16), (byte) (oui >>> 8), (byte) oui, 0x00, 0x01, (byte) host};
     }
 
     private int lanV4() {
@@ -135,9 +156,9 @@ public final class CaptureGenerator {
         Tcp t = (from, flags, payload) -> {
             if (v6) {
                 tcp6(from ? cHi : sHi, from ? cLo : sLo, from ? sHi : cHi, from ? sLo : cLo,
-                        from ? cport : sport, from ? sport : cport, flags, payload, from);
+                        from ? cport : sport, from ? sport : cport, flags, payload);
             } else {
-                tcp4(from ? client : server, from ? server : client, from ? cport : sport, from ? sport : cport, flags, payload, from);
+                tcp4(from ? client : server, from ? server : client, from ? cport : sport, from ? sport : cport, flags, payload);
             }
         };
         t.send(true, 0x02, 0);
@@ -169,12 +190,12 @@ public final class CaptureGenerator {
         int target = 0xc0a80105;   // 192.168.1.5
         int sport = 40000 + rnd.nextInt(20000);
         for (int p = 1; p <= 200; p++) {
-            tcp4(attacker, target, sport, p, 0x02, 0, true);
+            tcp4(attacker, target, sport, p, 0x02, 0);
             if (p == 22 || p == 80 || p == 443) {
-                tcp4(target, attacker, p, sport, 0x12, 0, false);
-                tcp4(attacker, target, sport, p, 0x04, 0, true);
+                tcp4(target, attacker, p, sport, 0x12, 0);
+                tcp4(attacker, target, sport, p, 0x04, 0);
             } else {
-                tcp4(target, attacker, p, sport, 0x14, 0, false);
+                tcp4(target, attacker, p, sport, 0x14, 0);
             }
         }
     }
@@ -182,8 +203,8 @@ public final class CaptureGenerator {
     private void dns() throws IOException {
         int client = lanV4(), resolver = 0xc0a80101;
         int cport = 1024 + rnd.nextInt(60000);
-        udp4(client, resolver, cport, 53, 30 + rnd.nextInt(30), true);
-        udp4(resolver, client, 53, cport, 60 + rnd.nextInt(200), false);
+        udp4(client, resolver, cport, 53, 30 + rnd.nextInt(30));
+        udp4(resolver, client, 53, cport, 60 + rnd.nextInt(200));
     }
 
     private void icmpEcho() throws IOException {
@@ -191,16 +212,17 @@ public final class CaptureGenerator {
         int n = 1 + rnd.nextInt(4);
         for (int k = 0; k < n; k++) {
             final int i = k;
-            ipv4(client, server, 1, 64, true, b -> b.put((byte) 8).put((byte) 0).putShort((short) 0).putInt(i));
-            ipv4(server, client, 1, 64, false, b -> b.put((byte) 0).put((byte) 0).putShort((short) 0).putInt(i));
+            ipv4(client, server, 1, 64, b -> b.put((byte) 8).put((byte) 0).putShort((short) 0).putInt(i));
+            ipv4(server, client, 1, 64, b -> b.put((byte) 0).put((byte) 0).putShort((short) 0).putInt(i));
         }
     }
 
     private void arp() throws IOException {
         frame.clear();
-        frame.put(new byte[] {-1, -1, -1, -1, -1, -1}).put(LAN_MAC).putShort((short) 0x0806);
+        int sender = lanV4();
+        frame.put(new byte[] {-1, -1, -1, -1, -1, -1}).put(mac(sender)).putShort((short) 0x0806);
         frame.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) 1);
-        frame.put(LAN_MAC).putInt(lanV4()).put(new byte[6]).putInt(0xc0a80101);
+        frame.put(mac(sender)).putInt(sender).put(new byte[6]).putInt(0xc0a80101);
         while (frame.position() < 60) {
             frame.put((byte) 0);
         }
@@ -211,12 +233,12 @@ public final class CaptureGenerator {
         void fill(ByteBuffer b);
     }
 
-    private void tcp4(int src, int dst, int sport, int dport, int flags, int payload, boolean fromLan) throws IOException {
-        ipv4(src, dst, 6, 20 + payload, fromLan, b -> tcpHeader(b, sport, dport, flags, payload));
+    private void tcp4(int src, int dst, int sport, int dport, int flags, int payload) throws IOException {
+        ipv4(src, dst, 6, 20 + payload, b -> tcpHeader(b, sport, dport, flags, payload));
     }
 
-    private void udp4(int src, int dst, int sport, int dport, int payload, boolean fromLan) throws IOException {
-        ipv4(src, dst, 17, 8 + payload, fromLan, b -> {
+    private void udp4(int src, int dst, int sport, int dport, int payload) throws IOException {
+        ipv4(src, dst, 17, 8 + payload, b -> {
             b.putShort((short) sport).putShort((short) dport).putShort((short) (8 + payload)).putShort((short) 0);
             b.position(b.position() + payload);
         });
@@ -228,21 +250,21 @@ public final class CaptureGenerator {
         b.position(b.position() + payload);
     }
 
-    private void ipv4(int src, int dst, int proto, int l4len, boolean fromLan, Body body) throws IOException {
+    private void ipv4(int src, int dst, int proto, int l4len, Body body) throws IOException {
         frame.clear();
         Arrays0.zero(frame);
-        frame.put(fromLan ? GW_MAC : LAN_MAC).put(fromLan ? LAN_MAC : GW_MAC).putShort((short) 0x0800);
+        frame.put(mac(dst)).put(mac(src)).putShort((short) 0x0800);
         frame.put((byte) 0x45).put((byte) 0).putShort((short) (20 + l4len)).putShort((short) rnd.nextInt(65536))
                 .putShort((short) 0x4000).put((byte) 64).put((byte) proto).putShort((short) 0).putInt(src).putInt(dst);
         body.fill(frame);
         emit(Math.max(60, frame.position()));
     }
 
-    private void tcp6(long sHi, long sLo, long dHi, long dLo, int sport, int dport, int flags, int payload, boolean fromLan)
+    private void tcp6(long sHi, long sLo, long dHi, long dLo, int sport, int dport, int flags, int payload)
             throws IOException {
         frame.clear();
         Arrays0.zero(frame);
-        frame.put(fromLan ? GW_MAC : LAN_MAC).put(fromLan ? LAN_MAC : GW_MAC).putShort((short) 0x86dd);
+        frame.put(mac6(dHi, dLo)).put(mac6(sHi, sLo)).putShort((short) 0x86dd);
         frame.putInt(0x60000000).putShort((short) (20 + payload)).put((byte) 6).put((byte) 64)
                 .putLong(sHi).putLong(sLo).putLong(dHi).putLong(dLo);
         tcpHeader(frame, sport, dport, flags, payload);

@@ -30,7 +30,8 @@ import org.argus.stats.SensorStats;
  * "windows": [{"start", "pps", "bps", "flows"}], "top_talkers": [{"address", "bytes", "packets", "flows"}],
  * "decisions": [{"at", "address", "risk", "detector", "reason"}], "bans": [{"address", "risk", "source", "reason",
  * "seconds_left"}], "devices": [{"vendor", "randomized_mac", "trust_score", "trust_band", "open_ports", "last_seen",
- * "addresses" (pseudonyms unless shown), "mac", "hostname" (only when shown)}], "totals": {"packets", "windows",
+ * "addresses" (pseudonyms unless shown), "id" (for {@code GET /dashboard/devices/{id}}), "mac", "hostname" (only
+ * when shown)}], "totals": {"packets", "windows",
  * "flows", "decisions_high"}}}</p>
  */
 public final class Dashboard {
@@ -41,6 +42,8 @@ public final class Dashboard {
     private final Deque<JsonObject> decisions = new ArrayDeque<>();
     private JsonArray topTalkers = new JsonArray();
     private JsonArray devices = new JsonArray();
+    /** Device view ids of the devices ever shown in the table → device keys (bounded by the inventory's size). */
+    private final Map<String, String> ids = new HashMap<>();
 
     /** @param anonymizer pseudonyms for addresses; null shows real addresses */
     public Dashboard(Anonymizer anonymizer) {
@@ -117,12 +120,61 @@ public final class Dashboard {
                 addresses.add(anonymizer == null ? a : pseudonym(String.valueOf(a)));
             }
             row.put("addresses", addresses);
+            String key = d.getString("key", "");
+            String id = deviceId(key);
+            ids.put(id, key);
+            row.put("id", id);
             if (anonymizer == null) {
                 row.put("mac", d.getValue("mac")).put("hostname", d.getValue("hostname"));
             }
             out.add(row);
         }
         devices = out;
+    }
+
+    /** A device's id on the open page: its key when addresses are shown, else {@code dev_} + 12 hex of its HMAC. */
+    private String deviceId(String key) {
+        return anonymizer == null ? key : "dev_" + anonymizer.anonymize("device " + key).substring(3);
+    }
+
+    /** The device key behind a view id of the table, or null when no device with that id was shown. */
+    public synchronized String deviceKey(String id) {
+        return ids.get(id);
+    }
+
+    /**
+     * One device as the page's device view shows it, from its {@code GET /devices/{key}} detail: trust and its
+     * parts, score history ({@code [{"at", "score"}]}), open ports and findings of the latest scan, top peers by wire
+     * bytes ({@code [{"address", "bytes", "flows"}]}), the newest evidence ({@code [{"at", "part", "penalty",
+     * "reason"}]}: its decisions and banned contacts). Addresses as in the table; MAC and host name only when shown.
+     */
+    public JsonObject deviceView(JsonObject d) {
+        JsonArray addresses = new JsonArray();
+        d.getJsonArray("addresses", new JsonArray()).forEach(a -> addresses.add(anonymizer == null ? a : pseudonym(String.valueOf(a))));
+        JsonArray peers = new JsonArray();
+        d.getJsonArray("top_peers", new JsonArray()).forEach(o -> {
+            JsonObject p = (JsonObject) o;
+            peers.add(p.copy().put("address", anonymizer == null ? p.getValue("address") : pseudonym(p.getString("address"))));
+        });
+        JsonArray evidence = new JsonArray();
+        d.getJsonArray("evidence", new JsonArray()).forEach(o -> {
+            JsonObject e = (JsonObject) o;
+            evidence.add(e.copy().put("reason", scrub(e.getString("reason"))));
+        });
+        JsonObject trust = d.getJsonObject("trust", new JsonObject()).copy();
+        trust.remove("reasons");
+        JsonObject view = new JsonObject().put("id", deviceId(d.getString("key", ""))).put("vendor", d.getValue("vendor"))
+                .put("randomized_mac", d.getValue("randomized_mac")).put("trust_score", d.getValue("trust_score"))
+                .put("trust_band", d.getValue("trust_band")).put("trust", trust).put("addresses", addresses)
+                .put("first_seen", d.getValue("first_seen")).put("last_seen", d.getValue("last_seen"))
+                .put("open_ports", d.getValue("open_ports")).put("scan", d.getValue("scan")).put("top_peers", peers)
+                .put("evidence", evidence).put("score_history", d.getValue("score_history"));
+        if (anonymizer == null) {
+            view.put("mac", d.getValue("mac")).put("hostname", d.getValue("hostname"));
+        } else if (view.getValue("scan") instanceof JsonObject scan) {
+            view.put("scan", scan.copy().put("address", pseudonym(scan.getString("address", ""))));
+        }
+        return view;
     }
 
     private String pseudonym(String address) {

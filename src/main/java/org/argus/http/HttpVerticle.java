@@ -39,6 +39,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code GET /health}: 200 {@code {"status":"ok",...}} when capture, windowing and CSV are alive; otherwise
  *       503 {@code {"status":"unhealthy","reasons":[...]}} naming each failing component and why.</li>
  *   <li>{@code GET /status}: 200 with the counters ({@link StatusJson}).</li>
+ *   <li>{@code GET /}, {@code GET /events}: the dashboard page and its server-sent events ({@link Dashboard});
+ *       {@code GET /dashboard/devices/<id>}: one device of the page's table as its device view shows it
+ *       ({@link Dashboard#deviceView}; pseudonymized like the page), 404 for an id the table never showed.</li>
  * </ul>
  *
  * <p>Control endpoints, each requiring {@code Authorization: Bearer <http.token>} (compared in constant time; missing
@@ -52,7 +55,7 @@ import org.slf4j.LoggerFactory;
  *       not banned.</li>
  *   <li>{@code GET /devices}: 200 {@code {"devices": [...]}} ({@link org.argus.device.Device#toJson}); 503 when the
  *       device inventory is off or its database fails. {@code GET /devices/<MAC, key or address>}: 200 with the
- *       device's address history and latest scan, 404 when unknown. {@code POST /devices/<id>/scan}: 202
+ *       device's address history, latest scan, top peers, evidence and trust-score history, 404 when unknown. {@code POST /devices/<id>/scan}: 202
  *       {@code {"queued", "key", "address", "position"}}; 404 unknown, 409 no local address, 503 no nmap.
  *       {@code DELETE /devices/<id>}: 200 {@code {"forgotten": true, "key"}} (the device is new again when next
  *       seen), 404 when unknown.</li>
@@ -123,6 +126,16 @@ public final class HttpVerticle extends VerticleBase {
                         stats.health.healthChecksPassed.sum()).encodePrettily()));
         router.get("/metrics").handler(rc -> rc.response().putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                 .end(metrics.scrape()));
+        router.get("/dashboard/devices/:id").handler(rc -> {
+            String key = dashboard.deviceKey(rc.pathParam("id"));
+            if (key == null) {
+                httpStats.clientErrors.increment();
+                error(rc, 404, "no device with that id in the dashboard's device table");
+                return;
+            }
+            vertx.eventBus().<JsonObject>request(Addresses.DEVICE_GET, key)
+                    .onSuccess(m -> json(rc, 200, dashboard.deviceView(m.body()))).onFailure(e -> deviceFailure(rc, e));
+        });
         router.route().failureHandler(this::failure);
         router.route("/blacklist*").handler(this::authorize);
         router.route("/control/*").handler(this::authorize);

@@ -33,6 +33,12 @@ class PacketDecoderFuzzTest {
                 long type = b.dhcp[i] >>> 48;
                 assertTrue(type >= 1 && type <= 255, "DHCP message type " + type);
             }
+            if ((b.info[i] & PacketBatch.INFO_MDNS) != 0) { // a UDP packet from 5353 naming a host: 1-63 printable characters
+                assertTrue(b.kind[i] == PacketBatch.KIND_FLOW && b.proto[i] == 17 && (b.ports[i] >>> 16) == 5353, "mDNS row");
+                String name = b.mdnsName[i];
+                assertTrue(name != null && !name.isEmpty() && name.length() <= 63 && name.chars().allMatch(c -> c >= 0x20 && c < 0x7f),
+                        "mDNS name " + name);
+            }
         }
     }
 

@@ -115,6 +115,55 @@ class PacketDecoderTest {
         }
     }
 
+    /** UDP header (from {@code sport} to 5353) + a DNS message: header fields, then {@code body}. */
+    private static byte[] mdns(int sport, int flags, int questions, int answers, byte[] body) {
+        ByteBuffer b = ByteBuffer.allocate(8 + 12 + body.length);
+        b.putShort((short) sport).putShort((short) 5353).putShort((short) (20 + body.length)).putShort((short) 0);
+        b.putShort((short) 0).putShort((short) flags).putShort((short) questions).putShort((short) answers).putInt(0).put(body);
+        return b.array();
+    }
+
+    /** A resource record: owner name bytes, type, class IN with the cache-flush bit, TTL 120, rdata. */
+    private static byte[] rr(byte[] name, int type, byte[] rdata) {
+        ByteBuffer b = ByteBuffer.allocate(name.length + 10 + rdata.length);
+        b.put(name).putShort((short) type).putShort((short) 0x8001).putInt(120).putShort((short) rdata.length).put(rdata);
+        return b.array();
+    }
+
+    private static byte[] labels(String... parts) {
+        ByteBuffer b = ByteBuffer.allocate(64);
+        for (String p : parts) {
+            b.put((byte) p.length()).put(p.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        }
+        b.put((byte) 0);
+        return java.util.Arrays.copyOf(b.array(), b.position());
+    }
+
+    private static String mdnsName(byte[] udp) {
+        PacketBatch b = decode(PacketDecoder.LINKTYPE_IPV4, ipv4(UDP, 0, udp), 20 + udp.length);
+        assertEquals(PacketBatch.KIND_FLOW, b.kind[0], "always a packet of its UDP flow");
+        return (b.info[0] & PacketBatch.INFO_MDNS) != 0 ? b.mdnsName[0] : null;
+    }
+
+    @Test
+    void mdnsResponsesNameTheirSenderFromTheirFirstLocalAddressRecord() {
+        byte[] ptr = rr(labels("_airplay", "_tcp", "local"), 12, new byte[] {(byte) 0xc0, 12});
+        byte[] aaaa = rr(labels("Living-Room", "local"), 28, new byte[16]);
+        byte[] a = rr(new byte[] {(byte) 0xc0, (byte) (12 + ptr.length)}, 1, new byte[] {10, 0, 0, 1}); // name compressed
+        assertEquals("Living-Room", mdnsName(mdns(5353, 0x8400, 0, 3, concat(ptr, aaaa, a))), "after a PTR answer");
+        // an announcement whose A record points back at the owner name of an earlier question
+        byte[] question = concat(labels("nas", "local"), new byte[] {0, (byte) 0xff, 0, 1});
+        assertEquals("nas", mdnsName(mdns(5353, 0x8400, 1, 1, concat(question, rr(new byte[] {(byte) 0xc0, 12}, 1, new byte[4])))));
+        assertEquals(null, mdnsName(mdns(5353, 0x0000, 0, 1, aaaa)), "a query names no one");
+        assertEquals(null, mdnsName(mdns(40000, 0x8400, 0, 1, aaaa)), "not from port 5353 (a unicast query's answer is)");
+        assertEquals(null, mdnsName(mdns(5353, 0x8400, 0, 1, rr(labels("a", "b", "local"), 1, new byte[4]))), "not <host>.local");
+        assertEquals(null, mdnsName(mdns(5353, 0x8400, 0, 1, rr(labels("tv", "local"), 1, new byte[3]))), "A with 3 bytes");
+        assertEquals(null, mdnsName(mdns(5353, 0x8400, 0, 1, rr(new byte[] {(byte) 0xc0, 12}, 1, new byte[4]))),
+                "a pointer to itself ends, unread");
+        byte[] cut = mdns(5353, 0x8400, 0, 1, aaaa);
+        assertEquals(null, mdnsName(java.util.Arrays.copyOf(cut, cut.length - 20)), "cut inside the record");
+    }
+
     @Test
     void arpForIpv4OverEthernetIsReadOtherArpStaysNonIp() {
         byte[] frame = new byte[42];

@@ -117,6 +117,63 @@ class DeviceInventoryTest {
         }
     }
 
+    @Test
+    void mdnsAnnouncementsNameADeviceWithoutDhcp() throws Exception {
+        // gnutella.pcap: frames 21 and 23 are MSEDGEWIN10's mDNS responses (tshark: dns.resp.name MSEDGEWIN10.local,
+        // types A and AAAA), over IPv4 and IPv6
+        List<org.argus.flow.MdnsName> names = new ArrayList<>();
+        List<FlowWindow> noDhcp = new ArrayList<>();
+        for (FlowWindow w : windows("gnutella.pcap")) {
+            names.addAll(w.mdns());
+            noDhcp.add(new FlowWindow(w.startNanos(), w.endNanos(), w.totals(), w.flows(), w.arp(), List.of(), w.mdns()));
+        }
+        assertEquals(Set.of(new org.argus.flow.MdnsName(Mac.parse("08:00:27:e6:e5:59"), "MSEDGEWIN10")), Set.copyOf(names));
+        try (DeviceStore store = DeviceStore.open(dir.resolve("m.db"), Oui.empty(), 100, 16)) {
+            DeviceInventory inventory = new DeviceInventory(PRIVATE);
+            for (FlowWindow w : noDhcp) {
+                store.record(inventory.observe(w));
+            }
+            assertEquals("MSEDGEWIN10", store.find("08:00:27:e6:e5:59").orElseThrow().hostName(), "the name from mDNS alone");
+            assertNull(store.find("08:00:27:e6:e5:59").orElseThrow().vendorClass());
+        }
+    }
+
+    @Test
+    void theScoreHistoryStepsAtEachPieceOfEvidenceAndScanAndAFailedRescanHidesNothing() throws Exception {
+        java.time.Instant t = java.time.Instant.parse("2026-12-01T12:00:00Z");
+        java.time.Duration hour = java.time.Duration.ofHours(1);
+        try (DeviceStore store = DeviceStore.open(dir.resolve("h.db"), Oui.empty(), 100, 16)) {
+            store.trust(TrustScore.Weights.seed(), java.time.Duration.ofHours(24), java.time.Clock.fixed(t.plus(hour.multipliedBy(3)),
+                    java.time.ZoneOffset.UTC));
+            replay("netflix.pcap", store);
+            String key = store.find("192.168.1.7").orElseThrow().key();
+            store.addEvent(key, new TrustScore.Event(t, TrustScore.Part.BEHAVIOUR, 40, "port_scan high: 200 ports of 192.168.1.1"));
+            DeviceScanner.Finding telnet = new DeviceScanner.Finding(23, "tcp", "telnet", "high", "Telnet");
+            store.recordScan(key, new DeviceScanner.Outcome("192.168.1.7", t, t.plus(hour), null, List.of(telnet)));
+            store.recordScan(key, new DeviceScanner.Outcome("192.168.1.7", t.plus(hour), t.plus(hour.multipliedBy(2)), "nmap timed out", List.of()));
+            List<DeviceStore.ScorePoint> h = store.history(key, t.minus(hour), t.plus(hour.multipliedBy(30)), 32);
+            java.util.Map<java.time.Instant, Double> at = new java.util.HashMap<>();
+            h.forEach(p -> at.put(p.at(), p.score()));
+            for (int i = 1; i < h.size(); i++) {
+                assertTrue(h.get(i - 1).at().isBefore(h.get(i).at()), "oldest first, no repeats: " + h);
+            }
+            // hourly samples; the event and the completed scan fall on two of them, so each adds only the point just before
+            assertEquals(32 + 2, h.size(), "32 samples, and a step before the event and before the completed scan: " + h);
+            assertEquals(100.0, at.get(t.minusMillis(1)));
+            assertEquals(80.0, at.get(t), "behaviour 60 × 0.5 + 100 × 0.3 + 100 × 0.2");
+            // an hour later: behaviour 100 − 40 × 23/24, vulnerability 100 − 30 (Telnet)
+            assertEquals(Math.round(((100 - 40 * 23 / 24.0) * 0.5 + 70 * 0.3 + 100 * 0.2) * 10) / 10.0, at.get(t.plus(hour)));
+            assertEquals(91.0, h.get(h.size() - 1).score(), "the decision recovered, the open Telnet port stays");
+            assertEquals(100.0, h.get(0).score());
+            Device d = store.find(key).orElseThrow();
+            assertEquals(70.0, d.trust().vulnerability(), "the timed-out re-scan does not hide the Telnet port");
+            assertEquals(List.of(23), d.toJson().getJsonArray("open_ports").getList());
+            List<TrustScore.Event> evidence = store.evidence(key, 20);
+            assertEquals(1, evidence.size());
+            assertTrue(evidence.get(0).reason().startsWith("port_scan high"), evidence.toString());
+        }
+    }
+
     private static FlowRecord probe(IpAddress from, long fromMac, IpAddress to, long toMac, boolean answered, long ts) {
         return new FlowRecord(6, from, 40000, to, 80, 1, 60, answered ? 1 : 0, answered ? 60 : 0, ts, ts,
                 TcpFlagCounts.NONE, org.argus.flow.PacketShape.UNKNOWN, fromMac, answered ? toMac : 0);

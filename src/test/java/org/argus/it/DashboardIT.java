@@ -17,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The dashboard page in a real browser (Debian's headless Chromium): the sensor replays a generated capture with a
  * port scan; the page fills itself from server-sent events (health, dry-run days, plots, top talkers, the scan's
- * decision and ban) without a reload, shows pseudonyms instead of addresses, and a screenshot is written to
+ * decision and ban) without a reload, shows pseudonyms instead of addresses, opens the scanner's device view (its
+ * decision as evidence, its peers, its trust history plotted), and a screenshot is written to
  * {@code target/dashboard.png}.
  */
 class DashboardIT {
@@ -73,11 +74,39 @@ class DashboardIT {
             String before = (String) browser.eval("document.getElementById('conn').textContent");
             assertTrue(browser.waitFor("document.getElementById('conn').textContent !== " + JsonObject.of("v", before).encode()
                     .replaceAll("^\\{\"v\":|\\}$", ""), Duration.ofSeconds(5)), "updates without a reload");
+            // the per-device view of the scanner (found by its pseudonym in the decision list)
+            Object clicked = browser.eval("(() => { const li = [...document.querySelectorAll('#decisions li')].find(l => l.textContent.includes('port_scan'));"
+                    + " const ip = li.textContent.match(/ip_[0-9a-f]{12}/)[0];"
+                    + " const tr = [...document.querySelectorAll('#devices tr.device')].find(r => r.cells[3].textContent.includes(ip));"
+                    + " if (!tr) return 'no row for ' + ip; tr.click(); return ip; })()");
+            assertTrue(String.valueOf(clicked).startsWith("ip_"), "the scanner is in the device table: " + clicked + " "
+                    + browser.eval("document.getElementById('devices').innerText"));
+            assertTrue(browser.waitFor("!document.getElementById('device-view').hidden"
+                    + " && document.getElementById('dv-evidence').textContent.includes('port_scan')", Duration.ofSeconds(10)),
+                    "the device view shows the scanner's decision: " + browser.eval("document.getElementById('device-view').innerText"));
+            assertTrue(browser.waitFor("[...document.querySelectorAll('#devices tr.device')].some(r => r.cells[3].textContent.includes('"
+                    + clicked + "') && r.cells[0].textContent.startsWith('80'))", Duration.ofSeconds(10)),
+                    "the table shows the scanner's lowered trust (100 − 40 × 0.5): " + browser.eval("document.getElementById('devices').innerText"));
+            String view = (String) browser.eval("document.getElementById('device-view').innerText");
+            assertTrue(view.contains("behaviour −40"), "the decision's cost in the evidence: " + view);
+            assertTrue(view.contains("not scanned"), view);
+            assertTrue(view.contains(String.valueOf(clicked)), "its address as a pseudonym: " + view);
+            assertTrue((Boolean) browser.eval("document.querySelectorAll('#dv-peers .bar').length > 0"), "its top peers: " + view);
+            assertFalse(view.contains("192.168.1."), "pseudonyms only in the device view: " + view);
+            Number trustInk = (Number) browser.eval("(() => { const c = document.getElementById('chart-trust');"
+                    + " const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;"
+                    + " for (let i = 3; i < d.length; i += 4) if (d[i] > 0) n++; return n; })()");
+            assertTrue(trustInk.intValue() > 1000, "the trust history is drawn: " + trustInk + " pixels");
+            String id = (String) browser.eval("document.querySelector('#devices tr.device').dataset.id");
+            assertTrue(id.matches("dev_[0-9a-f]{12}"), "an opaque device id on the open page: " + id);
+            assertEquals(404, SensorProcess.get(port, "/dashboard/devices/dev_000000000000").status(), "only ids the table showed");
             Path shot = Path.of("target", "dashboard.png");
             Files.createDirectories(shot.getParent());
             Files.write(shot, browser.screenshot());
             assertTrue(Files.size(shot) > 10_000, "a screenshot of the page: " + shot.toAbsolutePath());
             System.out.println("dashboard screenshot: " + shot.toAbsolutePath());
+            browser.eval("document.getElementById('device-view').scrollIntoView()");
+            Files.write(Path.of("target", "dashboard-device.png"), browser.screenshot());
         }
     }
 }
