@@ -7,6 +7,7 @@
 #   AnonymizerBench.freshAddress   a never-seen address → pseudonym         (pseudonyms/s; hmacPrecomputed vs jdkMac:
 #                                  the HMAC alone, ours and the JDK's Mac)
 #   HeuristicsBench.spoofedFloodWindow  a spoofed-flood window → findings   (windows/s, 10 000 one-flow sources)
+#   IntelBench.randomV4|listedV4|randomV6  threat-feed lookups in a 500 000-entry snapshot (lookups/s; heap held printed)
 # Usage: scripts/bench-jmh.sh [JMH options, e.g. a regex "Decoder" or -f 2 -wi 5]. Results: target/jmh/results.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."

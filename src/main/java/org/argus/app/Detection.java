@@ -2,6 +2,7 @@ package org.argus.app;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.Consumer;
 import org.argus.detect.DetectionSettings;
 import org.argus.detect.Detector;
@@ -29,5 +30,41 @@ final class Detection {
             notice.accept("no model (" + manager.problem() + "): heuristics only");
         }
         return new Detector(s, manager, a -> a.toString(), false);
+    }
+
+    /**
+     * The threat-feed matcher for an offline command: every configured feed loaded now (files, or URLs with the
+     * cache as fallback), sanitized without the host's own allowlist (the file is another network's), local
+     * networks as the device inventory has them; null when no feed is configured.
+     *
+     * @param notice told each feed's outcome
+     */
+    static org.argus.detect.ThreatIntelDetector threatIntel(org.argus.config.ArgusConfig c, Consumer<String> notice) {
+        if (!c.intel().enabled()) {
+            return null;
+        }
+        org.argus.intel.IntelLoader loader = new org.argus.intel.IntelLoader(c.intel(),
+                new org.argus.intel.ThreatIntel.Sanitizer(c.intel().refusePrivate(), org.argus.blacklist.Allowlist.of(
+                        c.blacklist().allowlist().stream().collect(java.util.stream.Collectors.toMap(x -> x, x -> "configured allowlist " + x,
+                                (x, y) -> x, java.util.LinkedHashMap::new)))), Clock.systemUTC());
+        org.argus.intel.ThreatIntel intel = loader.refresh(true);
+        for (org.argus.intel.ThreatIntel.FeedStatus st : loader.status()) {
+            notice.accept("intel feed " + st.name() + ": " + st.entries() + " entries, " + st.badLines() + " bad lines, "
+                    + st.refused().values().stream().mapToInt(Integer::intValue).sum() + " refused"
+                    + (st.error() == null ? "" : ", error: " + st.error()));
+        }
+        org.argus.intel.ThreatIntel loaded = intel == null ? org.argus.intel.ThreatIntel.empty() : intel;
+        List<org.argus.blacklist.BanTarget> local = Sensor.localNetworks(c);
+        return new org.argus.detect.ThreatIntelDetector(() -> loaded, a -> inAny(local, a));
+    }
+
+    /** Whether an address lies in one of the networks. */
+    static boolean inAny(List<org.argus.blacklist.BanTarget> networks, org.argus.flow.IpAddress a) {
+        for (org.argus.blacklist.BanTarget n : networks) {
+            if (n.contains(a)) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -46,6 +46,7 @@ final class ReplayCommand implements Callable<Integer> {
         CsvSettings csv = new CsvSettings(out, c.csv().maxRowsPerFile(), c.csv().maxFileAge(), 0, false,
                 c.csv().minFreeBytes());
         Detector detector = Detection.detector(c.detection(), models, msg -> System.err.println("argus replay: " + msg));
+        detector.threatIntel(Detection.threatIntel(c, msg -> System.err.println("argus replay: " + msg)));
         Replay.Summary s = Replay.run(files, c.flow(), csv, salt, c.capture().batchPackets(), windows,
                 msg -> System.err.println("argus replay: " + msg), detector);
         s.warnings().forEach(w -> System.err.println("argus replay: warning: " + w));

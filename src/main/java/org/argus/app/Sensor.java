@@ -83,6 +83,7 @@ public final class Sensor {
         }
         BlacklistSettings bs = config.blacklist();
         Allowlist allowlist = Allowlist.discover(bs.allowlist(), peers, Path.of("/proc/net"), Path.of("/etc/resolv.conf"));
+        config.intel().feeds().forEach(f -> stats.intel.names.add(f.name()));
         Dashboard dashboard = new Dashboard(config.http().dashboardShowsAddresses() ? null : new Anonymizer(salt));
         http = config.http().enabled() ? new HttpVerticle(config.http(), stats, health, allowlist,
                 org.argus.metrics.ArgusMetrics.bind(stats), config.cluster().sensorId(),
@@ -91,8 +92,14 @@ public final class Sensor {
         BlacklistVerticle blacklist = new BlacklistVerticle(bs, new BanPolicy(bs, allowlist), stats.blacklist, health, health.clock());
         EnforcementVerticle enforcement = new EnforcementVerticle(es,
                 new Enforcer(es, firewall, allowlist, health.clock(), stats.enforcement), health, health.clock());
+        org.argus.detect.ThreatIntelDetector threatIntel = null;
+        if (config.intel().enabled() && !polling) {
+            List<org.argus.blacklist.BanTarget> local = localNetworks(config);
+            threatIntel = new org.argus.detect.ThreatIntelDetector(stats.intel::current, a -> Detection.inAny(local, a))
+                    .counting(stats.intel::matched);
+        }
         PredictionVerticle prediction = new PredictionVerticle(config.detection(), config.csv().outputDir(),
-                config.csv().fsync(), stats.detection, health);
+                config.csv().fsync(), stats.detection, health, threatIntel);
         // Downstream first; stopped in reverse (capture, windows, prediction, enforcement, blacklist, csv, staging, then http).
         StagingSettings ss = config.staging();
         StagingVerticle staging = new StagingVerticle(ss, ss.firebase() == null ? null : () -> StorageFactory.create(ss.firebase()),
@@ -112,6 +119,9 @@ public final class Sensor {
         if (config.cluster().enabled()) {
             pipeline.add(new ClusterVerticle(config.cluster(), new ClusterSigner(config.cluster().secret(), health.clock(),
                     config.cluster().maxClockSkew()), stats.cluster));
+        }
+        if (threatIntel != null) { // loaded before prediction and capture start: the first window is checked
+            pipeline.add(new org.argus.intel.IntelVerticle(config.intel(), allowlist, stats.intel, health));
         }
         pipeline.add(prediction);
         if (!polling && config.devices().enabled()) {

@@ -11,7 +11,8 @@ import org.argus.detect.Role;
  * What a decision or an operator's request does to the blacklist, without a database or a bus: attacker decisions
  * whose risk is in {@code enforcement.ban_ttl_hours} ban (first-offence TTL from that table, escalated per repeat
  * offence by {@link BlacklistStore.Policy}: {@code ttl · factor^(n−1)} capped at {@code max_ttl_hours}, like
- * fail2ban's {@code bantime.increment}); victim decisions (spoofed floods, amplification) are alerts, never bans;
+ * fail2ban's {@code bantime.increment}); victim decisions (spoofed floods, amplification) and compromised ones (a
+ * local device that contacted a listed address) are alerts, never bans;
  * decisions about CSV pseudonyms cannot be enforced; allowlisted targets are refused. Requests are checked the same
  * way, plus their address, risk and TTL. Thread-safe (the allowlist is).
  */
@@ -30,8 +31,8 @@ public final class BanPolicy {
     public record Ban(BanTarget target, String reason, Risk risk, BanSource source, Duration ttl, boolean escalate) implements Outcome {
     }
 
-    /** Log and count an alert about a victim; never a ban. */
-    public record VictimAlert(String address, Risk risk, String detector, String reasons) implements Outcome {
+    /** Log and count an alert about a victim or a possibly compromised local device; never a ban. */
+    public record VictimAlert(String address, Role role, Risk risk, String detector, String reasons) implements Outcome {
     }
 
     /** The decision's risk does not ban. */
@@ -68,8 +69,8 @@ public final class BanPolicy {
 
     /** The outcome of a detector's decision. */
     public Outcome onDecision(Decision d) {
-        if (d.role() == Role.VICTIM) {
-            return new VictimAlert(d.addressText(), d.risk(), d.detector(), String.join("; ", d.reasons()));
+        if (d.role() != Role.ATTACKER) {
+            return new VictimAlert(d.addressText(), d.role(), d.risk(), d.detector(), String.join("; ", d.reasons()));
         }
         Double hours = banTtlHoursByRisk.get(d.risk());
         if (hours == null) {

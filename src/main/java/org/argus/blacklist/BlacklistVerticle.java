@@ -93,8 +93,8 @@ public final class BlacklistVerticle extends VerticleBase {
         switch (policy.onDecision(d)) {
             case BanPolicy.VictimAlert v -> {
                 stats.victimAlerts.increment();
-                LOG.warn("event=alert role=victim address={} risk={} detector={} reasons=\"{}\"", v.address(), v.risk().text(),
-                        v.detector(), LogText.escape(v.reasons()));
+                LOG.warn("event=alert role={} address={} risk={} detector={} reasons=\"{}\"", v.role().text(), v.address(),
+                        v.risk().text(), v.detector(), LogText.escape(v.reasons()));
             }
             case BanPolicy.Ignored i -> { }
             case BanPolicy.NotBannable n -> stats.decisionsNotBanned.increment();

@@ -97,4 +97,15 @@ public final class Addresses {
      * {@code {"published": true, "members": n}}; no consumer when the sensor is not clustered.
      */
     public static final String CLUSTER_EMERGENCY = "argus.cluster.emergency";
+    /**
+     * Request, local: HTTP verticle ({@code POST /intel/reload}) → intel verticle. Body: none. Reply: JsonObject, the
+     * {@code /status} {@code intel} section after every feed was loaded again; fails 503 without feeds.
+     */
+    public static final String INTEL_RELOAD = "argus.intel.reload";
+    /**
+     * Request, local: HTTP verticle ({@code GET /intel/lookup/<address>}) → intel verticle. Body: an address (String).
+     * Reply: JsonObject {@code {"address", "listed", "block", "feeds": [{"name", "category", "score"}], "note"}}; fails
+     * 400 for a bad address, 503 without feeds.
+     */
+    public static final String INTEL_LOOKUP = "argus.intel.lookup";
 }

@@ -35,6 +35,7 @@ import org.argus.staging.StagingSettings;
  * @param cluster       clustering with other sensors ({@code cluster.*})
  * @param alerts        health alerts and their webhook ({@code health.*})
  * @param devices       the device inventory ({@code devices.*})
+ * @param intel         threat-intelligence feeds ({@code intel.*})
  * @param document      the whole merged document, for sections later stages read (model, prediction, enforcement,
  *                      firebase, polling, health alerts)
  */
@@ -43,7 +44,7 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                           EnforcementSettings enforcement,
                           StagingSettings staging, org.argus.cluster.ClusterSettings cluster,
                           org.argus.status.HealthMonitor.Settings alerts, org.argus.device.DeviceSettings devices,
-                          JsonObject document) {
+                          org.argus.intel.IntelSettings intel, JsonObject document) {
 
     /**
      * {@code anonymization.*}.
@@ -167,9 +168,10 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         StagingSettings staging = staging(c, csv.outputDir(), csv.minFreeBytes());
         org.argus.cluster.ClusterSettings cluster = cluster(c);
         org.argus.device.DeviceSettings devices = devices(c, blacklist.database());
+        org.argus.intel.IntelSettings intel = intel(c, blacklist.database());
         c.throwIfAny();
         return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, blacklist, enforcement, staging, cluster, alerts,
-                devices, doc.copy());
+                devices, intel, doc.copy());
     }
 
     private static org.argus.cluster.ClusterSettings cluster(Checker c) {
@@ -344,6 +346,95 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 c.intIn("devices.max_devices", 1, 1_000_000), c.intIn("devices.max_addresses_per_device", 1, 1024), scan,
                 new org.argus.device.TrustScore.Weights(wb, wv, wr), Duration.ofHours(c.intIn("devices.trust.recovery_hours", 1, 24 * 365)),
                 c.bool("devices.quarantine_on_critical"));
+    }
+
+    private static final java.util.Set<String> FEED_KEYS = java.util.Set.of("name", "path", "url", "format", "category", "score",
+            "refresh_minutes");
+
+    /**
+     * {@code intel.*}: each feed object checked whole, every problem named by its index ({@code intel.feeds[2].format:
+     * …}); names unique, {@code path} xor {@code url} (https, or http to a loopback address for tests).
+     */
+    private static org.argus.intel.IntelSettings intel(Checker c, Path blacklistDb) {
+        List<org.argus.intel.ThreatIntel.Feed> feeds = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        Object raw = c.doc.getJsonObject("intel").getValue("feeds");
+        io.vertx.core.json.JsonArray list = raw instanceof io.vertx.core.json.JsonArray a ? a : new io.vertx.core.json.JsonArray();
+        if (list.size() > org.argus.intel.ThreatIntel.MAX_FEEDS) {
+            c.problem("intel.feeds: at most " + org.argus.intel.ThreatIntel.MAX_FEEDS + " feeds, not " + list.size());
+        }
+        for (int i = 0; i < list.size(); i++) {
+            String at = "intel.feeds[" + i + "]";
+            if (!(list.getValue(i) instanceof JsonObject f)) {
+                c.problem(at + ": must be an object {name, path or url, format, category, score, refresh_minutes}");
+                continue;
+            }
+            int before = c.problems.size();
+            for (String k : f.fieldNames()) {
+                if (!FEED_KEYS.contains(k)) {
+                    c.problem(at + "." + org.argus.log.LogText.escape(k) + ": unknown key (name, path, url, format, category, score, refresh_minutes)");
+                }
+            }
+            String name = f.getValue("name") instanceof String s ? s : "";
+            if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+                c.problem(at + ".name: required, 1-64 characters of letters, digits, '_', '.', '-'");
+            } else if (!names.add(name)) {
+                c.problem(at + ".name: \"" + name + "\" is used by another feed");
+            }
+            Object path = f.getValue("path"), url = f.getValue("url");
+            if ((path == null) == (url == null)) {
+                c.problem(at + ": needs exactly one of path and url");
+            } else if (path != null && !(path instanceof String p && !p.isBlank())) {
+                c.problem(at + ".path: must be a file path");
+            } else if (url != null && !(url instanceof String u && isFeedUrl(u))) {
+                c.problem(at + ".url: must be an https:// URL (http:// only to a loopback address)");
+            }
+            org.argus.intel.FeedFormat format = null;
+            try {
+                format = org.argus.intel.FeedFormat.parse(f.getValue("format") instanceof String s ? s : String.valueOf(f.getValue("format")));
+            } catch (IllegalArgumentException e) {
+                c.problem(at + ".format: " + e.getMessage());
+            }
+            Object category = f.getValue("category", "malicious");
+            if (!(category instanceof String cat) || !cat.matches("[A-Za-z0-9_.-]{1,64}")) {
+                c.problem(at + ".category: 1-64 characters of letters, digits, '_', '.', '-'");
+                category = "malicious";
+            }
+            int score = wholeIn(c, f.getValue("score", 90), 0, 100, at + ".score");
+            int refresh = wholeIn(c, f.getValue("refresh_minutes", 60), 1, 10_080, at + ".refresh_minutes");
+            if (c.problems.size() == before) {
+                feeds.add(new org.argus.intel.ThreatIntel.Feed(name, path != null ? (String) path : (String) url, format, (String) category,
+                        score, refresh));
+            }
+        }
+        String cache = c.str("intel.cache_dir");
+        return new org.argus.intel.IntelSettings(feeds, cache.isBlank() ? blacklistDb.toAbsolutePath().resolveSibling("intel") : Path.of(cache),
+                c.bool("intel.refuse_private"), c.intIn("intel.max_entries_per_feed", 1, 10_000_000));
+    }
+
+    private static int wholeIn(Checker c, Object v, int min, int max, String key) {
+        if (v instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && n.doubleValue() >= min && n.doubleValue() <= max) {
+            return n.intValue();
+        }
+        c.problem(key + ": must be a whole number " + min + "-" + max + ", not " + org.argus.log.LogText.escape(String.valueOf(v)));
+        return min;
+    }
+
+    /** https, or plain http to a loopback host (a test's server). */
+    static boolean isFeedUrl(String u) {
+        try {
+            java.net.URI uri = new java.net.URI(u);
+            if (uri.getHost() == null) {
+                return false;
+            }
+            if ("https".equals(uri.getScheme())) {
+                return true;
+            }
+            String h = uri.getHost();
+            return "http".equals(uri.getScheme()) && (h.equals("127.0.0.1") || h.equals("[::1]") || h.equals("localhost"));
+        } catch (java.net.URISyntaxException e) {
+            return false;
+        }
     }
 
     /** A list of single IP addresses; each bad one is a problem naming the key. */

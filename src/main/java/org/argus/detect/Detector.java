@@ -43,6 +43,7 @@ public final class Detector {
     private final Function<IpAddress, String> namer;
     private final boolean anonymized;
     private Consumer<double[]> rowSink;
+    private ThreatIntelDetector threatIntel;
 
     /**
      * @param settings   thresholds and features
@@ -63,6 +64,11 @@ public final class Detector {
     /** Per heuristic detector, so far: windows, findings, and how close the top candidate came to its threshold. */
     public List<DetectorReport> heuristicReports() {
         return heuristics.reports();
+    }
+
+    /** Adds threat-feed matches ({@link ThreatIntelDetector}) to every window's findings; null for none. */
+    public void threatIntel(ThreatIntelDetector d) {
+        this.threatIntel = d;
     }
 
     /** Receives every window's feature rows (configured features, raw values): the learning period's input. */
@@ -111,6 +117,9 @@ public final class Detector {
                           List<org.argus.flow.DhcpRecord> dhcp) {
         WindowAnalysis a = new WindowAnalysis(startNanos, windowSeconds, flows, arp, dhcp);
         List<Finding> findings = new ArrayList<>(heuristics.evaluate(a));
+        if (threatIntel != null) {
+            findings.addAll(threatIntel.evaluate(flows));
+        }
         ModelStore.Loaded model = models == null ? null : models.current();
         int scored = 0, skipped = 0;
         if ((model != null || rowSink != null) && !flows.isEmpty()) {

@@ -41,6 +41,7 @@ public final class PredictionVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(PredictionVerticle.class);
 
     private final DetectionSettings settings;
+    private final ThreatIntelDetector threatIntel;
     private final Path outputDir;
     private final boolean fsync;
     private final DetectionStats stats;
@@ -64,6 +65,13 @@ public final class PredictionVerticle extends VerticleBase {
      */
     public PredictionVerticle(DetectionSettings settings, Path outputDir, boolean fsync, DetectionStats stats,
                               SensorHealth health) {
+        this(settings, outputDir, fsync, stats, health, null);
+    }
+
+    /** @param threatIntel threat-feed matching for every window (not in polling mode: pseudonyms cannot be looked up); null for none */
+    public PredictionVerticle(DetectionSettings settings, Path outputDir, boolean fsync, DetectionStats stats,
+                              SensorHealth health, ThreatIntelDetector threatIntel) {
+        this.threatIntel = threatIntel;
         this.settings = settings;
         this.outputDir = outputDir;
         this.fsync = fsync;
@@ -83,6 +91,9 @@ public final class PredictionVerticle extends VerticleBase {
             detector = polling
                     ? new Detector(settings, models, RetinaCsv::pseudonym, true)
                     : new Detector(settings, models, Object::toString, false);
+            if (!polling) {
+                detector.threatIntel(threatIntel);
+            }
             log = new DecisionLog(outputDir, fsync);
             if (polling) {
                 poller = new CsvPoller(settings.polling());

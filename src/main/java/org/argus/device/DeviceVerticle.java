@@ -463,9 +463,13 @@ public final class DeviceVerticle extends VerticleBase {
         }
     }
 
-    /** An attacker decision about a local device's address costs its behaviour part. */
+    /**
+     * An attacker decision about a local device's address costs its behaviour part; a compromised one (it contacted
+     * an address a threat feed lists) its reputation part, like a contact with a banned address.
+     */
     private void decided(org.argus.detect.Decision d) {
-        if (d.role() != org.argus.detect.Role.ATTACKER || TrustScore.decisionPenalty(d.risk().text()) <= 0
+        boolean compromised = d.role() == org.argus.detect.Role.COMPROMISED;
+        if ((d.role() != org.argus.detect.Role.ATTACKER && !compromised) || TrustScore.decisionPenalty(d.risk().text()) <= 0
                 || inventory == null || !inventory.isLocal(d.address())) {
             return;
         }
@@ -479,8 +483,9 @@ public final class DeviceVerticle extends VerticleBase {
             if (dev.isEmpty()) {
                 return java.util.Optional.<BandChange>empty();
             }
-            store().addEvent(dev.get().key(), new TrustScore.Event(java.time.Instant.now(), TrustScore.Part.BEHAVIOUR,
-                    TrustScore.decisionPenalty(d.risk().text()), reason));
+            store().addEvent(dev.get().key(), compromised
+                    ? new TrustScore.Event(java.time.Instant.now(), TrustScore.Part.REPUTATION, TrustScore.BANNED_CONTACT_PENALTY, reason)
+                    : new TrustScore.Event(java.time.Instant.now(), TrustScore.Part.BEHAVIOUR, TrustScore.decisionPenalty(d.risk().text()), reason));
             java.util.Optional<BandChange> change = bandCheck(dev.get().key());
             if (pending.get() == 0) { // the table shows the new score now, not after the next window
                 vertx.eventBus().publish(Addresses.DEVICE_SUMMARY, table());

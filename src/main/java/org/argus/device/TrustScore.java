@@ -15,8 +15,9 @@ import java.util.List;
  *       hour ago with a 24-hour recovery costs 40 × 23/24 ≈ 38.3 points now);</li>
  *   <li><b>vulnerability</b>: 100 minus the open ports of the latest scan that ran to its end (high 30, medium 10,
  *       low 2 points each; {@link ServiceRisk}); 100 when never scanned;</li>
- *   <li><b>reputation</b>: 100 minus 25 points per contact with a banned address (one per address and window),
- *       recovering like behaviour.</li>
+ *   <li><b>reputation</b>: 100 minus 25 points per contact with a banned address (one per address and window) and
+ *       per window with a {@code compromised} decision (it contacted addresses a threat feed lists), recovering like
+ *       behaviour.</li>
  * </ul>
  * Each part is floored at 0. Bands as in the seed: ≥ 75 normal, ≥ 50 warning, ≥ 20 alert, below critical.
  */

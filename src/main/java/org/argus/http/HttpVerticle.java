@@ -59,6 +59,9 @@ import org.slf4j.LoggerFactory;
  *       {@code {"queued", "key", "address", "position"}}; 404 unknown, 409 no local address, 503 no nmap.
  *       {@code DELETE /devices/<id>}: 200 {@code {"forgotten": true, "key"}} (the device is new again when next
  *       seen), 404 when unknown.</li>
+ *   <li>{@code GET /intel/lookup/<address>}: 200 {@code {"address", "listed", "block", "feeds", "note", "reason"}}, 400
+ *       not an address; {@code POST /intel/reload}: 200, the {@code /status} {@code intel} section after every feed
+ *       was loaded again; both 503 without feeds.</li>
  *   <li>{@code POST /control/emergency-stop} and {@code /control/emergency-restore} {@code {"reason"}}: 200 with
  *       the enforcement state.</li>
  * </ul>
@@ -140,6 +143,7 @@ public final class HttpVerticle extends VerticleBase {
         router.route("/blacklist*").handler(this::authorize);
         router.route("/control/*").handler(this::authorize);
         router.route("/devices*").handler(this::authorize);
+        router.route("/intel*").handler(this::authorize);
         router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
         router.get("/blacklist").handler(this::listBans);
         router.post("/blacklist").handler(this::addBan);
@@ -157,6 +161,21 @@ public final class HttpVerticle extends VerticleBase {
             }
             deviceRequest(rc, Addresses.DEVICE_SCAN, path.substring(0, path.length() - "/scan".length()), 202);
         });
+        router.get("/intel/lookup/*").handler(rc -> {
+            String address;
+            try {
+                address = java.net.URLDecoder.decode(rc.request().path().substring("/intel/lookup/".length()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                httpStats.clientErrors.increment();
+                error(rc, 400, "the address in the path is not valid percent-encoding");
+                return;
+            }
+            vertx.eventBus().<JsonObject>request(Addresses.INTEL_LOOKUP, address).onSuccess(m -> json(rc, 200, m.body()))
+                    .onFailure(e -> intelFailure(rc, e));
+        });
+        router.post("/intel/reload").handler(rc -> vertx.eventBus().<JsonObject>request(Addresses.INTEL_RELOAD, null,
+                new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(120_000)).onSuccess(m -> json(rc, 200, m.body()))
+                .onFailure(e -> intelFailure(rc, e)));
         router.post("/control/emergency-stop").handler(rc -> emergency(rc, true));
         router.post("/control/emergency-restore").handler(rc -> emergency(rc, false));
         return vertx.createHttpServer().invalidRequestHandler(this::invalidRequest)
@@ -349,6 +368,14 @@ public final class HttpVerticle extends VerticleBase {
     private static void deviceFailure(RoutingContext rc, Throwable e) {
         if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
             error(rc, 503, "the device inventory is not running (devices.enabled is false, or polling mode)");
+        } else {
+            replyFailure(rc, e);
+        }
+    }
+
+    private static void intelFailure(RoutingContext rc, Throwable e) {
+        if (e instanceof ReplyException re && re.failureType() == ReplyFailure.NO_HANDLERS) {
+            error(rc, 503, "no threat feeds are configured (intel.feeds)");
         } else {
             replyFailure(rc, e);
         }

@@ -83,7 +83,7 @@ public final class StatusJson {
                                 .put("bad_signature", s.cluster.clusterBadSignature.sum())
                                 .put("stale", s.cluster.clusterStale.sum())
                                 .put("replayed", s.cluster.clusterReplayed.sum())))
-                .put("devices", s.devices.toJson())
+                .put("devices", s.devices.toJson()).put("intel", s.intel.toJson())
                 .put("staging", new JsonObject()
                         .put("staged_files", s.staging.stagedFiles.get())
                         .put("bytes_pending", s.staging.stagedBytes.get())

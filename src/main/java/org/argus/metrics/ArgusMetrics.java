@@ -32,7 +32,8 @@ import org.argus.stats.SensorStats;
  * {@code argus_enforcement_actions_total}, {@code argus_enforcement_errors_total}, {@code argus_model_info{version}},
  * {@code argus_cluster_members_up}, {@code argus_cluster_rejected_messages_total{reason}}, {@code argus_devices},
  * {@code argus_new_devices_total}, {@code argus_device_scans_total}, {@code argus_device_scans_failed_total},
- * {@code argus_devices_by_band{band}}.
+ * {@code argus_devices_by_band{band}}, {@code argus_intel_entries}, {@code argus_intel_feed_entries{feed}},
+ * {@code argus_intel_matches_total{feed}}.
  */
 public final class ArgusMetrics {
     private final MeterRegistry registry;
@@ -117,6 +118,13 @@ public final class ArgusMetrics {
         for (String band : java.util.List.of("normal", "warning", "alert", "critical")) {
             Gauge.builder("argus.devices.by.band", () -> s.devices.bands.get().getOrDefault(band, 0))
                     .description("Devices per trust band").tag("band", band).register(registry);
+        }
+        gauge("argus.intel.entries", "Distinct blocks in the threat-feed snapshot in use", () -> s.intel.current().size());
+        for (String feed : s.intel.names) {
+            Gauge.builder("argus.intel.feed.entries", () -> s.intel.entries(feed))
+                    .description("Entries of a threat feed's latest load").tag("feed", feed).register(registry);
+            FunctionCounter.builder("argus.intel.matches", s, x -> x.intel.matches(feed))
+                    .description("Threat-feed findings (an address in a window, once per feed listing it)").tags("feed", feed).register(registry);
         }
         counter("argus.early.looks", "Early looks at the open window's busy originators", s.detection.earlyLooks);
         counter("argus.early.decisions", "Decisions made inside the open window (early firing)", s.detection.earlyDecisions);

@@ -30,6 +30,7 @@ public final class SensorStats {
     public final ClusterStats cluster = new ClusterStats();
     public final HealthStats health = new HealthStats();
     public final org.argus.device.DeviceVerticle.Stats devices = new org.argus.device.DeviceVerticle.Stats();
+    public final org.argus.intel.IntelStats intel = new org.argus.intel.IntelStats();
     /** When these counters started (the sensor's start). */
     public final Instant startedAt = Instant.now();
 

@@ -21,6 +21,7 @@ public final class SensorHealth {
     public static final String ENFORCEMENT = "enforcement";
     public static final String STAGING = "staging";
     public static final String DEVICES = "devices";
+    public static final String INTEL = "intel";
 
     private final Clock clock;
     private final Map<String, ComponentState> states = new ConcurrentHashMap<>();

@@ -126,6 +126,37 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void threatFeedsAreCheckedWholeAndEveryProblemNamedByItsIndex() throws Exception {
+        ArgusConfig none = load(null, Map.of("ARGUS_IP_SALT", "s", "ARGUS_ENFORCEMENT_BLACKLIST_DB_PATH", "/data/argus/blacklist.db"));
+        assertFalse(none.intel().enabled());
+        assertEquals(Path.of("/data/argus/intel"), none.intel().cacheDir(), "the cache beside the blacklist");
+        Path good = dir.resolve("intel.json");
+        Files.writeString(good, new JsonObject().put("intel", new JsonObject().put("feeds", new JsonArray()
+                .add(new JsonObject().put("name", "feodo").put("url", "https://feodotracker.abuse.ch/downloads/ipblocklist.csv").put("format", "feodo"))
+                .add(new JsonObject().put("name", "local").put("path", "/etc/argus/block.txt").put("format", "plain").put("category", "scanner")
+                        .put("score", 60).put("refresh_minutes", 5)))).encode());
+        ArgusConfig c = load(good, Map.of("ARGUS_IP_SALT", "s"));
+        assertEquals(2, c.intel().feeds().size());
+        assertEquals(new org.argus.intel.ThreatIntel.Feed("feodo", "https://feodotracker.abuse.ch/downloads/ipblocklist.csv",
+                org.argus.intel.FeedFormat.FEODO, "malicious", 90, 60), c.intel().feeds().get(0), "defaults: malicious, 90, hourly");
+        assertEquals(5, c.intel().feeds().get(1).refreshMinutes());
+        Path bad = dir.resolve("bad-intel.json");
+        Files.writeString(bad, new JsonObject().put("intel", new JsonObject().put("feeds", new JsonArray()
+                .add(new JsonObject().put("name", "a").put("path", "x").put("url", "https://x/").put("format", "csv").put("colour", "red"))
+                .add(new JsonObject().put("name", "a").put("url", "http://example.com/list").put("format", "plain").put("score", 101))
+                .add("just a string")
+                .add(new JsonObject().put("name", "bad name!").put("path", "y").put("format", "zeek").put("refresh_minutes", 0)))).encode());
+        ConfigException e = assertThrows(ConfigException.class, () -> load(bad, Map.of("ARGUS_IP_SALT", "s")));
+        String all = String.join("\n", e.problems());
+        for (String key : new String[] {"intel.feeds[0]: needs exactly one of path and url", "intel.feeds[0].format: unknown feed format \"csv\"",
+                "intel.feeds[0].colour: unknown key", "intel.feeds[1].name: \"a\" is used by another feed", "intel.feeds[1].url: must be an https:// URL",
+                "intel.feeds[1].score: must be a whole number 0-100", "intel.feeds[2]: must be an object", "intel.feeds[3].name:",
+                "intel.feeds[3].refresh_minutes:"}) {
+            assertTrue(all.contains(key), key + " in " + all);
+        }
+    }
+
+    @Test
     void deviceKeysAreCheckedAtStartAndTheDatabaseSitsBesideTheBlacklist() throws Exception {
         ArgusConfig c = load(null, Map.of("ARGUS_IP_SALT", "s", "ARGUS_ENFORCEMENT_BLACKLIST_DB_PATH", "/data/argus/blacklist.db",
                 "ARGUS_DEVICES_LOCAL_NETWORKS", "192.168.1.0/24, fd00::/64"));
