@@ -58,6 +58,31 @@ final class Detection {
         return new org.argus.detect.ThreatIntelDetector(() -> loaded, a -> inAny(local, a));
     }
 
+    /**
+     * Opens the configured GeoIP databases, or says once that there are none.
+     *
+     * @return the enricher, or null without databases
+     * @throws java.io.IOException naming the key and file of a database that cannot be used
+     */
+    static org.argus.enrich.GeoIp geoIp(org.argus.enrich.EnrichmentSettings s, Consumer<String> notice) throws java.io.IOException {
+        org.argus.enrich.GeoIp geo = org.argus.enrich.GeoIp.open(s.countryDb(), s.cityDb(), s.asnDb());
+        notice.accept(geo == null ? "event=geoip_off reason=\"no database configured (enrichment.geoip_*_db): decisions carry no country or ASN\""
+                : "event=geoip_on databases=\"" + String.join(", ", geo.databases()) + "\"");
+        return geo;
+    }
+
+    /** Everything a detector does besides heuristics and the model: feeds, GeoIP facts, the alert-countries rule. */
+    static void extras(Detector d, org.argus.detect.ThreatIntelDetector intel, org.argus.enrich.GeoIp geo,
+                       org.argus.enrich.EnrichmentSettings s) {
+        d.threatIntel(intel);
+        if (geo != null) {
+            d.geo(geo::lookup);
+            if (!s.alertCountries().isEmpty()) {
+                d.geoAlert(new org.argus.detect.GeoAlertDetector(geo::lookup, s.alertCountries()));
+            }
+        }
+    }
+
     /** Whether an address lies in one of the networks. */
     static boolean inAny(List<org.argus.blacklist.BanTarget> networks, org.argus.flow.IpAddress a) {
         for (org.argus.blacklist.BanTarget n : networks) {

@@ -46,7 +46,14 @@ final class ReplayCommand implements Callable<Integer> {
         CsvSettings csv = new CsvSettings(out, c.csv().maxRowsPerFile(), c.csv().maxFileAge(), 0, false,
                 c.csv().minFreeBytes());
         Detector detector = Detection.detector(c.detection(), models, msg -> System.err.println("argus replay: " + msg));
-        detector.threatIntel(Detection.threatIntel(c, msg -> System.err.println("argus replay: " + msg)));
+        org.argus.enrich.GeoIp geo;
+        try {
+            geo = Detection.geoIp(c.enrichment(), msg -> { });
+        } catch (java.io.IOException e) {
+            System.err.println("argus replay: " + e.getMessage());
+            return 1;
+        }
+        Detection.extras(detector, Detection.threatIntel(c, msg -> System.err.println("argus replay: " + msg)), geo, c.enrichment());
         Replay.Summary s = Replay.run(files, c.flow(), csv, salt, c.capture().batchPackets(), windows,
                 msg -> System.err.println("argus replay: " + msg), detector);
         s.warnings().forEach(w -> System.err.println("argus replay: warning: " + w));

@@ -45,6 +45,7 @@ import org.argus.stats.SensorStats;
  * The verticles are deployed side by side (not as children of one parent) so that this order is ours, not Vert.x's.
  */
 public final class Sensor {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Sensor.class);
     /** Most flows in one early look (early firing). */
     private static final int EARLY_MAX_FLOWS = 20_000;
     private final Vertx vertx;
@@ -98,8 +99,19 @@ public final class Sensor {
             threatIntel = new org.argus.detect.ThreatIntelDetector(stats.intel::current, a -> Detection.inAny(local, a))
                     .counting(stats.intel::matched);
         }
+        org.argus.enrich.GeoIp geo;
+        try {
+            geo = Detection.geoIp(config.enrichment(), LOG::info);
+        } catch (java.io.IOException e) {
+            return Future.failedFuture(e.getMessage());
+        }
+        stats.geo.set(geo);
+        if (geo != null) {
+            dashboard.geo(geo::lookup);
+        }
+        org.argus.detect.ThreatIntelDetector intelForWindows = threatIntel;
         PredictionVerticle prediction = new PredictionVerticle(config.detection(), config.csv().outputDir(),
-                config.csv().fsync(), stats.detection, health, threatIntel);
+                config.csv().fsync(), stats.detection, health, d -> Detection.extras(d, intelForWindows, geo, config.enrichment()));
         // Downstream first; stopped in reverse (capture, windows, prediction, enforcement, blacklist, csv, staging, then http).
         StagingSettings ss = config.staging();
         StagingVerticle staging = new StagingVerticle(ss, ss.firebase() == null ? null : () -> StorageFactory.create(ss.firebase()),

@@ -36,6 +36,7 @@ import org.argus.staging.StagingSettings;
  * @param alerts        health alerts and their webhook ({@code health.*})
  * @param devices       the device inventory ({@code devices.*})
  * @param intel         threat-intelligence feeds ({@code intel.*})
+ * @param enrichment    GeoIP/ASN databases ({@code enrichment.*}) and {@code heuristics.alert_countries}
  * @param document      the whole merged document, for sections later stages read (model, prediction, enforcement,
  *                      firebase, polling, health alerts)
  */
@@ -44,7 +45,8 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                           EnforcementSettings enforcement,
                           StagingSettings staging, org.argus.cluster.ClusterSettings cluster,
                           org.argus.status.HealthMonitor.Settings alerts, org.argus.device.DeviceSettings devices,
-                          org.argus.intel.IntelSettings intel, JsonObject document) {
+                          org.argus.intel.IntelSettings intel, org.argus.enrich.EnrichmentSettings enrichment,
+                          JsonObject document) {
 
     /**
      * {@code anonymization.*}.
@@ -169,9 +171,10 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         org.argus.cluster.ClusterSettings cluster = cluster(c);
         org.argus.device.DeviceSettings devices = devices(c, blacklist.database());
         org.argus.intel.IntelSettings intel = intel(c, blacklist.database());
+        org.argus.enrich.EnrichmentSettings enrichment = enrichment(c);
         c.throwIfAny();
         return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, blacklist, enforcement, staging, cluster, alerts,
-                devices, intel, doc.copy());
+                devices, intel, enrichment, doc.copy());
     }
 
     private static org.argus.cluster.ClusterSettings cluster(Checker c) {
@@ -410,6 +413,33 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         String cache = c.str("intel.cache_dir");
         return new org.argus.intel.IntelSettings(feeds, cache.isBlank() ? blacklistDb.toAbsolutePath().resolveSibling("intel") : Path.of(cache),
                 c.bool("intel.refuse_private"), c.intIn("intel.max_entries_per_feed", 1, 10_000_000));
+    }
+
+    /** {@code enrichment.*}: each database file must be readable; country codes are two upper-case letters. */
+    private static org.argus.enrich.EnrichmentSettings enrichment(Checker c) {
+        Path[] dbs = new Path[3];
+        String[] keys = {"enrichment.geoip_country_db", "enrichment.geoip_city_db", "enrichment.geoip_asn_db"};
+        for (int i = 0; i < keys.length; i++) {
+            String f = c.str(keys[i]);
+            if (!f.isBlank()) {
+                dbs[i] = Path.of(f);
+                if (!java.nio.file.Files.isReadable(dbs[i])) {
+                    c.problem(keys[i] + ": \"" + org.argus.log.LogText.escape(f) + "\" is not a readable file");
+                }
+            }
+        }
+        java.util.Set<String> countries = new java.util.TreeSet<>();
+        for (String code : c.strings("heuristics.alert_countries")) {
+            if (code.matches("[A-Z]{2}")) {
+                countries.add(code);
+            } else {
+                c.problem("heuristics.alert_countries: \"" + org.argus.log.LogText.escape(code) + "\" is not an ISO 3166-1 alpha-2 code like DE");
+            }
+        }
+        if (!countries.isEmpty() && dbs[0] == null && dbs[1] == null) {
+            c.problem("heuristics.alert_countries: needs enrichment.geoip_country_db or enrichment.geoip_city_db");
+        }
+        return new org.argus.enrich.EnrichmentSettings(dbs[0], dbs[1], dbs[2], countries);
     }
 
     private static int wholeIn(Checker c, Object v, int min, int max, String key) {

@@ -26,14 +26,31 @@ import org.argus.flow.IpAddress;
  * @param modelVersion     the model version in use for the window, or null when running on heuristics alone
  * @param early            true when made inside the still open window ({@link EarlyWarning}: heuristics alone on
  *                         the flows so far); the window's own decision follows when it closes
+ * @param geo              country and ASN of the address from the configured GeoIP databases, or null (none
+ *                         configured, a pseudonym, or nothing known)
  */
 public record Decision(long windowStartNanos, IpAddress address, String addressText, boolean anonymized, Role role,
                        Risk risk, double score, String detector, List<String> detectors, List<String> reasons,
-                       List<String> communityIds, String modelVersion, boolean early) {
+                       List<String> communityIds, String modelVersion, boolean early, org.argus.enrich.Geo geo) {
     public Decision {
         detectors = List.copyOf(detectors);
         reasons = List.copyOf(reasons);
         communityIds = List.copyOf(communityIds);
+        geo = geo == null || !geo.known() ? null : geo;
+    }
+
+    /** A decision without GeoIP facts. */
+    public Decision(long windowStartNanos, IpAddress address, String addressText, boolean anonymized, Role role,
+                    Risk risk, double score, String detector, List<String> detectors, List<String> reasons,
+                    List<String> communityIds, String modelVersion, boolean early) {
+        this(windowStartNanos, address, addressText, anonymized, role, risk, score, detector, detectors, reasons,
+                communityIds, modelVersion, early, null);
+    }
+
+    /** This decision with the address's GeoIP facts. */
+    public Decision withGeo(org.argus.enrich.Geo g) {
+        return new Decision(windowStartNanos, address, addressText, anonymized, role, risk, score, detector, detectors, reasons,
+                communityIds, modelVersion, early, g);
     }
 
     /** A decision made when its window closed. */
@@ -68,6 +85,9 @@ public record Decision(long windowStartNanos, IpAddress address, String addressT
         }
         if (early) {
             o.put("early", true);
+        }
+        if (geo != null) {
+            o.put("geo", geo.toJson());
         }
         return o;
     }

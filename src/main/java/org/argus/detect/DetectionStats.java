@@ -35,11 +35,26 @@ public final class DetectionStats {
 
     private final Map<String, LongAdder> decisionsByRisk = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> decisionsByDetector = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> decisionsByCountry = new ConcurrentHashMap<>();
 
     /** Counts one decision. */
     public void countDecision(String risk, String detector) {
         decisionsByRisk.computeIfAbsent(risk, k -> new LongAdder()).increment();
         decisionsByDetector.computeIfAbsent(detector, k -> new LongAdder()).increment();
+    }
+
+    /** Counts one decision's GeoIP country (ISO code; decisions without one are not counted). */
+    public void countCountry(String country) {
+        if (country != null) {
+            decisionsByCountry.computeIfAbsent(country, k -> new LongAdder()).increment();
+        }
+    }
+
+    /** Decisions by the GeoIP country of their address, only those seen. */
+    public Map<String, Long> decisionsByCountry() {
+        Map<String, Long> m = new TreeMap<>();
+        decisionsByCountry.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
     }
 
     /** Decisions by risk: low, medium, high (zero included). */

@@ -44,6 +44,8 @@ public final class Detector {
     private final boolean anonymized;
     private Consumer<double[]> rowSink;
     private ThreatIntelDetector threatIntel;
+    private java.util.function.Function<IpAddress, org.argus.enrich.Geo> geo;
+    private GeoAlertDetector geoAlert;
 
     /**
      * @param settings   thresholds and features
@@ -69,6 +71,16 @@ public final class Detector {
     /** Adds threat-feed matches ({@link ThreatIntelDetector}) to every window's findings; null for none. */
     public void threatIntel(ThreatIntelDetector d) {
         this.threatIntel = d;
+    }
+
+    /** Adds the {@code heuristics.alert_countries} rule's findings; null for none. */
+    public void geoAlert(GeoAlertDetector d) {
+        this.geoAlert = d;
+    }
+
+    /** Adds each decision's GeoIP facts ({@code geo} in its JSON); null for none. */
+    public void geo(java.util.function.Function<IpAddress, org.argus.enrich.Geo> lookup) {
+        this.geo = lookup;
     }
 
     /** Receives every window's feature rows (configured features, raw values): the learning period's input. */
@@ -119,6 +131,9 @@ public final class Detector {
         List<Finding> findings = new ArrayList<>(heuristics.evaluate(a));
         if (threatIntel != null) {
             findings.addAll(threatIntel.evaluate(flows));
+        }
+        if (geoAlert != null) {
+            findings.addAll(geoAlert.evaluate(flows));
         }
         ModelStore.Loaded model = models == null ? null : models.current();
         int scored = 0, skipped = 0;
@@ -234,9 +249,10 @@ public final class Detector {
             }
             reasons.addAll(c.earlier());
             Risk risk = Risk.of(c.score(), medium, settings.highRiskThreshold());
-            out.add(new Decision(startNanos, e.getKey().address(), namer.apply(e.getKey().address()), anonymized,
+            Decision d = new Decision(startNanos, e.getKey().address(), namer.apply(e.getKey().address()), anonymized,
                     e.getKey().role(), risk, c.score(), top.detector(), c.detectors(), reasons,
-                    List.copyOf(ids), modelVersion));
+                    List.copyOf(ids), modelVersion);
+            out.add(geo == null || anonymized ? d : d.withGeo(geo.apply(d.address())));
         }
         out.sort(Comparator.comparingDouble(Decision::score).reversed());
         return out;

@@ -41,7 +41,7 @@ public final class PredictionVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(PredictionVerticle.class);
 
     private final DetectionSettings settings;
-    private final ThreatIntelDetector threatIntel;
+    private final java.util.function.Consumer<Detector> extras;
     private final Path outputDir;
     private final boolean fsync;
     private final DetectionStats stats;
@@ -68,10 +68,13 @@ public final class PredictionVerticle extends VerticleBase {
         this(settings, outputDir, fsync, stats, health, null);
     }
 
-    /** @param threatIntel threat-feed matching for every window (not in polling mode: pseudonyms cannot be looked up); null for none */
+    /**
+     * @param extras what else the detector does on live windows — threat-feed matching, GeoIP facts, the
+     *               alert-countries rule (not in polling mode: pseudonyms cannot be looked up); null for nothing
+     */
     public PredictionVerticle(DetectionSettings settings, Path outputDir, boolean fsync, DetectionStats stats,
-                              SensorHealth health, ThreatIntelDetector threatIntel) {
-        this.threatIntel = threatIntel;
+                              SensorHealth health, java.util.function.Consumer<Detector> extras) {
+        this.extras = extras;
         this.settings = settings;
         this.outputDir = outputDir;
         this.fsync = fsync;
@@ -91,8 +94,8 @@ public final class PredictionVerticle extends VerticleBase {
             detector = polling
                     ? new Detector(settings, models, RetinaCsv::pseudonym, true)
                     : new Detector(settings, models, Object::toString, false);
-            if (!polling) {
-                detector.threatIntel(threatIntel);
+            if (!polling && extras != null) {
+                extras.accept(detector);
             }
             log = new DecisionLog(outputDir, fsync);
             if (polling) {
@@ -181,6 +184,7 @@ public final class PredictionVerticle extends VerticleBase {
     private void publish(List<Decision> decisions) {
         for (Decision d : decisions) {
             stats.countDecision(d.risk().text(), d.detector());
+            stats.countCountry(d.geo() == null ? null : d.geo().country());
             vertx.eventBus().publish(Addresses.DECISION, d);
             if (d.risk() != Risk.LOW) {
                 LOG.info("event=decision window_start={} address={} role={} risk={} score={} detector={} early={} reason=\"{}\"",

@@ -27,8 +27,8 @@ import org.argus.stats.SensorStats;
  * HTTP verticle's SSE timer.
  *
  * <p>One event's data: {@code {"at", "health", "alerts": [...], "mode", "summary", "dry_run_remaining_days",
- * "windows": [{"start", "pps", "bps", "flows"}], "top_talkers": [{"address", "bytes", "packets", "flows"}],
- * "decisions": [{"at", "address", "risk", "detector", "reason"}], "bans": [{"address", "risk", "source", "reason",
+ * "windows": [{"start", "pps", "bps", "flows"}], "top_talkers": [{"address", "bytes", "packets", "flows", "geo"}],
+ * "decisions": [{"at", "address", "risk", "detector", "reason", "geo"}] (geo: "GB, AS1221 Telstra Pty Ltd", or empty), "bans": [{"address", "risk", "source", "reason",
  * "seconds_left"}], "devices": [{"vendor", "randomized_mac", "trust_score", "trust_band", "open_ports", "last_seen",
  * "addresses" (pseudonyms unless shown), "id" (for {@code GET /dashboard/devices/{id}}), "mac", "hostname" (only
  * when shown)}], "totals": {"packets", "windows",
@@ -42,6 +42,7 @@ public final class Dashboard {
     private final Deque<JsonObject> decisions = new ArrayDeque<>();
     private JsonArray topTalkers = new JsonArray();
     private JsonArray devices = new JsonArray();
+    private java.util.function.Function<IpAddress, org.argus.enrich.Geo> geo = a -> org.argus.enrich.Geo.NONE;
     /** Device view ids of the devices ever shown in the table → device keys (bounded by the inventory's size). */
     private final Map<String, String> ids = new HashMap<>();
 
@@ -67,6 +68,15 @@ public final class Dashboard {
         });
     }
 
+    private synchronized String geoOf(IpAddress a) {
+        return geo.apply(a).describe();
+    }
+
+    /** Country and ASN for the top talkers and devices' peers (decisions carry their own). */
+    public synchronized void geo(java.util.function.Function<IpAddress, org.argus.enrich.Geo> lookup) {
+        this.geo = lookup;
+    }
+
     private String show(IpAddress a) {
         return anonymizer == null ? a.toString() : anonymizer.anonymize(a);
     }
@@ -90,7 +100,7 @@ public final class Dashboard {
         JsonArray top = new JsonArray();
         by.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[0], a.getValue()[0])).limit(TOP)
                 .forEach(e -> top.add(new JsonObject().put("address", show(e.getKey())).put("bytes", e.getValue()[0])
-                        .put("packets", e.getValue()[1]).put("flows", e.getValue()[2])));
+                        .put("packets", e.getValue()[1]).put("flows", e.getValue()[2]).put("geo", geo.apply(e.getKey()).describe())));
         topTalkers = top;
     }
 
@@ -98,7 +108,8 @@ public final class Dashboard {
     public synchronized void onDecision(Decision d) {
         String address = d.anonymized() || anonymizer == null ? d.addressText() : show(d.address());
         decisions.addFirst(new JsonObject().put("at", Instant.ofEpochSecond(0, d.windowStartNanos()).toString()).put("address", address)
-                .put("risk", d.risk().text()).put("detector", d.detector()).put("reason", scrub(d.reasons().isEmpty() ? "" : d.reasons().get(0))));
+                .put("risk", d.risk().text()).put("detector", d.detector()).put("reason", scrub(d.reasons().isEmpty() ? "" : d.reasons().get(0)))
+                .put("geo", d.geo() == null ? "" : d.geo().describe()));
         while (decisions.size() > DECISIONS) {
             decisions.removeLast();
         }
@@ -145,7 +156,7 @@ public final class Dashboard {
     /**
      * One device as the page's device view shows it, from its {@code GET /devices/{key}} detail: trust and its
      * parts, score history ({@code [{"at", "score"}]}), open ports and findings of the latest scan, top peers by wire
-     * bytes ({@code [{"address", "bytes", "flows"}]}), the newest evidence ({@code [{"at", "part", "penalty",
+     * bytes ({@code [{"address", "bytes", "flows", "geo"}]}), the newest evidence ({@code [{"at", "part", "penalty",
      * "reason"}]}: its decisions and banned contacts). Addresses as in the table; MAC and host name only when shown.
      */
     public JsonObject deviceView(JsonObject d) {
@@ -154,7 +165,14 @@ public final class Dashboard {
         JsonArray peers = new JsonArray();
         d.getJsonArray("top_peers", new JsonArray()).forEach(o -> {
             JsonObject p = (JsonObject) o;
-            peers.add(p.copy().put("address", anonymizer == null ? p.getValue("address") : pseudonym(p.getString("address"))));
+            String country = "";
+            try {
+                country = geoOf(IpAddress.parse(p.getString("address")));
+            } catch (RuntimeException notAnAddress) {
+                // left without
+            }
+            peers.add(p.copy().put("address", anonymizer == null ? p.getValue("address") : pseudonym(p.getString("address")))
+                    .put("geo", country));
         });
         JsonArray evidence = new JsonArray();
         d.getJsonArray("evidence", new JsonArray()).forEach(o -> {

@@ -1,5 +1,6 @@
 package org.argus.http;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.argus.stats.SensorStats;
 
@@ -84,6 +85,9 @@ public final class StatusJson {
                                 .put("stale", s.cluster.clusterStale.sum())
                                 .put("replayed", s.cluster.clusterReplayed.sum())))
                 .put("devices", s.devices.toJson()).put("intel", s.intel.toJson())
+                .put("enrichment", s.geo.get() == null ? new JsonObject().put("databases", new JsonArray())
+                        : new JsonObject().put("databases", new JsonArray(s.geo.get().databases())).put("lookups", s.geo.get().lookups.sum())
+                                .put("found", s.geo.get().found.sum()))
                 .put("staging", new JsonObject()
                         .put("staged_files", s.staging.stagedFiles.get())
                         .put("bytes_pending", s.staging.stagedBytes.get())

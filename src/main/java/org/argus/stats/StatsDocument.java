@@ -55,6 +55,10 @@ public final class StatsDocument {
                         .put("blacklist_manager", new JsonObject().put("active_entries", s.blacklist.bansActive.get())
                                 .put("sync_operations", s.staging.blacklistExports.sum()))
                         .put("staging", new JsonObject().put("staged_files", s.staging.stagedFiles.get()).put("uploaded_files", s.staging.uploadedFiles.sum()))
-                        .put("cluster", new JsonObject().put("members_up", s.cluster.members.get() == null ? 0 : s.cluster.members.get().getLong("members_up", 0L))));
+                        .put("cluster", new JsonObject().put("members_up", s.cluster.members.get() == null ? 0 : s.cluster.members.get().getLong("members_up", 0L)))
+                        .put("threat_intel", new JsonObject().put("entries", s.intel.current().size())
+                                .put("matches", s.intel.matches.values().stream().mapToLong(java.util.concurrent.atomic.LongAdder::sum).sum()))
+                        .put("geoip", new JsonObject().put("enabled", s.geo.get() != null)
+                                .put("decisions_by_country", new JsonObject(new java.util.LinkedHashMap<>(s.detection.decisionsByCountry())))));
     }
 }

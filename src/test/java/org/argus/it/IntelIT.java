@@ -53,7 +53,9 @@ class IntelIT {
                 .put("intel", new JsonObject().put("feeds", new JsonArray()
                         .add(new JsonObject().put("name", "c2").put("path", c2.toString()).put("format", "plain").put("category", "botnet_cc").put("score", 95))
                         .add(new JsonObject().put("name", "scanners").put("path", scanners.toString()).put("format", "suricata")
-                                .put("category", "scanner").put("score", 92))));
+                                .put("category", "scanner").put("score", 92))))
+                .put("enrichment", new JsonObject().put("geoip_city_db", TestData.shared().resolve("geoip/GeoLite2-City-Test.mmdb").toString())
+                        .put("geoip_asn_db", TestData.shared().resolve("geoip/GeoLite2-ASN-Test.mmdb").toString()));
         Files.writeString(conf, config.encodePrettily());
         Map<String, String> env = Map.of("ARGUS_IP_SALT", "intel-salt");
         try (SensorProcess p = SensorProcess.start(List.of(), env, dir.resolve("sensor.log"), "-conf", conf.toString())) {
@@ -89,6 +91,10 @@ class IntelIT {
             assertEquals(1, c2Status.getInteger("refused"), "0.0.0.0/8 refused");
             assertEquals(1, scannerStatus.getInteger("bad_lines"));
             assertTrue(c2Status.getLong("matches") >= 1 && scannerStatus.getLong("matches") >= 1, intel.encodePrettily());
+            JsonObject enrichment = new JsonObject(SensorProcess.get(port, "/status").body()).getJsonObject("enrichment");
+            assertEquals(2, enrichment.getJsonArray("databases").size(), enrichment.encode());
+            assertTrue(enrichment.getLong("lookups") > 0, "decisions about public addresses were looked up: " + enrichment.encode());
+            assertTrue(p.log().contains("event=geoip_on"), "said once at start");
             String metrics = SensorProcess.get(port, "/metrics").body();
             assertTrue(metrics.contains("argus_intel_entries 2.0"), metrics);
             assertTrue(metrics.contains("argus_intel_matches_total{feed=\"c2\"}"), metrics);
@@ -108,6 +114,13 @@ class IntelIT {
             assertTrue(status.output().contains("scanners") && status.output().contains("c2"), status.output());
             assertEquals(401, SensorProcess.http("POST", port, "/intel/reload", null, "").status(), "reload needs the token");
         }
+        // a GeoIP database of the wrong kind fails the start, naming the key
+        Files.writeString(conf, config.copy().put("enrichment", new JsonObject()
+                .put("geoip_asn_db", TestData.shared().resolve("geoip/GeoLite2-Country-Test.mmdb").toString())).encodePrettily());
+        SensorProcess.Result wrong = SensorProcess.run(env, "-conf", conf.toString());
+        assertEquals(1, wrong.code(), wrong.output());
+        assertTrue(wrong.output().contains("enrichment.geoip_asn_db: ") && wrong.output().contains("not an ASN one"), wrong.output());
+        Files.writeString(conf, config.encodePrettily());
         // the same configuration offline
         Path out = dir.resolve("replay");
         SensorProcess.Result replay = SensorProcess.run(env, "replay", TestData.shared().resolve("pcaps/gnutella.pcap").toString(),
