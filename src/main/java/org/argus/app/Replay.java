@@ -108,6 +108,18 @@ public final class Replay {
      */
     public static Summary run(List<Path> files, FlowSettings flow, CsvSettings csv, String salt, int batchPackets,
                               Path windowsJsonl, Consumer<String> onFailure, Detector detector) throws IOException {
+        return run(files, flow, csv, salt, batchPackets, windowsJsonl, onFailure, detector, null);
+    }
+
+    /**
+     * {@link #run(List, FlowSettings, CsvSettings, String, int, Path, Consumer, Detector)} with the CSV's GeoIP
+     * columns ({@code aggregation.extra_columns}).
+     *
+     * @param geoColumns the lookup for the columns, or null for the Retina schema alone
+     */
+    public static Summary run(List<Path> files, FlowSettings flow, CsvSettings csv, String salt, int batchPackets,
+                              Path windowsJsonl, Consumer<String> onFailure, Detector detector,
+                              java.util.function.Function<org.argus.flow.IpAddress, org.argus.enrich.Geo> geoColumns) throws IOException {
         Map<String, Long> byRisk = new LinkedHashMap<>();
         for (Risk r : Risk.values()) {
             byRisk.put(r.text(), 0L);
@@ -123,6 +135,9 @@ public final class Replay {
         BufferedWriter windowsOut = windowsJsonl == null ? null : Files.newBufferedWriter(windowsJsonl, StandardCharsets.UTF_8);
         try (CsvRotator rotator = new CsvRotator(csv, new Anonymizer(salt), stats.csv, closed -> { });
              DecisionLog decisionLog = new DecisionLog(csv.outputDir(), false)) {
+            if (geoColumns != null) {
+                rotator.geoColumns(geoColumns);
+            }
             rotator.recover();
             // CSV rows and detection each on a thread of their own, beside the window assembly on this one; each
             // sees the windows in order, so the files are those of a single-threaded run

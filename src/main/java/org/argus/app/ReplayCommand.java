@@ -55,7 +55,8 @@ final class ReplayCommand implements Callable<Integer> {
         }
         Detection.extras(detector, Detection.threatIntel(c, msg -> System.err.println("argus replay: " + msg)), geo, c.enrichment());
         Replay.Summary s = Replay.run(files, c.flow(), csv, salt, c.capture().batchPackets(), windows,
-                msg -> System.err.println("argus replay: " + msg), detector);
+                msg -> System.err.println("argus replay: " + msg), detector,
+                geo != null && c.enrichment().extraColumns() ? geo::lookup : null);
         s.warnings().forEach(w -> System.err.println("argus replay: warning: " + w));
         System.out.println(s.toJson().encode());
         return s.failures().isEmpty() ? 0 : 2;

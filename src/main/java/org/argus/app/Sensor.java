@@ -122,7 +122,11 @@ public final class Sensor {
             pipeline.add(staging);
         }
         if (!polling) {
-            pipeline.add(new CsvVerticle(config.csv(), salt, stats.csv, health));
+            CsvVerticle csv = new CsvVerticle(config.csv(), salt, stats.csv, health);
+            if (geo != null && config.enrichment().extraColumns()) {
+                csv.geoColumns(geo::lookup);
+            }
+            pipeline.add(csv);
         }
         if (http != null) {
             pipeline.add(new DashboardFeedVerticle(dashboard));

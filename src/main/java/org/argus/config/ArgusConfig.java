@@ -439,7 +439,11 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         if (!countries.isEmpty() && dbs[0] == null && dbs[1] == null) {
             c.problem("heuristics.alert_countries: needs enrichment.geoip_country_db or enrichment.geoip_city_db");
         }
-        return new org.argus.enrich.EnrichmentSettings(dbs[0], dbs[1], dbs[2], countries);
+        boolean extra = c.bool("aggregation.extra_columns");
+        if (extra && dbs[0] == null && dbs[1] == null && dbs[2] == null) {
+            c.problem("aggregation.extra_columns: needs a GeoIP database (enrichment.geoip_country_db, _city_db or _asn_db)");
+        }
+        return new org.argus.enrich.EnrichmentSettings(dbs[0], dbs[1], dbs[2], countries, extra);
     }
 
     private static int wholeIn(Checker c, Object v, int min, int max, String key) {

@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * length), {@code packet_count}, {@code byte_count}, {@code unique_flows}, {@code rate_pps}, {@code rate_bps} (the
  * window's totals over all frames, non-IP included; bytes are wire bytes and bps = bytes*8/duration),
  * {@code src_ip_anon}, {@code dst_ip_anon} (see {@link Anonymizer}), {@code protocol} (TCP, UDP, ICMP, ICMPv6 or
- * the number), {@code src_port}, {@code dst_port}, then packets and wire bytes sent by each side in the window.
+ * the number), {@code src_port}, {@code dst_port}, then packets and wire bytes sent by each side in the window. With
+ * {@link #geoColumns} ({@code aggregation.extra_columns}) four more: {@link #GEO_HEADER}, each end's GeoIP country
+ * code and AS number (empty when unknown, always for private addresses). Off by default: the Retina schema stays.
  *
  * <p>Crash safety: the open file is named {@code <name>.csv.part}; each window's rows are written with one write
  * and (if {@code fsync}) forced to disk; a file is renamed to its final name only when complete. {@link #recover()}
@@ -55,6 +57,8 @@ public final class CsvRotator implements AutoCloseable {
     public static final String HEADER = "timestamp,window_start,window_end,duration_seconds,packet_count,byte_count,"
             + "unique_flows,rate_pps,rate_bps,src_ip_anon,dst_ip_anon,protocol,src_port,dst_port,"
             + "src_flow_packets,src_flow_bytes,dst_flow_packets,dst_flow_bytes";
+    /** The GeoIP columns {@code aggregation.extra_columns} appends. */
+    public static final String GEO_HEADER = ",src_country,src_asn,dst_country,dst_asn";
 
     /** File name prefixes, used in turn. */
     public static final List<String> GODS = List.of("zeus", "hera", "poseidon", "demeter", "athena", "apollo",
@@ -74,6 +78,9 @@ public final class CsvRotator implements AutoCloseable {
     private final FreeSpace freeSpace;
     /** Rows of the current write, formatted as ASCII bytes (reused). */
     private final AsciiRows rows = new AsciiRows(1 << 16);
+    private java.util.function.Function<org.argus.flow.IpAddress, org.argus.enrich.Geo> geo;
+    /** Per window: each address's GeoIP facts, looked up once. */
+    private final java.util.Map<org.argus.flow.IpAddress, org.argus.enrich.Geo> geoCache = new java.util.HashMap<>();
     private int nextGod;
     private volatile String pausedReason;
 
@@ -162,6 +169,7 @@ public final class CsvRotator implements AutoCloseable {
         if (w.flows().isEmpty()) {
             return;
         }
+        geoCache.clear();
         if (settings.minFreeBytes() > 0 && !roomFor(w)) {
             return;
         }
@@ -228,6 +236,11 @@ public final class CsvRotator implements AutoCloseable {
         }
     }
 
+    /** Appends the GeoIP columns ({@link #GEO_HEADER}) to every row of the files opened from now on. */
+    public void geoColumns(java.util.function.Function<org.argus.flow.IpAddress, org.argus.enrich.Geo> lookup) {
+        this.geo = lookup;
+    }
+
     /** The temporary path of the file being written, or null. */
     public Path openPart() {
         return partPath;
@@ -251,7 +264,24 @@ public final class CsvRotator implements AutoCloseable {
                 .text(FlowRecord.protocolName(f.protocol())).ch(',')
                 .num(f.originatorPort()).ch(',').num(f.responderPort()).ch(',')
                 .num(f.originatorPackets()).ch(',').num(f.originatorBytes()).ch(',')
-                .num(f.responderPackets()).ch(',').num(f.responderBytes()).ch('\n');
+                .num(f.responderPackets()).ch(',').num(f.responderBytes());
+        if (geo != null) {
+            geoCells(f.originator());
+            geoCells(f.responder());
+        }
+        rows.ch('\n');
+    }
+
+    private void geoCells(org.argus.flow.IpAddress a) {
+        org.argus.enrich.Geo g = geoCache.computeIfAbsent(a, geo);
+        rows.ch(',');
+        if (g.country() != null) {
+            rows.text(g.country());
+        }
+        rows.ch(',');
+        if (g.asn() != null) {
+            rows.num(g.asn());
+        }
     }
 
     private static String plain(double d) {
@@ -277,7 +307,7 @@ public final class CsvRotator implements AutoCloseable {
         channel = FileChannel.open(partPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         rowsInFile = 0;
         fileFirstWindow = firstWindowNanos;
-        writeFully(StandardCharsets.US_ASCII.encode(HEADER + "\n"));
+        writeFully(StandardCharsets.US_ASCII.encode(HEADER + (geo != null ? GEO_HEADER : "") + "\n"));
     }
 
     private void writeFully(ByteBuffer buf) throws IOException {

@@ -33,6 +33,13 @@ public final class CsvVerticle extends VerticleBase {
     private final SensorHealth health;
     private WorkerExecutor worker;
     private CsvRotator rotator;
+    private java.util.function.Function<org.argus.flow.IpAddress, org.argus.enrich.Geo> geoColumns;
+
+    /** Appends the GeoIP columns ({@code aggregation.extra_columns}) from this lookup; returns this. */
+    public CsvVerticle geoColumns(java.util.function.Function<org.argus.flow.IpAddress, org.argus.enrich.Geo> lookup) {
+        this.geoColumns = lookup;
+        return this;
+    }
 
     public CsvVerticle(CsvSettings settings, String salt, CsvStats stats, SensorHealth health) {
         this.settings = settings;
@@ -49,6 +56,9 @@ public final class CsvVerticle extends VerticleBase {
         return worker.executeBlocking(() -> {
             rotator = new CsvRotator(settings, new Anonymizer(salt), stats,
                     closed -> vertx.eventBus().publish(Addresses.CSV_CLOSED, closed));
+            if (geoColumns != null) {
+                rotator.geoColumns(geoColumns);
+            }
             rotator.recover();
             return null;
         }).compose(v -> {

@@ -51,6 +51,29 @@ class CsvRotatorTest {
     }
 
     @Test
+    void extraColumnsCarryEachEndsCountryAndAsn() throws Exception {
+        Path shared = org.argus.TestData.shared().resolve("geoip");
+        try (org.argus.enrich.GeoIp geo = org.argus.enrich.GeoIp.open(null, shared.resolve("GeoLite2-City-Test.mmdb"),
+                shared.resolve("GeoLite2-ASN-Test.mmdb"));
+             CsvRotator r = rotator(1000, Duration.ofHours(1), 0)) {
+            r.geoColumns(geo::lookup);
+            long start = 1_700_000_000L * S;
+            List<FlowRecord> f = List.of(
+                    new FlowRecord(6, IpAddress.parse("81.2.69.142"), 40000, IpAddress.parse("192.168.1.7"), 22, 3, 180, 2, 120,
+                            start, start + 5, TcpFlagCounts.NONE),
+                    new FlowRecord(17, IpAddress.parse("192.168.1.7"), 5353, IpAddress.parse("1.128.0.1"), 53, 1, 80, 1, 120,
+                            start, start + 5, TcpFlagCounts.NONE));
+            r.write(new FlowWindow(start, start + 5 * S, new WindowTotals(7, 500, 7, 5, 2, 0, 1, 0, 0, 0, 0, 0), f));
+            r.close();
+            Path file = dir.resolve(names().get(0));
+            List<String> lines = Files.readAllLines(file, StandardCharsets.US_ASCII);
+            assertEquals(CsvRotator.HEADER + ",src_country,src_asn,dst_country,dst_asn", lines.get(0));
+            assertTrue(lines.get(1).endsWith(",GB,,,"), "London, no ASN in the test data; a private responder: " + lines.get(1));
+            assertTrue(lines.get(2).endsWith(",,,,1221"), "Telstra's ASN, no country in the test data: " + lines.get(2));
+        }
+    }
+
+    @Test
     void rowsFollowTheSchemaAndTheOpenFileHasATemporaryName() throws IOException {
         try (CsvRotator r = rotator(100, Duration.ofMinutes(5), 0)) {
             r.write(window(T0, 2));
