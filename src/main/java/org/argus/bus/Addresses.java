@@ -108,4 +108,9 @@ public final class Addresses {
      * 400 for a bad address, 503 without feeds.
      */
     public static final String INTEL_LOOKUP = "argus.intel.lookup";
+    /**
+     * Publish, local: intel verticle → enforcement verticle, after each snapshot is built, with
+     * {@code intel.block_listed}. Body: {@link org.argus.intel.ListedBlocks}, every block to drop.
+     */
+    public static final String INTEL_BLOCKS = "argus.intel.blocks";
 }

@@ -412,7 +412,7 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         }
         String cache = c.str("intel.cache_dir");
         return new org.argus.intel.IntelSettings(feeds, cache.isBlank() ? blacklistDb.toAbsolutePath().resolveSibling("intel") : Path.of(cache),
-                c.bool("intel.refuse_private"), c.intIn("intel.max_entries_per_feed", 1, 10_000_000));
+                c.bool("intel.refuse_private"), c.intIn("intel.max_entries_per_feed", 1, 10_000_000), c.bool("intel.block_listed"));
     }
 
     /** {@code enrichment.*}: each database file must be readable; country codes are two upper-case letters. */

@@ -17,6 +17,10 @@ public final class EnforcementStats {
     public final LongAdder enforcementErrors = new LongAdder();
     /** Members of the kernel sets after the last change we made. */
     public final AtomicLong kernelMembers = new AtomicLong();
+    /** Threat-feed blocks in the kernel's feed sets now ({@code intel.block_listed}; 0 when not enforcing). */
+    public final AtomicLong listedInKernel = new AtomicLong();
+    /** Threat-feed blocks the enforcer holds (what enforcing would put into the kernel), after the allowlist. */
+    public final AtomicLong listedWanted = new AtomicLong();
     /** Emergency stops carried out. */
     public final LongAdder emergencyStops = new LongAdder();
     /** The last enforcement error, or null. */

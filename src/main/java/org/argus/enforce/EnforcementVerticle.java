@@ -72,13 +72,14 @@ public final class EnforcementVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         context = vertx.getOrCreateContext();
-        for (Class<?> c : new Class<?>[] {BanChange.class, BlacklistSnapshot.class, EmergencyCommand.class}) {
+        for (Class<?> c : new Class<?>[] {BanChange.class, BlacklistSnapshot.class, EmergencyCommand.class, org.argus.intel.ListedBlocks.class}) {
             LocalCodec.registerFor(vertx.eventBus(), c);
         }
         worker = Executors.newSingleThreadExecutor(r -> daemon(r, "argus-enforcement"));
         watcher = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "argus-emergency"));
         vertx.eventBus().<BanChange>localConsumer(Addresses.BAN_CHANGED, m -> onChange(m.body()));
         vertx.eventBus().<EmergencyCommand>localConsumer(Addresses.EMERGENCY, this::onEmergency);
+        vertx.eventBus().<org.argus.intel.ListedBlocks>localConsumer(Addresses.INTEL_BLOCKS, m -> step(() -> enforcer.listed(m.body().blocks())));
         Future<Boolean> stopFile = on(watcher, () -> {
             fileSeen = Files.exists(settings.emergencyStopFile());
             return fileSeen;

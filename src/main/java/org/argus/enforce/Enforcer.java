@@ -48,6 +48,7 @@ public final class Enforcer {
     // worker-confined
     private final Set<BanTarget> desired = new LinkedHashSet<>();
     private final Map<BanTarget, Boolean> pending = new LinkedHashMap<>();
+    private List<BanTarget> listed = List.of();
     private volatile Instant dryRunEnds;
     private volatile EnforcementStatus.Mode mode;
     private String unavailable;
@@ -134,6 +135,49 @@ public final class Enforcer {
         publish();
     }
 
+    /**
+     * The threat-feed blocks to drop ({@code intel.block_listed}), replacing the previous list. Allowlisted blocks
+     * are left out (also those overlapping an operator who connected since). Enforcing: put into the kernel's feed
+     * sets at once (atomically); dry-run or monitor-only: logged as what would be blocked; during an emergency stop
+     * kept for the restore.
+     */
+    public void listed(List<BanTarget> blocks) {
+        List<BanTarget> keep = new ArrayList<>(blocks.size());
+        int refused = 0;
+        for (BanTarget b : blocks) {
+            if (allowlist.refusal(b).isPresent()) {
+                refused++;
+            } else {
+                keep.add(b);
+            }
+        }
+        listed = List.copyOf(keep);
+        stats.listedWanted.set(listed.size());
+        if (refused > 0) {
+            LOG.warn("event=listed_refused entries={} why=\"overlap the allowlist\"", refused);
+        }
+        if (mode == EnforcementStatus.Mode.ENFORCING && !emergency.get()) {
+            applyListed();
+            undoIfStopped();
+        } else if (mode == EnforcementStatus.Mode.DRY_RUN || mode == EnforcementStatus.Mode.MONITOR_ONLY) {
+            stats.wouldBlockActions.increment();
+            LOG.info("event=would_block_listed entries={} mode={}", listed.size(), mode.text());
+        }
+        publish();
+    }
+
+    private void applyListed() {
+        long t0 = System.nanoTime();
+        try {
+            firewall.replaceListed(listed);
+            stats.enforcementActions.increment();
+            stats.listedInKernel.set(listed.size());
+            LOG.info("event=listed_blocked entries={} backend={} took_ms={}", listed.size(), firewall.name(), (System.nanoTime() - t0) / 1_000_000);
+        } catch (EnforcementException e) {
+            fail("putting " + listed.size() + " feed entries into the kernel: " + e.getMessage());
+        }
+    }
+
     /** True when changes wait for {@link #flush}. */
     public boolean hasPending() {
         return !pending.isEmpty();
@@ -199,6 +243,7 @@ public final class Enforcer {
             try {
                 firewall.removeAll();
                 stats.kernelMembers.set(0);
+                stats.listedInKernel.set(0);
             } catch (EnforcementException e) {
                 fail("emergency stop, second pass: " + e.getMessage());
             }
@@ -292,6 +337,9 @@ public final class Enforcer {
             failure = null;
             LOG.info("event=reconciled backend={} bans={} added={} removed={} took_ms={}", firewall.name(), want.size(),
                     add.size(), remove.size(), (System.nanoTime() - t0) / 1_000_000);
+            if (!listed.isEmpty()) {
+                applyListed();
+            }
         } catch (EnforcementException e) {
             fail("reconciling the kernel with the blacklist: " + e.getMessage());
         }
@@ -304,6 +352,7 @@ public final class Enforcer {
             try {
                 firewall.removeAll();
                 stats.kernelMembers.set(0);
+                stats.listedInKernel.set(0);
             } catch (EnforcementException e) {
                 fail("emergency stop during a kernel change: " + e.getMessage());
             }

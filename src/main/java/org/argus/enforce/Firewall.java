@@ -29,6 +29,17 @@ public interface Firewall {
      */
     void apply(Collection<BanTarget> add, Collection<BanTarget> remove) throws EnforcementException;
 
+    /**
+     * Replaces the members of the threat-feed sets ({@code intel.block_listed}) with these blocks, atomically (a packet
+     * meets the old list or the new one, never an empty one in between). Separate from the ban sets: hundreds of
+     * thousands of feed entries are never rows of the blacklist. Requires {@link #install()}.
+     *
+     * @throws EnforcementException naming what the kernel refused
+     */
+    default void replaceListed(Collection<BanTarget> blocks) throws EnforcementException {
+        throw new EnforcementException(name() + " cannot block feed entries");
+    }
+
     /** Members of the sets now (empty when not installed). */
     Set<BanTarget> members() throws EnforcementException;
 

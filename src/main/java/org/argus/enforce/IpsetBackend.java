@@ -9,7 +9,8 @@ import org.argus.blacklist.BanTarget;
 
 /**
  * iptables + ipset: the banned addresses live in two {@code hash:net} sets ({@code <chain>-v4}, {@code <chain>-v6}),
- * one chain per family ({@code AEGIS-DROP} by default) holds one DROP rule per set, and the chain is jumped to from
+ * threat-feed entries ({@code intel.block_listed}) in two more ({@code <chain>-i4}, {@code <chain>-i6}), one chain
+ * per family ({@code AEGIS-DROP} by default) holds one DROP rule per set, and the chain is jumped to from
  * INPUT and FORWARD — so 100 000 bans cost two rules and a hash lookup. Set changes go in one {@code ipset restore}
  * batch (atomic per batch); every command is an argument list with its exit code checked. Blocking and not
  * thread-safe: the enforcement worker is its only caller.
@@ -19,6 +20,8 @@ public final class IpsetBackend implements Firewall {
     private final String chain;
     private final String set4;
     private final String set6;
+    private final String intel4;
+    private final String intel6;
 
     /**
      * @param sh    command runner (a namespace prefix in tests)
@@ -29,6 +32,8 @@ public final class IpsetBackend implements Firewall {
         this.chain = chain;
         this.set4 = chain + "-v4";
         this.set6 = chain + "-v6";
+        this.intel4 = chain + "-i4";
+        this.intel6 = chain + "-i6";
     }
 
     @Override
@@ -41,13 +46,17 @@ public final class IpsetBackend implements Firewall {
     public void install() throws EnforcementException {
         sh.must(null, "ipset", "create", set4, "hash:net", "family", "inet", "maxelem", "1048576", "-exist");
         sh.must(null, "ipset", "create", set6, "hash:net", "family", "inet6", "maxelem", "1048576", "-exist");
-        for (String[] fam : new String[][] {{"iptables", set4}, {"ip6tables", set6}}) {
+        sh.must(null, "ipset", "create", intel4, "hash:net", "family", "inet", "maxelem", "65536", "-exist");
+        sh.must(null, "ipset", "create", intel6, "hash:net", "family", "inet6", "maxelem", "65536", "-exist");
+        for (String[] fam : new String[][] {{"iptables", set4, intel4}, {"ip6tables", set6, intel6}}) {
             String tool = fam[0];
             if (sh.run(null, tool, "-w", "-n", "-L", chain).exit() != 0) {
                 sh.must(null, tool, "-w", "-N", chain);
             }
-            if (sh.run(null, tool, "-w", "-C", chain, "-m", "set", "--match-set", fam[1], "src", "-j", "DROP").exit() != 0) {
-                sh.must(null, tool, "-w", "-A", chain, "-m", "set", "--match-set", fam[1], "src", "-j", "DROP");
+            for (String set : new String[] {fam[1], fam[2]}) {
+                if (sh.run(null, tool, "-w", "-C", chain, "-m", "set", "--match-set", set, "src", "-j", "DROP").exit() != 0) {
+                    sh.must(null, tool, "-w", "-A", chain, "-m", "set", "--match-set", set, "src", "-j", "DROP");
+                }
             }
             for (String hook : new String[] {"INPUT", "FORWARD"}) {
                 if (sh.run(null, tool, "-w", "-C", hook, "-j", chain).exit() != 0) {
@@ -82,6 +91,36 @@ public final class IpsetBackend implements Firewall {
         }
         if (!failures.isEmpty()) {
             throw new EnforcementException("ipset refused " + failures.size() + " change(s): " + String.join("; ", failures));
+        }
+    }
+
+    /**
+     * Fills a new set per family ({@code <chain>-t4}/{@code -t6}, sized for the blocks) with one {@code ipset restore}
+     * and swaps it with the live feed set ({@code ipset swap}: atomic), then destroys the old contents.
+     */
+    @Override
+    public void replaceListed(Collection<BanTarget> blocks) throws EnforcementException {
+        for (boolean v6 : new boolean[] {false, true}) {
+            String live = v6 ? intel6 : intel4, fresh = chain + (v6 ? "-t6" : "-t4");
+            StringBuilder restore = new StringBuilder();
+            int n = 0;
+            for (BanTarget b : blocks) {
+                if (b.v6() == v6) {
+                    restore.append("add ").append(fresh).append(' ').append(b).append(" -exist\n");
+                    n++;
+                }
+            }
+            sh.run(null, "ipset", "destroy", fresh); // a leftover of an interrupted swap
+            sh.must(null, "ipset", "create", fresh, "hash:net", "family", v6 ? "inet6" : "inet", "maxelem",
+                    Integer.toString(Math.max(65_536, Integer.highestOneBit(Math.max(1, n)) * 2)));
+            try {
+                if (n > 0) {
+                    sh.must(restore.toString(), "ipset", "restore", "-exist");
+                }
+                sh.must(null, "ipset", "swap", fresh, live);
+            } finally {
+                sh.run(null, "ipset", "destroy", fresh);
+            }
         }
     }
 
@@ -133,7 +172,7 @@ public final class IpsetBackend implements Firewall {
                 note(failures, sh.run(null, tool, "-w", "-X", chain), tool + " -X " + chain);
             }
         }
-        for (String set : List.of(set4, set6)) {
+        for (String set : List.of(set4, set6, intel4, intel6, chain + "-t4", chain + "-t6")) {
             if (sh.run(null, "ipset", "list", "-n", set).exit() == 0) {
                 note(failures, sh.run(null, "ipset", "destroy", set), "ipset destroy " + set);
             }

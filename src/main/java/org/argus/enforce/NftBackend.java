@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
 import org.argus.blacklist.BanTarget;
 
 /**
- * nftables: one {@code inet} table named after the chain ({@code AEGIS-DROP} → {@code aegis_drop}) with four sets —
+ * nftables: one {@code inet} table named after the chain ({@code AEGIS-DROP} → {@code aegis_drop}) with four ban sets —
  * {@code v4}/{@code v6} (hash sets of single addresses) and {@code v4net}/{@code v6net} (interval sets for CIDR bans,
- * which nftables requires for prefixes) — and two base chains, {@code input} and {@code forward}, hooked at priority
+ * which nftables requires for prefixes) — two threat-feed sets {@code intel4}/{@code intel6} (interval sets with
+ * auto-merge, {@code intel.block_listed}), and two base chains, {@code input} and {@code forward}, hooked at priority
  * {@code filter - 10} so they see packets before the usual filter chains. Changes go through {@code nft -f -}, which
  * applies a whole script as one transaction. Deleting an element that is not there is an error in nftables 1.0.6
  * (Debian 12), so removals are limited to current members. Blocking; the enforcement worker is its caller.
@@ -41,14 +42,21 @@ public final class NftBackend implements Firewall {
     @Override
     public void install() throws EnforcementException {
         if (sh.run(null, "nft", "list", "table", "inet", table).exit() == 0) {
-            return;
+            if (sh.run(null, "nft", "list", "set", "inet", table, "intel4").exit() == 0) {
+                return;
+            }
+            // a table from a version without the feed sets: made again (the enforcer reconciles the bans next)
+            sh.must(null, "nft", "delete", "table", "inet", table);
         }
-        String match = "ip saddr @v4 drop; ip saddr @v4net drop; ip6 saddr @v6 drop; ip6 saddr @v6net drop;";
+        String match = "ip saddr @v4 drop; ip saddr @v4net drop; ip6 saddr @v6 drop; ip6 saddr @v6net drop; "
+                + "ip saddr @intel4 drop; ip6 saddr @intel6 drop;";
         String script = "table inet " + table + " {\n"
                 + "  set v4 { type ipv4_addr; }\n"
                 + "  set v4net { type ipv4_addr; flags interval; }\n"
                 + "  set v6 { type ipv6_addr; }\n"
                 + "  set v6net { type ipv6_addr; flags interval; }\n"
+                + "  set intel4 { type ipv4_addr; flags interval; auto-merge; }\n"
+                + "  set intel6 { type ipv6_addr; flags interval; auto-merge; }\n"
                 + "  chain input { type filter hook input priority filter - 10; policy accept; " + match + " }\n"
                 + "  chain forward { type filter hook forward priority filter - 10; policy accept; " + match + " }\n"
                 + "}\n";
@@ -86,6 +94,37 @@ public final class NftBackend implements Firewall {
         }
         if (!failures.isEmpty()) {
             throw new EnforcementException("nft refused " + failures.size() + " change(s): " + String.join("; ", failures));
+        }
+    }
+
+    /**
+     * One {@code nft -f -} transaction: both feed sets flushed, then filled in chunks of {@value #CHUNK} elements
+     * (interval sets with auto-merge, so nested and adjacent feed blocks merge instead of conflicting).
+     */
+    @Override
+    public void replaceListed(Collection<BanTarget> blocks) throws EnforcementException {
+        StringBuilder script = new StringBuilder("flush set inet " + table + " intel4\nflush set inet " + table + " intel6\n");
+        for (boolean v6 : new boolean[] {false, true}) {
+            List<String> chunk = new ArrayList<>();
+            for (BanTarget b : blocks) {
+                if (b.v6() == v6) {
+                    chunk.add(b.toString());
+                    if (chunk.size() == CHUNK) {
+                        element(script, v6, chunk);
+                    }
+                }
+            }
+            element(script, v6, chunk);
+        }
+        sh.must(script.toString(), "nft", "-f", "-");
+    }
+
+    private static final int CHUNK = 10_000;
+
+    private void element(StringBuilder script, boolean v6, List<String> chunk) {
+        if (!chunk.isEmpty()) {
+            script.append("add element inet ").append(table).append(v6 ? " intel6 { " : " intel4 { ").append(String.join(", ", chunk)).append(" }\n");
+            chunk.clear();
         }
     }
 

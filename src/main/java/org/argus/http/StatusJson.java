@@ -16,7 +16,7 @@ import org.argus.stats.SensorStats;
  * "model_flows_skipped", "decision_write_errors", "polled_files", "polled_files_failed"}, "enforcement": {"mode",
  * "dry_run_ends_at", "dry_run_remaining_days", "would_block", "summary", "bans_active", "bans_added", "bans_renewed",
  * "bans_removed", "bans_expired", "refused_allowlisted", "victim_alerts", "decisions_not_banned", "would_block_actions",
- * "actions", "errors", "last_error", "kernel_members", "emergency_stops"}, "staging": {"staged_files", "bytes_pending",
+ * "actions", "errors", "last_error", "kernel_members", "listed_in_kernel", "listed_wanted", "emergency_stops"}, "staging": {"staged_files", "bytes_pending",
  * "oldest_staged_at", "staged_total", "uploaded_files", "uploaded_bytes", "upload_errors", "last_error",
  * "next_attempt_at", "vanished", "deleted_by_retention", "model_sync": {"downloads", "last_version", "last_error"},
  * "cluster": null or {"sensor_id", "members_up", "members": [{"sensor_id", "incarnation", "host", "last_heard_at",
@@ -143,6 +143,7 @@ public final class StatusJson {
                 .put("errors", s.enforcement.enforcementErrors.sum())
                 .put("last_error", s.enforcement.enforcementLastError.get())
                 .put("kernel_members", s.enforcement.kernelMembers.get())
+                .put("listed_in_kernel", s.enforcement.listedInKernel.get()).put("listed_wanted", s.enforcement.listedWanted.get())
                 .put("emergency_stops", s.enforcement.emergencyStops.sum());
     }
 }

@@ -13,8 +13,15 @@ import java.util.List;
  *                      beside the blacklist database)
  * @param refusePrivate refuse private (RFC 1918, RFC 6598, ULA) blocks from feeds ({@code refuse_private})
  * @param maxEntries    most indicators kept per feed ({@code max_entries_per_feed}); the rest are counted as refused
+ * @param blockListed   drop traffic from every listed block in the kernel's feed sets ({@code block_listed}), under the
+ *                      same dry-run, allowlist and emergency stop as bans
  */
-public record IntelSettings(List<ThreatIntel.Feed> feeds, Path cacheDir, boolean refusePrivate, int maxEntries) {
+public record IntelSettings(List<ThreatIntel.Feed> feeds, Path cacheDir, boolean refusePrivate, int maxEntries, boolean blockListed) {
+    /** Without pre-emptive blocking. */
+    public IntelSettings(List<ThreatIntel.Feed> feeds, Path cacheDir, boolean refusePrivate, int maxEntries) {
+        this(feeds, cacheDir, refusePrivate, maxEntries, false);
+    }
+
     public IntelSettings {
         feeds = List.copyOf(feeds);
     }

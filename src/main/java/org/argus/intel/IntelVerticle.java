@@ -20,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * does (so a capture file's first window is already checked), then every {@value #CHECK_SECONDS} s the
  * {@link IntelLoader} looks for feeds that are due or whose file changed, on the shared worker executor
  * {@code argus-intel} (1 thread); a new snapshot replaces the old one in one atomic swap. Answers
- * {@link Addresses#INTEL_RELOAD} and {@link Addresses#INTEL_LOOKUP}. A feed that cannot be loaded leaves its previous
+ * {@link Addresses#INTEL_RELOAD} and {@link Addresses#INTEL_LOOKUP}. With {@code intel.block_listed}, each new snapshot's
+ * blocks are published on {@link Addresses#INTEL_BLOCKS} for the kernel's feed sets. A feed that cannot be loaded leaves its previous
  * entries in use and the {@code intel} health component degraded, naming it.
  */
 public final class IntelVerticle extends VerticleBase {
@@ -44,6 +45,7 @@ public final class IntelVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        org.argus.bus.LocalCodec.registerFor(vertx.eventBus(), ListedBlocks.class);
         worker = vertx.createSharedWorkerExecutor("argus-intel", 1);
         loader = new IntelLoader(settings, new ThreatIntel.Sanitizer(settings.refusePrivate(), allowlist), Clock.systemUTC());
         return refresh(true).compose(v -> {
@@ -85,6 +87,9 @@ public final class IntelVerticle extends VerticleBase {
             if (fresh != null) {
                 stats.current.set(fresh);
                 stats.loads.increment();
+                if (settings.blockListed()) {
+                    vertx.eventBus().publish(Addresses.INTEL_BLOCKS, new ListedBlocks(fresh.blocks(), fresh.builtAt()));
+                }
                 LOG.info("event=intel_loaded entries={} feeds={} ranges_v4={} ranges_v6={}", fresh.size(), fresh.feeds().size(),
                         fresh.prefixSet().ranges()[0], fresh.prefixSet().ranges()[1]);
             }

@@ -154,6 +154,15 @@ public final class ThreatIntel {
         return out;
     }
 
+    /** Every distinct block (for the kernel's feed sets). */
+    public List<BanTarget> blocks() {
+        List<BanTarget> out = new ArrayList<>(hi.length);
+        for (int i = 0; i < hi.length; i++) {
+            out.add(block(i));
+        }
+        return out;
+    }
+
     /** Whether an address is listed (cheaper than {@link #match}: no objects). */
     public boolean listed(IpAddress a) {
         return hi.length > 0 && set.lookup(a) >= 0;

@@ -78,6 +78,11 @@ class EnforcerTest {
             members.clear();
         }
 
+        @Override
+        public synchronized void replaceListed(Collection<BanTarget> blocks) {
+            calls.add("listed " + blocks);
+        }
+
         synchronized List<String> mutating() {
             return calls.stream().filter(c -> !c.equals("members")).toList();
         }
@@ -102,6 +107,30 @@ class EnforcerTest {
         Instant now = Instant.parse("2026-11-02T00:00:00Z");
         return new BanChange(kind, new Ban(t(target), "port_scan: 100 ports", "high", new BanSource.Detector("port_scan"), now,
                 now.plus(Duration.ofHours(24)), 1, 1));
+    }
+
+    @Test
+    void feedEntriesFollowTheModesTheAllowlistAndTheEmergencyStop() {
+        Enforcer e = enforcer(7, true);
+        e.start(FIRST_START, List.of(), false, "");
+        fw.calls.clear();
+        e.listed(List.of(t("203.0.113.0/24"), t("10.99.1.0/24"), t("2001:db8:bad::/48")));
+        assertEquals(List.of(), fw.mutating(), "dry-run: nothing in the kernel");
+        assertEquals(2, stats.listedWanted.get(), "the block overlapping the allowlist is left out");
+        assertEquals(0, stats.listedInKernel.get());
+        clock.set(FIRST_START.plus(Duration.ofDays(7)));
+        e.tick(); // enforcing: install, reconcile the bans, then the feed sets
+        assertEquals("listed [203.0.113.0/24, 2001:db8:bad::/48]", fw.mutating().get(fw.mutating().size() - 1), fw.calls.toString());
+        assertEquals(2, stats.listedInKernel.get());
+        e.listed(List.of(t("198.51.100.0/24")));
+        assertEquals("listed [198.51.100.0/24]", fw.mutating().get(fw.mutating().size() - 1), "a new snapshot replaces the list at once");
+        e.emergencyStopped("test", "operator");
+        fw.calls.clear();
+        e.listed(List.of(t("192.0.2.0/24")));
+        assertEquals(List.of(), fw.mutating(), "nothing goes into the kernel during an emergency stop");
+        assertEquals(0, stats.listedInKernel.get());
+        e.restored("test", "operator");
+        assertEquals("listed [192.0.2.0/24]", fw.mutating().get(fw.mutating().size() - 1), "the restore puts the latest list back");
     }
 
     @Test
