@@ -125,29 +125,8 @@ final class DevicesCommand {
 
         @Override
         public Integer call() throws Exception {
-            org.argus.config.ArgusConfig c = Main.loadOfflineOrExplain(conf);
-            if (c == null) {
-                return 1;
-            }
-            ControlClient client = new ControlClient(c.http());
-            ControlClient.Answer a = c.http().enabled()
-                    ? client.send(method, "/devices/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + suffix, "") : null;
-            if (a == null) {
-                System.err.println("argus: no sensor answers at " + client.base());
-                return 2;
-            }
-            JsonObject b;
-            try {
-                b = new JsonObject(a.body());
-            } catch (RuntimeException e) {
-                b = new JsonObject().put("error", "HTTP " + a.status());
-            }
-            if (a.status() != expected) {
-                System.err.println("argus devices: " + b.getString("error", "HTTP " + a.status()));
-                return 1;
-            }
-            System.out.println(done(b));
-            return 0;
+            return ReadCommands.change(conf, method, "/devices/" + URLEncoder.encode(id, StandardCharsets.UTF_8) + suffix, expected,
+                    "argus devices", this::done);
         }
     }
 }

@@ -89,28 +89,10 @@ final class IntelCommand {
 
         @Override
         public Integer call() throws Exception {
-            org.argus.config.ArgusConfig c = Main.loadOfflineOrExplain(conf);
-            if (c == null) {
-                return 1;
-            }
-            ControlClient client = new ControlClient(c.http());
-            ControlClient.Answer a = c.http().enabled() ? client.send("POST", "/intel/reload", "") : null;
-            if (a == null) {
-                System.err.println("argus: no sensor answers at " + client.base());
-                return 2;
-            }
-            JsonObject b;
-            try {
-                b = new JsonObject(a.body());
-            } catch (RuntimeException e) {
-                b = new JsonObject().put("error", "HTTP " + a.status());
-            }
-            if (a.status() != 200) {
-                System.err.println("argus intel reload: " + b.getString("error", "HTTP " + a.status()));
-                return 1;
-            }
-            printFeeds(b);
-            return 0;
+            return ReadCommands.change(conf, "POST", "/intel/reload", 200, "argus intel reload", b -> {
+                printFeeds(b);
+                return "reloaded";
+            });
         }
     }
 }

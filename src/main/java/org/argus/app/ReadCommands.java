@@ -18,6 +18,39 @@ final class ReadCommands {
     private ReadCommands() {
     }
 
+    /**
+     * Sends one request that changes something to the running sensor (with the configured token) and prints the
+     * answer: {@code done} of the JSON answer on stdout when the status is {@code expected}, else the error on stderr.
+     *
+     * @param who the command, for the error line ({@code argus devices})
+     * @return 0 done, 1 a bad configuration or the sensor refused, 2 no sensor answering
+     */
+    static int change(Path conf, String method, String path, int expected, String who,
+                      java.util.function.Function<JsonObject, String> done) throws Exception {
+        ArgusConfig c = Main.loadOfflineOrExplain(conf);
+        if (c == null) {
+            return 1;
+        }
+        ControlClient client = new ControlClient(c.http());
+        ControlClient.Answer a = c.http().enabled() ? client.send(method, path, "") : null;
+        if (a == null) {
+            System.err.println("argus: no sensor answers at " + client.base());
+            return 2;
+        }
+        JsonObject b;
+        try {
+            b = new JsonObject(a.body());
+        } catch (RuntimeException e) {
+            b = new JsonObject().put("error", "HTTP " + a.status());
+        }
+        if (a.status() != expected) {
+            System.err.println(who + ": " + b.getString("error", "HTTP " + a.status()));
+            return 1;
+        }
+        System.out.println(done.apply(b));
+        return 0;
+    }
+
     abstract static class Read implements Callable<Integer> {
         @Option(names = {"-conf", "--conf"}, paramLabel = "FILE", description = "Configuration file (as for the sensor).")
         Path conf;
