@@ -30,7 +30,7 @@ import java.util.Map;
  *       refresh time is up, with {@code If-None-Match} and {@code If-Modified-Since} from the last answer: 304 keeps
  *       what is loaded; 200 is parsed, then written to {@code cache_dir/<name>.feed} (with {@code <name>.meta.json}:
  *       ETag, Last-Modified) by an atomic rename. At a start the cached copy is used at once and the fetch follows at
- *       the next look (10 s later in the sensor), so start-up never waits on the network. A failure (no network, 5xx, timeout) is retried after 1, 2, 4 …
+ *       the next look, so start-up never waits on the network. A failure (no network, 5xx, timeout) is retried after 1, 2, 4 …
  *       minutes up to the refresh interval; until then the entries loaded before stay, or — after a restart with no
  *       network — the cached copy is used ({@code origin} says "cache (offline: …)").</li>
  *   <li>Every indicator goes through the {@link ThreatIntel.Sanitizer}; refusals are counted per reason with the
@@ -86,13 +86,23 @@ public final class IntelLoader {
      * @return the new snapshot when any feed changed, else null
      */
     public ThreatIntel refresh(boolean force) {
+        return refresh(force, true);
+    }
+
+    /**
+     * {@link #refresh(boolean)}, optionally without the network: with {@code fetch} false a URL feed is only read
+     * from its cache, and one without a cached copy waits for the next refresh (a sensor starting without network
+     * must not wait for connection timeouts before it captures).
+     */
+    public ThreatIntel refresh(boolean force, boolean fetch) {
         Instant now = clock.instant();
         List<List<FeedFormat.Indicator>> loaded = new ArrayList<>();
         boolean changed = false;
         for (int i = 0; i < states.size(); i++) {
             State s = states.get(i);
             List<FeedFormat.Indicator> fresh = null;
-            if (force || now.compareTo(s.due) >= 0 || fileChanged(s)) {
+            boolean offlineWait = !fetch && isUrl(s.feed) && !(s.status.loadedAt() == null && Files.isReadable(cacheFile(s)));
+            if (!offlineWait && (force || now.compareTo(s.due) >= 0 || fileChanged(s))) {
                 fresh = load(s, now);
             }
             if (fresh != null) {

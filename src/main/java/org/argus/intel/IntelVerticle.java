@@ -16,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the threat-feed snapshot ({@link IntelStats#current}) fresh: the first load finishes before the deployment
- * does (so a capture file's first window is already checked), then every {@value #CHECK_SECONDS} s the
+ * Keeps the threat-feed snapshot ({@link IntelStats#current}) fresh: the first load of files and cached copies
+ * finishes before the deployment does (so a capture file's first window is already checked; a URL feed without a
+ * cached copy is fetched right after, never holding up the start), then every {@value #CHECK_SECONDS} s the
  * {@link IntelLoader} looks for feeds that are due or whose file changed, on the shared worker executor
  * {@code argus-intel} (1 thread); a new snapshot replaces the old one in one atomic swap. Answers
  * {@link Addresses#INTEL_RELOAD} and {@link Addresses#INTEL_LOOKUP}. With {@code intel.block_listed}, each new snapshot's
@@ -48,9 +49,11 @@ public final class IntelVerticle extends VerticleBase {
         org.argus.bus.LocalCodec.registerFor(vertx.eventBus(), ListedBlocks.class);
         worker = vertx.createSharedWorkerExecutor("argus-intel", 1);
         loader = new IntelLoader(settings, new ThreatIntel.Sanitizer(settings.refusePrivate(), allowlist), Clock.systemUTC());
-        return refresh(true).compose(v -> {
-            timer = vertx.setPeriodic(CHECK_SECONDS * 1000L, id -> refresh(false));
-            MessageConsumer<Object> reload = vertx.eventBus().localConsumer(Addresses.INTEL_RELOAD, m -> refresh(true)
+        // files and cached copies before the deployment completes; URL feeds without a cached copy right after
+        return refresh(true, false).compose(v -> {
+            refresh(false, true);
+            timer = vertx.setPeriodic(CHECK_SECONDS * 1000L, id -> refresh(false, true));
+            MessageConsumer<Object> reload = vertx.eventBus().localConsumer(Addresses.INTEL_RELOAD, m -> refresh(true, true)
                     .onSuccess(x -> m.reply(stats.toJson())).onFailure(e -> m.fail(503, String.valueOf(e.getMessage()))));
             MessageConsumer<String> lookup = vertx.eventBus().localConsumer(Addresses.INTEL_LOOKUP, m -> {
                 IpAddress a;
@@ -80,9 +83,9 @@ public final class IntelVerticle extends VerticleBase {
     }
 
     /** Loads what is due (everything with {@code force}) on the worker and swaps the snapshot in. */
-    private Future<Void> refresh(boolean force) {
+    private Future<Void> refresh(boolean force, boolean fetch) {
         return worker.executeBlocking(() -> {
-            ThreatIntel fresh = loader.refresh(force);
+            ThreatIntel fresh = loader.refresh(force, fetch);
             stats.feeds.set(loader.status());
             if (fresh != null) {
                 stats.current.set(fresh);

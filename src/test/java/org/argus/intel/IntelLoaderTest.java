@@ -129,6 +129,8 @@ class IntelLoaderTest {
         // no cache and no network: a clear error, nothing listed
         Files.delete(dir.resolve("cache/c2.feed"));
         IntelLoader bare = loader(feed);
+        assertNull(bare.refresh(true, false), "a start does not wait on the network");
+        assertNull(bare.status().get(0).error(), "not even tried: " + bare.status());
         assertNull(bare.refresh(true));
         assertNotNull(bare.status().get(0).error());
         assertEquals(0, bare.current().size());
