@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (Jazzer) for longer than `mvn verify` does: rounds over every fuzz target until
-# FUZZ_MINUTES (default 30) have passed. Each round runs the four bounded fuzz executions of the pom (capture
-# reader, packet decoder, HTTP control input, configuration); the corpus they grow under target/fuzz-cwd/.cifuzz-corpus
+# FUZZ_MINUTES (default 30) have passed. Each round runs the five bounded fuzz executions of the pom (capture
+# reader, packet decoder, HTTP control input, configuration, threat-feed parsers); the corpus they grow under target/fuzz-cwd/.cifuzz-corpus
 # carries over from round to round, seeded with the start of every capture in ../shared/pcaps.
 # Stops at the first finding and names its input (target/fuzz-cwd/crash-*); a finding, once fixed, belongs in
 # src/test/resources/org/argus/<pkg>/<Class>Inputs/<method>/ so every test run replays it.
@@ -20,7 +20,7 @@ round=0
 while [ "$(date +%s)" -lt "$end" ]; do
   round=$((round + 1))
   echo "argus fuzz: round $round ($(( (end - $(date +%s)) / 60 )) min left)" >&2
-  if ! mvn -B -ntp -o surefire:test@fuzz-capture surefire:test@fuzz-decoder surefire:test@fuzz-control surefire:test@fuzz-config \
+  if ! mvn -B -ntp -o surefire:test@fuzz-capture surefire:test@fuzz-decoder surefire:test@fuzz-control surefire:test@fuzz-config surefire:test@fuzz-feeds \
        >> "$out/log.txt" 2>&1; then
     echo "argus fuzz: FINDING in round $round; inputs:" >&2
     ls -1 target/fuzz-cwd/crash-* target/fuzz-cwd/timeout-* 2>/dev/null >&2 || true
