@@ -410,9 +410,13 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                         score, refresh));
             }
         }
-        String cache = c.str("intel.cache_dir");
+        String cache = c.str("intel.cache_dir"), ca = c.str("intel.ca_file");
+        if (!ca.isBlank() && !java.nio.file.Files.isReadable(Path.of(ca))) {
+            c.problem("intel.ca_file: \"" + org.argus.log.LogText.escape(ca) + "\" is not a readable file");
+        }
         return new org.argus.intel.IntelSettings(feeds, cache.isBlank() ? blacklistDb.toAbsolutePath().resolveSibling("intel") : Path.of(cache),
-                c.bool("intel.refuse_private"), c.intIn("intel.max_entries_per_feed", 1, 10_000_000), c.bool("intel.block_listed"));
+                c.bool("intel.refuse_private"), c.intIn("intel.max_entries_per_feed", 1, 10_000_000), c.bool("intel.block_listed"),
+                ca.isBlank() ? null : Path.of(ca));
     }
 
     /** {@code enrichment.*}: each database file must be readable; country codes are two upper-case letters. */

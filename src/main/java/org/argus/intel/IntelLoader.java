@@ -26,7 +26,8 @@ import java.util.Map;
  * <ul>
  *   <li>A {@code path} feed is read again when its refresh time is up or the file's size or modification time
  *       changed (checked on every {@link #refresh} call).</li>
- *   <li>A {@code url} feed is fetched (JDK {@link HttpClient}, 30 s timeout, redirects followed within https) when its
+ *   <li>A {@code url} feed is fetched (JDK {@link HttpClient}, 30 s timeout, redirects followed within https; TLS
+ *       verified against the JDK's authorities and {@code intel.ca_file}'s) when its
  *       refresh time is up, with {@code If-None-Match} and {@code If-Modified-Since} from the last answer: 304 keeps
  *       what is loaded; 200 is parsed, then written to {@code cache_dir/<name>.feed} (with {@code <name>.meta.json}:
  *       ETag, Last-Modified) by an atomic rename. At a start the cached copy is used at once and the fetch follows at
@@ -71,8 +72,52 @@ public final class IntelLoader {
         this.settings = settings;
         this.sanitizer = sanitizer;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL).build();
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NORMAL);
+        if (settings.caFile() != null) {
+            b.sslContext(trusting(settings.caFile()));
+        }
+        this.http = b.build();
         settings.feeds().forEach(f -> states.add(new State(f)));
+    }
+
+    /**
+     * A TLS context trusting the JDK's default authorities and the PEM certificates of {@code caFile}.
+     *
+     * @throws IllegalArgumentException naming the file when it cannot be read or holds no certificate
+     */
+    static javax.net.ssl.SSLContext trusting(Path caFile) {
+        try {
+            java.security.KeyStore ks = java.security.KeyStore.getInstance(java.security.KeyStore.getDefaultType());
+            ks.load(null, null);
+            javax.net.ssl.TrustManagerFactory defaults = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            defaults.init((java.security.KeyStore) null);
+            int n = 0;
+            for (javax.net.ssl.TrustManager tm : defaults.getTrustManagers()) {
+                if (tm instanceof javax.net.ssl.X509TrustManager x) {
+                    for (java.security.cert.X509Certificate c : x.getAcceptedIssuers()) {
+                        ks.setCertificateEntry("jdk-" + n++, c);
+                    }
+                }
+            }
+            int own = 0;
+            try (var in = Files.newInputStream(caFile)) {
+                for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                    ks.setCertificateEntry("intel-ca-" + own++, c);
+                }
+            }
+            if (own == 0) {
+                throw new IllegalArgumentException("intel.ca_file: " + caFile + " holds no PEM certificate");
+            }
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                    javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(ks);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+            ctx.init(null, tmf.getTrustManagers(), null);
+            return ctx;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalArgumentException("intel.ca_file: " + caFile + ": " + e.getMessage(), e);
+        }
     }
 
     /** The snapshot in use. */

@@ -15,11 +15,14 @@ import java.util.List;
  * @param maxEntries    most indicators kept per feed ({@code max_entries_per_feed}); the rest are counted as refused
  * @param blockListed   drop traffic from every listed block in the kernel's feed sets ({@code block_listed}), under the
  *                      same dry-run, allowlist and emergency stop as bans
+ * @param caFile        PEM certificates trusted for {@code https} feed URLs besides the JDK's own authorities
+ *                      ({@code ca_file}; a feed server with a private CA), or null
  */
-public record IntelSettings(List<ThreatIntel.Feed> feeds, Path cacheDir, boolean refusePrivate, int maxEntries, boolean blockListed) {
-    /** Without pre-emptive blocking. */
+public record IntelSettings(List<ThreatIntel.Feed> feeds, Path cacheDir, boolean refusePrivate, int maxEntries, boolean blockListed,
+                            Path caFile) {
+    /** Without pre-emptive blocking or an extra CA. */
     public IntelSettings(List<ThreatIntel.Feed> feeds, Path cacheDir, boolean refusePrivate, int maxEntries) {
-        this(feeds, cacheDir, refusePrivate, maxEntries, false);
+        this(feeds, cacheDir, refusePrivate, maxEntries, false, null);
     }
 
     public IntelSettings {

@@ -77,6 +77,60 @@ class IntelLoaderTest {
         assertTrue(loader.status().get(0).error().contains("list.txt"), loader.status().toString());
     }
 
+    /** Runs the JDK's keytool; fails the test when it fails. */
+    private void keytool(String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor(), String.join(" ", cmd) + ": " + out);
+    }
+
+    @Test
+    void anHttpsFeedIsVerifiedAgainstTheConfiguredAuthority() throws Exception {
+        // a feed server with its own certificate (keytool, EC P-256, for 127.0.0.1), served by the JDK's HttpsServer
+        Path ks = dir.resolve("server.p12"), ca = dir.resolve("ca.pem");
+        keytool("-genkeypair", "-alias", "feed", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+                "-ext", "SAN=ip:127.0.0.1,dns:localhost", "-validity", "2", "-keystore", ks.toString(), "-storepass", "changeit",
+                "-storetype", "PKCS12");
+        keytool("-exportcert", "-rfc", "-alias", "feed", "-keystore", ks.toString(), "-storepass", "changeit", "-file", ca.toString());
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(ks)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+        kmf.init(store, "changeit".toCharArray());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(kmf.getKeyManagers(), null, null);
+        com.sun.net.httpserver.HttpsServer server = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+        server.createContext("/drop.txt", ex -> {
+            byte[] b = "; DROP\n198.51.100.0/24 ; SBL1\n".getBytes(StandardCharsets.UTF_8);
+            ex.sendResponseHeaders(200, b.length);
+            ex.getResponseBody().write(b);
+            ex.close();
+        });
+        server.start();
+        try {
+            ThreatIntel.Feed feed = new ThreatIntel.Feed("drop", "https://127.0.0.1:" + server.getAddress().getPort() + "/drop.txt",
+                    FeedFormat.SPAMHAUS, "hijacked", 90, 60);
+            IntelLoader untrusted = loader(feed);
+            assertNull(untrusted.refresh(true), "the server's certificate is not trusted by the JDK's authorities alone");
+            String why = String.valueOf(untrusted.status().get(0).error()).toLowerCase(java.util.Locale.ROOT);
+            assertTrue(why.contains("pkix") || why.contains("certif") || why.contains("ssl") || why.contains("handshake"),
+                    "a TLS verification failure: " + why);
+            IntelLoader trusted = new IntelLoader(new IntelSettings(List.of(feed), dir.resolve("cache2"), true, 1000, false, ca),
+                    new ThreatIntel.Sanitizer(true, null), Clock.systemUTC());
+            ThreatIntel loaded = trusted.refresh(true);
+            assertNotNull(loaded, "fetched over TLS: " + trusted.status());
+            assertEquals("SBL1", loaded.match(IpAddress.parse("198.51.100.9")).orElseThrow().note());
+            assertEquals("download", trusted.status().get(0).origin());
+        } finally {
+            server.stop(0);
+        }
+    }
+
     @Test
     void aUrlFeedIsFetchedConditionallyCachedAndUsedOfflineAfterARestart() throws Exception {
         List<String> conditional = new CopyOnWriteArrayList<>();
