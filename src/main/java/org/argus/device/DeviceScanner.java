@@ -57,6 +57,9 @@ public final class DeviceScanner {
 
     private final Settings settings;
     private final Clock clock;
+    /** nmap processes running now (at most one in the sensor), so a stop can end them. */
+    private final java.util.Set<Process> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean stopped;
 
     public DeviceScanner(Settings settings, Clock clock) {
         this.settings = settings;
@@ -93,9 +96,21 @@ public final class DeviceScanner {
         }
     }
 
+    /**
+     * Ends every running scan at once (the sensor is stopping: a scan must not outlive it by minutes) and refuses new
+     * ones; the scans ended return an outcome saying so. Any thread.
+     */
+    public void stopAll() {
+        stopped = true;
+        running.forEach(Process::destroyForcibly);
+    }
+
     /** Scans one address; never throws for nmap's trouble (the outcome says it). */
     public Outcome scan(IpAddress address) throws InterruptedException {
         Instant started = clock.instant();
+        if (stopped) {
+            return new Outcome(address.toString(), started, started, "not started: the sensor is stopping", List.of());
+        }
         Process p;
         try {
             p = new ProcessBuilder(command(address)).redirectError(ProcessBuilder.Redirect.DISCARD).start();
@@ -103,6 +118,18 @@ public final class DeviceScanner {
             return new Outcome(address.toString(), started, clock.instant(), "nmap did not start (" + settings.nmap()
                     + "; Debian: apt-get install nmap): " + e.getMessage(), List.of());
         }
+        running.add(p);
+        try {
+            if (stopped) { // stopAll ran between the check and the start
+                p.destroyForcibly();
+            }
+            return await(p, address, started);
+        } finally {
+            running.remove(p);
+        }
+    }
+
+    private Outcome await(Process p, IpAddress address, Instant started) throws InterruptedException {
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> {
             try (InputStream in = p.getInputStream()) {
                 return in.readAllBytes();
@@ -117,6 +144,9 @@ public final class DeviceScanner {
                     + (settings.timeout().toSeconds() + 30) + " s", List.of());
         }
         byte[] xml = out.join();
+        if (stopped) {
+            return new Outcome(address.toString(), started, clock.instant(), "ended: the sensor stopped", List.of());
+        }
         if (p.exitValue() != 0) {
             return new Outcome(address.toString(), started, clock.instant(), "nmap exited " + p.exitValue(), List.of());
         }

@@ -571,6 +571,9 @@ public final class DeviceVerticle extends VerticleBase {
         if (bandTimer >= 0) {
             vertx.cancelTimer(bandTimer);
         }
+        if (scanner != null) {
+            scanner.stopAll(); // a scan runs for minutes: it ends with the sensor
+        }
         if (scanWorker != null) {
             scanWorker.close();
         }
