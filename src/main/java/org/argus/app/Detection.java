@@ -55,7 +55,7 @@ final class Detection {
         }
         org.argus.intel.ThreatIntel loaded = intel == null ? org.argus.intel.ThreatIntel.empty() : intel;
         List<org.argus.blacklist.BanTarget> local = Sensor.localNetworks(c);
-        return new org.argus.detect.ThreatIntelDetector(() -> loaded, a -> inAny(local, a));
+        return new org.argus.detect.ThreatIntelDetector(() -> loaded, a -> org.argus.blacklist.BanTarget.anyContains(local, a));
     }
 
     /**
@@ -83,13 +83,4 @@ final class Detection {
         }
     }
 
-    /** Whether an address lies in one of the networks. */
-    static boolean inAny(List<org.argus.blacklist.BanTarget> networks, org.argus.flow.IpAddress a) {
-        for (org.argus.blacklist.BanTarget n : networks) {
-            if (n.contains(a)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -96,7 +96,7 @@ public final class Sensor {
         org.argus.detect.ThreatIntelDetector threatIntel = null;
         if (config.intel().enabled() && !polling) {
             List<org.argus.blacklist.BanTarget> local = localNetworks(config);
-            threatIntel = new org.argus.detect.ThreatIntelDetector(stats.intel::current, a -> Detection.inAny(local, a))
+            threatIntel = new org.argus.detect.ThreatIntelDetector(stats.intel::current, a -> org.argus.blacklist.BanTarget.anyContains(local, a))
                     .counting(stats.intel::matched);
         }
         org.argus.enrich.GeoIp geo;

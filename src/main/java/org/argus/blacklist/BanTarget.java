@@ -122,6 +122,16 @@ public record BanTarget(IpAddress network, int prefix) {
         return a.v6() == v6() && mask(a, prefix).equals(network);
     }
 
+    /** Whether {@code a} lies in any of the {@code networks}. */
+    public static boolean anyContains(java.util.Collection<BanTarget> networks, IpAddress a) {
+        for (BanTarget n : networks) {
+            if (n.contains(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the two overlap (one contains the other's network). */
     public boolean overlaps(BanTarget o) {
         return o.v6() == v6() && (contains(o.network) || o.contains(network));

@@ -102,15 +102,7 @@ public final class DeviceInventory {
 
     /** True when {@code a} is a device address: inside a local network, not unspecified, multicast or broadcast. */
     public boolean isLocal(IpAddress a) {
-        if (a.groupOrBroadcast() || (a.hi() == 0 && a.lo() == 0)) {
-            return false;
-        }
-        for (BanTarget n : local) {
-            if (n.contains(a)) {
-                return true;
-            }
-        }
-        return false;
+        return !a.groupOrBroadcast() && !(a.hi() == 0 && a.lo() == 0) && BanTarget.anyContains(local, a);
     }
 
     /** The devices a window shows, in order of first appearance in it. */

@@ -162,16 +162,11 @@ public final class HttpVerticle extends VerticleBase {
             deviceRequest(rc, Addresses.DEVICE_SCAN, path.substring(0, path.length() - "/scan".length()), 202);
         });
         router.get("/intel/lookup/*").handler(rc -> {
-            String address;
-            try {
-                address = java.net.URLDecoder.decode(rc.request().path().substring("/intel/lookup/".length()), StandardCharsets.UTF_8);
-            } catch (IllegalArgumentException e) {
-                httpStats.clientErrors.increment();
-                error(rc, 400, "the address in the path is not valid percent-encoding");
-                return;
+            String address = pathTail(rc, rc.request().path(), "/intel/lookup/", "address");
+            if (address != null) {
+                vertx.eventBus().<JsonObject>request(Addresses.INTEL_LOOKUP, address).onSuccess(m -> json(rc, 200, m.body()))
+                        .onFailure(e -> intelFailure(rc, e));
             }
-            vertx.eventBus().<JsonObject>request(Addresses.INTEL_LOOKUP, address).onSuccess(m -> json(rc, 200, m.body()))
-                    .onFailure(e -> intelFailure(rc, e));
         });
         router.post("/intel/reload").handler(rc -> vertx.eventBus().<JsonObject>request(Addresses.INTEL_RELOAD, null,
                 new io.vertx.core.eventbus.DeliveryOptions().setSendTimeout(120_000)).onSuccess(m -> json(rc, 200, m.body()))
@@ -354,15 +349,26 @@ public final class HttpVerticle extends VerticleBase {
 
     /** Sends the device named by {@code path} ({@code /devices/<percent-encoded id>}) to {@code address}; answers its reply. */
     private void deviceRequest(RoutingContext rc, String address, String path, int okCode) {
-        String id;
+        String id = pathTail(rc, path, "/devices/", "device");
+        if (id != null) {
+            vertx.eventBus().<JsonObject>request(address, id).onSuccess(m -> json(rc, okCode, m.body())).onFailure(e -> deviceFailure(rc, e));
+        }
+    }
+
+    /**
+     * The percent-decoded rest of {@code path} after {@code prefix}; null after answering 400 (and counting a client
+     * error) when it is not valid percent-encoding.
+     *
+     * @param what the thing the path names, for the error ({@code address}, {@code device})
+     */
+    private String pathTail(RoutingContext rc, String path, String prefix, String what) {
         try {
-            id = java.net.URLDecoder.decode(path.substring("/devices/".length()), StandardCharsets.UTF_8);
+            return java.net.URLDecoder.decode(path.substring(prefix.length()), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
             httpStats.clientErrors.increment();
-            error(rc, 400, "the device in the path is not valid percent-encoding");
-            return;
+            error(rc, 400, "the " + what + " in the path is not valid percent-encoding");
+            return null;
         }
-        vertx.eventBus().<JsonObject>request(address, id).onSuccess(m -> json(rc, okCode, m.body())).onFailure(e -> deviceFailure(rc, e));
     }
 
     private static void deviceFailure(RoutingContext rc, Throwable e) {
@@ -388,12 +394,8 @@ public final class HttpVerticle extends VerticleBase {
             error(rc, 400, "DELETE needs the address: /blacklist/<address> (a CIDR's / as %2F)");
             return;
         }
-        String target;
-        try {
-            target = java.net.URLDecoder.decode(path.substring("/blacklist/".length()), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            httpStats.clientErrors.increment();
-            error(rc, 400, "the address in the path is not valid percent-encoding");
+        String target = pathTail(rc, path, "/blacklist/", "address");
+        if (target == null) {
             return;
         }
         vertx.eventBus().<Boolean>request(Addresses.BLACKLIST_REMOVE, target).onSuccess(m -> {
