@@ -60,8 +60,11 @@ class IntelIT {
         Map<String, String> env = Map.of("ARGUS_IP_SALT", "intel-salt");
         try (SensorProcess p = SensorProcess.start(List.of(), env, dir.resolve("sensor.log"), "-conf", conf.toString())) {
             assertTrue(SensorProcess.eventually(Duration.ofSeconds(30), () -> p.log().contains("event=capture_file_done")), p.log());
-            assertTrue(SensorProcess.eventually(Duration.ofSeconds(15), () -> decisions(csv).stream()
-                    .anyMatch(d -> d.getString("address").equals(CLIENT) && "compromised".equals(d.getString("role")))), p.log());
+            // the client calls the inbound peer at 129 s (window 02:05) and the C2 address at 131 s (window 02:10): wait for both
+            // windows' decisions, which are written after the file has been read
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(30), () -> decisions(csv).stream()
+                    .anyMatch(d -> d.getString("address").equals(CLIENT) && "compromised".equals(d.getString("role"))
+                            && d.getJsonArray("reasons").getString(0).contains(OUTBOUND))), p.log());
             List<JsonObject> decisions = Recording.decisions(csv);
             JsonObject attacker = decisions.stream().filter(d -> d.getString("address").equals(INBOUND)).findFirst().orElseThrow();
             assertEquals("attacker", attacker.getString("role"));

@@ -52,7 +52,10 @@ final class Recording {
         return decisions(out);
     }
 
-    /** The decisions in a folder's {@code decisions-*.jsonl} files, one JSON object each (none: empty). */
+    /**
+     * The decisions in a folder's {@code decisions-*.jsonl} files, one JSON object each (none: empty). A running sensor may
+     * be writing a line: a last line without its newline is left for the next read.
+     */
     static List<JsonObject> decisions(Path out) throws java.io.IOException {
         List<JsonObject> decisions = new ArrayList<>();
         if (!Files.isDirectory(out)) {
@@ -60,7 +63,9 @@ final class Recording {
         }
         try (Stream<Path> files = Files.list(out)) {
             for (Path f : files.filter(p -> p.getFileName().toString().startsWith("decisions-")).sorted().toList()) {
-                Files.readAllLines(f).forEach(l -> decisions.add(new JsonObject(l)));
+                String text = Files.readString(f);
+                int end = text.lastIndexOf('\n');
+                text.substring(0, end + 1).lines().forEach(l -> decisions.add(new JsonObject(l)));
             }
         }
         return decisions;
