@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
-argus_ensure_packages "${ARGUS_RUNTIME_PACKAGES[@]}" || true
+argus_ensure_packages "${ARGUS_RUNTIME_PACKAGES[@]}" "${ARGUS_BUILD_PACKAGES[@]}" || true
 argus_find_jdk
 JAR=target/argus-fat.jar
 if [ ! -f "$JAR" ] || [ -n "$(find src pom.xml -newer "$JAR" -print -quit)" ]; then

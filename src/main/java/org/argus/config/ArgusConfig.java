@@ -280,7 +280,32 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 Duration.ofDays(c.intIn("enforcement.dry_run_duration_days", 0, 3650)),
                 c.bool("enforcement.enforce_after_dry_run"), chain,
                 Path.of(stopFile.isBlank() ? "aegis.emergency" : stopFile), c.bool("enforcement.remove_rules_on_stop"),
-                Duration.ofSeconds(c.intIn("enforcement.command_timeout_seconds", 1, 600)));
+                Duration.ofSeconds(c.intIn("enforcement.command_timeout_seconds", 1, 600)), xdp(c));
+    }
+
+    private static EnforcementSettings.Xdp xdp(Checker c) {
+        String iface = c.str("enforcement.xdp_interface");
+        if (iface.isBlank()) {
+            iface = c.str("capture.interface");
+        }
+        if (!iface.matches("[A-Za-z0-9_.@:-]{0,15}")) {
+            c.problem("enforcement.xdp_interface: \"" + iface + "\" is not an interface name");
+        }
+        org.argus.enforce.XdpBackend.Mode mode = org.argus.enforce.XdpBackend.Mode.AUTO;
+        try {
+            mode = org.argus.enforce.XdpBackend.Mode.parse(c.str("enforcement.xdp_mode"));
+        } catch (IllegalArgumentException e) {
+            c.problem("enforcement.xdp_mode: " + e.getMessage());
+        }
+        String pins = c.str("enforcement.xdp_pin_dir");
+        if (!pins.startsWith("/") || pins.length() < 2) {
+            c.problem("enforcement.xdp_pin_dir: \"" + pins + "\" must be an absolute directory on a BPF file system");
+        }
+        boolean xdp = "xdp".equals(c.str("enforcement.backend"));
+        if (xdp && iface.isBlank()) {
+            c.problem("enforcement.xdp_interface: empty, and capture.interface is too (the backend xdp needs an interface)");
+        }
+        return new EnforcementSettings.Xdp(iface, mode, Path.of(pins.startsWith("/") ? pins : "/sys/fs/bpf/argus"));
     }
 
     private static BlacklistSettings blacklist(Checker c) {

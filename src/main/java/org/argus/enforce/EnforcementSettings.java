@@ -8,7 +8,8 @@ import java.time.Duration;
  * allowlist) are {@link org.argus.blacklist.BlacklistSettings}.
  *
  * @param backend             where bans go: {@code ipset} (iptables chain + ipsets), {@code nftables} (a table with
- *                            two sets), or {@code none} (blacklist only, never a firewall command)
+ *                            address sets), {@code xdp} (LPM maps of an XDP program on the interface), or
+ *                            {@code none} (blacklist only, never a firewall command)
  * @param dryRun              the mandatory dry-run ({@code dry_run_duration_days}), counted from the first start
  *                            recorded in the database
  * @param enforceAfterDryRun  enforce once the dry-run is over ({@code enforce_after_dry_run}); false keeps
@@ -19,20 +20,35 @@ import java.time.Duration;
  * @param removeRulesOnStop   on a clean stop, remove the chain and sets ({@code remove_rules_on_stop}); false leaves
  *                            them in force and the next start reconciles them
  * @param commandTimeout      a firewall command running longer fails ({@code command_timeout_seconds})
+ * @param xdp                 the XDP backend's interface, attach mode and pin directory ({@code xdp_*})
  */
 public record EnforcementSettings(Backend backend, Duration dryRun, boolean enforceAfterDryRun, String chain,
-                                  Path emergencyStopFile, boolean removeRulesOnStop, Duration commandTimeout) {
+                                  Path emergencyStopFile, boolean removeRulesOnStop, Duration commandTimeout, Xdp xdp) {
+    /**
+     * The XDP backend's place.
+     *
+     * @param iface interface the program attaches to ({@code xdp_interface}; empty in the file means the capture
+     *              interface)
+     * @param mode  {@code xdp_mode}: auto (native where the driver has it, else generic), native, generic
+     * @param pins  {@code xdp_pin_dir}: where the program and its maps are pinned (a bpffs)
+     */
+    public record Xdp(String iface, XdpBackend.Mode mode, Path pins) {
+        /** Defaults for callers that never use XDP. */
+        public static final Xdp DEFAULT = new Xdp("eth0", XdpBackend.Mode.AUTO, Path.of("/sys/fs/bpf/argus"));
+    }
+
     /** Firewall backends. */
     public enum Backend {
-        IPSET, NFTABLES, NONE;
+        IPSET, NFTABLES, XDP, NONE;
 
-        /** Parses {@code ipset|nftables|none}. */
+        /** Parses {@code ipset|nftables|xdp|none}. */
         public static Backend parse(String s) {
             return switch (s) {
                 case "ipset", "iptables" -> IPSET;
                 case "nftables" -> NFTABLES;
+                case "xdp" -> XDP;
                 case "none" -> NONE;
-                default -> throw new IllegalArgumentException("\"" + s + "\" is not one of ipset, nftables, none");
+                default -> throw new IllegalArgumentException("\"" + s + "\" is not one of ipset, nftables, xdp, none");
             };
         }
     }

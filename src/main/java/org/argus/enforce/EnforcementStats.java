@@ -25,6 +25,12 @@ public final class EnforcementStats {
     public final LongAdder emergencyStops = new LongAdder();
     /** The last enforcement error, or null. */
     public final AtomicReference<String> enforcementLastError = new AtomicReference<>();
+    /** Where the backend enforces ({@link Firewall#hook()}), as of the last install. */
+    public final AtomicReference<String> hook = new AtomicReference<>("none");
+    /** Packets dropped per ban (backends that count per entry: xdp), as of the last refresh; empty otherwise. */
+    public final AtomicReference<java.util.Map<String, Long>> droppedByBan = new AtomicReference<>(java.util.Map.of());
+    /** Whole-backend packet counters ({@link Firewall#totals()}), as of the last refresh; empty otherwise. */
+    public final AtomicReference<java.util.Map<String, Long>> backendTotals = new AtomicReference<>(java.util.Map.of());
     /** The enforcer's state as last published (mode null before start). */
     public final AtomicReference<EnforcementStatus> status =
             new AtomicReference<>(new EnforcementStatus(null, "none", null, false, "", 0, null, null));

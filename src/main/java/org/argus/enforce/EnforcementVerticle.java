@@ -65,6 +65,7 @@ public final class EnforcementVerticle extends VerticleBase {
         return switch (s.backend()) {
             case IPSET -> new IpsetBackend(sh, s.chain());
             case NFTABLES -> new NftBackend(sh, s.chain());
+            case XDP -> new XdpBackend(sh, s.xdp().iface(), s.xdp().pins(), s.xdp().mode());
             case NONE -> null;
         };
     }

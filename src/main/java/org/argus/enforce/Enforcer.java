@@ -54,6 +54,7 @@ public final class Enforcer {
     private String unavailable;
     private volatile String failure;
     private volatile String emergencyDetail = "";
+    private long nextCounters;
 
     /**
      * @param firewall the backend, or null for {@code enforcement.backend: none}
@@ -65,6 +66,7 @@ public final class Enforcer {
         this.allowlist = allowlist;
         this.clock = clock;
         this.stats = stats;
+        stats.hook.set(firewall == null ? "none" : firewall.hook());
         publish();
     }
 
@@ -98,10 +100,35 @@ public final class Enforcer {
         publish();
     }
 
-    /** Re-reads the clock: the dry-run may have ended. */
+    /** Re-reads the clock (the dry-run may have ended) and refreshes the backend's drop counters. */
     public void tick() {
         evaluate();
+        refreshCounters();
         publish();
+    }
+
+    /**
+     * Reads per-ban and whole-backend drop counters (xdp) while enforcing. A read of a large map costs time on the
+     * worker, so the next one waits twenty times as long as this one took (at most 5 % of the worker's time).
+     */
+    private void refreshCounters() {
+        if (firewall == null || mode != EnforcementStatus.Mode.ENFORCING || emergency.get()) {
+            stats.droppedByBan.set(Map.of());
+            return;
+        }
+        long t0 = System.nanoTime();
+        if (t0 < nextCounters) {
+            return;
+        }
+        try {
+            Map<String, Long> byBan = new java.util.HashMap<>();
+            firewall.dropped().forEach((t, n) -> byBan.put(t.toString(), n));
+            stats.droppedByBan.set(Map.copyOf(byBan));
+            stats.backendTotals.set(Map.copyOf(firewall.totals()));
+        } catch (EnforcementException | RuntimeException e) {
+            LOG.debug("event=counters_unreadable reason=\"{}\"", LogText.escape(String.valueOf(e.getMessage())));
+        }
+        nextCounters = System.nanoTime() + 20 * (System.nanoTime() - t0);
     }
 
     /**
@@ -247,6 +274,7 @@ public final class Enforcer {
             } catch (EnforcementException e) {
                 fail("emergency stop, second pass: " + e.getMessage());
             }
+            stats.hook.set(firewall.hook());
         }
         evaluate();
         publish();
@@ -328,6 +356,7 @@ public final class Enforcer {
         });
         try {
             firewall.install();
+            stats.hook.set(firewall.hook());
             Set<BanTarget> have = firewall.members();
             List<BanTarget> add = want.stream().filter(t -> !have.contains(t)).toList();
             List<BanTarget> remove = have.stream().filter(t -> !want.contains(t)).toList();

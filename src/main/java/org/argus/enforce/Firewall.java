@@ -40,6 +40,24 @@ public interface Firewall {
         throw new EnforcementException(name() + " cannot block feed entries");
     }
 
+    /**
+     * Where this backend enforces, for {@code /status} (e.g. {@code nftables inet input+forward},
+     * {@code xdp native on eth0}).
+     */
+    default String hook() {
+        return name();
+    }
+
+    /** Packets dropped per ban member since it entered the kernel, where the backend counts per entry (else empty). */
+    default java.util.Map<BanTarget, Long> dropped() throws EnforcementException {
+        return java.util.Map.of();
+    }
+
+    /** Whole-backend packet counters by name, where the backend keeps them (else empty). */
+    default java.util.Map<String, Long> totals() throws EnforcementException {
+        return java.util.Map.of();
+    }
+
     /** Members of the sets now (empty when not installed). */
     Set<BanTarget> members() throws EnforcementException;
 

@@ -41,6 +41,11 @@ public final class IpsetBackend implements Firewall {
         return "ipset";
     }
 
+    @Override
+    public String hook() {
+        return "iptables INPUT+FORWARD -> " + chain;
+    }
+
     /** Creates sets, chains, rules and jumps when missing (idempotent). */
     @Override
     public void install() throws EnforcementException {

@@ -40,6 +40,11 @@ public final class NftBackend implements Firewall {
     }
 
     @Override
+    public String hook() {
+        return "nftables inet " + table + " input+forward";
+    }
+
+    @Override
     public void install() throws EnforcementException {
         if (sh.run(null, "nft", "list", "table", "inet", table).exit() == 0) {
             if (sh.run(null, "nft", "list", "set", "inet", table, "intel4").exit() == 0) {

@@ -48,7 +48,8 @@ import org.slf4j.LoggerFactory;
  * or wrong: 401; no token configured: 401 for everyone). A client that passes is allowlisted for as long as the sensor
  * runs, so an operator cannot ban themselves by accident.
  * <ul>
- *   <li>{@code GET /blacklist}: 200, JSON array of active bans ({@link Ban#toJson}, plus {@code enforced}).</li>
+ *   <li>{@code GET /blacklist}: 200, JSON array of active bans ({@link Ban#toJson}, plus {@code enforced}, and
+ *       {@code dropped_packets} where the backend counts per entry: xdp).</li>
  *   <li>{@code POST /blacklist} {@code {"address", "reason", "risk_level", "ttl_hours"}}: 201 with the entry; 400 bad
  *       input, 409 allowlisted, 503 database unavailable.</li>
  *   <li>{@code DELETE /blacklist/<address or CIDR, '/' as %2F or literal>}: 200 {@code {"removed": true}}, 404 when
@@ -328,7 +329,15 @@ public final class HttpVerticle extends VerticleBase {
             Instant now = Instant.now();
             boolean enforced = "enforcing".equals(stats.enforcement.status.get().modeText());
             JsonArray out = new JsonArray();
-            m.body().bans().forEach(b -> out.add(b.toJson(b.target().toString(), now).put("enforced", enforced)));
+            java.util.Map<String, Long> dropped = stats.enforcement.droppedByBan.get();
+            m.body().bans().forEach(b -> {
+                JsonObject o = b.toJson(b.target().toString(), now).put("enforced", enforced);
+                Long n = dropped.get(b.target().toString());
+                if (n != null) {
+                    o.put("dropped_packets", n);
+                }
+                out.add(o);
+            });
             json(rc, 200, out);
         }).onFailure(e -> replyFailure(rc, e));
     }

@@ -144,6 +144,8 @@ public final class StatusJson {
                 .put("last_error", s.enforcement.enforcementLastError.get())
                 .put("kernel_members", s.enforcement.kernelMembers.get())
                 .put("listed_in_kernel", s.enforcement.listedInKernel.get()).put("listed_wanted", s.enforcement.listedWanted.get())
-                .put("emergency_stops", s.enforcement.emergencyStops.sum());
+                .put("emergency_stops", s.enforcement.emergencyStops.sum())
+                .put("hook", s.enforcement.hook.get())
+                .put("backend_counters", new JsonObject(new java.util.LinkedHashMap<>(s.enforcement.backendTotals.get())));
     }
 }

@@ -33,7 +33,8 @@ import org.argus.stats.SensorStats;
  * {@code argus_cluster_members_up}, {@code argus_cluster_rejected_messages_total{reason}}, {@code argus_devices},
  * {@code argus_new_devices_total}, {@code argus_device_scans_total}, {@code argus_device_scans_failed_total},
  * {@code argus_devices_by_band{band}}, {@code argus_intel_entries}, {@code argus_intel_feed_entries{feed}},
- * {@code argus_intel_matches_total{feed}}.
+ * {@code argus_intel_matches_total{feed}}, {@code argus_xdp_packets_total{result}} (seen, dropped_ban, dropped_feed, not_ip;
+ * the xdp backend only, from the program's per-CPU totals, read at most every 5 s).
  */
 public final class ArgusMetrics {
     private final MeterRegistry registry;
@@ -137,6 +138,11 @@ public final class ArgusMetrics {
         counter("argus.enforcement.actions", "Firewall set changes made", s.enforcement.enforcementActions);
         counter("argus.enforcement.would.block.actions", "Set changes dry-run did not make", s.enforcement.wouldBlockActions);
         counter("argus.enforcement.errors", "Firewall commands that failed", s.enforcement.enforcementErrors);
+        for (String[] c : new String[][] {{"seen", "Packets the XDP program looked at"}, {"dropped_ban", "Packets the XDP program dropped for a ban"},
+                {"dropped_feed", "Packets the XDP program dropped for a threat-feed entry"}, {"not_ip", "Packets the XDP program passed without an IP header"}}) {
+            FunctionCounter.builder("argus.xdp.packets", s, x -> x.enforcement.backendTotals.get().getOrDefault(c[0], 0L))
+                    .description(c[1]).tags("result", c[0]).register(registry);
+        }
         gauge("argus.cluster.members.up", "Cluster members heard recently, this one included (0: not clustered)",
                 () -> s.cluster.members.get() == null ? 0 : s.cluster.members.get().getLong("members_up", 0L));
         counter("argus.cluster.rejected.messages", "Cluster messages dropped", s.cluster.clusterUnsigned, "reason", "unsigned");

@@ -95,7 +95,7 @@ class EnforcerTest {
 
     Enforcer enforcer(int dryRunDays, boolean enforceAfter) {
         EnforcementSettings s = new EnforcementSettings(EnforcementSettings.Backend.NFTABLES, Duration.ofDays(dryRunDays), enforceAfter,
-                "ARGUS", Path.of("stop"), false, Duration.ofSeconds(5));
+                "ARGUS", Path.of("stop"), false, Duration.ofSeconds(5), EnforcementSettings.Xdp.DEFAULT);
         return new Enforcer(s, fw, allowlist, clock, stats);
     }
 
@@ -262,7 +262,7 @@ class EnforcerTest {
             }
         };
         EnforcementSettings s = new EnforcementSettings(EnforcementSettings.Backend.NFTABLES, Duration.ZERO, true, "ARGUS",
-                Path.of("stop"), false, Duration.ofSeconds(5));
+                Path.of("stop"), false, Duration.ofSeconds(5), EnforcementSettings.Xdp.DEFAULT);
         Enforcer e = new Enforcer(s, broken, allowlist, clock, stats);
         e.start(FIRST_START, List.of(t("192.0.2.1")), false, "");
         assertFalse(e.status().healthy());
@@ -276,7 +276,7 @@ class EnforcerTest {
     @Test
     void withoutAFirewallOrADatabaseNothingIsEnforced() {
         EnforcementSettings s = new EnforcementSettings(EnforcementSettings.Backend.NONE, Duration.ZERO, true, "ARGUS",
-                Path.of("stop"), false, Duration.ofSeconds(5));
+                Path.of("stop"), false, Duration.ofSeconds(5), EnforcementSettings.Xdp.DEFAULT);
         Enforcer none = new Enforcer(s, null, allowlist, clock, stats);
         none.start(FIRST_START, List.of(t("192.0.2.1")), false, "");
         assertEquals(EnforcementStatus.Mode.DISABLED, none.status().mode());

@@ -303,6 +303,51 @@ class EnforcementIT {
         return SensorProcess.run(List.of("ip", "netns", "exec", nsS), Map.of("ARGUS_IP_SALT", "enforce-it", "ARGUS_HTTP_TOKEN", TOKEN), args);
     }
 
+    /** Whether our XDP program is attached to the sensor's interface. */
+    private boolean xdpAttached() throws Exception {
+        return sh("ip", "-n", nsS, "-d", "link", "show", "dev", "va").out().contains("name argus_xdp");
+    }
+
+    @Test
+    void withTheXdpBackendTheScannerIsDroppedInTheDriverAndTheEmergencyStopDetachesIt() throws Exception {
+        assumeTrue(have("bpftool"), "needs bpftool");
+        Path conf = config(false);
+        JsonObject c = new JsonObject(Files.readString(conf));
+        c.getJsonObject("enforcement").put("backend", "xdp");
+        Files.writeString(conf, c.encodePrettily());
+        SensorProcess sensor = start(conf, "xdp.log");
+        try {
+            assertTrue(eventually(Duration.ofSeconds(10), this::xdpAttached), "attached at start: " + sensor.log());
+            JsonObject en = new JsonObject(curl("GET", "/status", null, null).body).getJsonObject("enforcement");
+            assertTrue(en.getString("hook").matches("xdp (native|generic) on va"), en.encode());
+            assertTrue(answersToAttacker() > 0, "before the scan the attacker gets answers");
+            Shell.Result scan = sh("ip", "netns", "exec", nsA, "nmap", "-sS", "-n", "-Pn", "-T4", "-p", "1-1000", SENSOR);
+            assertTrue(scan.out().contains("Nmap done"), scan.out());
+            assertTrue(eventually(Duration.ofSeconds(30), () -> entry(blacklist(), ATTACKER) != null), "banned: " + sensor.log());
+            assertEquals(0, answersToAttacker(), "the attacker's packets are dropped");
+            // the per-entry counter reaches /blacklist and the totals /metrics (read every 5 s)
+            assertTrue(eventually(Duration.ofSeconds(15), () -> entry(blacklist(), ATTACKER).getLong("dropped_packets", 0L) >= 3),
+                    blacklist().encode());
+            String metrics = curl("GET", "/metrics", null, null).body;
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("argus_xdp_packets_total{result=\"dropped_ban\"}") && !l.endsWith(" 0.0")), metrics);
+
+            Answer stop = curl("POST", "/control/emergency-stop", TOKEN, "{\"reason\":\"XDP drill\"}");
+            assertEquals(200, stop.code, stop.body);
+            assertTrue(stop.json().getLong("took_ms") < 1000, stop.body);
+            assertFalse(xdpAttached(), "detached right after the answer");
+            assertTrue(answersToAttacker() > 0, "the attacker is answered again");
+            assertEquals(200, curl("POST", "/control/emergency-restore", TOKEN, "{\"reason\":\"drill over\"}").code);
+            assertTrue(eventually(Duration.ofSeconds(10), () -> xdpAttached() && answersToAttacker() == 0), "restored: " + sensor.log());
+            assertEquals(0, sensor.stop(), sensor.log());
+        } finally {
+            sensor.close();
+        }
+        assertTrue(xdpAttached(), "a clean stop leaves the bans in force (remove_rules_on_stop false)");
+        SensorProcess.Result stop = cli("emergency-stop", "--reason", "sensor down", "-conf", conf.toString());
+        assertEquals(0, stop.code(), stop.output());
+        assertFalse(xdpAttached(), "the offline emergency stop detached the program: " + stop.output());
+    }
+
     @Test
     void duringTheDryRunTheSameScanOnlyListsWouldBlock() throws Exception {
         SensorProcess sensor = start(config(true), "dry.log");
