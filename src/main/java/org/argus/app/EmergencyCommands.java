@@ -53,7 +53,7 @@ final class EmergencyCommands {
         Files.writeString(file, new JsonObject().put("since", Instant.now().toString()).put("reason", reason)
                 .put("origin", "cli").encode() + "\n");
         Firewall fw = EnforcementVerticle.firewallFor(c.enforcement(),
-                new Commands(List.of(), c.enforcement().commandTimeout().toMillis()));
+                new Commands(List.of(), c.enforcement().commandTimeout().toMillis()), org.argus.enforce.Topology.NONE);
         if (fw != null) {
             try {
                 fw.removeAll();

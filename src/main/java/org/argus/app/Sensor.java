@@ -89,7 +89,20 @@ public final class Sensor {
         http = config.http().enabled() ? new HttpVerticle(config.http(), stats, health, allowlist,
                 org.argus.metrics.ArgusMetrics.bind(stats), config.cluster().sensorId(),
                 dashboard) : null;
-        Firewall firewall = EnforcementVerticle.firewallFor(es, new Commands(List.of(), es.commandTimeout().toMillis()));
+        org.argus.enforce.Topology topology = config.capture().offline() || polling ? org.argus.enforce.Topology.NONE
+                : org.argus.enforce.Topology.detect(Path.of("/sys/class/net"), Path.of("/proc/sys"), config.capture().interfaceName());
+        Firewall firewall = EnforcementVerticle.firewallFor(es, new Commands(List.of(), es.commandTimeout().toMillis()), topology);
+        stats.enforcement.topology.set(topology);
+        if (firewall != null) {
+            stats.enforcement.hook.set(firewall.hook());
+            if (topology.bridged()) {
+                LOG.info("event=topology role={} bridge={} interface={} br_netfilter={} enforced_at=\"{}\"", topology.role(), topology.bridge(),
+                        topology.iface(), topology.brNetfilter(), firewall.hook());
+                if (firewall instanceof org.argus.enforce.IpsetBackend && !topology.brNetfilter()) {
+                    LOG.warn("event=bridged_traffic_not_enforced bridge={} why=\"{}\"", topology.bridge(), firewall.hook());
+                }
+            }
+        }
         BlacklistVerticle blacklist = new BlacklistVerticle(bs, new BanPolicy(bs, allowlist), stats.blacklist, health, health.clock());
         EnforcementVerticle enforcement = new EnforcementVerticle(es,
                 new Enforcer(es, firewall, allowlist, health.clock(), stats.enforcement), health, health.clock());

@@ -25,6 +25,8 @@ public final class EnforcementStats {
     public final LongAdder emergencyStops = new LongAdder();
     /** The last enforcement error, or null. */
     public final AtomicReference<String> enforcementLastError = new AtomicReference<>();
+    /** Where the sensor sits (bridge, bridge port or neither), read at start. */
+    public final AtomicReference<Topology> topology = new AtomicReference<>(Topology.NONE);
     /** Where the backend enforces ({@link Firewall#hook()}), as of the last install. */
     public final AtomicReference<String> hook = new AtomicReference<>("none");
     /** Packets dropped per ban (backends that count per entry: xdp), as of the last refresh; empty otherwise. */

@@ -60,11 +60,15 @@ public final class EnforcementVerticle extends VerticleBase {
         this.clock = clock;
     }
 
-    /** The firewall for a backend setting (null for {@code none}). */
-    public static Firewall firewallFor(EnforcementSettings s, Commands sh) {
+    /**
+     * The firewall for a backend setting (null for {@code none}).
+     *
+     * @param topology where the sensor sits ({@link Topology#NONE} when unknown: removal works without it)
+     */
+    public static Firewall firewallFor(EnforcementSettings s, Commands sh, Topology topology) {
         return switch (s.backend()) {
-            case IPSET -> new IpsetBackend(sh, s.chain());
-            case NFTABLES -> new NftBackend(sh, s.chain());
+            case IPSET -> new IpsetBackend(sh, s.chain(), topology);
+            case NFTABLES -> new NftBackend(sh, s.chain(), topology);
             case XDP -> new XdpBackend(sh, s.xdp().iface(), s.xdp().pins(), s.xdp().mode());
             case NONE -> null;
         };

@@ -22,12 +22,22 @@ public final class IpsetBackend implements Firewall {
     private final String set6;
     private final String intel4;
     private final String intel6;
+    private final Topology topology;
 
     /**
      * @param sh    command runner (a namespace prefix in tests)
      * @param chain chain name ({@code enforcement.iptables_chain_name}); sets are named after it
      */
     public IpsetBackend(Commands sh, String chain) {
+        this(sh, chain, Topology.NONE);
+    }
+
+    /**
+     * @param topology where the sensor sits: on a bridge, bridged frames meet these rules only through
+     *                 {@code br_netfilter}, and {@link #hook()} says when it is off
+     */
+    public IpsetBackend(Commands sh, String chain, Topology topology) {
+        this.topology = topology;
         this.sh = sh;
         this.chain = chain;
         this.set4 = chain + "-v4";
@@ -43,7 +53,13 @@ public final class IpsetBackend implements Firewall {
 
     @Override
     public String hook() {
-        return "iptables INPUT+FORWARD -> " + chain;
+        String base = "iptables INPUT+FORWARD -> " + chain;
+        if (!topology.bridged()) {
+            return base;
+        }
+        return topology.brNetfilter() ? base + " (bridged traffic on " + topology.bridge() + " through br_netfilter)"
+                : base + "; bridged traffic on " + topology.bridge() + " is NOT enforced: br_netfilter is off (modprobe br_netfilter; "
+                        + "sysctl -w net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1), or use backend nftables";
     }
 
     /** Creates sets, chains, rules and jumps when missing (idempotent). */

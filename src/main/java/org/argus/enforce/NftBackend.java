@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 import org.argus.blacklist.BanTarget;
 
 /**
- * nftables: one {@code inet} table named after the chain ({@code AEGIS-DROP} → {@code aegis_drop}) with four ban sets —
+ * nftables: one {@code inet} table (and on a bridge a {@code bridge} one, see {@link Topology}) named after the chain ({@code AEGIS-DROP} → {@code aegis_drop}) with four ban sets —
  * {@code v4}/{@code v6} (hash sets of single addresses) and {@code v4net}/{@code v6net} (interval sets for CIDR bans,
  * which nftables requires for prefixes) — two threat-feed sets {@code intel4}/{@code intel6} (interval sets with
  * auto-merge, {@code intel.block_listed}), and two base chains, {@code input} and {@code forward}, hooked at priority
@@ -24,14 +24,27 @@ public final class NftBackend implements Firewall {
 
     private final Commands sh;
     private final String table;
+    private final Topology topology;
+    private final List<String> families;
 
     /**
      * @param sh    command runner (a namespace prefix in tests)
      * @param chain {@code enforcement.iptables_chain_name}; the table is its lower-case form with '-' as '_'
      */
     public NftBackend(Commands sh, String chain) {
+        this(sh, chain, Topology.NONE);
+    }
+
+    /**
+     * @param topology where the sensor sits: on a bridge (inline), a second table of the same name in the
+     *                 {@code bridge} family holds the same sets, so bridged frames are dropped on the bridge itself
+     *                 whether or not {@code br_netfilter} passes them to the IP hooks
+     */
+    public NftBackend(Commands sh, String chain, Topology topology) {
         this.sh = sh;
         this.table = chain.toLowerCase(Locale.ROOT).replace('-', '_');
+        this.topology = topology;
+        this.families = topology.bridged() ? List.of("inet", "bridge") : List.of("inet");
     }
 
     @Override
@@ -39,23 +52,31 @@ public final class NftBackend implements Firewall {
         return "nftables";
     }
 
+
     @Override
     public String hook() {
-        return "nftables inet " + table + " input+forward";
+        return "nftables inet " + table + " input+forward" + (topology.bridged() ? ", bridge " + table + " input+forward on " + topology.bridge() : "");
     }
 
     @Override
     public void install() throws EnforcementException {
-        if (sh.run(null, "nft", "list", "table", "inet", table).exit() == 0) {
-            if (sh.run(null, "nft", "list", "set", "inet", table, "intel4").exit() == 0) {
+        for (String family : families) {
+            install(family);
+        }
+    }
+
+    private void install(String family) throws EnforcementException {
+        if (sh.run(null, "nft", "list", "table", family, table).exit() == 0) {
+            if (sh.run(null, "nft", "list", "set", family, table, "intel4").exit() == 0) {
                 return;
             }
             // a table from a version without the feed sets: made again (the enforcer reconciles the bans next)
-            sh.must(null, "nft", "delete", "table", "inet", table);
+            sh.must(null, "nft", "delete", "table", family, table);
         }
         String match = "ip saddr @v4 drop; ip saddr @v4net drop; ip6 saddr @v6 drop; ip6 saddr @v6net drop; "
                 + "ip saddr @intel4 drop; ip6 saddr @intel6 drop;";
-        String script = "table inet " + table + " {\n"
+        // "filter" is priority 0 in the inet family and -200 (before the bridge decides) in the bridge family
+        String script = "table " + family + " " + table + " {\n"
                 + "  set v4 { type ipv4_addr; }\n"
                 + "  set v4net { type ipv4_addr; flags interval; }\n"
                 + "  set v6 { type ipv6_addr; }\n"
@@ -79,13 +100,15 @@ public final class NftBackend implements Firewall {
         }
         Set<BanTarget> present = remove.isEmpty() ? Set.of() : members();
         List<String> lines = new ArrayList<>();
-        for (BanTarget t : remove) {
-            if (present.contains(t)) {
-                lines.add("delete element inet " + table + " " + setOf(t) + " { " + t + " }\n");
+        for (String family : families) {
+            for (BanTarget t : remove) {
+                if (present.contains(t)) {
+                    lines.add("delete element " + family + " " + table + " " + setOf(t) + " { " + t + " }\n");
+                }
             }
-        }
-        for (BanTarget t : add) {
-            lines.add("add element inet " + table + " " + setOf(t) + " { " + t + " }\n");
+            for (BanTarget t : add) {
+                lines.add("add element " + family + " " + table + " " + setOf(t) + " { " + t + " }\n");
+            }
         }
         if (lines.isEmpty() || sh.run(String.join("", lines), "nft", "-f", "-").exit() == 0) {
             return;
@@ -108,27 +131,31 @@ public final class NftBackend implements Firewall {
      */
     @Override
     public void replaceListed(Collection<BanTarget> blocks) throws EnforcementException {
-        StringBuilder script = new StringBuilder("flush set inet " + table + " intel4\nflush set inet " + table + " intel6\n");
-        for (boolean v6 : new boolean[] {false, true}) {
-            List<String> chunk = new ArrayList<>();
-            for (BanTarget b : blocks) {
-                if (b.v6() == v6) {
-                    chunk.add(b.toString());
-                    if (chunk.size() == CHUNK) {
-                        element(script, v6, chunk);
+        StringBuilder script = new StringBuilder();
+        for (String family : families) {
+            String set = family + " " + table;
+            script.append("flush set ").append(set).append(" intel4\nflush set ").append(set).append(" intel6\n");
+            for (boolean v6 : new boolean[] {false, true}) {
+                List<String> chunk = new ArrayList<>();
+                for (BanTarget b : blocks) {
+                    if (b.v6() == v6) {
+                        chunk.add(b.toString());
+                        if (chunk.size() == CHUNK) {
+                            element(script, set, v6, chunk);
+                        }
                     }
                 }
+                element(script, set, v6, chunk);
             }
-            element(script, v6, chunk);
         }
         sh.must(script.toString(), "nft", "-f", "-");
     }
 
     private static final int CHUNK = 10_000;
 
-    private void element(StringBuilder script, boolean v6, List<String> chunk) {
+    private static void element(StringBuilder script, String set, boolean v6, List<String> chunk) {
         if (!chunk.isEmpty()) {
-            script.append("add element inet ").append(table).append(v6 ? " intel6 { " : " intel4 { ").append(String.join(", ", chunk)).append(" }\n");
+            script.append("add element ").append(set).append(v6 ? " intel6 { " : " intel4 { ").append(String.join(", ", chunk)).append(" }\n");
             chunk.clear();
         }
     }
@@ -153,14 +180,21 @@ public final class NftBackend implements Firewall {
         return out;
     }
 
+    /** Removes the {@code inet} table and, whatever the topology now, a {@code bridge} one of the same name. */
     @Override
     public void removeAll() throws EnforcementException {
-        if (sh.run(null, "nft", "list", "table", "inet", table).exit() != 0) {
-            return;
+        List<String> errors = new ArrayList<>();
+        for (String family : List.of("inet", "bridge")) {
+            if (sh.run(null, "nft", "list", "table", family, table).exit() != 0) {
+                continue;
+            }
+            Commands.Result r = sh.run(null, "nft", "delete", "table", family, table);
+            if (r.exit() != 0 && sh.run(null, "nft", "list", "table", family, table).exit() == 0) {
+                errors.add("nft delete table " + family + " " + table + " exited " + r.exit() + ": " + r.err().strip());
+            }
         }
-        Commands.Result r = sh.run(null, "nft", "delete", "table", "inet", table);
-        if (r.exit() != 0 && sh.run(null, "nft", "list", "table", "inet", table).exit() == 0) {
-            throw new EnforcementException("nft delete table inet " + table + " exited " + r.exit() + ": " + r.err().strip());
+        if (!errors.isEmpty()) {
+            throw new EnforcementException(String.join("; ", errors));
         }
     }
 }

@@ -146,6 +146,10 @@ public final class StatusJson {
                 .put("listed_in_kernel", s.enforcement.listedInKernel.get()).put("listed_wanted", s.enforcement.listedWanted.get())
                 .put("emergency_stops", s.enforcement.emergencyStops.sum())
                 .put("hook", s.enforcement.hook.get())
+                .put("topology", new JsonObject().put("interface", s.enforcement.topology.get().iface())
+                        .put("role", s.enforcement.topology.get().role()).put("bridge", s.enforcement.topology.get().bridge())
+                        .put("br_netfilter", s.enforcement.topology.get().brNetfilter())
+                        .put("summary", s.enforcement.topology.get().describe()))
                 .put("backend_counters", new JsonObject(new java.util.LinkedHashMap<>(s.enforcement.backendTotals.get())));
     }
 }
