@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import org.argus.anon.Anonymizer;
+import org.argus.blacklist.Action;
 import org.argus.blacklist.Allowlist;
 import org.argus.blacklist.BanPolicy;
 import org.argus.blacklist.BanRequest;
@@ -34,6 +35,15 @@ import picocli.CommandLine.Parameters;
 final class BlacklistCommand {
     /** Options every subcommand shares. */
     static class Common {
+        /** {@code quarantine …} rather than {@code blacklist …}: the other list, the other endpoint. */
+        boolean quarantine() {
+            return false;
+        }
+
+        String endpoint() {
+            return quarantine() ? "/quarantine" : "/blacklist";
+        }
+
         @Option(names = {"-conf", "--conf"}, paramLabel = "FILE", description = "Configuration file (as for the sensor).")
         Path conf;
 
@@ -66,17 +76,18 @@ final class BlacklistCommand {
         T run(BlacklistStore store) throws Exception;
     }
 
-    private static void printBans(JsonArray bans, boolean json) {
+    private static void printBans(JsonArray bans, boolean json, boolean quarantine) {
         if (json) {
             System.out.println(bans.encodePrettily());
             return;
         }
         if (bans.isEmpty()) {
-            System.out.println("no active bans");
+            System.out.println(quarantine ? "no device in quarantine" : "no active bans");
         }
         for (Object o : bans) {
             JsonObject b = (JsonObject) o;
-            System.out.printf("%-40s %-6s %-24s expires %s (%ds left), hits %d, offence %d: %s%n", b.getString("address"),
+            System.out.printf("%-40s %-10s %-6s %-24s expires %s (%ds left), hits %d, offence %d: %s%n", b.getString("address"),
+                    b.getString("action", "ban"),
                     b.getString("risk_level"), b.getString("source"), b.getString("expires_at"), b.getLong("seconds_left"),
                     b.getLong("hit_count"), b.getInteger("offences"), b.getString("reason"));
         }
@@ -94,35 +105,36 @@ final class BlacklistCommand {
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Active bans with reason, source and time left.")
-    static final class ListBans extends Common implements Callable<Integer> {
+    static class ListBans extends Common implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ArgusConfig c = config();
             if (c == null) {
                 return 1;
             }
-            ControlClient.Answer a = c.http().enabled() ? new ControlClient(c.http()).send("GET", "/blacklist", null) : null;
+            ControlClient.Answer a = c.http().enabled() ? new ControlClient(c.http()).send("GET", endpoint(), null) : null;
             if (a != null) {
                 if (a.status() != 200) {
                     return httpError(a);
                 }
-                printBans(new JsonArray(a.body()), json);
+                printBans(new JsonArray(a.body()), json, quarantine());
                 return 0;
             }
             JsonArray out = new JsonArray();
             Instant now = Instant.now();
-            withStore(c, s -> Main.await(s.active())).forEach(b -> out.add(b.toJson(b.target().toString(), now)));
-            printBans(out, json);
+            withStore(c, s -> Main.await(s.active())).stream().filter(b -> (b.action() == Action.QUARANTINE) == quarantine())
+                    .forEach(b -> out.add(b.toJson(b.target().toString(), now)));
+            printBans(out, json, quarantine());
             return 0;
         }
     }
 
-    @Command(name = "add", mixinStandardHelpOptions = true, description = "Ban an address or CIDR.")
-    static final class Add extends Common implements Callable<Integer> {
+    @Command(name = "add", mixinStandardHelpOptions = true, description = "Ban or rate-limit an address or CIDR.")
+    static class Add extends Common implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "ADDRESS", description = "IPv4/IPv6 address or CIDR.")
         String address;
 
-        @Option(names = "--reason", defaultValue = "manual ban", description = "Why (default: ${DEFAULT-VALUE}).")
+        @Option(names = "--reason", description = "Why (default: \"manual ban\", \"manual rate limit\" or \"manual quarantine\").")
         String reason;
 
         @Option(names = "--risk-level", defaultValue = "high", description = "low, medium or high (default: ${DEFAULT-VALUE}).")
@@ -131,22 +143,41 @@ final class BlacklistCommand {
         @Option(names = "--ttl-hours", description = "Ban length in hours (default: enforcement.blacklist_default_ttl_hours).")
         Double ttlHours;
 
+        @Option(names = "--action", defaultValue = "ban", description = "ban or rate_limit (default: ${DEFAULT-VALUE}).")
+        String action;
+
+        Action action() {
+            return quarantine() ? Action.QUARANTINE : Action.parse(action);
+        }
+
         @Override
         public Integer call() throws Exception {
             ArgusConfig c = config();
             if (c == null) {
                 return 1;
             }
+            if (!quarantine() && !action.equals("ban") && !action.equals("rate_limit")) {
+                System.err.println("argus: --action must be ban or rate_limit (a quarantine is argus quarantine add)");
+                return 1;
+            }
             JsonObject body = new JsonObject().put("address", address).put("reason", reason).put("risk_level", risk);
+            if (!quarantine()) {
+                body.put("action", action);
+            }
             if (ttlHours != null) {
                 body.put("ttl_hours", ttlHours);
             }
-            ControlClient.Answer a = c.http().enabled() ? new ControlClient(c.http()).send("POST", "/blacklist", body.encode()) : null;
+            String done = switch (action()) {
+                case BAN -> "banned ";
+                case RATE_LIMIT -> "rate-limited ";
+                case QUARANTINE -> "quarantined ";
+            };
+            ControlClient.Answer a = c.http().enabled() ? new ControlClient(c.http()).send("POST", endpoint(), body.encode()) : null;
             if (a != null) {
                 if (a.status() / 100 != 2) {
                     return httpError(a);
                 }
-                System.out.println(json ? a.body() : "banned " + new JsonObject(a.body()).getString("address") + " (via the running sensor)");
+                System.out.println(json ? a.body() : done + new JsonObject(a.body()).getString("address") + " (via the running sensor)");
                 return 0;
             }
             if (ttlHours != null && !(ttlHours > 0 && ttlHours <= 24 * 3650)) {
@@ -156,22 +187,23 @@ final class BlacklistCommand {
             Duration ttl = ttlHours == null ? null : Duration.ofMillis(Math.max(1000, Math.round(ttlHours * 3_600_000)));
             BanPolicy policy = new BanPolicy(c.blacklist(), Allowlist.discover(c.blacklist().allowlist(), Path.of("/proc/net"),
                     Path.of("/etc/resolv.conf")));
-            BanPolicy.Outcome outcome = policy.onRequest(new BanRequest(address, reason, risk, ttl, BanSource.OPERATOR));
+            BanPolicy.Outcome outcome = policy.onRequest(new BanRequest(address, reason, risk, ttl, BanSource.OPERATOR, action()));
             if (outcome instanceof BanPolicy.Refused r) {
                 System.err.println("argus: " + (r.code() == 409 ? "refused: " : "") + r.why());
                 return 1;
             }
             BanPolicy.Ban ban = (BanPolicy.Ban) outcome;
-            Ban b = withStore(c, s -> Main.await(s.ban(ban.target(), ban.reason(), ban.risk().text(), ban.source(), ban.ttl(), ban.escalate())));
+            Ban b = withStore(c, s -> Main.await(s.ban(ban.target(), ban.reason(), ban.risk().text(), ban.source(), ban.ttl(),
+                    ban.escalate(), ban.action())));
             System.out.println(json ? b.toJson(b.target().toString(), Instant.now()).encode()
-                    : "banned " + b.target() + " until " + b.expiresAt() + " (sensor not running at " + new ControlClient(c.http()).base()
+                    : done + b.target() + " until " + b.expiresAt() + " (sensor not running at " + new ControlClient(c.http()).base()
                     + ": written to " + c.blacklist().database() + "; enforced when the sensor starts)");
             return 0;
         }
     }
 
-    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Lift a ban.")
-    static final class Remove extends Common implements Callable<Integer> {
+    @Command(name = "remove", mixinStandardHelpOptions = true, description = "Lift a ban or rate limit.")
+    static class Remove extends Common implements Callable<Integer> {
         @Parameters(index = "0", paramLabel = "ADDRESS", description = "The banned address or CIDR.")
         String address;
 
@@ -181,7 +213,7 @@ final class BlacklistCommand {
             if (c == null) {
                 return 1;
             }
-            String path = "/blacklist/" + java.net.URLEncoder.encode(address, java.nio.charset.StandardCharsets.UTF_8);
+            String path = endpoint() + "/" + java.net.URLEncoder.encode(address, java.nio.charset.StandardCharsets.UTF_8);
             ControlClient.Answer a = c.http().enabled() ? new ControlClient(c.http()).send("DELETE", path, null) : null;
             if (a != null) {
                 if (a.status() != 200) {
@@ -197,9 +229,12 @@ final class BlacklistCommand {
                 System.err.println("argus: " + e.getMessage());
                 return 1;
             }
-            boolean removed = withStore(c, s -> Main.await(s.unban(target)));
+            boolean removed = withStore(c, s -> {
+                Ban existing = Main.await(s.get(target));
+                return existing != null && (existing.action() == Action.QUARANTINE) == quarantine() && Main.await(s.unban(target));
+            });
             if (!removed) {
-                System.err.println("argus: " + target + " is not banned");
+                System.err.println("argus: " + target + (quarantine() ? " is not quarantined" : " is not banned"));
                 return 1;
             }
             System.out.println("removed " + target + " from " + c.blacklist().database() + " (sensor not running; its rule goes when it starts)");
@@ -227,7 +262,7 @@ final class BlacklistCommand {
             }
             Anonymizer anon = anonymized ? new Anonymizer(c.anonymization().salt()) : null;
             Instant now = Instant.now();
-            java.util.List<Ban> bans = withStore(c, s -> Main.await(s.active()));
+            java.util.List<Ban> bans = withStore(c, s -> Main.await(s.active())).stream().filter(b -> b.action() != Action.QUARANTINE).toList();
             String doc = BlacklistExport.document(bans, anon, c.staging().firebase() == null ? "" : c.staging().firebase().sensorId(),
                     now).encodePrettily();
             int count = bans.size();

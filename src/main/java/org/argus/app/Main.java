@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 @Command(name = "argus", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Network-security sensor: capture -> 5-second flow windows -> anonymized CSV.",
         subcommands = {ReplayCommand.class, TrainCommand.class, ValidateCommand.class, InterfacesCommand.class, GenerateCommand.class,
-                BlacklistCommand.class, EmergencyCommands.Stop.class, EmergencyCommands.Restore.class, ReadCommands.Status.class,
+                BlacklistCommand.class, QuarantineCommand.class, EmergencyCommands.Stop.class, EmergencyCommands.Restore.class, ReadCommands.Status.class,
                 ReadCommands.Stats.class, ReadCommands.Health.class, DevicesCommand.class, IntelCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);

@@ -91,7 +91,8 @@ public final class Sensor {
                 dashboard) : null;
         org.argus.enforce.Topology topology = config.capture().offline() || polling ? org.argus.enforce.Topology.NONE
                 : org.argus.enforce.Topology.detect(Path.of("/sys/class/net"), Path.of("/proc/sys"), config.capture().interfaceName());
-        Firewall firewall = EnforcementVerticle.firewallFor(es, new Commands(List.of(), es.commandTimeout().toMillis()), topology);
+        Firewall firewall = EnforcementVerticle.firewallFor(es, new Commands(List.of(), es.commandTimeout().toMillis()), topology,
+                allowlist.infrastructure());
         stats.enforcement.topology.set(topology);
         if (firewall != null) {
             stats.enforcement.hook.set(firewall.hook());

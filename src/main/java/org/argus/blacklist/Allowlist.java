@@ -53,9 +53,9 @@ public final class Allowlist {
         for (String c : configured) {
             m.put(BanTarget.parseCidr(c), "configured allowlist " + c);
         }
-        ownAddresses().forEach(a -> m.putIfAbsent(BanTarget.of(a), "this sensor's own address"));
-        gateways(procNet).forEach(a -> m.putIfAbsent(BanTarget.of(a), "default gateway"));
-        resolvers(resolvConf).forEach(a -> m.putIfAbsent(BanTarget.of(a), "DNS server"));
+        ownAddresses().forEach(a -> m.putIfAbsent(BanTarget.of(a), OWN));
+        gateways(procNet).forEach(a -> m.putIfAbsent(BanTarget.of(a), GATEWAY));
+        resolvers(resolvConf).forEach(a -> m.putIfAbsent(BanTarget.of(a), DNS));
         return new Allowlist(m);
     }
 
@@ -95,6 +95,22 @@ public final class Allowlist {
         }
         return Optional.empty();
     }
+
+    /**
+     * What a quarantined device may still reach: the sensor's own addresses, its default gateways and its DNS
+     * servers (the discovered entries; configured CIDRs and loopback are not destinations a device needs).
+     */
+    public List<BanTarget> infrastructure() {
+        List<BanTarget> out = new ArrayList<>();
+        fixed.forEach((t, why) -> {
+            if (why.equals(OWN) || why.equals(GATEWAY) || why.equals(DNS)) {
+                out.add(t);
+            }
+        });
+        return out;
+    }
+
+    private static final String OWN = "this sensor's own address", GATEWAY = "default gateway", DNS = "DNS server";
 
     /** Every entry with its reason (for {@code /status}). */
     public Map<String, String> entries() {

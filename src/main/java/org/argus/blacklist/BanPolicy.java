@@ -9,7 +9,8 @@ import org.argus.detect.Role;
 
 /**
  * What a decision or an operator's request does to the blacklist, without a database or a bus: attacker decisions
- * whose risk is in {@code enforcement.ban_ttl_hours} ban (first-offence TTL from that table, escalated per repeat
+ * whose risk has an action in {@code enforcement.actions} (rate_limit or ban) or a TTL in {@code enforcement.ban_ttl_hours}
+ * enter it (TTL from that table, else {@code blacklist_default_ttl_hours}) (first-offence TTL from that table, escalated per repeat
  * offence by {@link BlacklistStore.Policy}: {@code ttl · factor^(n−1)} capped at {@code max_ttl_hours}, like
  * fail2ban's {@code bantime.increment}); victim decisions (spoofed floods, amplification) and compromised ones (a
  * local device that contacted a listed address) are alerts, never bans;
@@ -28,7 +29,12 @@ public final class BanPolicy {
      * @param escalate multiply by the escalation factor per earlier offence (detector bans); false takes the TTL as
      *                 given (an operator's explicit TTL, a peer's remaining time)
      */
-    public record Ban(BanTarget target, String reason, Risk risk, BanSource source, Duration ttl, boolean escalate) implements Outcome {
+    public record Ban(BanTarget target, String reason, Risk risk, BanSource source, Duration ttl, boolean escalate, Action action)
+            implements Outcome {
+        /** A ban proper. */
+        public Ban(BanTarget target, String reason, Risk risk, BanSource source, Duration ttl, boolean escalate) {
+            this(target, reason, risk, source, ttl, escalate, Action.BAN);
+        }
     }
 
     /** Log and count an alert about a victim or a possibly compromised local device; never a ban. */
@@ -55,16 +61,28 @@ public final class BanPolicy {
     public static final int MAX_REASON = 500;
 
     private final Map<Risk, Double> banTtlHoursByRisk;
+    private final Map<Risk, Action> actionsByRisk;
     private final Allowlist allowlist;
 
+    /** Every risk in {@code banTtlHoursByRisk} bans (no rate limits). */
     public BanPolicy(Map<Risk, Double> banTtlHoursByRisk, Allowlist allowlist) {
+        this(banTtlHoursByRisk, Map.of(), allowlist);
+    }
+
+    /**
+     * @param banTtlHoursByRisk first-offence TTL per risk ({@code enforcement.ban_ttl_hours}, only those above 0)
+     * @param actionsByRisk     what each risk does ({@code enforcement.actions}, only those that are not
+     *                          {@code none}); a risk absent here but with a TTL bans, as before the key existed
+     */
+    public BanPolicy(Map<Risk, Double> banTtlHoursByRisk, Map<Risk, Action> actionsByRisk, Allowlist allowlist) {
         this.banTtlHoursByRisk = Map.copyOf(banTtlHoursByRisk);
+        this.actionsByRisk = Map.copyOf(actionsByRisk);
         this.allowlist = allowlist;
     }
 
     /** For a blacklist's settings. */
     public BanPolicy(BlacklistSettings s, Allowlist allowlist) {
-        this(s.banTtlHoursByRisk(), allowlist);
+        this(s.banTtlHoursByRisk(), s.actionsByRisk(), allowlist);
     }
 
     /** The outcome of a detector's decision. */
@@ -73,7 +91,8 @@ public final class BanPolicy {
             return new VictimAlert(d.addressText(), d.role(), d.risk(), d.detector(), String.join("; ", d.reasons()));
         }
         Double hours = banTtlHoursByRisk.get(d.risk());
-        if (hours == null) {
+        Action action = actionsByRisk.get(d.risk());
+        if (hours == null && action == null) {
             return new Ignored();
         }
         if (d.anonymized()) {
@@ -86,7 +105,7 @@ public final class BanPolicy {
         }
         String reason = d.detector() + (d.early() ? " (early)" : "") + ": " + (d.reasons().isEmpty() ? "score " + d.score() : d.reasons().get(0));
         return new Ban(target, cap(reason), d.risk(), new BanSource.Detector(d.detector()),
-                Duration.ofSeconds(Math.round(hours * 3600)), true);
+                hours == null ? null : Duration.ofSeconds(Math.round(hours * 3600)), true, action == null ? Action.BAN : action);
     }
 
     /** The outcome of an explicit request (operator or peer): 400 for a bad address, risk or TTL, 409 when allowlisted. */
@@ -110,8 +129,8 @@ public final class BanPolicy {
         if (refusal.isPresent()) {
             return new Refused(target, 409, refusal.get());
         }
-        String reason = r.reason() == null || r.reason().isBlank() ? "manual ban" : cap(r.reason());
-        return new Ban(target, reason, risk, r.source(), r.ttl(), false);
+        String reason = r.reason() == null || r.reason().isBlank() ? "manual " + r.action().text().replace('_', ' ') : cap(r.reason());
+        return new Ban(target, reason, risk, r.source(), r.ttl(), false, r.action());
     }
 
     /** Cuts a reason to {@link #MAX_REASON} characters. */

@@ -12,6 +12,11 @@ import java.time.Duration;
  * @param risk    {@code low|medium|high}
  * @param ttl     how long; null for {@code blacklist_default_ttl_hours}
  * @param source  who asks: the operator, or a peer sensor (Firebase import, cluster)
+ * @param action  ban, rate limit or quarantine
  */
-public record BanRequest(String address, String reason, String risk, Duration ttl, BanSource source) {
+public record BanRequest(String address, String reason, String risk, Duration ttl, BanSource source, Action action) {
+    /** A ban proper. */
+    public BanRequest(String address, String reason, String risk, Duration ttl, BanSource source) {
+        this(address, reason, risk, ttl, source, Action.BAN);
+    }
 }

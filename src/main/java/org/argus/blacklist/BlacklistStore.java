@@ -23,7 +23,8 @@ import java.util.List;
  * then survives a power cut — which a Pi on a wall plug will see — not only a crash of the JVM ({@code NORMAL} in
  * WAL mode may lose the last commits on power loss). One connection: SQLite has one writer anyway.
  *
- * <p>Tables: {@code bans} (active and not yet swept entries), {@code offenders} (how often each target was banned,
+ * <p>Tables: {@code bans} (active and not yet swept entries, each with its {@link Action}; a database from before
+ * actions gets the column at open, its rows bans), {@code offenders} (how often each target was banned,
  * kept after a ban expires so repeat offenders get longer bans, like fail2ban's {@code bantime.increment}), and
  * {@code meta} (first start, for the persisted dry-run). TTL of an offence n: {@code default_ttl · factor^(n−1)},
  * at most {@code max_ttl}.
@@ -52,7 +53,7 @@ public final class BlacklistStore {
     private static final List<String> SCHEMA = List.of(
             "CREATE TABLE IF NOT EXISTS bans (address TEXT PRIMARY KEY, reason TEXT NOT NULL, risk TEXT NOT NULL, "
                     + "source TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, "
-                    + "hits INTEGER NOT NULL, offences INTEGER NOT NULL)",
+                    + "hits INTEGER NOT NULL, offences INTEGER NOT NULL, action TEXT NOT NULL DEFAULT 'ban')",
             "CREATE INDEX IF NOT EXISTS bans_expiry ON bans (expires_at)",
             "CREATE TABLE IF NOT EXISTS offenders (address TEXT PRIMARY KEY, offences INTEGER NOT NULL, last_ban_at INTEGER NOT NULL)",
             "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
@@ -81,6 +82,10 @@ public final class BlacklistStore {
             schema = schema.compose(v -> pool.query(sql).execute().mapEmpty());
         }
         return schema
+                // a database from before actions existed gets the column; its entries are bans
+                .compose(v -> pool.query("SELECT name FROM pragma_table_info('bans') WHERE name = 'action'").execute())
+                .compose(rows -> rows.size() > 0 ? Future.<Void>succeededFuture()
+                        : pool.query("ALTER TABLE bans ADD COLUMN action TEXT NOT NULL DEFAULT 'ban'").execute().<Void>mapEmpty())
                 .compose(v -> pool.query("PRAGMA quick_check").execute())
                 .compose(rows -> {
                     String verdict = rows.iterator().hasNext() ? rows.iterator().next().getString(0) : "no answer";
@@ -101,30 +106,45 @@ public final class BlacklistStore {
      * @return the entry as stored
      */
     public Future<Ban> ban(BanTarget target, String reason, String risk, BanSource source, Duration ttl, boolean escalate) {
+        return ban(target, reason, risk, source, ttl, escalate, Action.BAN);
+    }
+
+    /**
+     * {@link #ban(BanTarget, String, String, BanSource, Duration, boolean)} with an action: an active entry with a
+     * weaker action is upgraded to this one (its reason, risk and source then become this request's); a stronger one
+     * is only renewed.
+     */
+    public Future<Ban> ban(BanTarget target, String reason, String risk, BanSource source, Duration ttl, boolean escalate, Action action) {
         String key = target.toString();
         Instant now = clock.instant();
         return pool.withTransaction(c -> select(c, key).compose(existing -> {
             if (existing != null) {
                 Duration d = ttlOf(ttl, escalate, existing.offences());
                 Instant expires = max(existing.expiresAt(), now.plus(d));
+                if (action.stronger(existing.action())) {
+                    return c.preparedQuery("UPDATE bans SET hits = hits + 1, expires_at = ?, action = ?, reason = ?, risk = ?, source = ? WHERE address = ?")
+                            .execute(Tuple.of(expires.getEpochSecond(), action.text(), reason, risk, source.text(), key))
+                            .map(r -> new Ban(target, reason, risk, source, existing.createdAt(),
+                                    Instant.ofEpochSecond(expires.getEpochSecond()), existing.hits() + 1, existing.offences(), action));
+                }
                 return c.preparedQuery("UPDATE bans SET hits = hits + 1, expires_at = ? WHERE address = ?")
                         .execute(Tuple.of(expires.getEpochSecond(), key))
                         .map(r -> new Ban(target, existing.reason(), existing.risk(), existing.source(), existing.createdAt(),
-                                Instant.ofEpochSecond(expires.getEpochSecond()), existing.hits() + 1, existing.offences()));
+                                Instant.ofEpochSecond(expires.getEpochSecond()), existing.hits() + 1, existing.offences(), existing.action()));
             }
             return c.preparedQuery("SELECT offences FROM offenders WHERE address = ?").execute(Tuple.of(key))
                     .compose(rows -> {
                         int offences = rows.iterator().hasNext() ? rows.iterator().next().getInteger(0) + 1 : 1;
                         Duration d = ttlOf(ttl, escalate, offences);
                         long created = now.getEpochSecond(), expires = now.plus(d).getEpochSecond();
-                        return c.preparedQuery("INSERT INTO bans (address, reason, risk, source, created_at, expires_at, hits, offences) "
-                                        + "VALUES (?, ?, ?, ?, ?, ?, 1, ?)")
-                                .execute(Tuple.of(key, reason, risk, source.text(), created, expires, offences))
+                        return c.preparedQuery("INSERT INTO bans (address, reason, risk, source, created_at, expires_at, hits, offences, action) "
+                                        + "VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)")
+                                .execute(Tuple.of(key, reason, risk, source.text(), created, expires, offences, action.text()))
                                 .compose(r -> c.preparedQuery("INSERT INTO offenders (address, offences, last_ban_at) VALUES (?, ?, ?) "
                                                 + "ON CONFLICT(address) DO UPDATE SET offences = excluded.offences, last_ban_at = excluded.last_ban_at")
                                         .execute(Tuple.of(key, offences, created)))
                                 .map(r -> new Ban(target, reason, risk, source, Instant.ofEpochSecond(created),
-                                        Instant.ofEpochSecond(expires), 1, offences));
+                                        Instant.ofEpochSecond(expires), 1, offences, action));
                     });
         }));
     }
@@ -194,7 +214,8 @@ public final class BlacklistStore {
     private static Ban ban(Row r) {
         return new Ban(BanTarget.parseCidr(r.getString("address")), r.getString("reason"), r.getString("risk"),
                 storedSource(r.getString("source")), Instant.ofEpochSecond(r.getLong("created_at")),
-                Instant.ofEpochSecond(r.getLong("expires_at")), r.getLong("hits"), r.getInteger("offences"));
+                Instant.ofEpochSecond(r.getLong("expires_at")), r.getLong("hits"), r.getInteger("offences"),
+                Action.parse(r.getString("action")));
     }
 
     private static Instant max(Instant a, Instant b) {

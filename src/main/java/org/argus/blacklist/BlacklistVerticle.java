@@ -51,7 +51,8 @@ public final class BlacklistVerticle extends VerticleBase {
         vertx.eventBus().<Decision>localConsumer(Addresses.DECISION, m -> onDecision(m.body()));
         vertx.eventBus().localConsumer(Addresses.BLACKLIST_LIST, this::onList);
         vertx.eventBus().<BanRequest>localConsumer(Addresses.BLACKLIST_ADD, this::onAdd);
-        vertx.eventBus().<String>localConsumer(Addresses.BLACKLIST_REMOVE, this::onRemove);
+        vertx.eventBus().<String>localConsumer(Addresses.BLACKLIST_REMOVE, m -> onRemove(m, false));
+        vertx.eventBus().<String>localConsumer(Addresses.QUARANTINE_LIFT, m -> onRemove(m, true));
         return vertx.executeBlocking(() -> {
                     Files.createDirectories(settings.database().toAbsolutePath().getParent());
                     return null;
@@ -116,12 +117,12 @@ public final class BlacklistVerticle extends VerticleBase {
     }
 
     private Future<Ban> ban(BanPolicy.Ban b) {
-        return store.ban(b.target(), b.reason(), b.risk().text(), b.source(), b.ttl(), b.escalate()).map(stored -> {
+        return store.ban(b.target(), b.reason(), b.risk().text(), b.source(), b.ttl(), b.escalate(), b.action()).map(stored -> {
             boolean added = stored.hits() == 1;
             (added ? stats.bansAdded : stats.bansRenewed).increment();
             if (added) {
                 stats.bansActive.incrementAndGet();
-                LOG.info("event=ban address={} risk={} source={} ttl_s={} offence={} reason=\"{}\"", b.target(), b.risk().text(),
+                LOG.info("event={} address={} risk={} source={} ttl_s={} offence={} reason=\"{}\"", stored.action().text(), b.target(), b.risk().text(),
                         b.source().text(), stored.expiresAt().getEpochSecond() - stored.createdAt().getEpochSecond(), stored.offences(),
                         LogText.escape(b.reason()));
             }
@@ -178,7 +179,8 @@ public final class BlacklistVerticle extends VerticleBase {
         }
     }
 
-    private void onRemove(Message<String> m) {
+    /** Removes a ban or rate limit ({@code quarantine} false), or lifts a quarantine (true); the other kind is left. */
+    private void onRemove(Message<String> m, boolean quarantine) {
         if (!available(m)) {
             return;
         }
@@ -189,11 +191,12 @@ public final class BlacklistVerticle extends VerticleBase {
             m.fail(400, e.getMessage());
             return;
         }
-        store.get(target).compose(existing -> store.unban(target).map(removed -> {
+        store.get(target).compose(existing -> existing != null && (existing.action() == Action.QUARANTINE) != quarantine
+                ? Future.succeededFuture(false) : store.unban(target).map(removed -> {
             if (removed) {
                 stats.bansRemoved.increment();
                 stats.bansActive.decrementAndGet();
-                LOG.info("event=unban address={}", target);
+                LOG.info("event={} address={}", quarantine ? "quarantine_lifted" : "unban", target);
                 Ban gone = existing != null ? existing
                         : new Ban(target, "", "", BanSource.OPERATOR, clock.instant(), clock.instant(), 0, 0);
                 vertx.eventBus().publish(Addresses.BAN_CHANGED, new BanChange(BanChange.Kind.REMOVED, gone));

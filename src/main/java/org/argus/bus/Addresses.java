@@ -40,6 +40,11 @@ public final class Addresses {
      * was removed); fails 400 or 503.
      */
     public static final String BLACKLIST_REMOVE = "argus.blacklist.remove";
+    /**
+     * Request: HTTP verticle → blacklist verticle. Body: the address or CIDR (String). Reply: Boolean (whether a
+     * quarantine was lifted; a ban of the address is left alone); fails 400 or 503.
+     */
+    public static final String QUARANTINE_LIFT = "argus.quarantine.lift";
     /** Publish, local: device verticle → anyone. Body: {@link org.argus.device.Device}, seen for the first time ever. */
     public static final String DEVICE_NEW = "argus.device.new";
     /** Request: HTTP verticle → device verticle. Body: none. Reply: JsonObject {@code {"devices": [...]}}; fails 503. */

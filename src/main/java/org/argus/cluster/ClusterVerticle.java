@@ -100,7 +100,7 @@ public final class ClusterVerticle extends VerticleBase {
         String address = b.target().toString();
         switch (c.kind()) {
             case ADDED, RENEWED -> {
-                if (b.source().publishedToCluster()) {
+                if (b.source().publishedToCluster() && b.action() == org.argus.blacklist.Action.BAN) {
                     publish(banJson(b).put("kind", "ban"));
                 }
             }
@@ -140,7 +140,7 @@ public final class ClusterVerticle extends VerticleBase {
         vertx.eventBus().<BlacklistSnapshot>request(Addresses.BLACKLIST_LIST, null).onSuccess(m -> {
             JsonArray entries = new JsonArray();
             for (Ban b : m.body().bans()) {
-                if (b.source().inClusterSnapshot()) {
+                if (b.source().inClusterSnapshot() && b.action() == org.argus.blacklist.Action.BAN) {
                     entries.add(banJson(b));
                 }
             }

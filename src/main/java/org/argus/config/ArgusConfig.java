@@ -280,7 +280,9 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 Duration.ofDays(c.intIn("enforcement.dry_run_duration_days", 0, 3650)),
                 c.bool("enforcement.enforce_after_dry_run"), chain,
                 Path.of(stopFile.isBlank() ? "aegis.emergency" : stopFile), c.bool("enforcement.remove_rules_on_stop"),
-                Duration.ofSeconds(c.intIn("enforcement.command_timeout_seconds", 1, 600)), xdp(c));
+                Duration.ofSeconds(c.intIn("enforcement.command_timeout_seconds", 1, 600)), xdp(c),
+                new EnforcementSettings.RateLimit(c.intIn("enforcement.rate_limit_pps", 1, 10_000_000),
+                        c.intIn("enforcement.rate_limit_burst", 1, 10_000_000)));
     }
 
     private static EnforcementSettings.Xdp xdp(Checker c) {
@@ -325,6 +327,20 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 byRisk.put(r, h);
             }
         }
+        java.util.Map<org.argus.detect.Risk, org.argus.blacklist.Action> actions = new java.util.EnumMap<>(org.argus.detect.Risk.class);
+        for (org.argus.detect.Risk r : org.argus.detect.Risk.values()) {
+            String a = c.str("enforcement.actions." + r.text());
+            switch (a) {
+                case "none" -> { }
+                case "rate_limit" -> actions.put(r, org.argus.blacklist.Action.RATE_LIMIT);
+                case "ban" -> actions.put(r, org.argus.blacklist.Action.BAN);
+                default -> c.problem("enforcement.actions." + r.text() + ": \"" + a + "\" is not one of none, rate_limit, ban"
+                        + (a.equals("quarantine") ? " (quarantine is for local devices: POST /quarantine, devices.quarantine_on_critical)" : ""));
+            }
+        }
+        if (actions.containsValue(org.argus.blacklist.Action.RATE_LIMIT) && "xdp".equals(c.str("enforcement.backend"))) {
+            c.problem("enforcement.actions: rate_limit needs backend nftables or ipset (the xdp backend only drops)");
+        }
         List<String> allow = c.strings("enforcement.allowlist");
         for (String a : allow) {
             try {
@@ -336,7 +352,7 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         return new BlacklistSettings(Path.of(db.isBlank() ? "blacklist.db" : db),
                 new org.argus.blacklist.BlacklistStore.Policy(Duration.ofHours(defaultTtl),
                         c.doubleIn("enforcement.ttl_escalation_factor", 1, 100), Duration.ofHours(maxTtl)),
-                byRisk, allow, Duration.ofSeconds(c.intIn("enforcement.blacklist_cleanup_interval", 1, 86_400)),
+                byRisk, actions, allow, Duration.ofSeconds(c.intIn("enforcement.blacklist_cleanup_interval", 1, 86_400)),
                 c.bool("enforcement.export_anonymized"));
     }
 

@@ -7,7 +7,8 @@ import org.argus.blacklist.BanSource;
 import org.argus.flow.IpAddress;
 
 /**
- * Auto-quarantine at the critical band ({@code devices.quarantine_on_critical}): the bans to ask the blacklist for
+ * Auto-quarantine at the critical band ({@code devices.quarantine_on_critical}): the quarantine entries ({@link
+ * org.argus.blacklist.Action#QUARANTINE}: the device keeps the gateway, DNS servers and the sensor) to ask the blacklist for
  * when a device's trust falls into {@link TrustScore.Band#CRITICAL} — one per address of it inside the local networks
  * (IPv6 link-local ones excepted: a ban names a routable address), risk {@code high}, the default TTL, source
  * {@code detector:device_trust}. They go through {@code argus.blacklist.add} like an operator's ban, so the allowlist
@@ -42,7 +43,7 @@ public final class Quarantine {
                 continue;
             }
             out.add(new BanRequest(a.address(), "quarantine: device " + d.key() + " trust " + d.trust().total() + " critical" + why,
-                    "high", null, SOURCE));
+                    "high", null, SOURCE, org.argus.blacklist.Action.QUARANTINE));
         }
         return out;
     }

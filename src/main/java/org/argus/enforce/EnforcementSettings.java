@@ -21,9 +21,26 @@ import java.time.Duration;
  *                            them in force and the next start reconciles them
  * @param commandTimeout      a firewall command running longer fails ({@code command_timeout_seconds})
  * @param xdp                 the XDP backend's interface, attach mode and pin directory ({@code xdp_*})
+ * @param rateLimit           what {@code rate_limit} lets through per source
  */
 public record EnforcementSettings(Backend backend, Duration dryRun, boolean enforceAfterDryRun, String chain,
-                                  Path emergencyStopFile, boolean removeRulesOnStop, Duration commandTimeout, Xdp xdp) {
+                                  Path emergencyStopFile, boolean removeRulesOnStop, Duration commandTimeout, Xdp xdp,
+                                  RateLimit rateLimit) {
+    /** Without a rate-limit setting: the defaults (50 packets/s, burst 100). */
+    public EnforcementSettings(Backend backend, Duration dryRun, boolean enforceAfterDryRun, String chain, Path emergencyStopFile,
+                               boolean removeRulesOnStop, Duration commandTimeout, Xdp xdp) {
+        this(backend, dryRun, enforceAfterDryRun, chain, emergencyStopFile, removeRulesOnStop, commandTimeout, xdp, RateLimit.DEFAULT);
+    }
+
+    /**
+     * The per-source limit of a rate-limited entry: packets above {@code pps} per second (after a burst of
+     * {@code burst} packets) are dropped, each source measured alone ({@code rate_limit_pps}, {@code rate_limit_burst}).
+     */
+    public record RateLimit(int pps, int burst) {
+        /** 50 packets per second, burst 100. */
+        public static final RateLimit DEFAULT = new RateLimit(50, 100);
+    }
+
     /**
      * The XDP backend's place.
      *

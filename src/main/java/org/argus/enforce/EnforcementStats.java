@@ -25,6 +25,8 @@ public final class EnforcementStats {
     public final LongAdder emergencyStops = new LongAdder();
     /** The last enforcement error, or null. */
     public final AtomicReference<String> enforcementLastError = new AtomicReference<>();
+    /** Entries the enforcer holds per action ({@code ban}, {@code rate_limit}, {@code quarantine}), as last published. */
+    public final AtomicReference<java.util.Map<String, Long>> byAction = new AtomicReference<>(java.util.Map.of());
     /** Where the sensor sits (bridge, bridge port or neither), read at start. */
     public final AtomicReference<Topology> topology = new AtomicReference<>(Topology.NONE);
     /** Where the backend enforces ({@link Firewall#hook()}), as of the last install. */

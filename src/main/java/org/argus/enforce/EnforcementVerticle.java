@@ -66,9 +66,16 @@ public final class EnforcementVerticle extends VerticleBase {
      * @param topology where the sensor sits ({@link Topology#NONE} when unknown: removal works without it)
      */
     public static Firewall firewallFor(EnforcementSettings s, Commands sh, Topology topology) {
+        return firewallFor(s, sh, topology, List.of());
+    }
+
+    /**
+     * @param reachable what a quarantined device may still reach: gateways, DNS servers, the sensor's own addresses
+     */
+    public static Firewall firewallFor(EnforcementSettings s, Commands sh, Topology topology, List<org.argus.blacklist.BanTarget> reachable) {
         return switch (s.backend()) {
-            case IPSET -> new IpsetBackend(sh, s.chain(), topology);
-            case NFTABLES -> new NftBackend(sh, s.chain(), topology);
+            case IPSET -> new IpsetBackend(sh, s.chain(), topology, s.rateLimit(), reachable);
+            case NFTABLES -> new NftBackend(sh, s.chain(), topology, s.rateLimit(), reachable);
             case XDP -> new XdpBackend(sh, s.xdp().iface(), s.xdp().pins(), s.xdp().mode());
             case NONE -> null;
         };
@@ -97,7 +104,8 @@ public final class EnforcementVerticle extends VerticleBase {
                     if (stopped) {
                         LOG.warn("event=emergency_stop_in_force file={}", settings.emergencyStopFile());
                     }
-                    List<org.argus.blacklist.BanTarget> active = snap.bans().stream().map(Ban::target).toList();
+                    java.util.Map<org.argus.blacklist.BanTarget, org.argus.blacklist.Action> active = new java.util.LinkedHashMap<>();
+                    snap.bans().forEach(b -> active.put(b.target(), b.action()));
                     return step(() -> enforcer.start(snap.firstStart(), active, stopped,
                             "the stop file " + settings.emergencyStopFile() + " exists"));
                 }, e -> step(() -> enforcer.unavailable("blacklist unavailable: " + e.getMessage())))

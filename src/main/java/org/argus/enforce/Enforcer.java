@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.argus.blacklist.Action;
 import org.argus.blacklist.Allowlist;
 import org.argus.blacklist.BanChange;
 import org.argus.blacklist.BanTarget;
@@ -46,8 +47,9 @@ public final class Enforcer {
     private final EnforcementStats stats;
     private final AtomicBoolean emergency = new AtomicBoolean();
     // worker-confined
-    private final Set<BanTarget> desired = new LinkedHashSet<>();
-    private final Map<BanTarget, Boolean> pending = new LinkedHashMap<>();
+    private final Map<BanTarget, Action> desired = new LinkedHashMap<>();
+    // target -> action to put in force, or null to withdraw
+    private final Map<BanTarget, Action> pending = new LinkedHashMap<>();
     private List<BanTarget> listed = List.of();
     private volatile Instant dryRunEnds;
     private volatile EnforcementStatus.Mode mode;
@@ -76,7 +78,17 @@ public final class Enforcer {
      * @param stopInForce an emergency stop is in force (its file exists): nothing is enforced until {@link #restored}
      */
     public void start(Instant firstStart, Collection<BanTarget> active, boolean stopInForce, String stopDetail) {
-        desired.addAll(active);
+        Map<BanTarget, Action> bans = new LinkedHashMap<>();
+        active.forEach(t -> bans.put(t, Action.BAN));
+        start(firstStart, bans, stopInForce, stopDetail);
+    }
+
+    /**
+     * {@link #start(Instant, Collection, boolean, String)} with each entry's action (ban, rate limit, quarantine).
+     */
+    public void start(Instant firstStart, Map<BanTarget, Action> active, boolean stopInForce, String stopDetail) {
+        desired.putAll(active);
+        countActions();
         dryRunEnds = firstStart.plus(settings.dryRun());
         if (stopInForce) {
             emergency.set(true);
@@ -138,28 +150,37 @@ public final class Enforcer {
      */
     public void change(BanChange c) {
         BanTarget t = c.ban().target();
+        Action action = c.ban().action();
         boolean add = c.kind() == BanChange.Kind.ADDED || c.kind() == BanChange.Kind.RENEWED;
-        boolean changed = add ? desired.add(t) : desired.remove(t);
+        boolean changed = add ? desired.put(t, action) != action : desired.remove(t) != null;
         if (!changed) {
             return;
         }
+        countActions();
         if (mode == EnforcementStatus.Mode.ENFORCING && !emergency.get()) {
             Optional<String> refusal = add ? allowlist.refusal(t) : Optional.empty();
             if (refusal.isPresent()) {
                 LOG.warn("event=enforcement_refused address={} why=\"{}\"", t, LogText.escape(refusal.get()));
+            } else if (add && !firewall.actions().contains(action)) {
+                LOG.warn("event=action_unsupported address={} action={} backend={}", t, action.text(), firewall.name());
             } else {
-                pending.put(t, add);
+                pending.put(t, add ? action : null);
             }
         } else if (mode == EnforcementStatus.Mode.DRY_RUN || mode == EnforcementStatus.Mode.MONITOR_ONLY) {
             if (add) {
                 stats.wouldBlockActions.increment();
-                LOG.info("event=would_block address={} mode={} reason=\"{}\" expires_at={}", t, mode.text(),
+                LOG.info("event={} address={} mode={} reason=\"{}\" expires_at={}", would(action), t, mode.text(),
                         LogText.escape(c.ban().reason()), c.ban().expiresAt());
             } else {
                 LOG.info("event=would_unblock address={} mode={} because={}", t, mode.text(), c.kind().name().toLowerCase(java.util.Locale.ROOT));
             }
         }
         publish();
+    }
+
+    /** The dry-run log event of an action: {@code would_block}, {@code would_rate_limit}, {@code would_quarantine}. */
+    private static String would(Action a) {
+        return a == Action.BAN ? "would_block" : "would_" + a.text();
     }
 
     /**
@@ -215,19 +236,27 @@ public final class Enforcer {
         if (pending.isEmpty()) {
             return;
         }
-        List<BanTarget> add = new ArrayList<>(), remove = new ArrayList<>();
-        pending.forEach((t, a) -> (a ? add : remove).add(t));
+        Map<BanTarget, Action> add = new LinkedHashMap<>();
+        List<BanTarget> remove = new ArrayList<>();
+        pending.forEach((t, a) -> {
+            if (a == null) {
+                remove.add(t);
+            } else {
+                add.put(t, a);
+            }
+        });
         pending.clear();
         if (emergency.get() || mode != EnforcementStatus.Mode.ENFORCING) {
             return;
         }
         long t0 = System.nanoTime();
         try {
-            firewall.apply(add, remove);
+            firewall.change(add, remove);
             stats.enforcementActions.increment();
-            stats.kernelMembers.addAndGet(add.size() - remove.size());
+            stats.kernelMembers.set(desired.size());
             failure = null;
-            add.forEach(t -> LOG.info("event=blocked address={} backend={}", t, firewall.name()));
+            add.forEach((t, a) -> LOG.info("event={} address={} backend={}", a == Action.BAN ? "blocked" : a == Action.RATE_LIMIT ? "rate_limited" : "quarantined",
+                    t, firewall.name()));
             remove.forEach(t -> LOG.info("event=unblocked address={} backend={}", t, firewall.name()));
             LOG.debug("event=batch_applied added={} removed={} took_ms={}", add.size(), remove.size(), (System.nanoTime() - t0) / 1_000_000);
         } catch (EnforcementException e) {
@@ -337,7 +366,7 @@ public final class Enforcer {
         if (next == EnforcementStatus.Mode.ENFORCING) {
             reconcile();
         } else if (next == EnforcementStatus.Mode.DRY_RUN || next == EnforcementStatus.Mode.MONITOR_ONLY) {
-            desired.forEach(t -> LOG.info("event=would_block address={} mode={}", t, next.text()));
+            desired.forEach((t, a) -> LOG.info("event={} address={} mode={}", would(a), t, next.text()));
         }
     }
 
@@ -348,19 +377,28 @@ public final class Enforcer {
             return;
         }
         long t0 = System.nanoTime();
-        Set<BanTarget> want = new LinkedHashSet<>(desired);
-        want.removeIf(t -> {
-            Optional<String> why = allowlist.refusal(t);
-            why.ifPresent(w -> LOG.warn("event=enforcement_refused address={} why=\"{}\"", t, LogText.escape(w)));
+        Map<BanTarget, Action> want = new LinkedHashMap<>(desired);
+        want.entrySet().removeIf(e -> {
+            Optional<String> why = allowlist.refusal(e.getKey());
+            why.ifPresent(w -> LOG.warn("event=enforcement_refused address={} why=\"{}\"", e.getKey(), LogText.escape(w)));
+            if (why.isEmpty() && !firewall.actions().contains(e.getValue())) {
+                LOG.warn("event=action_unsupported address={} action={} backend={}", e.getKey(), e.getValue().text(), firewall.name());
+                return true;
+            }
             return why.isPresent();
         });
         try {
             firewall.install();
             stats.hook.set(firewall.hook());
-            Set<BanTarget> have = firewall.members();
-            List<BanTarget> add = want.stream().filter(t -> !have.contains(t)).toList();
-            List<BanTarget> remove = have.stream().filter(t -> !want.contains(t)).toList();
-            firewall.apply(add, remove);
+            Map<BanTarget, Action> have = firewall.state();
+            Map<BanTarget, Action> add = new LinkedHashMap<>();
+            want.forEach((t, a) -> {
+                if (have.get(t) != a) {
+                    add.put(t, a);
+                }
+            });
+            List<BanTarget> remove = have.keySet().stream().filter(t -> !want.containsKey(t)).toList();
+            firewall.change(add, remove);
             stats.enforcementActions.increment();
             stats.kernelMembers.set(want.size());
             failure = null;
@@ -393,6 +431,16 @@ public final class Enforcer {
         stats.enforcementErrors.increment();
         stats.enforcementLastError.set(what);
         LOG.error("event=enforcement_failed reason=\"{}\"", LogText.escape(what));
+    }
+
+    /** Worker only (it reads {@link #desired}): the entries per action for {@code /status}. */
+    private void countActions() {
+        Map<String, Long> byAction = new LinkedHashMap<>();
+        for (Action a : Action.values()) {
+            byAction.put(a.text(), 0L);
+        }
+        desired.values().forEach(a -> byAction.merge(a.text(), 1L, Long::sum));
+        stats.byAction.set(byAction);
     }
 
     private synchronized void publish() {

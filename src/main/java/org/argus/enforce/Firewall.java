@@ -1,7 +1,9 @@
 package org.argus.enforce;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.Set;
+import org.argus.blacklist.Action;
 import org.argus.blacklist.BanTarget;
 
 /**
@@ -56,6 +58,33 @@ public interface Firewall {
     /** Whole-backend packet counters by name, where the backend keeps them (else empty). */
     default java.util.Map<String, Long> totals() throws EnforcementException {
         return java.util.Map.of();
+    }
+
+    /** The actions this backend can put in force ({@link Action#BAN} only unless it says more). */
+    default Set<Action> actions() {
+        return Set.of(Action.BAN);
+    }
+
+    /**
+     * Puts each target under its action (moving it out of another action's set where it was) and withdraws the
+     * others, as one batch when possible. The default serves backends that only ban.
+     *
+     * @throws EnforcementException listing the changes that failed
+     */
+    default void change(Map<BanTarget, Action> put, Collection<BanTarget> remove) throws EnforcementException {
+        for (Action a : put.values()) {
+            if (a != Action.BAN) {
+                throw new EnforcementException(name() + " cannot " + a.text().replace('_', ' '));
+            }
+        }
+        apply(put.keySet(), remove);
+    }
+
+    /** Every target in the kernel now with its action (empty when not installed). */
+    default Map<BanTarget, Action> state() throws EnforcementException {
+        Map<BanTarget, Action> out = new java.util.LinkedHashMap<>();
+        members().forEach(t -> out.put(t, Action.BAN));
+        return out;
     }
 
     /** Members of the sets now (empty when not installed). */

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.argus.blacklist.Action;
 import org.argus.blacklist.BanTarget;
 
 /**
@@ -23,6 +24,8 @@ public final class IpsetBackend implements Firewall {
     private final String intel4;
     private final String intel6;
     private final Topology topology;
+    private final EnforcementSettings.RateLimit rateLimit;
+    private final List<BanTarget> reachable;
 
     /**
      * @param sh    command runner (a namespace prefix in tests)
@@ -37,6 +40,17 @@ public final class IpsetBackend implements Firewall {
      *                 {@code br_netfilter}, and {@link #hook()} says when it is off
      */
     public IpsetBackend(Commands sh, String chain, Topology topology) {
+        this(sh, chain, topology, EnforcementSettings.RateLimit.DEFAULT, List.of());
+    }
+
+    /**
+     * @param rateLimit what a rate-limited source may send ({@code hashlimit} per source address)
+     * @param reachable what a quarantined device may still reach (gateways, DNS servers, the sensor's own addresses);
+     *                  broadcast, multicast and IPv6 link-local destinations are added
+     */
+    public IpsetBackend(Commands sh, String chain, Topology topology, EnforcementSettings.RateLimit rateLimit, List<BanTarget> reachable) {
+        this.rateLimit = rateLimit;
+        this.reachable = List.copyOf(reachable);
         this.topology = topology;
         this.sh = sh;
         this.chain = chain;
@@ -62,6 +76,25 @@ public final class IpsetBackend implements Firewall {
                         + "sysctl -w net.bridge.bridge-nf-call-iptables=1 net.bridge.bridge-nf-call-ip6tables=1), or use backend nftables";
     }
 
+    private String setOf(BanTarget t, Action a) {
+        return setName(a, t.v6());
+    }
+
+    /** {@code <chain>-v4/-v6} (bans), {@code -r4/-r6} (rate limits), {@code -q4/-q6} (quarantines). */
+    private String setName(Action a, boolean v6) {
+        return switch (a) {
+            case BAN -> v6 ? set6 : set4;
+            case RATE_LIMIT -> chain + (v6 ? "-r6" : "-r4");
+            case QUARANTINE -> chain + (v6 ? "-q6" : "-q4");
+        };
+    }
+
+    /** Ban, rate limit ({@code hashlimit} per source) and quarantine (only the reachable destinations pass). */
+    @Override
+    public Set<Action> actions() {
+        return java.util.EnumSet.allOf(Action.class);
+    }
+
     /** Creates sets, chains, rules and jumps when missing (idempotent). */
     @Override
     public void install() throws EnforcementException {
@@ -69,14 +102,39 @@ public final class IpsetBackend implements Firewall {
         sh.must(null, "ipset", "create", set6, "hash:net", "family", "inet6", "maxelem", "1048576", "-exist");
         sh.must(null, "ipset", "create", intel4, "hash:net", "family", "inet", "maxelem", "65536", "-exist");
         sh.must(null, "ipset", "create", intel6, "hash:net", "family", "inet6", "maxelem", "65536", "-exist");
-        for (String[] fam : new String[][] {{"iptables", set4, intel4}, {"ip6tables", set6, intel6}}) {
-            String tool = fam[0];
+        StringBuilder reach = new StringBuilder();
+        for (String v : new String[] {"4", "6"}) {
+            for (String kind : new String[] {"-r", "-q", "-a"}) {
+                sh.must(null, "ipset", "create", chain + kind + v, "hash:net", "family", v.equals("4") ? "inet" : "inet6", "maxelem", "65536", "-exist");
+            }
+        }
+        List<String> always = List.of("255.255.255.255", "224.0.0.0/4", "fe80::/10", "ff00::/8");
+        for (String a : always) {
+            reach.append("add ").append(chain).append(a.contains(":") ? "-a6 " : "-a4 ").append(a).append(" -exist\n");
+        }
+        for (BanTarget t : reachable) {
+            reach.append("add ").append(chain).append(t.v6() ? "-a6 " : "-a4 ").append(t).append(" -exist\n");
+        }
+        sh.must(reach.toString(), "ipset", "restore", "-exist");
+        for (String[] fam : new String[][] {{"iptables", set4, intel4, "4"}, {"ip6tables", set6, intel6, "6"}}) {
+            String tool = fam[0], v = fam[3];
             if (sh.run(null, tool, "-w", "-n", "-L", chain).exit() != 0) {
                 sh.must(null, tool, "-w", "-N", chain);
             }
+            List<List<String>> rules = new ArrayList<>();
             for (String set : new String[] {fam[1], fam[2]}) {
-                if (sh.run(null, tool, "-w", "-C", chain, "-m", "set", "--match-set", set, "src", "-j", "DROP").exit() != 0) {
-                    sh.must(null, tool, "-w", "-A", chain, "-m", "set", "--match-set", set, "src", "-j", "DROP");
+                rules.add(List.of("-m", "set", "--match-set", set, "src", "-j", "DROP"));
+            }
+            rules.add(List.of("-m", "set", "--match-set", chain + "-r" + v, "src", "-m", "hashlimit", "--hashlimit-above",
+                    rateLimit.pps() + "/sec", "--hashlimit-burst", Integer.toString(rateLimit.burst()), "--hashlimit-mode", "srcip",
+                    "--hashlimit-name", "argus-rl" + v, "-j", "DROP"));
+            rules.add(List.of("-m", "set", "--match-set", chain + "-q" + v, "src", "-m", "set", "!", "--match-set", chain + "-a" + v, "dst", "-j", "DROP"));
+            for (List<String> rule : rules) {
+                List<String> check = new ArrayList<>(List.of(tool, "-w", "-C", chain));
+                check.addAll(rule);
+                if (sh.run(null, check.toArray(String[]::new)).exit() != 0) {
+                    check.set(2, "-A");
+                    sh.must(null, check.toArray(String[]::new));
                 }
             }
             for (String hook : new String[] {"INPUT", "FORWARD"}) {
@@ -87,18 +145,45 @@ public final class IpsetBackend implements Firewall {
         }
     }
 
-    /** Adds and removes set members in one {@code ipset restore} batch (one by one if the batch is refused). */
+    /** Adds and removes ban set members in one {@code ipset restore} batch (one by one if the batch is refused). */
     @Override
     public void apply(Collection<BanTarget> add, Collection<BanTarget> remove) throws EnforcementException {
-        if (add.isEmpty() && remove.isEmpty()) {
-            return;
-        }
         List<String> lines = new ArrayList<>();
         for (BanTarget t : remove) {
-            lines.add("del " + (t.v6() ? set6 : set4) + " " + t + " -exist\n");
+            lines.add("del " + setOf(t, Action.BAN) + " " + t + " -exist\n");
         }
         for (BanTarget t : add) {
-            lines.add("add " + (t.v6() ? set6 : set4) + " " + t + " -exist\n");
+            lines.add("add " + setOf(t, Action.BAN) + " " + t + " -exist\n");
+        }
+        restore(lines);
+    }
+
+    /**
+     * Each target into its action's set and out of the other two, withdrawn ones out of all three, as one
+     * {@code ipset restore} ({@code del … -exist} needs no look at what is there).
+     */
+    @Override
+    public void change(java.util.Map<BanTarget, Action> put, Collection<BanTarget> remove) throws EnforcementException {
+        List<String> lines = new ArrayList<>();
+        for (BanTarget t : remove) {
+            for (Action a : Action.values()) {
+                lines.add("del " + setOf(t, a) + " " + t + " -exist\n");
+            }
+        }
+        for (var e : put.entrySet()) {
+            for (Action a : Action.values()) {
+                if (a != e.getValue()) {
+                    lines.add("del " + setOf(e.getKey(), a) + " " + e.getKey() + " -exist\n");
+                }
+            }
+            lines.add("add " + setOf(e.getKey(), e.getValue()) + " " + e.getKey() + " -exist\n");
+        }
+        restore(lines);
+    }
+
+    private void restore(List<String> lines) throws EnforcementException {
+        if (lines.isEmpty()) {
+            return;
         }
         if (sh.run(String.join("", lines), "ipset", "restore", "-exist").exit() == 0) {
             return;
@@ -145,11 +230,24 @@ public final class IpsetBackend implements Firewall {
         }
     }
 
-    /** The members of both sets now (empty when the sets do not exist). */
+    /** The members of both ban sets now (empty when the sets do not exist). */
     @Override
     public Set<BanTarget> members() throws EnforcementException {
-        Set<BanTarget> out = new LinkedHashSet<>();
-        for (String set : List.of(set4, set6)) {
+        return read(List.of(set4, set6)).keySet();
+    }
+
+    @Override
+    public java.util.Map<BanTarget, Action> state() throws EnforcementException {
+        java.util.Map<BanTarget, Action> out = new java.util.LinkedHashMap<>();
+        for (Action a : Action.values()) {
+            read(List.of(setName(a, false), setName(a, true))).keySet().forEach(t -> out.put(t, a));
+        }
+        return out;
+    }
+
+    private java.util.Map<BanTarget, Boolean> read(List<String> sets) throws EnforcementException {
+        java.util.Map<BanTarget, Boolean> out = new java.util.LinkedHashMap<>();
+        for (String set : sets) {
             Commands.Result r = sh.run(null, "ipset", "save", set);
             if (r.exit() != 0) {
                 continue;
@@ -157,7 +255,7 @@ public final class IpsetBackend implements Firewall {
             for (String line : r.out().split("\n")) {
                 String[] w = line.trim().split("\\s+");
                 if (w.length >= 3 && w[0].equals("add")) {
-                    out.add(BanTarget.parseCidr(w[2]));
+                    out.put(BanTarget.parseCidr(w[2]), true);
                 }
             }
         }
@@ -193,7 +291,8 @@ public final class IpsetBackend implements Firewall {
                 note(failures, sh.run(null, tool, "-w", "-X", chain), tool + " -X " + chain);
             }
         }
-        for (String set : List.of(set4, set6, intel4, intel6, chain + "-t4", chain + "-t6")) {
+        for (String set : List.of(set4, set6, intel4, intel6, chain + "-t4", chain + "-t6", chain + "-r4", chain + "-r6",
+                chain + "-q4", chain + "-q6", chain + "-a4", chain + "-a6")) {
             if (sh.run(null, "ipset", "list", "-n", set).exit() == 0) {
                 note(failures, sh.run(null, "ipset", "destroy", set), "ipset destroy " + set);
             }

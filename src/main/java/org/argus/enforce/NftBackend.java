@@ -3,11 +3,14 @@ package org.argus.enforce;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.argus.blacklist.Action;
 import org.argus.blacklist.BanTarget;
 
 /**
@@ -26,6 +29,10 @@ public final class NftBackend implements Firewall {
     private final String table;
     private final Topology topology;
     private final List<String> families;
+    private final EnforcementSettings.RateLimit rateLimit;
+    private final List<BanTarget> reachable;
+    // a rate limit or quarantine was seen: changes must look where a target is before moving it
+    private volatile boolean softSeen;
 
     /**
      * @param sh    command runner (a namespace prefix in tests)
@@ -41,6 +48,17 @@ public final class NftBackend implements Firewall {
      *                 whether or not {@code br_netfilter} passes them to the IP hooks
      */
     public NftBackend(Commands sh, String chain, Topology topology) {
+        this(sh, chain, topology, EnforcementSettings.RateLimit.DEFAULT, List.of());
+    }
+
+    /**
+     * @param rateLimit what a rate-limited source may send
+     * @param reachable what a quarantined device may still reach (gateways, DNS servers, the sensor's own addresses);
+     *                  broadcast, multicast and IPv6 link-local destinations are added (DHCP, neighbour discovery)
+     */
+    public NftBackend(Commands sh, String chain, Topology topology, EnforcementSettings.RateLimit rateLimit, List<BanTarget> reachable) {
+        this.rateLimit = rateLimit;
+        this.reachable = List.copyOf(reachable);
         this.sh = sh;
         this.table = chain.toLowerCase(Locale.ROOT).replace('-', '_');
         this.topology = topology;
@@ -67,14 +85,22 @@ public final class NftBackend implements Firewall {
 
     private void install(String family) throws EnforcementException {
         if (sh.run(null, "nft", "list", "table", family, table).exit() == 0) {
-            if (sh.run(null, "nft", "list", "set", family, table, "intel4").exit() == 0) {
+            if (sh.run(null, "nft", "list", "set", family, table, "q4").exit() == 0) {
                 return;
             }
-            // a table from a version without the feed sets: made again (the enforcer reconciles the bans next)
+            // a table from a version without the feed or action sets: made again (the enforcer reconciles next)
             sh.must(null, "nft", "delete", "table", family, table);
         }
+        String limit = "limit rate over " + rateLimit.pps() + "/second burst " + rateLimit.burst() + " packets";
         String match = "ip saddr @v4 drop; ip saddr @v4net drop; ip6 saddr @v6 drop; ip6 saddr @v6net drop; "
-                + "ip saddr @intel4 drop; ip6 saddr @intel6 drop;";
+                + "ip saddr @intel4 drop; ip6 saddr @intel6 drop; "
+                + "ip saddr @rl4 update @rlm4 { ip saddr " + limit + " } drop; "
+                + "ip6 saddr @rl6 update @rlm6 { ip6 saddr " + limit + " } drop; "
+                + "ip saddr @q4 ip daddr != @qa4 drop; ip6 saddr @q6 ip6 daddr != @qa6 drop;";
+        List<String> qa4 = new ArrayList<>(List.of("255.255.255.255", "224.0.0.0/4")), qa6 = new ArrayList<>(List.of("fe80::/10", "ff00::/8"));
+        for (BanTarget t : reachable) {
+            (t.v6() ? qa6 : qa4).add(t.toString());
+        }
         // "filter" is priority 0 in the inet family and -200 (before the bridge decides) in the bridge family
         String script = "table " + family + " " + table + " {\n"
                 + "  set v4 { type ipv4_addr; }\n"
@@ -83,31 +109,68 @@ public final class NftBackend implements Firewall {
                 + "  set v6net { type ipv6_addr; flags interval; }\n"
                 + "  set intel4 { type ipv4_addr; flags interval; auto-merge; }\n"
                 + "  set intel6 { type ipv6_addr; flags interval; auto-merge; }\n"
+                + "  set rl4 { type ipv4_addr; flags interval; }\n"
+                + "  set rl6 { type ipv6_addr; flags interval; }\n"
+                + "  set rlm4 { type ipv4_addr; flags dynamic; timeout 60s; size 65536; }\n"
+                + "  set rlm6 { type ipv6_addr; flags dynamic; timeout 60s; size 65536; }\n"
+                + "  set q4 { type ipv4_addr; flags interval; }\n"
+                + "  set q6 { type ipv6_addr; flags interval; }\n"
+                + "  set qa4 { type ipv4_addr; flags interval; auto-merge; elements = { " + String.join(", ", qa4) + " } }\n"
+                + "  set qa6 { type ipv6_addr; flags interval; auto-merge; elements = { " + String.join(", ", qa6) + " } }\n"
                 + "  chain input { type filter hook input priority filter - 10; policy accept; " + match + " }\n"
                 + "  chain forward { type filter hook forward priority filter - 10; policy accept; " + match + " }\n"
                 + "}\n";
         sh.must(script, "nft", "-f", "-");
     }
 
-    private static String setOf(BanTarget t) {
-        return (t.v6() ? "v6" : "v4") + (t.single() ? "" : "net");
+    private static String setOf(BanTarget t, Action a) {
+        return switch (a) {
+            case BAN -> (t.v6() ? "v6" : "v4") + (t.single() ? "" : "net");
+            case RATE_LIMIT -> t.v6() ? "rl6" : "rl4";
+            case QUARANTINE -> t.v6() ? "q6" : "q4";
+        };
+    }
+
+    /** Ban, rate limit (per-source meter in a dynamic set) and quarantine (only the reachable destinations pass). */
+    @Override
+    public Set<Action> actions() {
+        return java.util.EnumSet.allOf(Action.class);
     }
 
     @Override
     public void apply(Collection<BanTarget> add, Collection<BanTarget> remove) throws EnforcementException {
-        if (add.isEmpty() && remove.isEmpty()) {
+        Map<BanTarget, Action> put = new LinkedHashMap<>();
+        add.forEach(t -> put.put(t, Action.BAN));
+        change(put, remove);
+    }
+
+    @Override
+    public void change(Map<BanTarget, Action> put, Collection<BanTarget> remove) throws EnforcementException {
+        if (put.isEmpty() && remove.isEmpty()) {
             return;
         }
-        Set<BanTarget> present = remove.isEmpty() ? Set.of() : members();
+        if (put.containsValue(Action.RATE_LIMIT) || put.containsValue(Action.QUARANTINE)) {
+            softSeen = true;
+        }
+        Map<BanTarget, Action> present = remove.isEmpty() && !softSeen ? Map.of() : state();
         List<String> lines = new ArrayList<>();
         for (String family : families) {
+            String in = family + " " + table + " ";
             for (BanTarget t : remove) {
-                if (present.contains(t)) {
-                    lines.add("delete element " + family + " " + table + " " + setOf(t) + " { " + t + " }\n");
+                Action was = present.get(t);
+                if (was != null) {
+                    lines.add("delete element " + in + setOf(t, was) + " { " + t + " }\n");
                 }
             }
-            for (BanTarget t : add) {
-                lines.add("add element " + family + " " + table + " " + setOf(t) + " { " + t + " }\n");
+            for (var e : put.entrySet()) {
+                BanTarget t = e.getKey();
+                Action was = present.get(t);
+                if (was != null && was != e.getValue()) {
+                    lines.add("delete element " + in + setOf(t, was) + " { " + t + " }\n");
+                }
+                if (was != e.getValue()) {
+                    lines.add("add element " + in + setOf(t, e.getValue()) + " { " + t + " }\n");
+                }
             }
         }
         if (lines.isEmpty() || sh.run(String.join("", lines), "nft", "-f", "-").exit() == 0) {
@@ -160,10 +223,25 @@ public final class NftBackend implements Firewall {
         }
     }
 
+    /** The ban sets' members (rate-limited and quarantined sources are in {@link #state()}). */
     @Override
     public Set<BanTarget> members() throws EnforcementException {
         Set<BanTarget> out = new LinkedHashSet<>();
-        for (String set : List.of("v4", "v4net", "v6", "v6net")) {
+        state().forEach((t, a) -> {
+            if (a == Action.BAN) {
+                out.add(t);
+            }
+        });
+        return out;
+    }
+
+    private static final Map<String, Action> SETS = Map.of("v4", Action.BAN, "v4net", Action.BAN, "v6", Action.BAN, "v6net", Action.BAN,
+            "rl4", Action.RATE_LIMIT, "rl6", Action.RATE_LIMIT, "q4", Action.QUARANTINE, "q6", Action.QUARANTINE);
+
+    @Override
+    public Map<BanTarget, Action> state() throws EnforcementException {
+        Map<BanTarget, Action> out = new LinkedHashMap<>();
+        for (String set : List.of("v4", "v4net", "v6", "v6net", "rl4", "rl6", "q4", "q6")) {
             Commands.Result r = sh.run(null, "nft", "list", "set", "inet", table, set);
             if (r.exit() != 0) {
                 continue;
@@ -172,7 +250,10 @@ public final class NftBackend implements Firewall {
             if (m.find()) {
                 for (String e : m.group(1).split(",")) {
                     if (!e.isBlank()) {
-                        out.add(BanTarget.parseCidr(e.strip()));
+                        out.put(BanTarget.parseCidr(e.strip()), SETS.get(set));
+                        if (SETS.get(set) != Action.BAN) {
+                            softSeen = true;
+                        }
                     }
                 }
             }

@@ -38,7 +38,15 @@ final class ControlRequests {
      * @throws IllegalArgumentException with the message a 400 answer carries
      */
     static BanRequest banRequest(Buffer raw) {
-        String shape = "body must be a JSON object {\"address\", \"reason\", \"risk_level\", \"ttl_hours\"}";
+        return banRequest(raw, null);
+    }
+
+    /**
+     * @param forced the action this endpoint stands for ({@code POST /quarantine}), or null to read {@code action}
+     *               from the body: {@code ban} (default) or {@code rate_limit}
+     */
+    static BanRequest banRequest(Buffer raw, org.argus.blacklist.Action forced) {
+        String shape = "body must be a JSON object {\"address\", \"reason\", \"risk_level\", \"ttl_hours\"" + (forced == null ? ", \"action\"}" : "}");
         JsonObject body;
         try {
             body = raw == null || raw.length() == 0 ? null : raw.toJsonObject();
@@ -62,7 +70,16 @@ final class ControlRequests {
             throw new IllegalArgumentException("address (string) is required; reason and risk_level must be strings");
         }
         String why = reason == null ? null : BanPolicy.cap((String) reason);
-        return new BanRequest((String) address, why, (String) risk, ttl, BanSource.OPERATOR);
+        org.argus.blacklist.Action action = forced;
+        if (action == null) {
+            Object a = body.getValue("action", "ban");
+            if (!"ban".equals(a) && !"rate_limit".equals(a)) {
+                throw new IllegalArgumentException("action must be \"ban\" or \"rate_limit\" (a quarantine is POST /quarantine), not "
+                        + LogText.escape(String.valueOf(a)));
+            }
+            action = org.argus.blacklist.Action.parse((String) a);
+        }
+        return new BanRequest((String) address, why, (String) risk, ttl, BanSource.OPERATOR, action);
     }
 
     /**

@@ -48,12 +48,14 @@ import org.slf4j.LoggerFactory;
  * or wrong: 401; no token configured: 401 for everyone). A client that passes is allowlisted for as long as the sensor
  * runs, so an operator cannot ban themselves by accident.
  * <ul>
- *   <li>{@code GET /blacklist}: 200, JSON array of active bans ({@link Ban#toJson}, plus {@code enforced}, and
- *       {@code dropped_packets} where the backend counts per entry: xdp).</li>
- *   <li>{@code POST /blacklist} {@code {"address", "reason", "risk_level", "ttl_hours"}}: 201 with the entry; 400 bad
- *       input, 409 allowlisted, 503 database unavailable.</li>
+ *   <li>{@code GET /blacklist}: 200, JSON array of active bans and rate limits ({@link Ban#toJson}, plus
+ *       {@code enforced}, and {@code dropped_packets} where the backend counts per entry: xdp).</li>
+ *   <li>{@code POST /blacklist} {@code {"address", "reason", "risk_level", "ttl_hours", "action"}} (action ban or
+ *       rate_limit): 201 with the entry; 400 bad input, 409 allowlisted, 503 database unavailable.</li>
  *   <li>{@code DELETE /blacklist/<address or CIDR, '/' as %2F or literal>}: 200 {@code {"removed": true}}, 404 when
  *       not banned.</li>
+ *   <li>{@code GET /quarantine}, {@code POST /quarantine} {@code {"address", "reason", "ttl_hours"}},
+ *       {@code DELETE /quarantine/<address>}: the same for quarantined local devices, listed apart from bans.</li>
  *   <li>{@code GET /devices}: 200 {@code {"devices": [...]}} ({@link org.argus.device.Device#toJson}); 503 when the
  *       device inventory is off or its database fails. {@code GET /devices/<MAC, key or address>}: 200 with the
  *       device's address history, latest scan, top peers, evidence and trust-score history, 404 when unknown. {@code POST /devices/<id>/scan}: 202
@@ -146,9 +148,13 @@ public final class HttpVerticle extends VerticleBase {
         router.route("/devices*").handler(this::authorize);
         router.route("/intel*").handler(this::authorize);
         router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
-        router.get("/blacklist").handler(this::listBans);
-        router.post("/blacklist").handler(this::addBan);
-        router.delete("/blacklist/*").handler(this::removeBan);
+        router.route("/quarantine*").handler(this::authorize);
+        router.get("/blacklist").handler(rc -> listBans(rc, false));
+        router.post("/blacklist").handler(rc -> addBan(rc, null));
+        router.delete("/blacklist/*").handler(rc -> removeBan(rc, "/blacklist/", Addresses.BLACKLIST_REMOVE, "is not banned"));
+        router.get("/quarantine").handler(rc -> listBans(rc, true));
+        router.post("/quarantine").handler(rc -> addBan(rc, org.argus.blacklist.Action.QUARANTINE));
+        router.delete("/quarantine/*").handler(rc -> removeBan(rc, "/quarantine/", Addresses.QUARANTINE_LIFT, "is not quarantined"));
         router.get("/devices").handler(rc -> vertx.eventBus().<JsonObject>request(Addresses.DEVICE_LIST, null)
                 .onSuccess(m -> json(rc, 200, m.body())).onFailure(e -> deviceFailure(rc, e)));
         router.get("/devices/*").handler(rc -> deviceRequest(rc, Addresses.DEVICE_GET, rc.request().path(), 200));
@@ -324,13 +330,14 @@ public final class HttpVerticle extends VerticleBase {
         error(rc, code >= 400 && code < 600 ? code : 500, e.getMessage());
     }
 
-    private void listBans(RoutingContext rc) {
+    /** {@code GET /blacklist} (bans and rate limits) or {@code GET /quarantine} (quarantines only). */
+    private void listBans(RoutingContext rc, boolean quarantines) {
         vertx.eventBus().<BlacklistSnapshot>request(Addresses.BLACKLIST_LIST, null).onSuccess(m -> {
             Instant now = Instant.now();
             boolean enforced = "enforcing".equals(stats.enforcement.status.get().modeText());
             JsonArray out = new JsonArray();
             java.util.Map<String, Long> dropped = stats.enforcement.droppedByBan.get();
-            m.body().bans().forEach(b -> {
+            m.body().bans().stream().filter(b -> (b.action() == org.argus.blacklist.Action.QUARANTINE) == quarantines).forEach(b -> {
                 JsonObject o = b.toJson(b.target().toString(), now).put("enforced", enforced);
                 Long n = dropped.get(b.target().toString());
                 if (n != null) {
@@ -342,10 +349,11 @@ public final class HttpVerticle extends VerticleBase {
         }).onFailure(e -> replyFailure(rc, e));
     }
 
-    private void addBan(RoutingContext rc) {
+    /** {@code POST /blacklist} ({@code forced} null: ban or rate limit from the body) or {@code POST /quarantine}. */
+    private void addBan(RoutingContext rc, org.argus.blacklist.Action forced) {
         BanRequest req;
         try {
-            req = ControlRequests.banRequest(rc.body().buffer());
+            req = ControlRequests.banRequest(rc.body().buffer(), forced);
         } catch (IllegalArgumentException e) {
             httpStats.clientErrors.increment();
             error(rc, 400, e.getMessage());
@@ -396,22 +404,23 @@ public final class HttpVerticle extends VerticleBase {
         }
     }
 
-    private void removeBan(RoutingContext rc) {
+    /** {@code DELETE /blacklist/<address>} or {@code DELETE /quarantine/<address>}: sends the address to {@code busAddress}. */
+    private void removeBan(RoutingContext rc, String prefix, String busAddress, String notFound) {
         String path = rc.request().path();
-        if (path.length() <= "/blacklist/".length()) {
+        if (path.length() <= prefix.length()) {
             httpStats.clientErrors.increment();
-            error(rc, 400, "DELETE needs the address: /blacklist/<address> (a CIDR's / as %2F)");
+            error(rc, 400, "DELETE needs the address: " + prefix + "<address> (a CIDR's / as %2F)");
             return;
         }
-        String target = pathTail(rc, path, "/blacklist/", "address");
+        String target = pathTail(rc, path, prefix, "address");
         if (target == null) {
             return;
         }
-        vertx.eventBus().<Boolean>request(Addresses.BLACKLIST_REMOVE, target).onSuccess(m -> {
+        vertx.eventBus().<Boolean>request(busAddress, target).onSuccess(m -> {
             if (m.body()) {
                 json(rc, 200, new JsonObject().put("removed", true).put("address", target));
             } else {
-                error(rc, 404, target + " is not banned");
+                error(rc, 404, target + " " + notFound);
             }
         }).onFailure(e -> replyFailure(rc, e));
     }

@@ -146,6 +146,7 @@ public final class StatusJson {
                 .put("listed_in_kernel", s.enforcement.listedInKernel.get()).put("listed_wanted", s.enforcement.listedWanted.get())
                 .put("emergency_stops", s.enforcement.emergencyStops.sum())
                 .put("hook", s.enforcement.hook.get())
+                .put("by_action", new JsonObject(new java.util.LinkedHashMap<>(s.enforcement.byAction.get())))
                 .put("topology", new JsonObject().put("interface", s.enforcement.topology.get().iface())
                         .put("role", s.enforcement.topology.get().role()).put("bridge", s.enforcement.topology.get().bridge())
                         .put("br_netfilter", s.enforcement.topology.get().brNetfilter())

@@ -92,7 +92,7 @@ public final class BlacklistSync {
 
     /** The bans to export: this sensor's own ({@link BanSource#exportedToFirebase()}). */
     public static List<Ban> exported(List<Ban> active) {
-        return active.stream().filter(b -> b.source().exportedToFirebase()).toList();
+        return active.stream().filter(b -> b.source().exportedToFirebase() && b.action() == org.argus.blacklist.Action.BAN).toList();
     }
 
     /**

@@ -26,6 +26,28 @@ class BanPolicyTest {
     }
 
     @Test
+    void enforcementActionsMapRisksToRateLimitsAndBans() {
+        // actions: medium → rate_limit (no TTL of its own: the default), high → ban; low has neither
+        BanPolicy p = new BanPolicy(Map.of(Risk.HIGH, 24.0), Map.of(Risk.MEDIUM, Action.RATE_LIMIT, Risk.HIGH, Action.BAN), allowlist);
+        var medium = assertInstanceOf(BanPolicy.Ban.class, p.onDecision(decision("198.51.100.8", Role.ATTACKER, Risk.MEDIUM, false)));
+        assertEquals(Action.RATE_LIMIT, medium.action());
+        assertEquals(null, medium.ttl(), "blacklist_default_ttl_hours");
+        var high = assertInstanceOf(BanPolicy.Ban.class, p.onDecision(decision("198.51.100.7", Role.ATTACKER, Risk.HIGH, false)));
+        assertEquals(Action.BAN, high.action());
+        assertEquals(Duration.ofHours(24), high.ttl());
+        assertInstanceOf(BanPolicy.Ignored.class, p.onDecision(decision("198.51.100.9", Role.ATTACKER, Risk.LOW, false)));
+        assertInstanceOf(BanPolicy.Refused.class, p.onDecision(decision("10.99.1.2", Role.ATTACKER, Risk.MEDIUM, false)),
+                "the allowlist applies to every action");
+        // an operator's quarantine keeps its action
+        var q = assertInstanceOf(BanPolicy.Ban.class, p.onRequest(new BanRequest("192.168.1.50", null, "high", null, BanSource.OPERATOR,
+                Action.QUARANTINE)));
+        assertEquals(Action.QUARANTINE, q.action());
+        assertEquals("manual quarantine", q.reason());
+        assertTrue(Action.BAN.stronger(Action.QUARANTINE) && Action.QUARANTINE.stronger(Action.RATE_LIMIT) && !Action.BAN.stronger(Action.BAN));
+        assertThrows(IllegalArgumentException.class, () -> Action.parse("drop"));
+    }
+
+    @Test
     void roleAndRiskDecideWhatADecisionDoes() {
         var ban = assertInstanceOf(BanPolicy.Ban.class, policy.onDecision(decision("198.51.100.7", Role.ATTACKER, Risk.HIGH, false)));
         assertEquals(Duration.ofHours(24), ban.ttl());

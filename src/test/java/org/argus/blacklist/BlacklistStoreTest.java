@@ -80,6 +80,30 @@ class BlacklistStoreTest {
     }
 
     @Test
+    void actionsUpgradeNeverDowngradeAndAnOlderDatabaseGetsTheColumn() throws Exception {
+        Path db = dir.resolve("old.db");
+        // a database as written before actions existed
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + db)) {
+            c.createStatement().execute("CREATE TABLE bans (address TEXT PRIMARY KEY, reason TEXT NOT NULL, risk TEXT NOT NULL, "
+                    + "source TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL, hits INTEGER NOT NULL, offences INTEGER NOT NULL)");
+            c.createStatement().execute("INSERT INTO bans VALUES ('198.51.100.1', 'old', 'high', 'manual', 0, 4102444800, 1, 1)");
+        }
+        BlacklistStore s = await(BlacklistStore.open(vertx, db, POLICY, clock));
+        assertEquals(Action.BAN, await(s.get(BanTarget.parse("198.51.100.1"))).action(), "old rows are bans");
+        BanTarget t = BanTarget.parse("198.51.100.2");
+        Ban rl = await(s.ban(t, "flood", "medium", BanSource.OPERATOR, null, false, Action.RATE_LIMIT));
+        assertEquals(Action.RATE_LIMIT, rl.action());
+        Ban up = await(s.ban(t, "scan", "high", new BanSource.Detector("port_scan"), null, true, Action.BAN));
+        assertEquals(Action.BAN, up.action());
+        assertEquals("scan", up.reason(), "an upgrade takes the stronger request's reason");
+        assertEquals(2, up.hits());
+        Ban kept = await(s.ban(t, "again", "medium", BanSource.OPERATOR, null, false, Action.RATE_LIMIT));
+        assertEquals(Action.BAN, kept.action(), "a weaker request only renews");
+        assertEquals(Action.BAN, await(s.get(t)).action());
+        await(s.close());
+    }
+
+    @Test
     void aCorruptFileIsRefusedWithItsName() throws Exception {
         Path db = dir.resolve("broken.db");
         Files.write(db, "SQLite format 3\0 this is not a database page at all...........................".repeat(60).getBytes());

@@ -41,6 +41,7 @@ class QuarantineTest {
         assertEquals("high", b.risk());
         assertNull(b.ttl(), "the default TTL");
         assertEquals("detector:device_trust", b.source().text());
+        assertEquals(org.argus.blacklist.Action.QUARANTINE, b.action(), "a quarantine, not a ban: the device keeps the gateway, DNS and the sensor");
         assertTrue(b.reason().startsWith("quarantine: device 00:11:22:33:44:55 trust 0.0 critical: behaviour −40.0: port_scan high"), b.reason());
         assertEquals(List.of(), Quarantine.bans(device(critical), TrustScore.Band.CRITICAL, TrustScore.Band.CRITICAL, QuarantineTest::local),
                 "once, when it becomes critical");

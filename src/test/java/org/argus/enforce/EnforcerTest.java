@@ -109,6 +109,76 @@ class EnforcerTest {
                 now.plus(Duration.ofHours(24)), 1, 1));
     }
 
+    static BanChange change(BanChange.Kind kind, String target, org.argus.blacklist.Action action) {
+        Instant now = Instant.parse("2026-11-02T00:00:00Z");
+        return new BanChange(kind, new Ban(t(target), "why", "medium", BanSource.OPERATOR, now, now.plus(Duration.ofHours(24)), 1, 1, action));
+    }
+
+    /** A firewall with every action: target → action, as a kernel with one set per action would hold them. */
+    static class ActionFirewall extends FakeFirewall {
+        final java.util.Map<BanTarget, org.argus.blacklist.Action> state = new java.util.LinkedHashMap<>();
+
+        @Override
+        public Set<org.argus.blacklist.Action> actions() {
+            return java.util.EnumSet.allOf(org.argus.blacklist.Action.class);
+        }
+
+        @Override
+        public synchronized void change(java.util.Map<BanTarget, org.argus.blacklist.Action> put, Collection<BanTarget> remove) {
+            calls.add("change " + put + " -" + remove);
+            state.putAll(put);
+            remove.forEach(state::remove);
+        }
+
+        @Override
+        public synchronized java.util.Map<BanTarget, org.argus.blacklist.Action> state() {
+            return new java.util.LinkedHashMap<>(state);
+        }
+    }
+
+    @Test
+    void actionsMoveBetweenSetsAndAreRefusedWhereTheBackendLacksThem() {
+        org.argus.blacklist.Action rl = org.argus.blacklist.Action.RATE_LIMIT, q = org.argus.blacklist.Action.QUARANTINE,
+                ban = org.argus.blacklist.Action.BAN;
+        ActionFirewall afw = new ActionFirewall();
+        EnforcementSettings s = new EnforcementSettings(EnforcementSettings.Backend.NFTABLES, Duration.ZERO, true, "ARGUS", Path.of("stop"),
+                false, Duration.ofSeconds(5), EnforcementSettings.Xdp.DEFAULT);
+        Enforcer e = new Enforcer(s, afw, allowlist, clock, stats);
+        e.start(FIRST_START, java.util.Map.of(t("192.0.2.9"), q), false, "");
+        assertEquals(java.util.Map.of(t("192.0.2.9"), q), afw.state, "start reconciles quarantines too");
+        e.change(change(BanChange.Kind.ADDED, "198.51.100.7", rl));
+        e.flush();
+        assertEquals(rl, afw.state.get(t("198.51.100.7")));
+        e.change(change(BanChange.Kind.RENEWED, "198.51.100.7", rl));
+        assertFalse(e.hasPending(), "a renewal with the same action changes nothing");
+        e.change(change(BanChange.Kind.RENEWED, "198.51.100.7", ban));
+        e.flush();
+        assertEquals(ban, afw.state.get(t("198.51.100.7")), "upgraded in place");
+        e.change(change(BanChange.Kind.REMOVED, "198.51.100.7", ban));
+        e.flush();
+        assertEquals(java.util.Map.of(t("192.0.2.9"), q), afw.state);
+
+        // a backend that only bans: rate limits and quarantines are refused, not turned into bans
+        Enforcer plain = enforcer(0, true);
+        plain.start(FIRST_START, java.util.Map.of(t("192.0.2.9"), q, t("192.0.2.10"), ban), false, "");
+        assertEquals(Set.of(t("192.0.2.10")), fw.members);
+        plain.change(change(BanChange.Kind.ADDED, "198.51.100.8", rl));
+        assertFalse(plain.hasPending());
+        assertEquals(Set.of(t("192.0.2.10")), fw.members);
+    }
+
+    @Test
+    void dryRunCountsWhatEachActionWouldDo() {
+        Enforcer e = enforcer(7, true);
+        e.start(FIRST_START, List.of(), false, "");
+        fw.calls.clear();
+        e.change(change(BanChange.Kind.ADDED, "198.51.100.7", org.argus.blacklist.Action.RATE_LIMIT));
+        e.change(change(BanChange.Kind.ADDED, "10.1.2.3", org.argus.blacklist.Action.QUARANTINE));
+        assertEquals(2, stats.wouldBlockActions.sum());
+        assertEquals(List.of(), fw.mutating(), "nothing reaches the kernel in the dry-run");
+        assertEquals(2, e.status().desired());
+    }
+
     @Test
     void feedEntriesFollowTheModesTheAllowlistAndTheEmergencyStop() {
         Enforcer e = enforcer(7, true);

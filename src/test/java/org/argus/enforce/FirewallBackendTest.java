@@ -121,4 +121,66 @@ class FirewallBackendTest {
         assertFalse(left.contains("AEGIS") || left.contains("aegis"), "no rule, chain, table or set left: " + left);
         assertTrue(answered(), "after the emergency removal traffic flows");
     }
+
+    /** hping3 SYNs from B to {@code target} port 80: how many answers come back. */
+    private int answers(String target, int count, String interval) throws Exception {
+        Commands.Result r = host.run(null, "ip", "netns", "exec", nsB, "hping3", "-S", "-p", "80", "-c", String.valueOf(count), "-i", interval, target);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) packets received").matcher(r.out() + r.err());
+        return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /**
+     * The softer actions, in both backends: a rate-limited source gets through only at its rate (per source, measured by hping3's
+     * answers to a 500 packets/s burst), a quarantined device still reaches the sensor (a reachable address) but
+     * nothing behind it (a third namespace routed through A), and moving a target between actions or withdrawing
+     * it leaves no trace.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"ipset", "nftables"})
+    void rateLimitsAndQuarantines(String name) throws Exception {
+        String nsC = "argus-ut-c-" + ProcessHandle.current().pid();
+        host.must(null, "ip", "netns", "add", nsC);
+        try {
+            host.must(null, "ip", "-n", nsA, "link", "add", "vc", "type", "veth", "peer", "name", "vd", "netns", nsC);
+            host.must(null, "ip", "-n", nsA, "addr", "add", "10.78.5.1/24", "dev", "vc");
+            host.must(null, "ip", "-n", nsC, "addr", "add", "10.78.5.2/24", "dev", "vd");
+            host.must(null, "ip", "-n", nsA, "link", "set", "vc", "up");
+            host.must(null, "ip", "-n", nsC, "link", "set", "vd", "up");
+            host.must(null, "ip", "-n", nsB, "route", "add", "default", "via", "10.78.0.1");
+            host.must(null, "ip", "-n", nsC, "route", "add", "default", "via", "10.78.5.1");
+            inA.must(null, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+            assertTrue(answers("10.78.5.2", 3, "u100000") > 0, "C answers B through A");
+
+            EnforcementSettings.RateLimit rate = new EnforcementSettings.RateLimit(20, 5);
+            List<BanTarget> reachable = List.of(BanTarget.parse("10.78.0.1"));
+            Firewall b = name.equals("ipset") ? new IpsetBackend(inA, "AEGIS-DROP", Topology.NONE, rate, reachable)
+                    : new NftBackend(inA, "AEGIS-DROP", Topology.NONE, rate, reachable);
+            b.install();
+            assertEquals(java.util.EnumSet.allOf(org.argus.blacklist.Action.class), b.actions());
+            BanTarget dev = BanTarget.parse("10.78.0.2");
+            b.change(java.util.Map.of(dev, org.argus.blacklist.Action.RATE_LIMIT), List.of());
+            assertEquals(java.util.Map.of(dev, org.argus.blacklist.Action.RATE_LIMIT), b.state());
+            assertTrue(b.members().isEmpty(), "a rate limit is not a ban");
+            int limited = answers("10.78.0.1", 300, "u2000");
+            assertTrue(limited > 0 && limited < 100, "300 SYNs at 500/s against 20/s, burst 5: " + limited + " answered");
+
+            b.change(java.util.Map.of(dev, org.argus.blacklist.Action.QUARANTINE), List.of());
+            assertEquals(java.util.Map.of(dev, org.argus.blacklist.Action.QUARANTINE), b.state(), "moved, not copied");
+            assertEquals(3, answers("10.78.0.1", 3, "u100000"), "the quarantined device still reaches the sensor");
+            assertEquals(0, answers("10.78.5.2", 3, "u100000"), "but nothing behind it");
+
+            b.change(java.util.Map.of(dev, org.argus.blacklist.Action.BAN), List.of());
+            assertEquals(java.util.Map.of(dev, org.argus.blacklist.Action.BAN), b.state());
+            assertEquals(0, answers("10.78.0.1", 3, "u100000"), "banned: not even the sensor");
+            b.change(java.util.Map.of(), List.of(dev));
+            assertTrue(b.state().isEmpty());
+            assertEquals(3, answers("10.78.0.1", 3, "u100000"));
+            assertTrue(answers("10.78.5.2", 3, "u100000") > 0);
+            b.removeAll();
+            String left = kernelState();
+            assertFalse(left.contains("AEGIS") || left.contains("aegis"), "no rule, chain, table or set left: " + left);
+        } finally {
+            host.run(null, "ip", "netns", "del", nsC);
+        }
+    }
 }

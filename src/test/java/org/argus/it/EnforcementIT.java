@@ -365,6 +365,16 @@ class EnforcementIT {
             assertFalse(argusInKernel(), "nothing in the kernel during the dry-run");
             assertTrue(answersToAttacker() > 0);
             assertTrue(sensor.log().contains("event=would_block address=" + ATTACKER), "logged as would-block");
+            // the softer actions are dry-run too, and the allowlist applies to them
+            assertEquals(201, curl("POST", "/quarantine", TOKEN, "{\"address\":\"10.79.0.50\",\"reason\":\"infected\"}").code);
+            assertEquals(201, curl("POST", "/blacklist", TOKEN, "{\"address\":\"198.51.100.60\",\"action\":\"rate_limit\"}").code);
+            assertEquals(409, curl("POST", "/quarantine", TOKEN, "{\"address\":\"" + SENSOR + "\"}").code, "never the sensor itself");
+            assertEquals(400, curl("POST", "/blacklist", TOKEN, "{\"address\":\"198.51.100.61\",\"action\":\"quarantine\"}").code,
+                    "a quarantine is POST /quarantine");
+            assertTrue(eventually(Duration.ofSeconds(5), () -> sensor.log().contains("event=would_quarantine address=10.79.0.50")
+                    && sensor.log().contains("event=would_rate_limit address=198.51.100.60")), sensor.log());
+            assertEquals("quarantine", new JsonArray(curl("GET", "/quarantine", TOKEN, null).body).getJsonObject(0).getString("action"));
+            assertFalse(argusInKernel(), "still nothing in the kernel");
             assertEquals(0, sensor.stop());
         } finally {
             sensor.close();

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code br_netfilter} is switched off inside the sensor's namespace (as on a stock Raspberry Pi OS), so only the
  * nftables {@code bridge} family can drop bridged frames: an nmap scan across the bridge gets its source banned and
  * dropped on the bridge (the LAN host's own nftables counter stops growing), {@code /status} names the bridge and the
- * hook, and the emergency stop restores forwarding.
+ * hook, and the emergency stop restores forwarding; then the LAN host is quarantined with {@code argus quarantine add}
+ * (listed apart from bans, dropped on the bridge) and lifted with {@code DELETE /quarantine}.
  */
 class InlineBridgeIT {
     private static final String TOKEN = "bridge-token";
@@ -68,6 +69,8 @@ class InlineBridgeIT {
         // the LAN host counts what reaches it from the attacker, in its own namespace
         must("ip", "netns", "exec", nsL, "nft", "add table inet probe; add chain inet probe in { type filter hook input priority 0; };"
                 + " add rule inet probe in ip saddr " + ATTACKER + " counter");
+        must("ip", "netns", "exec", nsM, "nft", "add table inet probe; add chain inet probe in { type filter hook input priority 0; };"
+                + " add rule inet probe in ip saddr " + LAN + " counter");
         port = SensorProcess.freePort();
     }
 
@@ -80,8 +83,13 @@ class InlineBridgeIT {
 
     /** Packets from the attacker that reached the LAN host so far. */
     private long reachedLan() throws Exception {
+        return counter(nsL);
+    }
+
+    /** The probe counter of a namespace: packets from the other side that arrived. */
+    private long counter(String ns) throws Exception {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("counter packets (\\d+)")
-                .matcher(must("ip", "netns", "exec", nsL, "nft", "list", "chain", "inet", "probe", "in").out());
+                .matcher(must("ip", "netns", "exec", ns, "nft", "list", "chain", "inet", "probe", "in").out());
         return m.find() ? Long.parseLong(m.group(1)) : -1;
     }
 
@@ -90,6 +98,20 @@ class InlineBridgeIT {
         String out = sh("ip", "netns", "exec", nsM, "hping3", "-S", "-p", "22", "-c", "3", "-i", "u100000", LAN).out();
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+) packets received").matcher(out);
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /**
+     * Whether two SYNs from the LAN host reach the modem side, by the modem side's own counter (not by its answers,
+     * which a renewed ban of the modem-side scanner would drop).
+     */
+    private boolean lanReachesModem() {
+        try {
+            long before = counter(nsM);
+            sh("ip", "netns", "exec", nsL, "hping3", "-S", "-p", "22", "-c", "2", "-i", "u100000", ATTACKER);
+            return counter(nsM) > before;
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     private String curl(String method, String path, String body) throws Exception {
@@ -173,6 +195,25 @@ class InlineBridgeIT {
                     return false;
                 }
             }), "restored: dropped again");
+
+            // Quarantine of the LAN host through the CLI and the running sensor: listed apart from bans, its traffic
+            // across the bridge dropped (the modem side is neither its gateway, a DNS server nor the sensor), lifted again
+            assertTrue(lanReachesModem(), "before: the LAN host reaches the modem side");
+            SensorProcess.Result q = SensorProcess.run(List.of("ip", "netns", "exec", nsS), Map.of("ARGUS_IP_SALT", "bridge-it",
+                    "ARGUS_HTTP_TOKEN", TOKEN), "quarantine", "add", LAN, "--reason", "infected", "--ttl-hours", "1", "-conf", conf.toString());
+            assertEquals(0, q.code(), q.output());
+            assertTrue(q.output().contains("quarantined " + LAN + " (via the running sensor)"), q.output());
+            JsonArray quarantined = new JsonArray(curl("GET", "/quarantine", null));
+            assertEquals(1, quarantined.size(), quarantined.encode());
+            assertEquals("quarantine", quarantined.getJsonObject(0).getString("action"));
+            assertTrue(new JsonArray(curl("GET", "/blacklist", null)).stream().noneMatch(o -> ((JsonObject) o).getString("address").equals(LAN)),
+                    "not among the bans");
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(5), () -> !lanReachesModem()), "quarantined: dropped on the bridge");
+            assertEquals(1L, new JsonObject(curl("GET", "/status", null)).getJsonObject("enforcement").getJsonObject("by_action")
+                    .getLong("quarantine"));
+            assertTrue(curl("DELETE", "/blacklist/" + LAN, null).contains("not banned"), "DELETE /blacklist does not lift a quarantine");
+            assertTrue(new JsonObject(curl("DELETE", "/quarantine/" + LAN, null)).getBoolean("removed", false));
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(5), this::lanReachesModem), "lifted: " + sensor.log());
             assertEquals(0, sensor.stop(), sensor.log());
         }
     }
