@@ -2,7 +2,9 @@
 # Enforcement cost (as root, inside network namespaces this script creates and deletes; the host's firewall is never
 # touched):
 #   1. EnforcementBench: N bans (default 100000) written to SQLite, read back, loaded into an empty kernel set in one
-#      batch per backend (ipset, nftables), one more ban into the full set, and the emergency removal of everything.
+#      batch per backend (ipset, nftables, xdp), one more ban into the full set, the emergency removal of everything,
+#      and under an hping3 SYN flood from a banned source (FLOOD_SECONDS, default 5): packets sent, packets that still
+#      reached the sensor's IP layer, and the CPU the machine spent in softirq and system mode, per backend.
 #   2. Reaction: the real jar in a sensor namespace (dry-run 0, enforcing), nmap SYN scan from an attacker namespace;
 #      time from the scan's start to the attacker's address being in the kernel set, over R runs (default 3).
 # Usage: scripts/bench-enforcement.sh [bans] [runs]
@@ -11,13 +13,13 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh
 argus_find_jdk
 [ "$(id -u)" -eq 0 ] || { echo "bench-enforcement: needs root (network namespaces, iptables)" >&2; exit 1; }
-argus_ensure_packages iproute2 ipset iptables nftables nmap curl
+argus_ensure_packages iproute2 ipset iptables nftables nmap curl hping3 bpftool
 [ -f target/argus-fat.jar ] || mvn -B -q -ntp -DskipTests package
 BANS=${1:-100000}
 RUNS=${2:-3}
 
 echo "== kernel set load: $BANS bans" >&2
-java -Xmx256m --enable-native-access=ALL-UNNAMED -cp target/argus-fat.jar org.argus.bench.EnforcementBench "$BANS"
+java -Xmx256m --enable-native-access=ALL-UNNAMED -cp target/argus-fat.jar org.argus.bench.EnforcementBench "$BANS" "${FLOOD_SECONDS:-5}"
 
 echo "== reaction: nmap start -> ban in the kernel set, $RUNS runs" >&2
 S=argus-bs-$$ A=argus-ba-$$

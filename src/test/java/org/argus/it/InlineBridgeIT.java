@@ -19,6 +19,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Pi inline as a transparent bridge, in three namespaces the test creates and deletes: a modem side (the attacker,
@@ -58,10 +60,7 @@ class InlineBridgeIT {
             must("ip", "-n", nsS, "link", "set", p, "up");
         }
         must("ip", "-n", nsS, "link", "set", "br0", "up");
-        if (Files.exists(Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables"))) {
-            must("ip", "netns", "exec", nsS, "sysctl", "-q", "-w", "net.bridge.bridge-nf-call-iptables=0",
-                    "net.bridge.bridge-nf-call-ip6tables=0");
-        }
+        brNetfilter(false);
         must("ip", "-n", nsM, "addr", "add", ATTACKER + "/24", "dev", "vm");
         must("ip", "-n", nsL, "addr", "add", LAN + "/24", "dev", "vl");
         must("ip", "-n", nsM, "link", "set", "vm", "up");
@@ -132,12 +131,20 @@ class InlineBridgeIT {
         }
     }
 
-    private boolean bridgeTable() throws Exception {
-        return sh("ip", "netns", "exec", nsS, "nft", "list", "table", "bridge", "argus_br").code() == 0;
+    /** br_netfilter's hand-over of bridged frames to the IP hooks, in the sensor's namespace only. */
+    private void brNetfilter(boolean on) throws Exception {
+        assumeTrue(Files.exists(Path.of("/proc/sys/net/bridge/bridge-nf-call-iptables")), "needs br_netfilter's sysctls");
+        must("ip", "netns", "exec", nsS, "sysctl", "-q", "-w", "net.bridge.bridge-nf-call-iptables=" + (on ? 1 : 0),
+                "net.bridge.bridge-nf-call-ip6tables=" + (on ? 1 : 0));
     }
 
-    @Test
-    void aScanAcrossTheBridgeIsDroppedOnTheBridge() throws Exception {
+    /** Whether any of our tables or sets is in the sensor's kernel (the bridge table, or the ipsets). */
+    private boolean ours(String backend) throws Exception {
+        return backend.equals("nftables") ? sh("ip", "netns", "exec", nsS, "nft", "list", "table", "bridge", "argus_br").code() == 0
+                : sh("ip", "netns", "exec", nsS, "ipset", "list", "-n").out().contains("ARGUS-BR");
+    }
+
+    private Path config(String backend) throws Exception {
         Path conf = dir.resolve("bridge.json");
         Files.writeString(conf, new JsonObject()
                 .put("capture", new JsonObject().put("interface", "br0"))
@@ -145,27 +152,45 @@ class InlineBridgeIT {
                 .put("http", new JsonObject().put("port", port))
                 .put("model", new JsonObject().put("model_local_path", dir.resolve("models").toString()))
                 .put("devices", new JsonObject().put("enabled", false))
-                .put("enforcement", new JsonObject().put("backend", "nftables").put("iptables_chain_name", "ARGUS-BR")
+                .put("enforcement", new JsonObject().put("backend", backend).put("iptables_chain_name", "ARGUS-BR")
                         .put("blacklist_db_path", dir.resolve("blacklist.db").toString())
                         .put("emergency_stop_file", dir.resolve("run/stop").toString())
                         .put("dry_run_duration_days", 0).put("enforce_after_dry_run", true))
                 .encodePrettily());
+        return conf;
+    }
+
+    private SensorProcess start(Path conf) throws Exception {
+        SensorProcess sensor = SensorProcess.start(List.of("ip", "netns", "exec", nsS),
+                Map.of("ARGUS_IP_SALT", "bridge-it", "ARGUS_HTTP_TOKEN", TOKEN), dir.resolve("sensor.log"), "-conf", conf.toString());
+        assertTrue(SensorProcess.eventually(Duration.ofSeconds(40), () -> {
+            try {
+                return curl("GET", "/health", null).contains("\"status\"");
+            } catch (Exception e) {
+                return false;
+            }
+        }), sensor.log());
+        return sensor;
+    }
+
+    /**
+     * nftables with br_netfilter off (its bridge table drops), ipset with br_netfilter on (the iptables hooks see the
+     * bridged frames).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"nftables", "ipset"})
+    void aScanAcrossTheBridgeIsDroppedOnTheBridge(String backend) throws Exception {
+        brNetfilter(backend.equals("ipset"));
+        Path conf = config(backend);
         assertTrue(answers() > 0, "before: the LAN host answers across the bridge");
         long before = reachedLan();
         assertTrue(before >= 3, "the LAN host counted the SYNs: " + before);
-        try (SensorProcess sensor = SensorProcess.start(List.of("ip", "netns", "exec", nsS),
-                Map.of("ARGUS_IP_SALT", "bridge-it", "ARGUS_HTTP_TOKEN", TOKEN), dir.resolve("sensor.log"), "-conf", conf.toString())) {
-            assertTrue(SensorProcess.eventually(Duration.ofSeconds(40), () -> {
-                try {
-                    return curl("GET", "/health", null).contains("\"status\"");
-                } catch (Exception e) {
-                    return false;
-                }
-            }), sensor.log());
+        try (SensorProcess sensor = start(conf)) {
             JsonObject en = new JsonObject(curl("GET", "/status", null)).getJsonObject("enforcement");
             assertEquals("bridge", en.getJsonObject("topology").getString("role"), en.encodePrettily());
             assertEquals("br0", en.getJsonObject("topology").getString("bridge"));
-            assertTrue(en.getString("hook").contains("bridge argus_br input+forward on br0"), en.getString("hook"));
+            assertTrue(en.getString("hook").contains(backend.equals("nftables") ? "bridge argus_br input+forward on br0"
+                    : "bridged traffic on br0 through br_netfilter"), en.getString("hook"));
             assertTrue(sensor.log().contains("event=topology role=bridge bridge=br0"), sensor.log());
 
             Shell.Result scan = sh("ip", "netns", "exec", nsM, "nmap", "-sS", "-n", "-Pn", "-T4", "-p", "1-1000", LAN);
@@ -173,24 +198,25 @@ class InlineBridgeIT {
             assertTrue(SensorProcess.eventually(Duration.ofSeconds(30), this::banned), "banned: " + sensor.log());
             assertTrue(SensorProcess.eventually(Duration.ofSeconds(5), () -> {
                 try {
-                    return sh("ip", "netns", "exec", nsS, "nft", "list", "set", "bridge", "argus_br", "v4").out().contains(ATTACKER);
+                    return backend.equals("nftables") ? sh("ip", "netns", "exec", nsS, "nft", "list", "set", "bridge", "argus_br", "v4").out().contains(ATTACKER)
+                            : sh("ip", "netns", "exec", nsS, "ipset", "test", "ARGUS-BR-v4", ATTACKER).code() == 0;
                 } catch (Exception e) {
                     return false;
                 }
-            }), "in the bridge table's set");
+            }), "in the kernel's set");
             long reached = reachedLan();
             assertEquals(0, answers(), "dropped on the bridge");
             assertEquals(reached, reachedLan(), "the LAN host no longer sees the attacker");
 
             String stop = curl("POST", "/control/emergency-stop", "{\"reason\":\"bridge drill\"}");
             assertTrue(stop.contains("emergency_stop"), stop);
-            assertFalse(bridgeTable(), "the bridge table is gone");
+            assertFalse(ours(backend), "our tables and sets are gone");
             assertTrue(answers() > 0, "forwarding restored");
             assertTrue(reachedLan() > reached);
             curl("POST", "/control/emergency-restore", "{\"reason\":\"drill over\"}");
             assertTrue(SensorProcess.eventually(Duration.ofSeconds(10), () -> {
                 try {
-                    return bridgeTable() && answers() == 0;
+                    return ours(backend) && answers() == 0;
                 } catch (Exception e) {
                     return false;
                 }
@@ -214,6 +240,20 @@ class InlineBridgeIT {
             assertTrue(curl("DELETE", "/blacklist/" + LAN, null).contains("not banned"), "DELETE /blacklist does not lift a quarantine");
             assertTrue(new JsonObject(curl("DELETE", "/quarantine/" + LAN, null)).getBoolean("removed", false));
             assertTrue(SensorProcess.eventually(Duration.ofSeconds(5), this::lanReachesModem), "lifted: " + sensor.log());
+            assertEquals(0, sensor.stop(), sensor.log());
+        }
+    }
+
+    /** ipset on a bridge without br_netfilter cannot drop bridged frames: the start says so, and how to fix it. */
+    @Test
+    void ipsetWithoutBrNetfilterSaysBridgedTrafficIsNotEnforced() throws Exception {
+        brNetfilter(false);
+        try (SensorProcess sensor = start(config("ipset"))) {
+            JsonObject en = new JsonObject(curl("GET", "/status", null)).getJsonObject("enforcement");
+            assertFalse(en.getJsonObject("topology").getBoolean("br_netfilter"), en.encodePrettily());
+            assertTrue(en.getString("hook").contains("bridged traffic on br0 is NOT enforced") && en.getString("hook").contains("modprobe br_netfilter"),
+                    en.getString("hook"));
+            assertTrue(sensor.log().contains("event=bridged_traffic_not_enforced bridge=br0"), sensor.log());
             assertEquals(0, sensor.stop(), sensor.log());
         }
     }
