@@ -1,6 +1,7 @@
 package org.argus.enforce;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.argus.blacklist.Action;
@@ -58,6 +59,19 @@ public interface Firewall {
     /** Whole-backend packet counters by name, where the backend keeps them (else empty). */
     default java.util.Map<String, Long> totals() throws EnforcementException {
         return java.util.Map.of();
+    }
+
+    /**
+     * The destinations a quarantined device may still reach: {@code reachable} (gateways, DNS servers, the sensor's
+     * own addresses) plus broadcast, multicast and IPv6 link-local ones (DHCP, IPv6 neighbour discovery).
+     */
+    static List<BanTarget> quarantineReachable(List<BanTarget> reachable) {
+        List<BanTarget> out = new java.util.ArrayList<>();
+        for (String always : List.of("255.255.255.255", "224.0.0.0/4", "fe80::/10", "ff00::/8")) {
+            out.add(BanTarget.parseCidr(always));
+        }
+        out.addAll(reachable);
+        return out;
     }
 
     /** The actions this backend can put in force ({@link Action#BAN} only unless it says more). */

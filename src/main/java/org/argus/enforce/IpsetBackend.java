@@ -32,18 +32,12 @@ public final class IpsetBackend implements Firewall {
      * @param chain chain name ({@code enforcement.iptables_chain_name}); sets are named after it
      */
     public IpsetBackend(Commands sh, String chain) {
-        this(sh, chain, Topology.NONE);
+        this(sh, chain, Topology.NONE, EnforcementSettings.RateLimit.DEFAULT, List.of());
     }
 
     /**
-     * @param topology where the sensor sits: on a bridge, bridged frames meet these rules only through
-     *                 {@code br_netfilter}, and {@link #hook()} says when it is off
-     */
-    public IpsetBackend(Commands sh, String chain, Topology topology) {
-        this(sh, chain, topology, EnforcementSettings.RateLimit.DEFAULT, List.of());
-    }
-
-    /**
+     * @param topology  where the sensor sits: on a bridge, bridged frames meet these rules only through
+     *                  {@code br_netfilter}, and {@link #hook()} says when it is off
      * @param rateLimit what a rate-limited source may send ({@code hashlimit} per source address)
      * @param reachable what a quarantined device may still reach (gateways, DNS servers, the sensor's own addresses);
      *                  broadcast, multicast and IPv6 link-local destinations are added
@@ -108,11 +102,7 @@ public final class IpsetBackend implements Firewall {
                 sh.must(null, "ipset", "create", chain + kind + v, "hash:net", "family", v.equals("4") ? "inet" : "inet6", "maxelem", "65536", "-exist");
             }
         }
-        List<String> always = List.of("255.255.255.255", "224.0.0.0/4", "fe80::/10", "ff00::/8");
-        for (String a : always) {
-            reach.append("add ").append(chain).append(a.contains(":") ? "-a6 " : "-a4 ").append(a).append(" -exist\n");
-        }
-        for (BanTarget t : reachable) {
+        for (BanTarget t : Firewall.quarantineReachable(reachable)) {
             reach.append("add ").append(chain).append(t.v6() ? "-a6 " : "-a4 ").append(t).append(" -exist\n");
         }
         sh.must(reach.toString(), "ipset", "restore", "-exist");

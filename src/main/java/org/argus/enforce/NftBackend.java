@@ -39,19 +39,13 @@ public final class NftBackend implements Firewall {
      * @param chain {@code enforcement.iptables_chain_name}; the table is its lower-case form with '-' as '_'
      */
     public NftBackend(Commands sh, String chain) {
-        this(sh, chain, Topology.NONE);
+        this(sh, chain, Topology.NONE, EnforcementSettings.RateLimit.DEFAULT, List.of());
     }
 
     /**
-     * @param topology where the sensor sits: on a bridge (inline), a second table of the same name in the
-     *                 {@code bridge} family holds the same sets, so bridged frames are dropped on the bridge itself
-     *                 whether or not {@code br_netfilter} passes them to the IP hooks
-     */
-    public NftBackend(Commands sh, String chain, Topology topology) {
-        this(sh, chain, topology, EnforcementSettings.RateLimit.DEFAULT, List.of());
-    }
-
-    /**
+     * @param topology  where the sensor sits: on a bridge (inline), a second table of the same name in the
+     *                  {@code bridge} family holds the same sets, so bridged frames are dropped on the bridge itself
+     *                  whether or not {@code br_netfilter} passes them to the IP hooks
      * @param rateLimit what a rate-limited source may send
      * @param reachable what a quarantined device may still reach (gateways, DNS servers, the sensor's own addresses);
      *                  broadcast, multicast and IPv6 link-local destinations are added (DHCP, neighbour discovery)
@@ -97,8 +91,8 @@ public final class NftBackend implements Firewall {
                 + "ip saddr @rl4 update @rlm4 { ip saddr " + limit + " } drop; "
                 + "ip6 saddr @rl6 update @rlm6 { ip6 saddr " + limit + " } drop; "
                 + "ip saddr @q4 ip daddr != @qa4 drop; ip6 saddr @q6 ip6 daddr != @qa6 drop;";
-        List<String> qa4 = new ArrayList<>(List.of("255.255.255.255", "224.0.0.0/4")), qa6 = new ArrayList<>(List.of("fe80::/10", "ff00::/8"));
-        for (BanTarget t : reachable) {
+        List<String> qa4 = new ArrayList<>(), qa6 = new ArrayList<>();
+        for (BanTarget t : Firewall.quarantineReachable(reachable)) {
             (t.v6() ? qa6 : qa4).add(t.toString());
         }
         // "filter" is priority 0 in the inet family and -200 (before the bridge decides) in the bridge family

@@ -45,11 +45,11 @@ class TopologyTest {
     @Test
     void ipsetSaysWhenBridgedTrafficIsNotEnforced() {
         Commands none = new Commands(java.util.List.of(), 1000);
-        String off = new IpsetBackend(none, "AEGIS-DROP", new Topology("br0", "br0", "bridge", false)).hook();
+        String off = new IpsetBackend(none, "AEGIS-DROP", new Topology("br0", "br0", "bridge", false), EnforcementSettings.RateLimit.DEFAULT, java.util.List.of()).hook();
         assertTrue(off.contains("bridged traffic on br0 is NOT enforced") && off.contains("modprobe br_netfilter"), off);
-        String on = new IpsetBackend(none, "AEGIS-DROP", new Topology("br0", "br0", "bridge", true)).hook();
+        String on = new IpsetBackend(none, "AEGIS-DROP", new Topology("br0", "br0", "bridge", true), EnforcementSettings.RateLimit.DEFAULT, java.util.List.of()).hook();
         assertTrue(on.contains("through br_netfilter"), on);
         assertEquals("nftables inet aegis_drop input+forward, bridge aegis_drop input+forward on br0",
-                new NftBackend(none, "AEGIS-DROP", new Topology("eth1", "br0", "port", false)).hook());
+                new NftBackend(none, "AEGIS-DROP", new Topology("eth1", "br0", "port", false), EnforcementSettings.RateLimit.DEFAULT, java.util.List.of()).hook());
     }
 }
