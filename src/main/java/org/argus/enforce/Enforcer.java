@@ -5,11 +5,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.argus.blacklist.Action;
 import org.argus.blacklist.Allowlist;
@@ -50,6 +48,8 @@ public final class Enforcer {
     private final Map<BanTarget, Action> desired = new LinkedHashMap<>();
     // target -> action to put in force, or null to withdraw
     private final Map<BanTarget, Action> pending = new LinkedHashMap<>();
+    // pending targets already in the kernel under another action (a move, not one more member)
+    private final java.util.Set<BanTarget> moves = new java.util.HashSet<>();
     private List<BanTarget> listed = List.of();
     private volatile Instant dryRunEnds;
     private volatile EnforcementStatus.Mode mode;
@@ -152,7 +152,8 @@ public final class Enforcer {
         BanTarget t = c.ban().target();
         Action action = c.ban().action();
         boolean add = c.kind() == BanChange.Kind.ADDED || c.kind() == BanChange.Kind.RENEWED;
-        boolean changed = add ? desired.put(t, action) != action : desired.remove(t) != null;
+        Action before = add ? desired.put(t, action) : desired.remove(t);
+        boolean changed = add ? before != action : before != null;
         if (!changed) {
             return;
         }
@@ -165,6 +166,9 @@ public final class Enforcer {
                 LOG.warn("event=action_unsupported address={} action={} backend={}", t, action.text(), firewall.name());
             } else {
                 pending.put(t, add ? action : null);
+                if (add && before != null) {
+                    moves.add(t);
+                }
             }
         } else if (mode == EnforcementStatus.Mode.DRY_RUN || mode == EnforcementStatus.Mode.MONITOR_ONLY) {
             if (add) {
@@ -246,6 +250,8 @@ public final class Enforcer {
             }
         });
         pending.clear();
+        int moved = (int) add.keySet().stream().filter(moves::contains).count();
+        moves.clear();
         if (emergency.get() || mode != EnforcementStatus.Mode.ENFORCING) {
             return;
         }
@@ -253,7 +259,7 @@ public final class Enforcer {
         try {
             firewall.change(add, remove);
             stats.enforcementActions.increment();
-            stats.kernelMembers.set(desired.size());
+            stats.kernelMembers.addAndGet(add.size() - moved - remove.size());
             failure = null;
             add.forEach((t, a) -> LOG.info("event={} address={} backend={}", a == Action.BAN ? "blocked" : a == Action.RATE_LIMIT ? "rate_limited" : "quarantined",
                     t, firewall.name()));
@@ -292,6 +298,7 @@ public final class Enforcer {
     public void emergencyStopped(String reason, String origin) {
         emergency.set(true);
         pending.clear();
+        moves.clear();
         stats.emergencyStops.increment();
         LOG.warn("event=emergency_stop origin={} reason=\"{}\" backend={}", LogText.escape(origin), LogText.escape(reason),
                 firewall == null ? "none" : firewall.name());
@@ -373,6 +380,7 @@ public final class Enforcer {
     /** Installs and makes the kernel sets equal to the desired set (minus allowlisted targets). */
     private void reconcile() {
         pending.clear();
+        moves.clear();
         if (emergency.get()) {
             return;
         }

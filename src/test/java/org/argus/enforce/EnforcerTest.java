@@ -154,9 +154,12 @@ class EnforcerTest {
         e.change(change(BanChange.Kind.RENEWED, "198.51.100.7", ban));
         e.flush();
         assertEquals(ban, afw.state.get(t("198.51.100.7")), "upgraded in place");
+        assertEquals(2, stats.kernelMembers.get(), "a move is not one more member");
+        assertEquals(java.util.Map.of("rate_limit", 0L, "quarantine", 1L, "ban", 1L), stats.byAction.get());
         e.change(change(BanChange.Kind.REMOVED, "198.51.100.7", ban));
         e.flush();
         assertEquals(java.util.Map.of(t("192.0.2.9"), q), afw.state);
+        assertEquals(1, stats.kernelMembers.get());
 
         // a backend that only bans: rate limits and quarantines are refused, not turned into bans
         Enforcer plain = enforcer(0, true);
