@@ -34,7 +34,8 @@ import org.argus.stats.SensorStats;
  * {@code argus_new_devices_total}, {@code argus_device_scans_total}, {@code argus_device_scans_failed_total},
  * {@code argus_devices_by_band{band}}, {@code argus_intel_entries}, {@code argus_intel_feed_entries{feed}},
  * {@code argus_intel_matches_total{feed}}, {@code argus_xdp_packets_total{result}} (seen, dropped_ban, dropped_feed, not_ip;
- * the xdp backend only, from the program's per-CPU totals, read at most every 5 s).
+ * the xdp backend only, from the program's per-CPU totals, read at most every 5 s), {@code argus_ban_dropped_packets{target}}
+ * (xdp: the 100 bans that dropped most, a bound on label cardinality).
  */
 public final class ArgusMetrics {
     private final MeterRegistry registry;
@@ -153,7 +154,20 @@ public final class ArgusMetrics {
     }
 
     /** Meters whose labels appear at run time: one per detector seen, and the model version in use. */
+    /** Most per-ban drop counters shown in {@code /metrics} (the highest); {@code GET /blacklist} has every one. */
+    static final int TOP_DROPPED = 100;
+    private io.micrometer.core.instrument.MultiGauge droppedByBan;
+
     private synchronized void refresh() {
+        if (droppedByBan == null) {
+            droppedByBan = io.micrometer.core.instrument.MultiGauge.builder("argus.ban.dropped.packets")
+                    .description("Packets a ban dropped since it entered the kernel (xdp backend; the " + TOP_DROPPED + " highest)")
+                    .register(registry);
+        }
+        droppedByBan.register(stats.enforcement.droppedByBan.get().entrySet().stream()
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed()).limit(TOP_DROPPED)
+                .map(e -> io.micrometer.core.instrument.MultiGauge.Row.of(Tags.of("target", e.getKey()), e.getValue()))
+                .toList(), true);
         for (String d : stats.detection.decisionsByDetector().keySet()) {
             if (detectors.add(d)) {
                 FunctionCounter.builder("argus.decisions.by.detector", stats, x -> x.detection.decisionsByDetector().getOrDefault(d, 0L))

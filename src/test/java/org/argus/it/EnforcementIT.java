@@ -330,6 +330,7 @@ class EnforcementIT {
                     blacklist().encode());
             String metrics = curl("GET", "/metrics", null, null).body;
             assertTrue(metrics.lines().anyMatch(l -> l.startsWith("argus_xdp_packets_total{result=\"dropped_ban\"}") && !l.endsWith(" 0.0")), metrics);
+            assertTrue(metrics.contains("argus_ban_dropped_packets{target=\"" + ATTACKER + "\"}"), metrics);
 
             Answer stop = curl("POST", "/control/emergency-stop", TOKEN, "{\"reason\":\"XDP drill\"}");
             assertEquals(200, stop.code, stop.body);
