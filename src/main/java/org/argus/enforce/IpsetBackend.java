@@ -119,6 +119,15 @@ public final class IpsetBackend implements Firewall {
                     rateLimit.pps() + "/sec", "--hashlimit-burst", Integer.toString(rateLimit.burst()), "--hashlimit-mode", "srcip",
                     "--hashlimit-name", "argus-rl" + v, "-j", "DROP"));
             rules.add(List.of("-m", "set", "--match-set", chain + "-q" + v, "src", "-m", "set", "!", "--match-set", chain + "-a" + v, "dst", "-j", "DROP"));
+            // a rate-limit rule with other numbers (rate_limit_pps or _burst changed): removed, the right one added below
+            for (String line : sh.must(null, tool, "-w", "-S", chain).out().split("\n")) {
+                if (line.startsWith("-A " + chain + " ") && line.contains("--hashlimit-name argus-rl" + v)
+                        && !(line.contains("--hashlimit-above " + rateLimit.pps() + "/sec") && line.contains("--hashlimit-burst " + rateLimit.burst() + " "))) {
+                    List<String> delete = new ArrayList<>(List.of(tool, "-w", "-D"));
+                    delete.addAll(List.of(line.substring(3).trim().split("\\s+")));
+                    sh.must(null, delete.toArray(String[]::new));
+                }
+            }
             for (List<String> rule : rules) {
                 List<String> check = new ArrayList<>(List.of(tool, "-w", "-C", chain));
                 check.addAll(rule);

@@ -78,14 +78,16 @@ public final class NftBackend implements Firewall {
     }
 
     private void install(String family) throws EnforcementException {
+        String limit = "limit rate over " + rateLimit.pps() + "/second burst " + rateLimit.burst() + " packets";
         if (sh.run(null, "nft", "list", "table", family, table).exit() == 0) {
-            if (sh.run(null, "nft", "list", "set", family, table, "q4").exit() == 0) {
+            Commands.Result input = sh.run(null, "nft", "list", "chain", family, table, "input");
+            if (sh.run(null, "nft", "list", "set", family, table, "q4").exit() == 0 && input.out().contains(limit)) {
                 return;
             }
-            // a table from a version without the feed or action sets: made again (the enforcer reconciles next)
+            // a table from a version without the feed or action sets, or with another rate limit: made again (the
+            // enforcer reconciles the sets next)
             sh.must(null, "nft", "delete", "table", family, table);
         }
-        String limit = "limit rate over " + rateLimit.pps() + "/second burst " + rateLimit.burst() + " packets";
         String match = "ip saddr @v4 drop; ip saddr @v4net drop; ip6 saddr @v6 drop; ip6 saddr @v6net drop; "
                 + "ip saddr @intel4 drop; ip6 saddr @intel6 drop; "
                 + "ip saddr @rl4 update @rlm4 { ip saddr " + limit + " } drop; "

@@ -176,6 +176,14 @@ class FirewallBackendTest {
             assertTrue(b.state().isEmpty());
             assertEquals(3, answers("10.78.0.1", 3, "u100000"));
             assertTrue(answers("10.78.5.2", 3, "u100000") > 0);
+            // another rate limit in the configuration: the rule follows at the next install, one rule, not two
+            Firewall again = name.equals("ipset") ? new IpsetBackend(inA, "AEGIS-DROP", Topology.NONE, new EnforcementSettings.RateLimit(30, 7), reachable)
+                    : new NftBackend(inA, "AEGIS-DROP", Topology.NONE, new EnforcementSettings.RateLimit(30, 7), reachable);
+            again.install();
+            String rules = name.equals("ipset") ? inA.must(null, "iptables", "-S", "AEGIS-DROP").out()
+                    : inA.must(null, "nft", "list", "chain", "inet", "aegis_drop", "input").out();
+            assertTrue(rules.contains(name.equals("ipset") ? "--hashlimit-above 30/sec --hashlimit-burst 7 " : "limit rate over 30/second burst 7 packets"), rules);
+            assertFalse(rules.contains("20/sec") || rules.contains("20/second"), "the old limit is gone: " + rules);
             b.removeAll();
             String left = kernelState();
             assertFalse(left.contains("AEGIS") || left.contains("aegis"), "no rule, chain, table or set left: " + left);
