@@ -82,6 +82,27 @@ public final class XdpBackend implements Firewall {
         return "xdp " + (m.isEmpty() ? "(not attached)" : m) + " on " + iface;
     }
 
+    /**
+     * The program's pin, named after the object's digest ({@code prog-<12 hex of sha256>}): a jar with another program
+     * finds no pin of its own at start, so the old program is detached and the new one loaded (the enforcer then
+     * refills the maps), instead of the old one staying in the kernel.
+     */
+    private String progPin() throws EnforcementException {
+        if (digest == null) {
+            try (InputStream in = XdpBackend.class.getResourceAsStream(OBJECT)) {
+                if (in == null) {
+                    throw new EnforcementException("the jar has no " + OBJECT + " (built without clang?)");
+                }
+                digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes())).substring(0, 12);
+            } catch (IOException | java.security.NoSuchAlgorithmException e) {
+                throw new EnforcementException("cannot read " + OBJECT + ": " + e.getMessage(), e);
+            }
+        }
+        return pins.resolve("prog-" + digest).toString();
+    }
+
+    private String digest;
+
     private String map(String name) {
         return pins.resolve("maps").resolve(name).toString();
     }
@@ -103,7 +124,7 @@ public final class XdpBackend implements Firewall {
         try {
             mountBpffs();
             sh.must(null, "mkdir", "-p", pins.toString());
-            sh.must(null, "bpftool", "prog", "load", object.toString(), pins.resolve("prog").toString(), "type", "xdp",
+            sh.must(null, "bpftool", "prog", "load", object.toString(), progPin(), "type", "xdp",
                     "pinmaps", pins.resolve("maps").toString());
             attach();
         } finally {
@@ -116,7 +137,7 @@ public final class XdpBackend implements Firewall {
     }
 
     private void attach() throws EnforcementException {
-        String prog = pins.resolve("prog").toString();
+        String prog = progPin();
         if (mode != Mode.GENERIC) {
             Commands.Result r = sh.run(null, "bpftool", "net", "attach", "xdpdrv", "pinned", prog, "dev", iface);
             if (r.exit() == 0) {
@@ -164,7 +185,7 @@ public final class XdpBackend implements Firewall {
     }
 
     private Integer pinnedProgramId() throws EnforcementException {
-        Commands.Result r = sh.run(null, "bpftool", "-j", "prog", "show", "pinned", pins.resolve("prog").toString());
+        Commands.Result r = sh.run(null, "bpftool", "-j", "prog", "show", "pinned", progPin());
         return r.exit() == 0 ? new JsonObject(r.out()).getInteger("id") : null;
     }
 

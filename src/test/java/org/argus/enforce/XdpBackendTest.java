@@ -111,7 +111,18 @@ class XdpBackendTest {
         XdpBackend b = new XdpBackend(inA, "va", pins, mode);
         assertTrue(answered(), "before: A answers (RST)");
         assertTrue(answeredV6(), "before: A answers over IPv6");
+        // an older version's program left attached and pinned under another digest: replaced, not kept
+        Path object = Files.createTempFile("argus-old", ".o"); // not in dir: that is the bpffs
+        try (var in = XdpBackend.class.getResourceAsStream("/bpf/argus_xdp.o")) {
+            Files.copy(in, object, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        inA.must(null, "mkdir", "-p", pins.toString());
+        inA.must(null, "bpftool", "prog", "load", object.toString(), pins.resolve("prog-000000000000").toString(), "type", "xdp",
+                "pinmaps", pins.resolve("maps").toString());
+        inA.must(null, "bpftool", "net", "attach", "xdpgeneric", "pinned", pins.resolve("prog-000000000000").toString(), "dev", "va");
         b.install();
+        Files.delete(object);
+        assertFalse(Files.exists(pins.resolve("prog-000000000000")), "the old program's pin is gone");
         assertEquals("xdp " + (mode == XdpBackend.Mode.NATIVE ? "native" : "generic") + " on va", b.hook());
         assertTrue(Files.exists(pins.resolve("maps").resolve("ban4")), "maps pinned under " + pins);
         assertTrue(inA.must(null, "ip", "-d", "link", "show", "dev", "va").out().contains("name " + XdpBackend.PROGRAM), "attached");
