@@ -112,6 +112,10 @@ public final class HttpVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
+        // the types it sends, registered here too: it deploys beside the pipeline, maybe before their consumers
+        for (Class<?> c : new Class<?>[] {BanRequest.class, EmergencyCommand.class}) {
+            org.argus.bus.LocalCodec.registerFor(vertx.eventBus(), c);
+        }
         Router router = Router.router(vertx);
         router.get("/health").handler(this::health);
         router.get("/status").handler(this::status);
