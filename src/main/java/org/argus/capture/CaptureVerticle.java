@@ -37,7 +37,8 @@ public final class CaptureVerticle extends VerticleBase {
         LocalCodec.registerFor(vertx.eventBus(), PacketBatch.class);
         BatchQueue queue = new BatchQueue(settings.maxQueueBatches(),
                 b -> vertx.eventBus().send(Addresses.CAPTURE_BATCH, b), stats);
-        health.set(SensorHealth.CAPTURE, true, "starting",
+        // not healthy until the file is being read or the interface is open: /health 200 means "capturing"
+        health.set(SensorHealth.CAPTURE, false, "starting",
                 settings.offline() ? "file " + settings.file() : "interface " + settings.interfaceName());
         Runnable body;
         if (settings.offline()) {

@@ -389,7 +389,9 @@ class EnforcementIT {
                 Map.of("ARGUS_IP_SALT", "enforce-it", "ARGUS_HTTP_TOKEN", TOKEN), dir.resolve("corrupt.log"), "-conf",
                 config(false).toString());
         try {
-            assertTrue(eventually(Duration.ofSeconds(40), () -> curl("GET", "/health", null, null).code == 503), sensor.log());
+            // 503 from the start ("starting"); wait for the blacklist's own verdict
+            assertTrue(eventually(Duration.ofSeconds(40), () -> curl("GET", "/health", null, null).code == 503
+                    && curl("GET", "/health", null, null).body.contains("enforcement is off")), sensor.log());
             Answer h = curl("GET", "/health", null, null);
             String blacklist = h.json().getJsonObject("components").getJsonObject("blacklist").getString("detail");
             assertTrue(blacklist.contains("blacklist.db") && blacklist.contains("enforcement is off"), h.body);

@@ -165,7 +165,8 @@ class InlineBridgeIT {
                 Map.of("ARGUS_IP_SALT", "bridge-it", "ARGUS_HTTP_TOKEN", TOKEN), dir.resolve("sensor.log"), "-conf", conf.toString());
         assertTrue(SensorProcess.eventually(Duration.ofSeconds(40), () -> {
             try {
-                return curl("GET", "/health", null).contains("\"status\"");
+                return sh("ip", "netns", "exec", nsS, "curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "-m", "5",
+                        "http://127.0.0.1:" + port + "/health").out().trim().equals("200");
             } catch (Exception e) {
                 return false;
             }
