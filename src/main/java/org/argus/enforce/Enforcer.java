@@ -182,6 +182,15 @@ public final class Enforcer {
         publish();
     }
 
+    /** The log event of an action put in force: {@code blocked}, {@code rate_limited}, {@code quarantined}. */
+    private static String done(Action a) {
+        return switch (a) {
+            case BAN -> "blocked";
+            case RATE_LIMIT -> "rate_limited";
+            case QUARANTINE -> "quarantined";
+        };
+    }
+
     /** The dry-run log event of an action: {@code would_block}, {@code would_rate_limit}, {@code would_quarantine}. */
     private static String would(Action a) {
         return a == Action.BAN ? "would_block" : "would_" + a.text();
@@ -261,8 +270,7 @@ public final class Enforcer {
             stats.enforcementActions.increment();
             stats.kernelMembers.addAndGet(add.size() - moved - remove.size());
             failure = null;
-            add.forEach((t, a) -> LOG.info("event={} address={} backend={}", a == Action.BAN ? "blocked" : a == Action.RATE_LIMIT ? "rate_limited" : "quarantined",
-                    t, firewall.name()));
+            add.forEach((t, a) -> LOG.info("event={} address={} backend={}", done(a), t, firewall.name()));
             remove.forEach(t -> LOG.info("event=unblocked address={} backend={}", t, firewall.name()));
             LOG.debug("event=batch_applied added={} removed={} took_ms={}", add.size(), remove.size(), (System.nanoTime() - t0) / 1_000_000);
         } catch (EnforcementException e) {

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
@@ -89,19 +88,32 @@ public final class XdpBackend implements Firewall {
      */
     private String progPin() throws EnforcementException {
         if (digest == null) {
-            try (InputStream in = XdpBackend.class.getResourceAsStream(OBJECT)) {
-                if (in == null) {
-                    throw new EnforcementException("the jar has no " + OBJECT + " (built without clang?)");
-                }
-                digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes())).substring(0, 12);
-            } catch (IOException | java.security.NoSuchAlgorithmException e) {
-                throw new EnforcementException("cannot read " + OBJECT + ": " + e.getMessage(), e);
+            try {
+                digest = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(object())).substring(0, 12);
+            } catch (java.security.NoSuchAlgorithmException e) {
+                throw new EnforcementException("no SHA-256 in this JDK: " + e.getMessage(), e);
             }
         }
         return pins.resolve("prog-" + digest).toString();
     }
 
     private String digest;
+    private byte[] object;
+
+    /** The program object from the jar, read once. */
+    private byte[] object() throws EnforcementException {
+        if (object == null) {
+            try (InputStream in = XdpBackend.class.getResourceAsStream(OBJECT)) {
+                if (in == null) {
+                    throw new EnforcementException("the jar has no " + OBJECT + " (built without clang?)");
+                }
+                object = in.readAllBytes();
+            } catch (IOException e) {
+                throw new EnforcementException("cannot read " + OBJECT + ": " + e.getMessage(), e);
+            }
+        }
+        return object;
+    }
 
     private String map(String name) {
         return pins.resolve("maps").resolve(name).toString();
@@ -115,9 +127,10 @@ public final class XdpBackend implements Firewall {
             attached = "driver".equals(on.getString("mode")) ? "native" : "generic";
             return; // a restart: the program and maps stay, the enforcer reconciles the bans
         }
-        if (on != null && !PROGRAM.equals(programName(on.getInteger("id")))) {
-            throw new EnforcementException(iface + " already runs XDP program id " + on.getInteger("id") + " ("
-                    + programName(on.getInteger("id")) + "); Argus does not replace another program");
+        String other = on == null ? PROGRAM : programName(on.getInteger("id"));
+        if (!PROGRAM.equals(other)) {
+            throw new EnforcementException(iface + " already runs XDP program id " + on.getInteger("id") + " (" + other
+                    + "); Argus does not replace another program");
         }
         removeAll();
         Path object = extractObject();
@@ -171,13 +184,12 @@ public final class XdpBackend implements Firewall {
         sh.must(null, "mount", "-t", "bpf", "bpf", parent.toString());
     }
 
-    private static Path extractObject() throws EnforcementException {
-        try (InputStream in = XdpBackend.class.getResourceAsStream(OBJECT)) {
-            if (in == null) {
-                throw new EnforcementException("the jar has no " + OBJECT + " (built without clang?)");
-            }
+    /** The object in a temporary file for {@code bpftool prog load}. */
+    private Path extractObject() throws EnforcementException {
+        byte[] bytes = object();
+        try {
             Path tmp = Files.createTempFile("argus_xdp", ".o");
-            Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+            Files.write(tmp, bytes);
             return tmp;
         } catch (IOException e) {
             throw new EnforcementException("cannot write the XDP object to a temporary file: " + e.getMessage(), e);
