@@ -46,7 +46,7 @@ for run in $(seq 1 "$RUNS"); do
  "enforcement": {"blacklist_db_path": "$WORK/b.db", "emergency_stop_file": "$WORK/stop",
                  "dry_run_duration_days": 0, "enforce_after_dry_run": true}}
 JSON
-  ARGUS_IP_SALT=bench ip netns exec "$S" java -Xmx256m --enable-native-access=ALL-UNNAMED -jar target/argus-fat.jar \
+  ARGUS_IP_SALT=bench ip netns exec "$S" java -Xmx256m -jar target/argus-fat.jar \
     -conf "$WORK/bench.json" > "$WORK/sensor.log" 2>&1 &
   PID=$!
   for _ in $(seq 1 300); do

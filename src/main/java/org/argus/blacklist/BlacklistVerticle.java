@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import org.argus.bus.Addresses;
@@ -54,7 +55,9 @@ public final class BlacklistVerticle extends VerticleBase {
         vertx.eventBus().<String>localConsumer(Addresses.BLACKLIST_REMOVE, m -> onRemove(m, false));
         vertx.eventBus().<String>localConsumer(Addresses.QUARANTINE_LIFT, m -> onRemove(m, true));
         return vertx.executeBlocking(() -> {
-                    Files.createDirectories(settings.database().toAbsolutePath().getParent());
+                    Path dir = settings.database().toAbsolutePath().getParent();
+                    Files.createDirectories(dir);
+                    SqliteNative.prepare(dir); // before the first connection: spares the driver's per-start lookup
                     return null;
                 })
                 .compose(v -> BlacklistStore.open(vertx, settings.database(), settings.policy(), clock))

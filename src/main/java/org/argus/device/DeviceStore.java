@@ -162,6 +162,7 @@ public final class DeviceStore implements AutoCloseable {
             Path dir = file.toAbsolutePath().getParent();
             if (dir != null) {
                 Files.createDirectories(dir);
+                org.argus.blacklist.SqliteNative.prepare(dir);
             }
         } catch (java.io.IOException e) {
             throw new SQLException(file + ": cannot create its folder: " + e.getMessage(), e);
