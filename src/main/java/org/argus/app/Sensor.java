@@ -145,6 +145,10 @@ public final class Sensor {
         if (http != null) {
             pipeline.add(new DashboardFeedVerticle(dashboard));
         }
+        if (config.influx().enabled()) { // early in the chain, so it stops late: it gets the last window and decisions
+            pipeline.add(new org.argus.export.InfluxExportVerticle(config.influx(), config.cluster().sensorId(), salt, stats.influx,
+                    () -> healthFields(stats), health.clock()));
+        }
         pipeline.addAll(List.of(blacklist, enforcement));
         if (config.cluster().enabled()) {
             pipeline.add(new ClusterVerticle(config.cluster(), new ClusterSigner(config.cluster().secret(), health.clock(),
@@ -187,6 +191,20 @@ public final class Sensor {
             }
             stopOrder.addAll(httpId);
         }).recover(e -> stop().transform(ignored -> Future.failedFuture(e)));
+    }
+
+    /** {@code argus_health} fields: the sensor's own counters (totals since start, gauges now). */
+    static java.util.Map<String, Number> healthFields(SensorStats s) {
+        java.util.Map<String, Number> m = new java.util.LinkedHashMap<>();
+        m.put("packets", s.flow.packets.sum());
+        m.put("dropped_packets", s.droppedPackets());
+        m.put("kernel_dropped", s.capture.kernelDropped.get());
+        m.put("queue_dropped_packets", s.capture.queueDroppedPackets.sum());
+        m.put("malformed", s.malformedTotal());
+        m.put("decisions", s.detection.decisionsByRisk().values().stream().mapToLong(Long::longValue).sum());
+        m.put("csv_rows", s.csv.csvRows.sum());
+        m.put("bans_active", s.blacklist.bansActive.get());
+        return m;
     }
 
     /** The HTTP port actually bound, or -1 without HTTP. */

@@ -37,6 +37,7 @@ import org.argus.staging.StagingSettings;
  * @param devices       the device inventory ({@code devices.*})
  * @param intel         threat-intelligence feeds ({@code intel.*})
  * @param enrichment    GeoIP/ASN databases ({@code enrichment.*}) and {@code heuristics.alert_countries}
+ * @param influx        the InfluxDB export ({@code export.influx.*})
  * @param document      the whole merged document, for sections later stages read (model, prediction, enforcement,
  *                      firebase, polling, health alerts)
  */
@@ -46,7 +47,7 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                           StagingSettings staging, org.argus.cluster.ClusterSettings cluster,
                           org.argus.status.HealthMonitor.Settings alerts, org.argus.device.DeviceSettings devices,
                           org.argus.intel.IntelSettings intel, org.argus.enrich.EnrichmentSettings enrichment,
-                          JsonObject document) {
+                          org.argus.export.InfluxSettings influx, JsonObject document) {
 
     /**
      * {@code anonymization.*}.
@@ -172,9 +173,10 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         org.argus.device.DeviceSettings devices = devices(c, blacklist.database());
         org.argus.intel.IntelSettings intel = intel(c, blacklist.database());
         org.argus.enrich.EnrichmentSettings enrichment = enrichment(c);
+        org.argus.export.InfluxSettings influx = influx(c, csv.outputDir());
         c.throwIfAny();
         return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, blacklist, enforcement, staging, cluster, alerts,
-                devices, intel, enrichment, doc.copy());
+                devices, intel, enrichment, influx, doc.copy());
     }
 
     private static org.argus.cluster.ClusterSettings cluster(Checker c) {
@@ -458,6 +460,73 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         return new org.argus.intel.IntelSettings(feeds, cache.isBlank() ? blacklistDb.toAbsolutePath().resolveSibling("intel") : Path.of(cache),
                 c.bool("intel.refuse_private"), c.intIn("intel.max_entries_per_feed", 1, 10_000_000), c.bool("intel.block_listed"),
                 ca.isBlank() ? null : Path.of(ca));
+    }
+
+    /**
+     * {@code export.influx.*}: the URL must be http(s); v1 needs a database, v2 an org, a bucket and a token;
+     * intervals are durations like {@code 30s}, {@code 1m}, {@code 5m}; an empty {@code queue_dir} means
+     * {@code influx-queue} beside the CSV output folder.
+     */
+    private static org.argus.export.InfluxSettings influx(Checker c, Path csvDir) {
+        String url = c.str("export.influx.url"), api = c.str("export.influx.api").toLowerCase(java.util.Locale.ROOT);
+        boolean on = c.bool("export.influx.enabled");
+        if (!url.matches("https?://[^\\s/?#]+(/[^\\s?#]*)?")) {
+            c.problem("export.influx.url: \"" + org.argus.log.LogText.escape(url) + "\" is not an http:// or https:// base URL");
+        }
+        if (!api.equals("v1") && !api.equals("v2")) {
+            c.problem("export.influx.api: \"" + org.argus.log.LogText.escape(api) + "\" is neither v1 nor v2");
+        }
+        if (on && api.equals("v1") && c.str("export.influx.database").isBlank()) {
+            c.problem("export.influx.database: must not be empty with api v1");
+        }
+        if (on && api.equals("v2")) {
+            for (String k : new String[] {"org", "bucket", "token"}) {
+                if (c.str("export.influx." + k).isBlank()) {
+                    c.problem("export.influx." + k + ": must not be empty with api v2");
+                }
+            }
+        }
+        Duration aggregation = durationText(c, "export.influx.aggregation_interval", Duration.ofSeconds(5), Duration.ofDays(1));
+        Duration flush = durationText(c, "export.influx.flush_interval", Duration.ofSeconds(1), Duration.ofHours(1));
+        String queue = c.str("export.influx.queue_dir");
+        return new org.argus.export.InfluxSettings(on, url, api.equals("v2") ? org.argus.export.InfluxSettings.Api.V2
+                : org.argus.export.InfluxSettings.Api.V1, c.str("export.influx.database"), c.str("export.influx.retention_policy"),
+                c.str("export.influx.username"), c.str("export.influx.password"), c.str("export.influx.org"),
+                c.str("export.influx.bucket"), c.str("export.influx.token"), aggregation, c.bool("export.influx.anonymize"),
+                c.intIn("export.influx.batch_size", 1, 100_000), flush, (long) c.intIn("export.influx.max_buffer_mb", 1, 1_048_576) << 20,
+                queue.isBlank() ? csvDir.toAbsolutePath().resolveSibling("influx-queue") : Path.of(queue),
+                Duration.ofSeconds(c.intIn("export.influx.timeout_seconds", 1, 300)), c.intIn("export.influx.max_flow_keys", 1, 1_000_000));
+    }
+
+    /**
+     * A duration written as a whole number and a unit: {@code s}, {@code m}, {@code h}, {@code d} or {@code w}
+     * ({@code 30s}, {@code 5m}, {@code 1h}, {@code 1d}, {@code 1w}); out of [min, max] or unreadable is a problem.
+     */
+    static Duration durationText(Checker c, String key, Duration min, Duration max) {
+        String v = c.str(key).strip();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smhdw])").matcher(v);
+        if (!m.matches()) {
+            c.problem(key + ": \"" + org.argus.log.LogText.escape(v) + "\" is not a duration like 30s, 5m, 1h, 1d or 1w");
+            return min;
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofDays(7 * n);
+        };
+        if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+            c.problem(key + ": " + v + " is out of range [" + text(min) + ", " + text(max) + "]");
+            return min;
+        }
+        return d;
+    }
+
+    private static String text(Duration d) {
+        return d.toDays() >= 1 && d.toHours() % 24 == 0 ? d.toDays() + "d" : d.toHours() >= 1 && d.toMinutes() % 60 == 0 ? d.toHours() + "h"
+                : d.toMinutes() >= 1 && d.getSeconds() % 60 == 0 ? d.toMinutes() + "m" : d.getSeconds() + "s";
     }
 
     /** {@code enrichment.*}: each database file must be readable; country codes are two upper-case letters. */

@@ -33,7 +33,9 @@ import org.argus.stats.SensorStats;
  * {@code argus_cluster_members_up}, {@code argus_cluster_rejected_messages_total{reason}}, {@code argus_devices},
  * {@code argus_new_devices_total}, {@code argus_device_scans_total}, {@code argus_device_scans_failed_total},
  * {@code argus_devices_by_band{band}}, {@code argus_intel_entries}, {@code argus_intel_feed_entries{feed}},
- * {@code argus_intel_matches_total{feed}}, {@code argus_xdp_packets_total{result}} (seen, dropped_ban, dropped_feed, not_ip;
+ * {@code argus_intel_matches_total{feed}}, {@code argus_influx_points_sent_total}, {@code argus_influx_points_dropped_total},
+ * {@code argus_influx_points_rejected_total}, {@code argus_influx_errors_total}, {@code argus_influx_windows_shed_total},
+ * {@code argus_influx_queued_bytes}, {@code argus_influx_queued_points}, {@code argus_xdp_packets_total{result}} (seen, dropped_ban, dropped_feed, not_ip;
  * the xdp backend only, from the program's per-CPU totals, read at most every 5 s), {@code argus_ban_dropped_packets{target}}
  * (xdp: the 100 bans that dropped most, a bound on label cardinality).
  */
@@ -121,6 +123,13 @@ public final class ArgusMetrics {
             Gauge.builder("argus.devices.by.band", () -> s.devices.bands.get().getOrDefault(band, 0))
                     .description("Devices per trust band").tag("band", band).register(registry);
         }
+        counter("argus.influx.points.sent", "Points InfluxDB took", s.influx.pointsSent);
+        counter("argus.influx.points.dropped", "Points dropped: the export's on-disk queue was full", s.influx.pointsDropped);
+        counter("argus.influx.points.rejected", "Points in batches InfluxDB refused for their content (400/413/422)", s.influx.pointsRejected);
+        counter("argus.influx.errors", "Failed writes to InfluxDB (no answer or not 2xx)", s.influx.errors);
+        counter("argus.influx.windows.shed", "Windows the export did not take because it was behind", s.influx.windowsShed);
+        gauge("argus.influx.queued.bytes", "Bytes (gzip) waiting in the export's on-disk queue", s.influx.queuedBytes::get);
+        gauge("argus.influx.queued.points", "Points waiting in the export's on-disk queue", s.influx.queuedPoints::get);
         gauge("argus.intel.entries", "Distinct blocks in the threat-feed snapshot in use", () -> s.intel.current().size());
         for (String feed : s.intel.names) {
             Gauge.builder("argus.intel.feed.entries", () -> s.intel.entries(feed))
