@@ -147,7 +147,7 @@ public final class Sensor {
         }
         if (config.influx().enabled()) { // early in the chain, so it stops late: it gets the last window and decisions
             pipeline.add(new org.argus.export.InfluxExportVerticle(config.influx(), config.cluster().sensorId(), salt, stats.influx,
-                    () -> healthFields(stats), health.clock()));
+                    () -> healthFields(stats), health.clock(), live));
         }
         pipeline.addAll(List.of(blacklist, enforcement));
         if (config.cluster().enabled()) {

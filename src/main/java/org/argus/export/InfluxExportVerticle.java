@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Wires {@link InfluxExporter} to the bus (with {@code export.influx.enabled}): closed windows, decisions, ban changes
  * and device summaries go to the exporter on a platform thread of its own, {@code argus-influx} (ordered; network
- * and disk I/O happen there, never on the event loop). At most {@value #MAX_PENDING_WINDOWS} windows wait for that
- * thread; more are shed and counted ({@code windows_shed}), so a slow server never grows the heap. A 1 s timer drives
+ * and disk I/O happen there, never on the event loop). Live, at most {@value #MAX_PENDING_WINDOWS} windows wait for
+ * that thread; more are shed and counted ({@code windows_shed}), so a slow server never grows the heap; from a file
+ * every window is exported (the file is read once, and the windows are already in memory for CSV and scoring). A 1 s timer drives
  * flushing, retries and {@code argus_health}. Stopping flushes: the open interval, the buffer and the on-disk queue go
  * to the server while it answers (at most {@code 3 × timeout}); what is left stays on disk for the next start.
  */
@@ -38,6 +39,7 @@ public final class InfluxExportVerticle extends VerticleBase {
     private final InfluxStats stats;
     private final Supplier<Map<String, Number>> health;
     private final Clock clock;
+    private final boolean live;
     private final AtomicInteger pendingWindows = new AtomicInteger();
     private ExecutorService thread;
     private InfluxExporter exporter;
@@ -45,15 +47,17 @@ public final class InfluxExportVerticle extends VerticleBase {
 
     /**
      * @param health counters for {@code argus_health}, read on the export thread (must be thread-safe)
+     * @param live   live capture (windows may be shed) rather than a file (never)
      */
     public InfluxExportVerticle(InfluxSettings settings, String sensor, String salt, InfluxStats stats,
-                                Supplier<Map<String, Number>> health, Clock clock) {
+                                Supplier<Map<String, Number>> health, Clock clock, boolean live) {
         this.settings = settings;
         this.sensor = sensor;
         this.salt = salt;
         this.stats = stats;
         this.health = health;
         this.clock = clock;
+        this.live = live;
     }
 
     @Override
@@ -65,7 +69,7 @@ public final class InfluxExportVerticle extends VerticleBase {
             stats.url.set(writer.uri().toString());
         }).onSuccess(v -> {
             vertx.eventBus().<FlowWindow>localConsumer(Addresses.WINDOW_CLOSED, m -> {
-                if (pendingWindows.incrementAndGet() > MAX_PENDING_WINDOWS) {
+                if (pendingWindows.incrementAndGet() > MAX_PENDING_WINDOWS && live) {
                     pendingWindows.decrementAndGet();
                     stats.windowsShed.increment();
                     return;
