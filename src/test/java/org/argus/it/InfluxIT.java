@@ -188,7 +188,27 @@ class InfluxIT {
             assertEquals(csvRows, flows.getLong(3), "one CSV row per flow and window");
             List<JsonArray> srcs = influx.rows("SHOW TAG VALUES FROM argus_flows WITH KEY = src");
             assertTrue(srcs.stream().allMatch(r -> r.getString(1).startsWith("ip_")), "pseudonyms, as in the CSVs: " + srcs);
+            // the repository's Grafana dashboard: every query runs on this data without an error
+            JsonObject dashboard = new JsonObject(Files.readString(Path.of("grafana/argus-influxdb.json")));
+            int queries = 0;
+            for (Object panel : dashboard.getJsonArray("panels")) {
+                for (Object t : ((JsonObject) panel).getJsonArray("targets")) {
+                    String q = dashboardQuery(((JsonObject) t).getString("query"));
+                    JsonObject result = influx.query(q, false).getJsonArray("results").getJsonObject(0);
+                    assertTrue(result.getString("error") == null, ((JsonObject) panel).getString("title") + ": " + q + " → " + result.encode());
+                    queries++;
+                }
+            }
+            assertTrue(queries >= 10, "queries: " + queries);
+            assertTrue(!influx.rows(dashboardQuery(dashboard.getJsonArray("panels").getJsonObject(8).getJsonArray("targets").getJsonObject(0)
+                    .getString("query"))).isEmpty(), "top talkers found");
         }
+    }
+
+    /** A dashboard query as Grafana would send it for the capture's years (1kxun.pcap spans 2016 and 2022), daily. */
+    private static String dashboardQuery(String q) {
+        return q.replace("$timeFilter", "time >= '2016-01-01T00:00:00Z' AND time < '2023-01-01T00:00:00Z'").replace("$sensor", ".*")
+                .replace("$__interval", "1d");
     }
 
     @Test
