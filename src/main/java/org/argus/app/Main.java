@@ -39,7 +39,7 @@ public final class Main implements Callable<Integer> {
     static final List<Class<?>> SUBCOMMANDS = List.of(ReplayCommand.class, TrainCommand.class, ValidateCommand.class,
             InterfacesCommand.class, GenerateCommand.class, BlacklistCommand.class, QuarantineCommand.class,
             EmergencyCommands.Stop.class, EmergencyCommands.Restore.class, ReadCommands.Status.class, ReadCommands.Stats.class,
-            ReadCommands.Health.class, DevicesCommand.class, IntelCommand.class);
+            ReadCommands.Health.class, DevicesCommand.class, IntelCommand.class, ArchiveCommand.class);
 
     @Option(names = {"-conf", "--conf"}, paramLabel = "FILE",
             description = "Configuration file (JSON, or YAML when it ends in .yaml/.yml). Without it: built-in defaults and ARGUS_* variables.")

@@ -130,7 +130,7 @@ public final class Sensor {
         StagingSettings ss = config.staging();
         StagingVerticle staging = new StagingVerticle(ss, ss.firebase() == null ? null : () -> StorageFactory.create(ss.firebase()),
                 stats.staging, health, health.clock(), new StagingVerticle.Sync(!polling, config.detection().models().dir(),
-                        bs.exportAnonymized() ? new Anonymizer(salt) : null));
+                        bs.exportAnonymized() ? new Anonymizer(salt) : null, config.archive()));
         List<Deployable> pipeline = new ArrayList<>();
         if (!polling || ss.firebase() != null) {
             pipeline.add(staging);

@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code train --from DIR|FILE... --out DIR}: fits an Isolation Forest on normal traffic (Retina CSV files and/or
- * captures; folders are searched for {@code *.csv}, {@code *.pcap}, {@code *.pcapng}) with the configured
+ * captures; folders are searched for {@code *.csv}, {@code *.csv.gz}, {@code *.pcap}, {@code *.pcapng}) with the configured
  * {@code prediction.feature_columns}, and writes a model file plus its JSON card. Prints the card. Exit 0; 1 for a
  * bad configuration or unusable input (the message says which file and why).
  */
@@ -85,7 +85,7 @@ final class TrainCommand implements Callable<Integer> {
                 try (Stream<Path> s = Files.walk(p)) {
                     s.filter(Files::isRegularFile).filter(f -> {
                         String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
-                        return n.endsWith(".csv") || n.endsWith(".pcap") || n.endsWith(".pcapng");
+                        return org.argus.csv.CsvFiles.isCsv(n) || n.endsWith(".pcap") || n.endsWith(".pcapng");
                     }).sorted().forEach(out::add);
                 }
             } else if (Files.isRegularFile(p)) {
@@ -104,7 +104,7 @@ final class TrainCommand implements Callable<Integer> {
      * @throws IOException naming the file when it cannot be used
      */
     static void collect(Path file, FeatureSet set, FlowSettings flow, int batchPackets, Reservoir rows) throws IOException {
-        if (file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".csv")) {
+        if (org.argus.csv.CsvFiles.isCsv(file.getFileName().toString())) {
             if (!set.notFromCsv().isEmpty()) {
                 throw new IOException(file + ": CSV rows cannot provide " + set.notFromCsv()
                         + " (from prediction.feature_columns); train from captures, or select CSV features only");

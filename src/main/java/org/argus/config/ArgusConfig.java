@@ -38,6 +38,7 @@ import org.argus.staging.StagingSettings;
  * @param intel         threat-intelligence feeds ({@code intel.*})
  * @param enrichment    GeoIP/ASN databases ({@code enrichment.*}) and {@code heuristics.alert_countries}
  * @param influx        the InfluxDB export ({@code export.influx.*})
+ * @param archive       the compressed CSV archive ({@code archive.*})
  * @param document      the whole merged document, for sections later stages read (model, prediction, enforcement,
  *                      firebase, polling, health alerts)
  */
@@ -47,7 +48,7 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                           StagingSettings staging, org.argus.cluster.ClusterSettings cluster,
                           org.argus.status.HealthMonitor.Settings alerts, org.argus.device.DeviceSettings devices,
                           org.argus.intel.IntelSettings intel, org.argus.enrich.EnrichmentSettings enrichment,
-                          org.argus.export.InfluxSettings influx, JsonObject document) {
+                          org.argus.export.InfluxSettings influx, org.argus.staging.Archive.Settings archive, JsonObject document) {
 
     /**
      * {@code anonymization.*}.
@@ -140,7 +141,7 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 Duration.ofSeconds(c.intIn("aggregation.max_file_age_seconds", 1, 31 * 86_400)),
                 c.intIn("aggregation.file_rotation_count", 0, 1_000_000),
                 c.bool("aggregation.fsync"),
-                c.intIn("aggregation.min_free_mb", 0, 1 << 24) * 1024L * 1024L);
+                c.intIn("aggregation.min_free_mb", 0, 1 << 24) * 1024L * 1024L, rotation(c));
         Anonymization anon = new Anonymization(c.str("anonymization.salt"), c.bool("anonymization.generate_salt"));
         if (anon.salt().isEmpty() && !anon.generateSalt()) {
             c.problem("anonymization.salt: required: set " + ConfigLoader.SALT_ENV
@@ -174,9 +175,14 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         org.argus.intel.IntelSettings intel = intel(c, blacklist.database());
         org.argus.enrich.EnrichmentSettings enrichment = enrichment(c);
         org.argus.export.InfluxSettings influx = influx(c, csv.outputDir());
+        String archiveDir = c.str("archive.dir");
+        org.argus.staging.Archive.Settings archive = new org.argus.staging.Archive.Settings(c.bool("archive.enabled"),
+                archiveDir.isBlank() ? csv.outputDir().resolve("archive") : Path.of(archiveDir),
+                Duration.ofDays(c.intIn("archive.retention_days", 1, 36_500)), (long) c.intIn("archive.max_mb", 0, 16_777_216) << 20,
+                Duration.ofSeconds(c.intIn("archive.min_staged_seconds", 0, 86_400 * 30)));
         c.throwIfAny();
         return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, blacklist, enforcement, staging, cluster, alerts,
-                devices, intel, enrichment, influx, doc.copy());
+                devices, intel, enrichment, influx, archive, doc.copy());
     }
 
     private static org.argus.cluster.ClusterSettings cluster(Checker c) {
@@ -496,6 +502,23 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 c.intIn("export.influx.batch_size", 1, 100_000), flush, (long) c.intIn("export.influx.max_buffer_mb", 1, 1_048_576) << 20,
                 queue.isBlank() ? csvDir.toAbsolutePath().resolveSibling("influx-queue") : Path.of(queue),
                 Duration.ofSeconds(c.intIn("export.influx.timeout_seconds", 1, 300)), c.intIn("export.influx.max_flow_keys", 1, 1_000_000));
+    }
+
+    /** {@code aggregation.rotation_interval}: empty (off), 1h, 6h, 12h, 1d or 1w. */
+    private static Duration rotation(Checker c) {
+        String v = c.str("aggregation.rotation_interval").strip();
+        return switch (v) {
+            case "" -> Duration.ZERO;
+            case "1h" -> Duration.ofHours(1);
+            case "6h" -> Duration.ofHours(6);
+            case "12h" -> Duration.ofHours(12);
+            case "1d" -> Duration.ofDays(1);
+            case "1w" -> Duration.ofDays(7);
+            default -> {
+                c.problem("aggregation.rotation_interval: \"" + org.argus.log.LogText.escape(v) + "\" is none of 1h, 6h, 12h, 1d, 1w (or empty: off)");
+                yield Duration.ZERO;
+            }
+        };
     }
 
     /**

@@ -173,7 +173,8 @@ public final class CsvRotator implements AutoCloseable {
         if (settings.minFreeBytes() > 0 && !roomFor(w)) {
             return;
         }
-        if (channel != null && w.startNanos() - fileFirstWindow >= settings.maxFileAge().toNanos()) {
+        if (channel != null && (w.startNanos() - fileFirstWindow >= settings.maxFileAge().toNanos()
+                || (!settings.rotationInterval().isZero() && settings.rotationBucket(w.startNanos()) != settings.rotationBucket(fileFirstWindow)))) {
             closeFile();
         }
         byte[] prefix = windowPrefix(w);

@@ -19,7 +19,7 @@ import org.argus.csv.CsvRotator;
  * The polling mode's memory (the Aegis seed's CSV polling): which closed Retina CSV files in the folder are new, and
  * which were processed or given up on, kept in a JSON state file ({@code {"processed": {name: size}, "failed":
  * {name: error}}}) written atomically after each file, so a restart processes every file exactly once. Only closed
- * names ({@link CsvRotator#CLOSED_NAME}) are considered, never {@code .csv.part} files still being written. Entries
+ * names ({@link CsvRotator#CLOSED_NAME}, and the archive's {@code .csv.gz}) are considered, never {@code .csv.part} files still being written. Entries
  * for files that left the folder (retention, staging) are dropped from the state. Blocking; not thread-safe.
  */
 public final class CsvPoller {
@@ -55,7 +55,8 @@ public final class CsvPoller {
         }
         List<Path> all;
         try (Stream<Path> s = Files.list(dir)) {
-            all = s.filter(p -> CsvRotator.CLOSED_NAME.matcher(p.getFileName().toString()).matches())
+            all = s.filter(p -> CsvRotator.CLOSED_NAME.matcher(p.getFileName().toString()).matches()
+                            || org.argus.csv.CsvFiles.ARCHIVED_NAME.matcher(p.getFileName().toString()).matches())
                     .sorted(Comparator.comparing(CsvPoller::modified).thenComparing(p -> p.getFileName().toString()))
                     .toList();
         }

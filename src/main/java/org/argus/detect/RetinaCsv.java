@@ -3,7 +3,6 @@ package org.argus.detect;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -47,7 +46,7 @@ public final class RetinaCsv {
     }
 
     /**
-     * Reads a whole file, grouping rows by {@code window_start}, in file order.
+     * Reads a whole file ({@code .csv}, or {@code .csv.gz} from the archive), grouping rows by {@code window_start}, in file order.
      *
      * @throws IOException when the file cannot be read, its header is not Retina's, or a row is malformed (the message
      *                     names the file and line)
@@ -55,7 +54,7 @@ public final class RetinaCsv {
     public static List<Window> read(Path file) throws IOException {
         List<Window> out = new ArrayList<>();
         Map<Long, Window> byStart = new HashMap<>();
-        try (BufferedReader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        try (BufferedReader r = new BufferedReader(new java.io.InputStreamReader(org.argus.csv.CsvFiles.open(file), StandardCharsets.UTF_8))) {
             String header = r.readLine();
             if (header == null || !header.strip().equals(CsvRotator.HEADER)) {
                 throw new IOException(file + ": not a Retina CSV (header differs from \"" + CsvRotator.HEADER + "\")");

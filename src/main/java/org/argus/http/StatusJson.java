@@ -90,6 +90,9 @@ public final class StatusJson {
                         : new JsonObject().put("databases", new JsonArray(s.geo.get().databases())).put("lookups", s.geo.get().lookups.sum())
                                 .put("found", s.geo.get().found.sum()))
                 .put("staging", new JsonObject()
+                        .put("archive", new JsonObject().put("files", s.staging.archiveFiles.get()).put("bytes", s.staging.archiveBytes.get())
+                                .put("archived", s.staging.archivedFiles.sum()).put("deleted", s.staging.archiveDeleted.sum())
+                                .put("errors", s.staging.archiveErrors.sum()).put("last_error", s.staging.archiveLastError.get()))
                         .put("staged_files", s.staging.stagedFiles.get())
                         .put("bytes_pending", s.staging.stagedBytes.get())
                         .put("oldest_staged_at", s.staging.oldestStagedEpochMillis.get() == 0 ? null

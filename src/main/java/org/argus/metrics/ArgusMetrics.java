@@ -35,7 +35,8 @@ import org.argus.stats.SensorStats;
  * {@code argus_devices_by_band{band}}, {@code argus_intel_entries}, {@code argus_intel_feed_entries{feed}},
  * {@code argus_intel_matches_total{feed}}, {@code argus_influx_points_sent_total}, {@code argus_influx_points_dropped_total},
  * {@code argus_influx_points_rejected_total}, {@code argus_influx_errors_total}, {@code argus_influx_windows_shed_total},
- * {@code argus_influx_queued_bytes}, {@code argus_influx_queued_points}, {@code argus_xdp_packets_total{result}} (seen, dropped_ban, dropped_feed, not_ip;
+ * {@code argus_influx_queued_bytes}, {@code argus_influx_queued_points}, {@code argus_archive_files}, {@code argus_archive_bytes},
+ * {@code argus_archived_files_total}, {@code argus_archive_deleted_total}, {@code argus_xdp_packets_total{result}} (seen, dropped_ban, dropped_feed, not_ip;
  * the xdp backend only, from the program's per-CPU totals, read at most every 5 s), {@code argus_ban_dropped_packets{target}}
  * (xdp: the 100 bans that dropped most, a bound on label cardinality).
  */
@@ -123,6 +124,10 @@ public final class ArgusMetrics {
             Gauge.builder("argus.devices.by.band", () -> s.devices.bands.get().getOrDefault(band, 0))
                     .description("Devices per trust band").tag("band", band).register(registry);
         }
+        gauge("argus.archive.files", "Compressed CSVs in the archive (-1 while archive.enabled is false)", s.staging.archiveFiles::get);
+        gauge("argus.archive.bytes", "Bytes in the archive (-1 while archive.enabled is false)", s.staging.archiveBytes::get);
+        counter("argus.archived.files", "CSVs compressed into the archive", s.staging.archivedFiles);
+        counter("argus.archive.deleted", "Archives deleted by retention (age or size)", s.staging.archiveDeleted);
         counter("argus.influx.points.sent", "Points InfluxDB took", s.influx.pointsSent);
         counter("argus.influx.points.dropped", "Points dropped: the export's on-disk queue was full", s.influx.pointsDropped);
         counter("argus.influx.points.rejected", "Points in batches InfluxDB refused for their content (400/413/422)", s.influx.pointsRejected);

@@ -31,6 +31,8 @@ public final class StagingPipeline {
     private final Stager stager;
     private final StorageSource source;
     private final StagingStats stats;
+    private final Archive archive;
+    private final Archive.Settings archiveSettings;
     private Uploader uploader;
     private int failures;
     private Instant nextAttempt = Instant.MIN;
@@ -39,11 +41,25 @@ public final class StagingPipeline {
      * @param source null when uploads are off ({@code firebase.enabled: false})
      */
     public StagingPipeline(StagingSettings settings, StorageSource source, StagingStats stats) throws IOException {
+        this(settings, source, stats, Archive.Settings.off());
+    }
+
+    /**
+     * With an archive: uploaded files (uploads on), or staged files older than {@code archive.minStaged()} (uploads
+     * off), are compressed into it each pass, and its retention applied. A file that was not uploaded is never
+     * archived while uploads are on, so the archive's retention never deletes one.
+     */
+    public StagingPipeline(StagingSettings settings, StorageSource source, StagingStats stats, Archive.Settings archive) throws IOException {
         this.settings = settings;
         this.stager = new Stager(settings);
         this.source = source;
         this.stats = stats;
+        this.archiveSettings = archive;
+        this.archive = archive.enabled() ? new Archive(archive) : null;
         stager.init();
+        if (this.archive != null) {
+            this.archive.init();
+        }
     }
 
     /** Runs one pass at {@code now}. */
@@ -54,6 +70,9 @@ public final class StagingPipeline {
         }
         if (source != null && !now.isBefore(nextAttempt)) {
             uploadStaged(now);
+        }
+        if (archive != null) {
+            archiveAndPrune(now);
         }
         for (Path p : stager.applyRetention(now)) {
             stats.uploadedRetentionDeleted.increment();
@@ -98,6 +117,28 @@ public final class StagingPipeline {
                 }
                 return;
             }
+        }
+    }
+
+    private void archiveAndPrune(Instant now) {
+        try {
+            boolean uploads = source != null;
+            for (Path p : archive.archiveFrom(uploads ? settings.uploadedDir() : settings.stagingDir(), now,
+                    uploads ? Duration.ZERO : archiveSettings.minStaged())) {
+                stats.archivedFiles.increment();
+                LOG.debug("event=archived file={}", p);
+            }
+            for (Path p : archive.prune(now)) {
+                stats.archiveDeleted.increment();
+                LOG.info("event=archive_retention_delete file={}", p);
+            }
+            long[] t = archive.totals();
+            stats.archiveFiles.set(t[0]);
+            stats.archiveBytes.set(t[1]);
+        } catch (IOException | RuntimeException e) {
+            stats.archiveErrors.increment();
+            stats.archiveLastError.set(e.toString());
+            LOG.warn("event=archive_failed reason=\"{}\"", LogText.escape(e.toString()));
         }
     }
 

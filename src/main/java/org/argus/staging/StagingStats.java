@@ -50,4 +50,14 @@ public final class StagingStats {
     public final LongAdder blacklistImportRemoved = new LongAdder();
     /** The last blacklist sync problem since the last clean round, or null. */
     public final AtomicReference<String> blacklistSyncLastError = new AtomicReference<>();
+    /** CSVs compressed into the archive. */
+    public final LongAdder archivedFiles = new LongAdder();
+    /** Archives deleted by retention (age or size). */
+    public final LongAdder archiveDeleted = new LongAdder();
+    /** Archive passes that failed (the files stay where they were). */
+    public final LongAdder archiveErrors = new LongAdder();
+    /** Files and bytes in the archive now (-1 while it is off). */
+    public final AtomicLong archiveFiles = new AtomicLong(-1);
+    public final AtomicLong archiveBytes = new AtomicLong(-1);
+    public final AtomicReference<String> archiveLastError = new AtomicReference<>();
 }

@@ -59,10 +59,16 @@ public final class StagingVerticle extends VerticleBase {
      * @param stageCsv          stage and upload closed CSVs (false in polling mode: the polled folder is not ours)
      * @param modelDir          the models folder downloads go to; null: no model sync
      * @param exportAnonymizer  pseudonyms for the exported list ({@code enforcement.export_anonymized}); null: plain
+     * @param archive           the compressed archive of uploaded (or, without uploads, long-staged) CSVs ({@code archive.*})
      */
-    public record Sync(boolean stageCsv, Path modelDir, Anonymizer exportAnonymizer) {
+    public record Sync(boolean stageCsv, Path modelDir, Anonymizer exportAnonymizer, Archive.Settings archive) {
         /** CSV staging and upload only. */
         public static final Sync UPLOADS_ONLY = new Sync(true, null, null);
+
+        /** Without an archive. */
+        public Sync(boolean stageCsv, Path modelDir, Anonymizer exportAnonymizer) {
+            this(stageCsv, modelDir, exportAnonymizer, Archive.Settings.off());
+        }
     }
 
     /**
@@ -104,7 +110,7 @@ public final class StagingVerticle extends VerticleBase {
             health.set(SensorHealth.STAGING, true, "off", "polling mode: the polled folder is not staged");
             return Future.succeededFuture();
         }
-        return worker.executeBlocking(() -> new StagingPipeline(settings, source, stats)).map(p -> {
+        return worker.executeBlocking(() -> new StagingPipeline(settings, source, stats, sync.archive())).map(p -> {
             pipeline = p;
             vertx.setPeriodic(0, settings.scanInterval().toMillis(), id -> pass());
             LOG.info("event=staging_started staging={} uploaded={} upload={}", settings.stagingDir(), settings.uploadedDir(),

@@ -55,6 +55,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void exportAndArchiveKeysAreCheckedTogether() throws Exception {
+        ConfigException e = assertThrows(ConfigException.class, () -> load(null, Map.of("ARGUS_IP_SALT", "s",
+                "ARGUS_EXPORT_INFLUX_ENABLED", "true", "ARGUS_EXPORT_INFLUX_API", "v3", "ARGUS_EXPORT_INFLUX_URL", "influx:8086",
+                "ARGUS_EXPORT_INFLUX_AGGREGATION_INTERVAL", "90x", "ARGUS_AGGREGATION_ROTATION_INTERVAL", "2h",
+                "ARGUS_ARCHIVE_RETENTION_DAYS", "0")));
+        String all = String.join("\n", e.problems());
+        assertTrue(all.contains("export.influx.api: \"v3\" is neither v1 nor v2"), all);
+        assertTrue(all.contains("export.influx.url: \"influx:8086\" is not an http:// or https:// base URL"), all);
+        assertTrue(all.contains("export.influx.aggregation_interval: \"90x\" is not a duration like 30s, 5m, 1h, 1d or 1w"), all);
+        assertTrue(all.contains("aggregation.rotation_interval: \"2h\" is none of 1h, 6h, 12h, 1d, 1w"), all);
+        assertTrue(all.contains("archive.retention_days: 0 is out of range [1, 36500]"), all);
+        e = assertThrows(ConfigException.class, () -> load(null, Map.of("ARGUS_IP_SALT", "s", "ARGUS_EXPORT_INFLUX_ENABLED", "true",
+                "ARGUS_EXPORT_INFLUX_API", "v2", "ARGUS_EXPORT_INFLUX_FLUSH_INTERVAL", "2h")));
+        all = String.join("\n", e.problems());
+        for (String k : new String[] {"org", "bucket", "token"}) {
+            assertTrue(all.contains("export.influx." + k + ": must not be empty with api v2"), all);
+        }
+        assertTrue(all.contains("export.influx.flush_interval: 2h is out of range [1s, 1h]"), all);
+        ArgusConfig c = load(null, Map.of("ARGUS_IP_SALT", "s", "ARGUS_AGGREGATION_OUTPUT_DIR", "/data/csv",
+                "ARGUS_EXPORT_INFLUX_AGGREGATION_INTERVAL", "5m", "ARGUS_AGGREGATION_ROTATION_INTERVAL", "1d"));
+        assertEquals(java.time.Duration.ofMinutes(5), c.influx().aggregationInterval());
+        assertEquals(Path.of("/data/influx-queue"), c.influx().queueDir());
+        assertEquals(Path.of("/data/csv/archive"), c.archive().dir());
+        assertEquals(java.time.Duration.ofDays(1), c.csv().rotationInterval());
+        assertTrue(c.archive().enabled());
+    }
+
+    @Test
     void everyBadKeyIsNamed() throws Exception {
         Path f = dir.resolve("bad.json");
         Files.writeString(f, new JsonObject()

@@ -44,6 +44,24 @@ class CsvRotatorTest {
         return new CsvRotator(new CsvSettings(dir, maxRows, age, keep, true), new Anonymizer("argus-test-salt"), stats, closed::add);
     }
 
+    @Test
+    void wallClockRotationClosesAtHourAndWeekBoundaries() throws Exception {
+        // T0 is 12:00:00 UTC: the windows at 12:59:55 and 13:00:00 belong to different hours
+        long before = T0 + 3595 * S, after = T0 + 3600 * S;
+        try (CsvRotator r = new CsvRotator(new CsvSettings(dir, 1_000_000, Duration.ofDays(7), 0, true, 0, Duration.ofHours(1)),
+                new Anonymizer("argus-test-salt"), stats, closed::add)) {
+            r.write(window(T0, 1));
+            r.write(window(before, 1));
+            r.write(window(after, 1));
+        }
+        assertEquals(List.of("hera_20261128_130000.csv", "zeus_20261128_120000.csv"), names());
+        CsvSettings week = new CsvSettings(dir, 1, Duration.ofDays(7), 0, true, 0, Duration.ofDays(7));
+        long sunday = java.time.Instant.parse("2026-11-29T23:59:55Z").getEpochSecond() * S;
+        long monday = java.time.Instant.parse("2026-11-30T00:00:00Z").getEpochSecond() * S;
+        assertEquals(week.rotationBucket(T0), week.rotationBucket(sunday), "Saturday and Sunday: one week");
+        assertEquals(week.rotationBucket(sunday) + 1, week.rotationBucket(monday), "weeks start on Monday 00:00 UTC");
+    }
+
     private List<String> names() throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
