@@ -21,17 +21,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires {@link InfluxExporter} to the bus (with {@code export.influx.enabled}): closed windows, decisions, ban changes
- * and device summaries go to the exporter on a platform thread of its own, {@code argus-influx} (ordered; network
- * and disk I/O happen there, never on the event loop). Live, at most {@value #MAX_PENDING_WINDOWS} windows wait for
- * that thread; more are shed and counted ({@code windows_shed}), so a slow server never grows the heap; from a file
- * every window is exported (the file is read once, and the windows are already in memory for CSV and scoring). A 1 s timer drives
+ * Wires {@link InfluxExporter} to the bus (with {@code export.influx.enabled}). A closed window's flows are summed into
+ * the open {@code argus_flows} interval on this verticle's event loop ({@link InfluxExporter.Intervals}: a hash-map
+ * update per flow), so no window is held for the export: only its totals and, when an interval closes, the interval's
+ * sums go on to the platform thread {@code argus-influx}, with decisions, ban changes and device summaries (ordered;
+ * formatting, network and disk I/O happen there, never on the event loop). Live, at most
+ * {@value #MAX_PENDING_INTERVALS} closed intervals wait for that thread; more are shed and counted
+ * ({@code windows_shed} counts their windows), so a slow server never grows the heap; from a file none is shed. A 1 s timer drives
  * flushing, retries and {@code argus_health}. Stopping flushes: the open interval, the buffer and the on-disk queue go
  * to the server while it answers (at most {@code 3 × timeout}); what is left stays on disk for the next start.
  */
 public final class InfluxExportVerticle extends VerticleBase {
     private static final Logger LOG = LoggerFactory.getLogger(InfluxExportVerticle.class);
-    static final int MAX_PENDING_WINDOWS = 4;
+    static final int MAX_PENDING_INTERVALS = 4;
 
     private final InfluxSettings settings;
     private final String sensor;
@@ -40,7 +42,9 @@ public final class InfluxExportVerticle extends VerticleBase {
     private final Supplier<Map<String, Number>> health;
     private final Clock clock;
     private final boolean live;
-    private final AtomicInteger pendingWindows = new AtomicInteger();
+    private final AtomicInteger pendingIntervals = new AtomicInteger();
+    private InfluxExporter.Intervals intervals;
+    private long windowsInInterval;
     private ExecutorService thread;
     private InfluxExporter exporter;
     private long timer = -1;
@@ -64,23 +68,20 @@ public final class InfluxExportVerticle extends VerticleBase {
     public Future<?> start() {
         thread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("argus-influx").daemon(true).factory());
         InfluxWriter writer = new InfluxWriter(settings);
+        intervals = new InfluxExporter.Intervals(settings.aggregationInterval(), settings.maxFlowKeys());
         return run(() -> {
             exporter = new InfluxExporter(settings, sensor, salt, writer::send, stats, clock);
             stats.url.set(writer.uri().toString());
         }).onSuccess(v -> {
             vertx.eventBus().<FlowWindow>localConsumer(Addresses.WINDOW_CLOSED, m -> {
-                if (pendingWindows.incrementAndGet() > MAX_PENDING_WINDOWS && live) {
-                    pendingWindows.decrementAndGet();
-                    stats.windowsShed.increment();
-                    return;
+                FlowWindow w = m.body();
+                InfluxExporter.Interval closed = intervals.add(w);
+                if (closed != null) {
+                    handOn(closed);
                 }
-                submit(() -> {
-                    try {
-                        exporter.onWindow(m.body());
-                    } finally {
-                        pendingWindows.decrementAndGet();
-                    }
-                });
+                windowsInInterval++;
+                InfluxExporter.WindowPoint point = InfluxExporter.WindowPoint.of(w);
+                submit(() -> exporter.onWindow(point));
             });
             vertx.eventBus().<Decision>localConsumer(Addresses.DECISION, m -> submit(() -> exporter.onDecision(m.body())));
             vertx.eventBus().<BanChange>localConsumer(Addresses.BAN_CHANGED, m -> submit(() -> exporter.onBan(m.body())));
@@ -91,10 +92,32 @@ public final class InfluxExportVerticle extends VerticleBase {
         });
     }
 
+    /** A closed interval to the export thread, or shed (live, when it is behind). */
+    private void handOn(InfluxExporter.Interval closed) {
+        long windows = windowsInInterval;
+        windowsInInterval = 0;
+        if (pendingIntervals.incrementAndGet() > MAX_PENDING_INTERVALS && live) {
+            pendingIntervals.decrementAndGet();
+            stats.windowsShed.add(windows);
+            return;
+        }
+        submit(() -> {
+            try {
+                exporter.onInterval(closed);
+            } finally {
+                pendingIntervals.decrementAndGet();
+            }
+        });
+    }
+
     @Override
     public Future<?> stop() {
         if (timer >= 0) {
             vertx.cancelTimer(timer);
+        }
+        InfluxExporter.Interval open = intervals == null ? null : intervals.flush();
+        if (open != null && exporter != null) {
+            submit(() -> exporter.onInterval(open)); // before close(): the thread runs tasks in order
         }
         if (exporter == null) {
             thread.shutdownNow();

@@ -51,7 +51,80 @@ public final class InfluxExporter {
         InfluxWriter.Result send(byte[] gzipBody) throws InterruptedException;
     }
 
-    private record FlowKey(IpAddress src, IpAddress dst, int protocol, int dstPort) {
+    /** An {@code argus_flows} key: originator, responder, protocol, responder port. */
+    public record FlowKey(IpAddress src, IpAddress dst, int protocol, int dstPort) {
+    }
+
+    /**
+     * One closed {@code argus_flows} interval: its start (ns), its keys with their sums (orig packets, orig bytes, resp
+     * packets, resp bytes, flow rows), and the sums of the keys beyond the bound ({@code flows} 0 when none).
+     */
+    public record Interval(long startNanos, Map<FlowKey, long[]> keys, long[] other) {
+    }
+
+    /** What a window's {@code argus_window} point needs: its start and length (ns), totals and flow count. */
+    public record WindowPoint(long startNanos, long lengthNanos, WindowTotals totals, int flows) {
+        public static WindowPoint of(FlowWindow w) {
+            return new WindowPoint(w.startNanos(), w.endNanos() - w.startNanos(), w.totals(), w.flows().size());
+        }
+    }
+
+    /**
+     * Sums a window's flows into {@code argus_flows} intervals (aligned to the epoch, packet time), at most
+     * {@code maxKeys} keys an interval. Cheap and confined to one thread (the sensor runs it on the export verticle's
+     * event loop, so no window is held for the export thread); {@link #add} hands back the intervals it closed.
+     */
+    public static final class Intervals {
+        private final long length;
+        private final int maxKeys;
+        private Map<FlowKey, long[]> keys = new LinkedHashMap<>();
+        private long[] other = new long[5];
+        private long start = Long.MIN_VALUE;
+
+        public Intervals(java.time.Duration length, int maxKeys) {
+            this.length = length.toNanos();
+            this.maxKeys = maxKeys;
+        }
+
+        /** Adds a window's flows; returns the interval it closed (a window of a later interval), else null. */
+        public Interval add(FlowWindow w) {
+            long s = Math.floorDiv(w.startNanos(), length) * length;
+            Interval closed = null;
+            if (s != start) {
+                closed = flush();
+                start = s;
+            }
+            for (FlowRecord f : w.flows()) {
+                FlowKey k = new FlowKey(f.originator(), f.responder(), f.protocol(), f.responderPort());
+                long[] v = keys.get(k);
+                if (v == null) {
+                    if (keys.size() < maxKeys) {
+                        v = new long[5];
+                        keys.put(k, v);
+                    } else {
+                        v = other;
+                    }
+                }
+                v[0] += f.originatorPackets();
+                v[1] += f.originatorBytes();
+                v[2] += f.responderPackets();
+                v[3] += f.responderBytes();
+                v[4]++;
+            }
+            return closed;
+        }
+
+        /** The open interval, closed now (a stop); null when there is none. */
+        public Interval flush() {
+            if (start == Long.MIN_VALUE) {
+                return null;
+            }
+            Interval i = new Interval(start, keys, other);
+            keys = new LinkedHashMap<>();
+            other = new long[5];
+            start = Long.MIN_VALUE;
+            return i;
+        }
     }
 
     private final InfluxSettings settings;
@@ -63,9 +136,7 @@ public final class InfluxExporter {
     private final Clock clock;
     private final LineProtocol buffer = new LineProtocol();
     private long bufferedSinceMillis;
-    private final Map<FlowKey, long[]> interval = new LinkedHashMap<>();
-    private final long[] other = new long[5];
-    private long intervalStart = Long.MIN_VALUE;
+    private final Intervals intervals;
     private int failures;
     private long nextAttemptMillis;
     private long lastHealthMillis;
@@ -83,6 +154,7 @@ public final class InfluxExporter {
         this.sender = sender;
         this.stats = stats;
         this.clock = clock;
+        this.intervals = new Intervals(settings.aggregationInterval(), settings.maxFlowKeys());
         this.lastHealthMillis = clock.millis();
         publishQueue();
         if (queue.size() > 0) {
@@ -90,38 +162,41 @@ public final class InfluxExporter {
         }
     }
 
-    /** A closed window: its {@code argus_window} point, its flows into the open interval. */
+    /**
+     * A closed window: its {@code argus_window} point, its flows into this exporter's own intervals (for callers that
+     * run everything on one thread; the sensor sums flows on the event loop and calls {@link #onInterval}).
+     */
     public void onWindow(FlowWindow w) throws InterruptedException {
-        long length = settings.aggregationInterval().toNanos();
-        long start = Math.floorDiv(w.startNanos(), length) * length;
-        if (start != intervalStart) {
-            emitInterval();
-            intervalStart = start;
+        Interval closed = intervals.add(w);
+        if (closed != null) {
+            onInterval(closed);
         }
-        for (FlowRecord f : w.flows()) {
-            FlowKey k = new FlowKey(f.originator(), f.responder(), f.protocol(), f.responderPort());
-            long[] v = interval.get(k);
-            if (v == null) {
-                v = interval.size() < settings.maxFlowKeys() ? new long[5] : other;
-                if (v != other) {
-                    interval.put(k, v);
-                }
-            }
-            v[0] += f.originatorPackets();
-            v[1] += f.originatorBytes();
-            v[2] += f.responderPackets();
-            v[3] += f.responderBytes();
-            v[4]++;
-        }
+        onWindow(WindowPoint.of(w));
+    }
+
+    /** One {@code argus_window} point. */
+    public void onWindow(WindowPoint w) throws InterruptedException {
         WindowTotals t = w.totals();
-        double secs = w.durationSeconds();
-        point("argus_window").field("packets", t.packets()).field("bytes", t.bytes()).field("flows", (long) w.flows().size())
+        double secs = w.lengthNanos() / 1e9;
+        point("argus_window").field("packets", t.packets()).field("bytes", t.bytes()).field("flows", (long) w.flows())
                 .field("ip_packets", t.ipPackets()).field("tcp_packets", t.tcpPackets()).field("udp_packets", t.udpPackets())
                 .field("icmp_packets", t.icmpPackets()).field("tcp_syn", t.tcpSyn()).field("fragments", t.fragments())
                 .field("non_ip", t.nonIp()).field("malformed", t.malformed()).field("late_packets", t.latePackets())
                 .field("flows_dropped", t.flowsDropped()).field("packets_per_second", t.packets() / secs)
                 .field("bits_per_second", t.bytes() * 8 / secs).end(w.startNanos());
         ended();
+    }
+
+    /** A closed interval's {@code argus_flows} points. */
+    public void onInterval(Interval interval) throws InterruptedException {
+        for (Map.Entry<FlowKey, long[]> e : interval.keys().entrySet()) {
+            FlowKey k = e.getKey();
+            flowPoint(interval.startNanos(), name(k.src()), name(k.dst()), FlowRecord.protocolName(k.protocol()),
+                    Integer.toString(k.dstPort()), e.getValue());
+        }
+        if (interval.other()[4] > 0) {
+            flowPoint(interval.startNanos(), "other", "other", "other", "other", interval.other());
+        }
     }
 
     /** A decision: one {@code argus_decision} point at its window's start. */
@@ -198,7 +273,10 @@ public final class InfluxExporter {
      * while it takes them; what it does not take stays in the queue folder for the next start.
      */
     public void close() throws InterruptedException {
-        emitInterval();
+        Interval open = intervals.flush();
+        if (open != null) {
+            onInterval(open);
+        }
         flush();
         drain(true);
         publishQueue();
@@ -217,25 +295,10 @@ public final class InfluxExporter {
         }
     }
 
-    private void emitInterval() throws InterruptedException {
-        if (intervalStart == Long.MIN_VALUE) {
-            return;
-        }
-        for (Map.Entry<FlowKey, long[]> e : interval.entrySet()) {
-            FlowKey k = e.getKey();
-            flowPoint(name(k.src()), name(k.dst()), FlowRecord.protocolName(k.protocol()), Integer.toString(k.dstPort()), e.getValue());
-        }
-        if (other[4] > 0) {
-            flowPoint("other", "other", "other", "other", other);
-        }
-        interval.clear();
-        java.util.Arrays.fill(other, 0);
-    }
-
-    private void flowPoint(String src, String dst, String protocol, String port, long[] v) throws InterruptedException {
+    private void flowPoint(long start, String src, String dst, String protocol, String port, long[] v) throws InterruptedException {
         point("argus_flows").tag("src", src).tag("dst", dst).tag("protocol", protocol).tag("dst_port", port)
                 .field("orig_packets", v[0]).field("orig_bytes", v[1]).field("resp_packets", v[2]).field("resp_bytes", v[3])
-                .field("flows", v[4]).end(intervalStart);
+                .field("flows", v[4]).end(start);
         ended();
     }
 
