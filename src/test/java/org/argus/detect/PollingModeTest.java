@@ -59,6 +59,15 @@ class PollingModeTest {
             files = s.filter(p -> p.toString().endsWith(".csv")).count();
         }
         assertTrue(files >= 2, "the scan spans several CSV files: " + files);
+        // one of them as the archive keeps it: polling reads .csv.gz too
+        Path gz;
+        try (Stream<Path> s = Files.list(csv)) {
+            gz = s.filter(p -> p.toString().endsWith(".csv")).sorted().findFirst().orElseThrow();
+        }
+        try (java.io.OutputStream o = new java.util.zip.GZIPOutputStream(Files.newOutputStream(gz.resolveSibling(gz.getFileName() + ".gz")))) {
+            Files.copy(gz, o);
+        }
+        Files.delete(gz);
         Files.writeString(csv.resolve("hermes_20100704_202500.csv"), "not,a,retina,csv\n1,2,3,4\n");
 
         ArgusConfig c = ArgusConfig.from(ConfigLoader.merge(new JsonObject()
