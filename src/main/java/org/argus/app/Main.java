@@ -39,7 +39,8 @@ public final class Main implements Callable<Integer> {
     static final List<Class<?>> SUBCOMMANDS = List.of(ReplayCommand.class, TrainCommand.class, ValidateCommand.class,
             InterfacesCommand.class, GenerateCommand.class, BlacklistCommand.class, QuarantineCommand.class,
             EmergencyCommands.Stop.class, EmergencyCommands.Restore.class, ReadCommands.Status.class, ReadCommands.Stats.class,
-            ReadCommands.Health.class, DevicesCommand.class, IntelCommand.class, ArchiveCommand.class);
+            ReadCommands.Health.class, DevicesCommand.class, IntelCommand.class, ArchiveCommand.class, PayloadCommands.Train.class,
+            PayloadCommands.Payload.class);
 
     @Option(names = {"-conf", "--conf"}, paramLabel = "FILE",
             description = "Configuration file (JSON, or YAML when it ends in .yaml/.yml). Without it: built-in defaults and ARGUS_* variables.")
@@ -70,7 +71,7 @@ public final class Main implements Callable<Integer> {
 
     /**
      * The command line for {@code args}. Picocli builds a reflective model of every command it is given (~50 ms of
-     * a ~1.5 s start on a 2-core machine for our fourteen subcommands and theirs), so the sensor's own invocation
+     * a ~1.5 s start on a 2-core machine for all our subcommands and theirs), so the sensor's own invocation
      * ({@code [-conf FILE] [-cluster …]}: no argument, or options only and none of them help nor a subcommand's
      * name) gets the root command alone; anything else gets every subcommand, exactly as before.
      */

@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  *   start). Packets and bytes are the window's totals as in the CSV's window columns (wire bytes).</li>
  *   <li>{@code argus_flows} (sensor, src, dst, protocol, dst_port; orig_packets, orig_bytes, resp_packets,
  *   resp_bytes, flows; the interval's start): one point per originator, responder, protocol and responder port per
- *   {@code aggregation_interval}, at most {@code max_flow_keys} a interval, the rest summed under {@code src=other}.</li>
+ *   {@code aggregation_interval}, at most {@code max_flow_keys} an interval, the rest summed under {@code src=other}.</li>
  *   <li>{@code argus_decision} (sensor, address, role, risk, detector, country, asn; score, early, reasons; the
  *   window's start).</li>
  *   <li>{@code argus_ban} (sensor, change added|renewed|removed|expired, action, risk, source; target, reason, hits,

@@ -1,0 +1,202 @@
+package org.argus.payload;
+
+import io.vertx.core.json.JsonObject;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+
+/**
+ * The payload classifier ("Mnemosyne" in the Ulti_Argus seed): multinomial logistic regression over
+ * {@link PayloadFeatures}, trained with Smile ({@link PayloadTrainer}) and scored here without Smile: for each class
+ * {@code c}, {@code z_c = w_c · x + b_c}; probabilities are {@code softmax(z)}. Class 0 is {@value #BENIGN}; the others
+ * are attack classes (the corpus folder names). Immutable and thread-safe.
+ *
+ * <p>File format ({@code argus-payload-<version>.bin}, big-endian): the 8 bytes {@code ARGUSPAY}, int format version
+ * ({@value #FORMAT}), int feature count, int class count {@code k}, then {@code k} UTF strings (class names), then
+ * {@code k × (features + 1)} doubles (each class's weights, its intercept last). Beside it the card
+ * {@code argus-payload-<version>.json}: format, version, classes, training counts, held-out metrics and the file's
+ * SHA-256, checked at load.
+ */
+public final class PayloadModel {
+    /** The benign class's name (always class 0). */
+    public static final String BENIGN = "benign";
+    /** File format version. */
+    public static final int FORMAT = 1;
+    private static final byte[] MAGIC = "ARGUSPAY".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
+    /** One verdict: the most probable class and its probability; malicious when that class is not benign. */
+    public record Verdict(String label, double probability, boolean malicious) {
+        /** {@code {"class", "probability", "malicious"}}. */
+        public JsonObject toJson() {
+            return new JsonObject().put("class", label).put("probability", Math.round(probability * 10_000) / 10_000.0).put("malicious", malicious);
+        }
+    }
+
+    private final List<String> classes;
+    private final double[][] weights;
+
+    /**
+     * @param classes class names, {@value #BENIGN} first
+     * @param weights one row per class: {@link PayloadFeatures#SIZE} weights then the intercept
+     * @throws IllegalArgumentException when the shapes disagree or class 0 is not benign
+     */
+    public PayloadModel(List<String> classes, double[][] weights) {
+        if (classes.isEmpty() || !classes.get(0).equals(BENIGN) || weights.length != classes.size()) {
+            throw new IllegalArgumentException("classes must start with " + BENIGN + " and match the weight rows");
+        }
+        for (double[] w : weights) {
+            if (w.length != PayloadFeatures.SIZE + 1) {
+                throw new IllegalArgumentException("each class needs " + (PayloadFeatures.SIZE + 1) + " weights, got " + w.length);
+            }
+        }
+        this.classes = List.copyOf(classes);
+        this.weights = weights;
+    }
+
+    /** Class names, benign first. */
+    public List<String> classes() {
+        return classes;
+    }
+
+    /** Class probabilities of a feature vector, in {@link #classes()} order. */
+    public double[] probabilities(double[] x) {
+        double[] z = new double[weights.length];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < weights.length; c++) {
+            double[] w = weights[c];
+            double s = w[PayloadFeatures.SIZE];
+            for (int i = 0; i < PayloadFeatures.SIZE; i++) {
+                double xi = x[i];
+                if (xi != 0) {
+                    s += w[i] * xi;
+                }
+            }
+            z[c] = s;
+            max = Math.max(max, s);
+        }
+        double sum = 0;
+        for (int c = 0; c < z.length; c++) {
+            z[c] = Math.exp(z[c] - max);
+            sum += z[c];
+        }
+        for (int c = 0; c < z.length; c++) {
+            z[c] /= sum;
+        }
+        return z;
+    }
+
+    /** The verdict on a payload's first {@code length} bytes. */
+    public Verdict classify(byte[] payload, int length) {
+        double[] p = probabilities(PayloadFeatures.of(payload, length));
+        int best = 0;
+        for (int c = 1; c < p.length; c++) {
+            if (p[c] > p[best]) {
+                best = c;
+            }
+        }
+        return new Verdict(classes.get(best), p[best], best != 0);
+    }
+
+    /** Writes the model file (to {@code .part}, then renamed). */
+    public void save(Path file) throws IOException {
+        Path part = file.resolveSibling(file.getFileName() + ".part");
+        try (DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(Files.newOutputStream(part)))) {
+            out.write(MAGIC);
+            out.writeInt(FORMAT);
+            out.writeInt(PayloadFeatures.SIZE);
+            out.writeInt(classes.size());
+            for (String c : classes) {
+                out.writeUTF(c);
+            }
+            for (double[] w : weights) {
+                for (double d : w) {
+                    out.writeDouble(d);
+                }
+            }
+        }
+        Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /**
+     * Reads a model file.
+     *
+     * @throws IOException naming the file when it is not one (magic, format, feature count, truncation)
+     */
+    public static PayloadModel read(Path file) throws IOException {
+        try (InputStream raw = Files.newInputStream(file); DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw))) {
+            byte[] magic = new byte[MAGIC.length];
+            in.readFully(magic);
+            if (!java.util.Arrays.equals(magic, MAGIC)) {
+                throw new IOException(file + ": not an Argus payload model");
+            }
+            int format = in.readInt(), features = in.readInt(), k = in.readInt();
+            if (format != FORMAT || features != PayloadFeatures.SIZE || k < 2 || k > 64) {
+                throw new IOException(file + ": format " + format + ", " + features + " features, " + k + " classes; this build reads format "
+                        + FORMAT + " with " + PayloadFeatures.SIZE + " features");
+            }
+            List<String> classes = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                classes.add(in.readUTF());
+            }
+            double[][] w = new double[k][features + 1];
+            for (double[] row : w) {
+                for (int i = 0; i < row.length; i++) {
+                    row[i] = in.readDouble();
+                }
+            }
+            return new PayloadModel(classes, w);
+        } catch (java.io.EOFException e) {
+            throw new IOException(file + ": cut short", e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SHA-256 of a file, lower-case hex. */
+    public static String sha256(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            byte[] buf = new byte[65_536];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                d.update(buf, 0, n);
+            }
+            return HexFormat.of().formatHex(d.digest());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * The newest model in {@code dir} whose card's SHA-256 matches its file.
+     *
+     * @throws IOException when there is none, or the newest one's file does not match its card (named)
+     */
+    public static PayloadModel loadNewest(Path dir) throws IOException {
+        List<Path> cards = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (var s = Files.list(dir)) {
+                s.filter(p -> p.getFileName().toString().matches("argus-payload-\\d{8}T\\d{6}Z\\.json")).sorted().forEach(cards::add);
+            }
+        }
+        if (cards.isEmpty()) {
+            throw new IOException(dir + ": no payload model (argus-payload-<version>.json); train one with argus train-payload");
+        }
+        Path card = cards.get(cards.size() - 1);
+        JsonObject c = new JsonObject(Files.readString(card));
+        Path file = card.resolveSibling(c.getString("file", ""));
+        String sha = sha256(file);
+        if (!sha.equals(c.getString("sha256"))) {
+            throw new IOException(file + ": SHA-256 " + sha + " differs from its card " + card.getFileName());
+        }
+        return read(file);
+    }
+}
