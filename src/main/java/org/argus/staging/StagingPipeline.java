@@ -33,6 +33,7 @@ public final class StagingPipeline {
     private final StagingStats stats;
     private final Archive archive;
     private final Archive.Settings archiveSettings;
+    private Instant lastPrune;
     private Uploader uploader;
     private int failures;
     private Instant nextAttempt = Instant.MIN;
@@ -123,11 +124,17 @@ public final class StagingPipeline {
     private void archiveAndPrune(Instant now) {
         try {
             boolean uploads = source != null;
-            for (Path p : archive.archiveFrom(uploads ? settings.uploadedDir() : settings.stagingDir(), now,
-                    uploads ? Duration.ZERO : archiveSettings.minStaged())) {
+            List<Path> archived = archive.archiveFrom(uploads ? settings.uploadedDir() : settings.stagingDir(), now,
+                    uploads ? Duration.ZERO : archiveSettings.minStaged());
+            for (Path p : archived) {
                 stats.archivedFiles.increment();
                 LOG.debug("event=archived file={}", p);
             }
+            // retention walks the whole archive (tens of thousands of files after 90 days): only when it grew, or hourly
+            if (archived.isEmpty() && lastPrune != null && now.isBefore(lastPrune.plus(Duration.ofHours(1)))) {
+                return;
+            }
+            lastPrune = now;
             for (Path p : archive.prune(now)) {
                 stats.archiveDeleted.increment();
                 LOG.info("event=archive_retention_delete file={}", p);
