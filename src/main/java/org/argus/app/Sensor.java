@@ -89,6 +89,9 @@ public final class Sensor {
         http = config.http().enabled() ? new HttpVerticle(config.http(), stats, health, allowlist,
                 org.argus.metrics.ArgusMetrics.bind(stats), config.cluster().sensorId(),
                 dashboard) : null;
+        if (http != null) {
+            http.blocklistMirror(config.mirror().clients(), config.mirror().serveDryRun());
+        }
         org.argus.enforce.Topology topology = config.capture().offline() || polling ? org.argus.enforce.Topology.NONE
                 : org.argus.enforce.Topology.detect(Path.of("/sys/class/net"), Path.of("/proc/sys"), config.capture().interfaceName());
         Firewall firewall = EnforcementVerticle.firewallFor(es, new Commands(List.of(), es.commandTimeout().toMillis()), topology,

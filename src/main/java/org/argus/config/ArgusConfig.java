@@ -39,6 +39,7 @@ import org.argus.staging.StagingSettings;
  * @param enrichment    GeoIP/ASN databases ({@code enrichment.*}) and {@code heuristics.alert_countries}
  * @param influx        the InfluxDB export ({@code export.influx.*})
  * @param archive       the compressed CSV archive ({@code archive.*})
+ * @param mirror        the blocklist mirror ({@code lapi.mirror_clients}, {@code lapi.serve_dry_run})
  * @param document      the whole merged document, for sections later stages read (model, prediction, enforcement,
  *                      firebase, polling, health alerts)
  */
@@ -48,7 +49,20 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                           StagingSettings staging, org.argus.cluster.ClusterSettings cluster,
                           org.argus.status.HealthMonitor.Settings alerts, org.argus.device.DeviceSettings devices,
                           org.argus.intel.IntelSettings intel, org.argus.enrich.EnrichmentSettings enrichment,
-                          org.argus.export.InfluxSettings influx, org.argus.staging.Archive.Settings archive, JsonObject document) {
+                          org.argus.export.InfluxSettings influx, org.argus.staging.Archive.Settings archive,
+                          Mirror mirror, JsonObject document) {
+
+    /**
+     * The blocklist mirror ({@code GET /blocklist.txt|json}).
+     *
+     * @param clients     networks that may pull it without the bearer token ({@code lapi.mirror_clients}, CIDRs)
+     * @param serveDryRun serve bans while the mandatory dry-run lasts ({@code lapi.serve_dry_run})
+     */
+    public record Mirror(List<org.argus.blacklist.BanTarget> clients, boolean serveDryRun) {
+        public Mirror {
+            clients = List.copyOf(clients);
+        }
+    }
 
     /**
      * {@code anonymization.*}.
@@ -180,9 +194,17 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 archiveDir.isBlank() ? csv.outputDir().resolve("archive") : Path.of(archiveDir),
                 Duration.ofDays(c.intIn("archive.retention_days", 1, 36_500)), (long) c.intIn("archive.max_mb", 0, 16_777_216) << 20,
                 Duration.ofSeconds(c.intIn("archive.min_staged_seconds", 0, 86_400 * 30)));
+        List<org.argus.blacklist.BanTarget> mirrorClients = new ArrayList<>();
+        for (String n : c.strings("lapi.mirror_clients")) {
+            try {
+                mirrorClients.add(org.argus.blacklist.BanTarget.parseCidr(n));
+            } catch (IllegalArgumentException e) {
+                c.problem("lapi.mirror_clients: " + e.getMessage());
+            }
+        }
         c.throwIfAny();
         return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, blacklist, enforcement, staging, cluster, alerts,
-                devices, intel, enrichment, influx, archive, doc.copy());
+                devices, intel, enrichment, influx, archive, new Mirror(mirrorClients, c.bool("lapi.serve_dry_run")), doc.copy());
     }
 
     private static org.argus.cluster.ClusterSettings cluster(Checker c) {

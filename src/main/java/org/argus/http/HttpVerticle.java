@@ -54,6 +54,8 @@ import org.slf4j.LoggerFactory;
  *       rate_limit): 201 with the entry; 400 bad input, 409 allowlisted, 503 database unavailable.</li>
  *   <li>{@code DELETE /blacklist/<address or CIDR, '/' as %2F or literal>}: 200 {@code {"removed": true}}, 404 when
  *       not banned.</li>
+ *   <li>{@code GET /blocklist.txt}, {@code GET /blocklist.json}: the blocklist mirror ({@link BlocklistMirror}), also
+ *       without the token for clients inside {@code lapi.mirror_clients}; {@code ETag}, 304 to {@code If-None-Match}.</li>
  *   <li>{@code GET /quarantine}, {@code POST /quarantine} {@code {"address", "reason", "ttl_hours"}},
  *       {@code DELETE /quarantine/<address>}: the same for quarantined local devices, listed apart from bans.</li>
  *   <li>{@code GET /devices}: 200 {@code {"devices": [...]}} ({@link org.argus.device.Device#toJson}); 503 when the
@@ -110,6 +112,18 @@ public final class HttpVerticle extends VerticleBase {
         this.tokenDigest = settings.token().isEmpty() ? null : sha256(settings.token());
     }
 
+    private volatile List<org.argus.blacklist.BanTarget> mirrorClients = List.of();
+    private volatile boolean mirrorServesDryRun;
+
+    /**
+     * The blocklist mirror's settings ({@code lapi.mirror_clients}: networks that may pull it without the token;
+     * {@code lapi.serve_dry_run}). Call before deploying.
+     */
+    public void blocklistMirror(List<org.argus.blacklist.BanTarget> clients, boolean serveDryRun) {
+        this.mirrorClients = List.copyOf(clients);
+        this.mirrorServesDryRun = serveDryRun;
+    }
+
     @Override
     public Future<?> start() {
         // the types it sends, registered here too: it deploys beside the pipeline, maybe before their consumers
@@ -147,6 +161,8 @@ public final class HttpVerticle extends VerticleBase {
                     .onSuccess(m -> json(rc, 200, dashboard.deviceView(m.body()))).onFailure(e -> deviceFailure(rc, e));
         });
         router.route().failureHandler(this::failure);
+        router.get("/blocklist.txt").handler(rc -> blocklist(rc, false));
+        router.get("/blocklist.json").handler(rc -> blocklist(rc, true));
         router.route("/blacklist*").handler(this::authorize);
         router.route("/control/*").handler(this::authorize);
         router.route("/devices*").handler(this::authorize);
@@ -335,6 +351,33 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     /** {@code GET /blacklist} (bans and rate limits) or {@code GET /quarantine} (quarantines only). */
+    /**
+     * {@code GET /blocklist.txt|json}: clients inside {@code lapi.mirror_clients} without a token, others with the
+     * bearer token; 304 when {@code If-None-Match} names the current tag.
+     */
+    private void blocklist(RoutingContext rc, boolean json) {
+        String client = rc.request().remoteAddress() == null ? "" : rc.request().remoteAddress().hostAddress();
+        if (!BlocklistMirror.client(mirrorClients, client)) {
+            String h = rc.request().getHeader("Authorization");
+            String given = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : null;
+            if (tokenDigest == null || given == null || !MessageDigest.isEqual(tokenDigest, sha256(given))) {
+                authorize(rc); // the same 401/429 and throttling as the control endpoints
+                return;
+            }
+        }
+        vertx.eventBus().<BlacklistSnapshot>request(Addresses.BLACKLIST_LIST, null).onSuccess(m -> {
+            Instant now = Instant.now();
+            BlocklistMirror.Body body = BlocklistMirror.render(m.body().bans(), now,
+                    BlocklistMirror.withheld(stats.enforcement.status.get(), now, mirrorServesDryRun), json);
+            rc.response().putHeader("ETag", body.etag()).putHeader("Cache-Control", "no-cache");
+            if (BlocklistMirror.matches(rc.request().getHeader("If-None-Match"), body.etag())) {
+                rc.response().setStatusCode(304).end();
+                return;
+            }
+            rc.response().putHeader("content-type", body.contentType()).end(body.text());
+        }).onFailure(e -> replyFailure(rc, e));
+    }
+
     private void listBans(RoutingContext rc, boolean quarantines) {
         vertx.eventBus().<BlacklistSnapshot>request(Addresses.BLACKLIST_LIST, null).onSuccess(m -> {
             Instant now = Instant.now();
