@@ -266,9 +266,8 @@ public final class HttpVerticle extends VerticleBase {
             error(rc, 429, "too many failed attempts from " + client + ": try again in " + wait + " s");
             return;
         }
-        String h = rc.request().getHeader("Authorization");
-        String given = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : null;
-        if (tokenDigest == null || given == null || !MessageDigest.isEqual(tokenDigest, sha256(given))) {
+        String given = bearer(rc);
+        if (!tokenValid(given)) {
             httpStats.authFailures.increment();
             long block = throttle.failed(client, now);
             long held = logLimiter.allow("auth " + client, now);
@@ -351,19 +350,26 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     /** {@code GET /blacklist} (bans and rate limits) or {@code GET /quarantine} (quarantines only). */
+    /** The bearer token of a request, or null. */
+    private static String bearer(RoutingContext rc) {
+        String h = rc.request().getHeader("Authorization");
+        return h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : null;
+    }
+
+    /** Whether a given token is the configured one (constant time; false when none is configured). */
+    private boolean tokenValid(String given) {
+        return tokenDigest != null && given != null && MessageDigest.isEqual(tokenDigest, sha256(given));
+    }
+
     /**
      * {@code GET /blocklist.txt|json}: clients inside {@code lapi.mirror_clients} without a token, others with the
      * bearer token; 304 when {@code If-None-Match} names the current tag.
      */
     private void blocklist(RoutingContext rc, boolean json) {
         String client = rc.request().remoteAddress() == null ? "" : rc.request().remoteAddress().hostAddress();
-        if (!BlocklistMirror.client(mirrorClients, client)) {
-            String h = rc.request().getHeader("Authorization");
-            String given = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip() : null;
-            if (tokenDigest == null || given == null || !MessageDigest.isEqual(tokenDigest, sha256(given))) {
-                authorize(rc); // the same 401/429 and throttling as the control endpoints
-                return;
-            }
+        if (!BlocklistMirror.client(mirrorClients, client) && !tokenValid(bearer(rc))) {
+            authorize(rc); // the same 401/429 and throttling as the control endpoints
+            return;
         }
         vertx.eventBus().<BlacklistSnapshot>request(Addresses.BLACKLIST_LIST, null).onSuccess(m -> {
             Instant now = Instant.now();
