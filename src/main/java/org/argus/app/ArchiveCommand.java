@@ -86,10 +86,9 @@ final class ArchiveCommand {
     static final class Prune extends Base {
         @Override
         int run(Archive archive, Archive.Settings s) throws Exception {
-            List<Path> deleted = archive.prune(Instant.now());
-            deleted.forEach(p -> System.out.println("deleted " + s.dir().relativize(p)));
-            long[] t = archive.totals();
-            System.out.printf("%d deleted; %d files, %d bytes left%n", deleted.size(), t[0], t[1]);
+            Archive.Pruned pruned = archive.prune(Instant.now());
+            pruned.deleted().forEach(p -> System.out.println("deleted " + s.dir().relativize(p)));
+            System.out.printf("%d deleted; %d files, %d bytes left%n", pruned.deleted().size(), pruned.files(), pruned.bytes());
             return 0;
         }
     }

@@ -119,6 +119,6 @@ final class PayloadCommands {
     }
 
     private static int hex(byte b) {
-        return b >= '0' && b <= '9' ? b - '0' : b >= 'a' && b <= 'f' ? b - 'a' + 10 : b >= 'A' && b <= 'F' ? b - 'A' + 10 : -1;
+        return Character.digit(b, 16);
     }
 }

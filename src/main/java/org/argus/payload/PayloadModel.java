@@ -8,9 +8,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -160,21 +158,6 @@ public final class PayloadModel {
         }
     }
 
-    /** SHA-256 of a file, lower-case hex. */
-    public static String sha256(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[65_536];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                d.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(d.digest());
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     /**
      * The newest model in {@code dir} whose card's SHA-256 matches its file.
      *
@@ -193,7 +176,7 @@ public final class PayloadModel {
         Path card = cards.get(cards.size() - 1);
         JsonObject c = new JsonObject(Files.readString(card));
         Path file = card.resolveSibling(c.getString("file", ""));
-        String sha = sha256(file);
+        String sha = org.argus.detect.ModelStore.sha256(file);
         if (!sha.equals(c.getString("sha256"))) {
             throw new IOException(file + ": SHA-256 " + sha + " differs from its card " + card.getFileName());
         }

@@ -285,7 +285,7 @@ public final class PayloadTrainer {
                 .put("training_counts", new JsonObject(new LinkedHashMap<>(r.trainCounts())))
                 .put("held_out_counts", new JsonObject(new LinkedHashMap<>(r.heldOutCounts())))
                 .put("held_out_metrics", metrics).put("held_out_malicious", json(r.malicious()))
-                .put("file", file.getFileName().toString()).put("sha256", PayloadModel.sha256(file)).put("trained_at", now.toString());
+                .put("file", file.getFileName().toString()).put("sha256", org.argus.detect.ModelStore.sha256(file)).put("trained_at", now.toString());
         Path cardFile = dir.resolve("argus-payload-" + version + ".json");
         Path part = cardFile.resolveSibling(cardFile.getFileName() + ".part");
         Files.writeString(part, card.encodePrettily());

@@ -54,6 +54,10 @@ public final class Archive {
         }
     }
 
+    /** What a prune deleted, and the files and bytes left. */
+    public record Pruned(List<Path> deleted, long files, long bytes) {
+    }
+
     /** One archived file: its path, UTC day, size in bytes. */
     public record Entry(Path file, LocalDate day, long bytes) {
     }
@@ -154,9 +158,9 @@ public final class Archive {
      * Applies retention at {@code now}: archives of days before {@code now − retention} go, then the oldest while the
      * total passes {@code maxBytes}; emptied day/month/year folders go too.
      *
-     * @return the files deleted
+     * @return the files deleted and what is left (one walk of the archive)
      */
-    public List<Path> prune(Instant now) throws IOException {
+    public Pruned prune(Instant now) throws IOException {
         LocalDate oldestKept = LocalDate.ofInstant(now.minus(settings.retention()), ZoneOffset.UTC);
         List<Entry> all = list();
         long total = all.stream().mapToLong(Entry::bytes).sum();
@@ -169,17 +173,7 @@ public final class Archive {
                 removeEmptyParents(e.file().getParent());
             }
         }
-        return deleted;
-    }
-
-    /** Archived files and bytes. */
-    public long[] totals() throws IOException {
-        long files = 0, bytes = 0;
-        for (Entry e : list()) {
-            files++;
-            bytes += e.bytes();
-        }
-        return new long[] {files, bytes};
+        return new Pruned(deleted, all.size() - deleted.size(), total);
     }
 
     /**

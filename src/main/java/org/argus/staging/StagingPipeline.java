@@ -135,13 +135,13 @@ public final class StagingPipeline {
                 return;
             }
             lastPrune = now;
-            for (Path p : archive.prune(now)) {
+            Archive.Pruned pruned = archive.prune(now);
+            for (Path p : pruned.deleted()) {
                 stats.archiveDeleted.increment();
                 LOG.info("event=archive_retention_delete file={}", p);
             }
-            long[] t = archive.totals();
-            stats.archiveFiles.set(t[0]);
-            stats.archiveBytes.set(t[1]);
+            stats.archiveFiles.set(pruned.files());
+            stats.archiveBytes.set(pruned.bytes());
         } catch (IOException | RuntimeException e) {
             stats.archiveErrors.increment();
             stats.archiveLastError.set(e.toString());
