@@ -71,6 +71,43 @@ final class Detection {
         return geo;
     }
 
+    /**
+     * The payload classifier for the escalation path: the newest checked model in {@code modelsDir} (or
+     * {@code model.model_local_path}), or null — with the reason told — when {@code payload.enabled} is false or no
+     * usable model is there. Payloads are captured only when this is not null.
+     */
+    static org.argus.payload.PayloadModel payloadModel(org.argus.config.ArgusConfig c, Path modelsDir, Consumer<String> notice) {
+        if (!c.payload().enabled()) {
+            notice.accept("event=payload_inspection_off reason=\"payload.enabled is false\"");
+            return null;
+        }
+        Path dir = modelsDir != null ? modelsDir : c.detection().models().dir();
+        try {
+            org.argus.payload.PayloadModel m = org.argus.payload.PayloadModel.loadNewest(dir);
+            notice.accept("event=payload_inspection_on classes=" + m.classes().size() + " capture_bytes=" + c.payload().captureBytes()
+                    + " sample=" + c.payload().sample() + " threshold=" + c.payload().threshold());
+            return m;
+        } catch (java.io.IOException e) {
+            notice.accept("event=payload_inspection_off reason=\"" + org.argus.log.LogText.escape(e.getMessage()) + "\"");
+            return null;
+        }
+    }
+
+    /** The fast path and, with a payload model, the escalation path of {@code d}. */
+    static void routing(Detector d, org.argus.config.ArgusConfig c, org.argus.payload.PayloadModel payloadModel) {
+        if (!c.fastPath().empty()) {
+            d.fastPath(c.fastPath());
+        }
+        if (payloadModel != null) {
+            d.payloadInspector(new org.argus.detect.PayloadInspector(c.payload(), payloadModel));
+        }
+    }
+
+    /** {@code flow} keeping payloads when {@code payloadModel} is not null. */
+    static org.argus.flow.FlowSettings flow(org.argus.config.ArgusConfig c, org.argus.payload.PayloadModel payloadModel) {
+        return payloadModel == null ? c.flow() : c.flow().withPayload(c.payload().captureBytes(), c.payload().windowBytes());
+    }
+
     /** Everything a detector does besides heuristics and the model: feeds, GeoIP facts, the alert-countries rule. */
     static void extras(Detector d, org.argus.detect.ThreatIntelDetector intel, org.argus.enrich.GeoIp geo,
                        org.argus.enrich.EnrichmentSettings s) {

@@ -79,6 +79,10 @@ public final class Replay {
                     .put("warnings", new io.vertx.core.json.JsonArray(new ArrayList<>(warnings)))
                     .put("decisions", new JsonObject(new LinkedHashMap<>(decisions)))
                     .put("model", model)
+                    .put("routing", new JsonObject().put("fast", stats.detection.fastPathFlows.sum())
+                            .put("standard", stats.detection.standardPathFlows.sum()).put("escalated", stats.detection.escalatedFlows.sum())
+                            .put("payloads_inspected", stats.detection.payloadsInspected.sum()).put("payload_hits", stats.detection.payloadHits.sum())
+                            .put("payloads_shed", stats.detection.payloadsShed.sum()))
                     .put("detectors", detectorsJson());
         }
 
@@ -152,6 +156,7 @@ public final class Replay {
             if (detector != null) {
                 stages.add(w -> {
                     Detector.Result r = detector.process(w);
+                    stats.detection.countRouting(r.routing());
                     decisionLog.write(r.decisions());
                     r.decisions().forEach(d -> byRisk.merge(d.risk().text(), 1L, Long::sum));
                     if (r.modelVersion() != null) {

@@ -54,7 +54,9 @@ final class ReplayCommand implements Callable<Integer> {
             return 1;
         }
         Detection.extras(detector, Detection.threatIntel(c, msg -> System.err.println("argus replay: " + msg)), geo, c.enrichment());
-        Replay.Summary s = Replay.run(files, c.flow(), csv, salt, c.capture().batchPackets(), windows,
+        org.argus.payload.PayloadModel payloadModel = Detection.payloadModel(c, models, msg -> System.err.println("argus replay: " + msg));
+        Detection.routing(detector, c, payloadModel);
+        Replay.Summary s = Replay.run(files, Detection.flow(c, payloadModel), csv, salt, c.capture().batchPackets(), windows,
                 msg -> System.err.println("argus replay: " + msg), detector,
                 geo != null && c.enrichment().extraColumns() ? geo::lookup : null);
         s.warnings().forEach(w -> System.err.println("argus replay: warning: " + w));

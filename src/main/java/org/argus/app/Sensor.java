@@ -127,8 +127,12 @@ public final class Sensor {
             dashboard.geo(geo::lookup);
         }
         org.argus.detect.ThreatIntelDetector intelForWindows = threatIntel;
+        org.argus.payload.PayloadModel payloadModel = polling ? null : Detection.payloadModel(config, null, LOG::info);
         PredictionVerticle prediction = new PredictionVerticle(config.detection(), config.csv().outputDir(),
-                config.csv().fsync(), stats.detection, health, d -> Detection.extras(d, intelForWindows, geo, config.enrichment()));
+                config.csv().fsync(), stats.detection, health, d -> {
+                    Detection.extras(d, intelForWindows, geo, config.enrichment());
+                    Detection.routing(d, config, payloadModel);
+                });
         // Downstream first; stopped in reverse (capture, windows, prediction, enforcement, blacklist, csv, staging, then http).
         StagingSettings ss = config.staging();
         StagingVerticle staging = new StagingVerticle(ss, ss.firebase() == null ? null : () -> StorageFactory.create(ss.firebase()),
@@ -165,8 +169,9 @@ public final class Sensor {
             pipeline.add(new org.argus.device.DeviceVerticle(config.devices(), localNetworks(config), live, stats.devices, health));
         }
         if (!polling) {
-            pipeline.add(new FlowWindowVerticle(config.flow(), stats.flow, health, live, stallMillis, earlyLook(config)));
-            pipeline.add(new CaptureVerticle(config.capture(), stats.capture, health));
+            pipeline.add(new FlowWindowVerticle(Detection.flow(config, payloadModel), stats.flow, health, live, stallMillis, earlyLook(config)));
+            pipeline.add(new CaptureVerticle(payloadModel == null ? config.capture()
+                    : config.capture().withPayloadBytes(config.payload().captureBytes()), stats.capture, health));
         }
         String sensorId = config.cluster().sensorId();
         pipeline.add(new HealthMonitorVerticle(config.alerts(), stats.health,

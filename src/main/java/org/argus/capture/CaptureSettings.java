@@ -19,10 +19,26 @@ import java.time.Duration;
  * @param statsInterval   how often {@code pcap_stats} is read (live)
  * @param retryInitial    first wait before reopening a failed interface; doubles up to {@code retryMax}
  * @param retryMax        longest wait between reopen attempts
+ * @param payloadBytes    payload bytes kept per TCP/UDP packet for payload inspection (0: none; set by the sensor
+ *                        from {@code payload.capture_bytes} when a payload model is in use)
  */
 public record CaptureSettings(String interfaceName, Path file, int snaplen, boolean promiscuous, int timeoutMillis,
                               int bufferSizeBytes, String bpfFilter, int batchPackets, int maxQueueBatches,
-                              Duration statsInterval, Duration retryInitial, Duration retryMax) {
+                              Duration statsInterval, Duration retryInitial, Duration retryMax, int payloadBytes) {
+
+    /** Settings without payload capture. */
+    public CaptureSettings(String interfaceName, Path file, int snaplen, boolean promiscuous, int timeoutMillis,
+                           int bufferSizeBytes, String bpfFilter, int batchPackets, int maxQueueBatches,
+                           Duration statsInterval, Duration retryInitial, Duration retryMax) {
+        this(interfaceName, file, snaplen, promiscuous, timeoutMillis, bufferSizeBytes, bpfFilter, batchPackets,
+                maxQueueBatches, statsInterval, retryInitial, retryMax, 0);
+    }
+
+    /** These settings keeping {@code bytes} payload bytes per packet. */
+    public CaptureSettings withPayloadBytes(int bytes) {
+        return new CaptureSettings(interfaceName, file, snaplen, promiscuous, timeoutMillis, bufferSizeBytes, bpfFilter,
+                batchPackets, maxQueueBatches, statsInterval, retryInitial, retryMax, bytes);
+    }
 
     /** True when reading a file rather than an interface. */
     public boolean offline() {

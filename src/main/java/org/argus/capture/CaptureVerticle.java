@@ -42,7 +42,7 @@ public final class CaptureVerticle extends VerticleBase {
                 settings.offline() ? "file " + settings.file() : "interface " + settings.interfaceName());
         Runnable body;
         if (settings.offline()) {
-            reader = new PcapFileReader(settings.file(), settings.batchPackets());
+            reader = new PcapFileReader(settings.file(), settings.batchPackets()).capturePayloads(settings.payloadBytes());
             body = () -> readFile(queue);
         } else {
             live = new LiveCapture(settings, stats, health, queue);

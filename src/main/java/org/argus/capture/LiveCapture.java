@@ -125,7 +125,7 @@ public final class LiveCapture {
     }
 
     private void capture(LibPcap h, int linkType) throws CaptureException, InterruptedException {
-        PacketDecoder decoder = new PacketDecoder(linkType);
+        PacketDecoder decoder = new PacketDecoder(linkType).capturePayloads(settings.payloadBytes());
         PacketBatch current = new PacketBatch(settings.batchPackets());
         long currentStartedMillis = 0;
         long nextStats = System.currentTimeMillis() + settings.statsInterval().toMillis();

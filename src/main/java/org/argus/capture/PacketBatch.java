@@ -77,6 +77,16 @@ public final class PacketBatch {
     public final String[] dhcpVendorClass;
     /** For rows with {@link #INFO_MDNS} only: the host name (first label of {@code <name>.local}) its sender announced. */
     public final String[] mdnsName;
+    /**
+     * TCP/UDP application payload bytes of the row kept in {@link #payloadBytes} (0: none kept), only when the decoder
+     * captures payloads ({@link PacketDecoder#capturePayloads}); at most that limit, from the payload's start.
+     */
+    public final int[] payloadLen;
+    /** Where row {@code i}'s payload bytes start in {@link #payloadBytes} (valid when {@code payloadLen[i] > 0}). */
+    public final int[] payloadAt;
+    /** The batch's payload bytes, rows one after another; grows as needed, reused across fills. */
+    public byte[] payloadBytes = new byte[0];
+    private int payloadFill;
 
     private final boolean endOfInput;
     private int size;
@@ -112,6 +122,19 @@ public final class PacketBatch {
         dhcpHostName = new String[capacity];
         dhcpVendorClass = new String[capacity];
         mdnsName = new String[capacity];
+        payloadLen = new int[capacity];
+        payloadAt = new int[capacity];
+    }
+
+    /** Keeps {@code len} payload bytes of row {@code i}, read from {@code d} at {@code from} (absolute gets). */
+    void putPayload(int i, java.nio.ByteBuffer d, int from, int len) {
+        if (payloadFill + len > payloadBytes.length) {
+            payloadBytes = java.util.Arrays.copyOf(payloadBytes, Math.max(payloadFill + len, Math.max(4096, payloadBytes.length * 2)));
+        }
+        d.get(from, payloadBytes, payloadFill, len);
+        payloadAt[i] = payloadFill;
+        payloadLen[i] = len;
+        payloadFill += len;
     }
 
     /** True for the end-of-input marker (no packets). */
@@ -137,6 +160,7 @@ public final class PacketBatch {
     /** Empties the batch for reuse (a recycling reader); the arrays are kept, their contents overwritten by the next fill. */
     public void clear() {
         size = 0;
+        payloadFill = 0;
         onRelease = null;
     }
 

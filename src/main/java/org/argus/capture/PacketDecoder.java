@@ -52,6 +52,8 @@ public final class PacketDecoder {
     private static final int MAX_IPV6_EXTENSIONS = 12;
 
     private final int linkType;
+    /** Payload bytes kept per TCP/UDP packet ({@link #capturePayloads}); 0: none. */
+    private int payloadLimit;
 
     /** A decoder for frames of one link type (libpcap's {@code pcap_datalink} value). */
     public PacketDecoder(int linkType) {
@@ -75,6 +77,21 @@ public final class PacketDecoder {
     public static String unsupportedText(int linkType) {
         return "link type " + linkType + " is not decoded (see https://www.tcpdump.org/linktypes.html): its frames count in "
                 + "window totals only (malformed.unsupported_linktype), never in flows, CSV rows or decisions";
+    }
+
+    /**
+     * Keeps the first {@code maxBytes} application payload bytes of every TCP and UDP packet (first fragments only;
+     * TCP only with a sane header) in the batch ({@link PacketBatch#payloadLen}); 0 keeps none (the default).
+     *
+     * @return this decoder
+     * @throws IllegalArgumentException when {@code maxBytes} is negative or above 65 535
+     */
+    public PacketDecoder capturePayloads(int maxBytes) {
+        if (maxBytes < 0 || maxBytes > 65_535) {
+            throw new IllegalArgumentException("payload bytes must be in 0..65535, got " + maxBytes);
+        }
+        this.payloadLimit = maxBytes;
+        return this;
     }
 
     /** The link type this decoder reads. */
@@ -115,6 +132,7 @@ public final class PacketDecoder {
         out.reason[i] = 0;
         out.srcHi[i] = out.srcLo[i] = out.dstHi[i] = out.dstLo[i] = 0;
         out.srcMac[i] = 0;
+        out.payloadLen[i] = 0;
         int info = caplen < wireLen ? PacketBatch.INFO_SNAPLEN_TRUNCATED : 0;
         caplen = Math.min(caplen, d.limit() - base);
         int limit = base + caplen;
@@ -344,7 +362,7 @@ public final class PacketDecoder {
         return h + 8;
     }
 
-    private static void ipv4(ByteBuffer d, int limit, int off, PacketBatch out, int i, int info) {
+    private void ipv4(ByteBuffer d, int limit, int off, PacketBatch out, int i, int info) {
         if (limit - off < 20) {
             malformed(out, i, info, Malformed.TRUNCATED_IP);
             return;
@@ -371,7 +389,7 @@ public final class PacketDecoder {
         transport(d, end, off + ihl, proto, nonFirst, out, i, info);
     }
 
-    private static void ipv6(ByteBuffer d, int limit, int off, PacketBatch out, int i, int info) {
+    private void ipv6(ByteBuffer d, int limit, int off, PacketBatch out, int i, int info) {
         if (limit - off < 40) {
             malformed(out, i, info, Malformed.TRUNCATED_IP);
             return;
@@ -417,7 +435,7 @@ public final class PacketDecoder {
         transport(d, end, p, nh, nonFirst, out, i, info);
     }
 
-    private static void transport(ByteBuffer d, int end, int p, int proto, boolean nonFirst, PacketBatch out, int i, int info) {
+    private void transport(ByteBuffer d, int end, int p, int proto, boolean nonFirst, PacketBatch out, int i, int info) {
         boolean ported = proto == PROTO_TCP || proto == PROTO_UDP || proto == PROTO_SCTP;
         if (nonFirst) {
             info |= PacketBatch.INFO_FRAGMENT;
@@ -449,6 +467,14 @@ public final class PacketDecoder {
             // (tshark, too, ignores the flags of a header with a bogus length).
             if (proto == PROTO_TCP && p + 20 <= end && (d.get(p + 12) & 0xf0) >= 0x50) {
                 out.tcpFlags[i] = d.get(p + 13);
+                if (payloadLimit > 0) {
+                    int data = p + ((d.get(p + 12) & 0xf0) >>> 2);
+                    if (data < end) {
+                        out.putPayload(i, d, data, Math.min(end - data, payloadLimit));
+                    }
+                }
+            } else if (proto == PROTO_UDP && payloadLimit > 0 && p + 8 < end) {
+                out.putPayload(i, d, p + 8, Math.min(end - p - 8, payloadLimit));
             }
         } else if ((proto == PROTO_ICMP || proto == PROTO_ICMPV6) && p + 2 <= end) {
             out.icmpTypeCode[i] = (short) u16(d, p);

@@ -84,6 +84,7 @@ public final class PcapFileReader {
     private final int batchPackets;
     private final boolean libpcapOnly;
     private volatile boolean stopRequested;
+    private int payloadBytes;
 
     /**
      * @param file         the capture file
@@ -92,6 +93,17 @@ public final class PcapFileReader {
      */
     public PcapFileReader(Path file, int batchPackets) {
         this(file, batchPackets, Boolean.getBoolean("argus.capture.libpcap"));
+    }
+
+    /**
+     * Keeps the first {@code maxBytes} payload bytes of each TCP/UDP packet in the batches
+     * ({@link PacketDecoder#capturePayloads}); 0, the default, keeps none.
+     *
+     * @return this reader
+     */
+    public PcapFileReader capturePayloads(int maxBytes) {
+        this.payloadBytes = maxBytes;
+        return this;
     }
 
     /** As above; {@code libpcapOnly} skips the plain-Java parser (tests compare the two). */
@@ -203,7 +215,7 @@ public final class PcapFileReader {
         LibPcap h = LibPcap.openOffline(file.toString());
         try {
             int linkType = h.linkType();
-            PacketDecoder decoder = new PacketDecoder(linkType);
+            PacketDecoder decoder = new PacketDecoder(linkType).capturePayloads(payloadBytes);
             if (!PacketDecoder.supports(linkType)) {
                 LOG.warn("event=unsupported_linktype file={} linktype={} action=count_as_malformed", file, linkType);
             }
@@ -247,7 +259,7 @@ public final class PcapFileReader {
     /** The plain-Java path: same batches, same result, no JNA per packet. */
     private Result readPlain(CaptureFileParser p, BatchSink sink, BatchSource source) throws java.io.IOException, InterruptedException {
         int linkType = p.linkType();
-        PacketDecoder decoder = new PacketDecoder(linkType); // one link type per file: the parser stops at another
+        PacketDecoder decoder = new PacketDecoder(linkType).capturePayloads(payloadBytes); // one link type per file: the parser stops at another
         if (!PacketDecoder.supports(linkType)) {
             LOG.warn("event=unsupported_linktype file={} linktype={} action=count_as_malformed", file, linkType);
         }

@@ -40,6 +40,8 @@ import org.argus.staging.StagingSettings;
  * @param influx        the InfluxDB export ({@code export.influx.*})
  * @param archive       the compressed CSV archive ({@code archive.*})
  * @param mirror        the blocklist mirror ({@code lapi.mirror_clients}, {@code lapi.serve_dry_run})
+ * @param payload       payload capture and inspection ({@code payload.*})
+ * @param fastPath      flows neither scored nor inspected ({@code routing.*})
  * @param document      the whole merged document, for sections later stages read (model, prediction, enforcement,
  *                      firebase, polling, health alerts)
  */
@@ -50,7 +52,8 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                           org.argus.status.HealthMonitor.Settings alerts, org.argus.device.DeviceSettings devices,
                           org.argus.intel.IntelSettings intel, org.argus.enrich.EnrichmentSettings enrichment,
                           org.argus.export.InfluxSettings influx, org.argus.staging.Archive.Settings archive,
-                          Mirror mirror, JsonObject document) {
+                          Mirror mirror, org.argus.detect.PayloadInspector.Settings payload,
+                          org.argus.detect.FastPath fastPath, JsonObject document) {
 
     /**
      * The blocklist mirror ({@code GET /blocklist.txt|json}).
@@ -202,9 +205,37 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 c.problem("lapi.mirror_clients: " + e.getMessage());
             }
         }
+        org.argus.detect.PayloadInspector.Settings payload = new org.argus.detect.PayloadInspector.Settings(
+                c.bool("payload.enabled"), c.intIn("payload.capture_bytes", 16, 4096),
+                (long) c.intIn("payload.window_mb", 1, 1024) << 20, c.doubleIn("payload.sample", 0, 1),
+                c.intIn("payload.max_per_window", 1, 1 << 24), c.doubleIn("payload.threshold", 0.5, 1));
+        org.argus.detect.FastPath fastPath = fastPath(c, blacklist);
         c.throwIfAny();
         return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, blacklist, enforcement, staging, cluster, alerts,
-                devices, intel, enrichment, influx, archive, new Mirror(mirrorClients, c.bool("lapi.serve_dry_run")), doc.copy());
+                devices, intel, enrichment, influx, archive, new Mirror(mirrorClients, c.bool("lapi.serve_dry_run")), payload,
+                fastPath, doc.copy());
+    }
+
+    private static org.argus.detect.FastPath fastPath(Checker c, BlacklistSettings blacklist) {
+        List<org.argus.detect.FastPath.Service> services = new ArrayList<>();
+        for (String s : c.strings("routing.known_good_services")) {
+            try {
+                services.add(org.argus.detect.FastPath.Service.parse(s));
+            } catch (IllegalArgumentException e) {
+                c.problem("routing.known_good_services: " + e.getMessage());
+            }
+        }
+        List<org.argus.blacklist.BanTarget> originators = new ArrayList<>();
+        if (c.bool("routing.allowlist_fast_path") && blacklist != null) {
+            for (String a : blacklist.allowlist()) {
+                try {
+                    originators.add(org.argus.blacklist.BanTarget.parseCidr(a));
+                } catch (IllegalArgumentException e) {
+                    // enforcement.allowlist reports its own problems
+                }
+            }
+        }
+        return new org.argus.detect.FastPath(originators, services);
     }
 
     private static org.argus.cluster.ClusterSettings cluster(Checker c) {

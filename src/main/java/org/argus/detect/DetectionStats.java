@@ -30,6 +30,29 @@ public final class DetectionStats {
     public final LongAdder earlyFlowsLooked = new LongAdder();
     /** Early decisions (also counted by risk and detector). */
     public final LongAdder earlyDecisions = new LongAdder();
+    /** Flows on the fast path (allowlisted originators, known-good services): not scored, not inspected. */
+    public final LongAdder fastPathFlows = new LongAdder();
+    /** Flows on the standard path (heuristics and the model). */
+    public final LongAdder standardPathFlows = new LongAdder();
+    /** Flows escalated: their payload picked for the classifier (suspicious or sampled). */
+    public final LongAdder escalatedFlows = new LongAdder();
+    /** Payloads the classifier scored. */
+    public final LongAdder payloadsInspected = new LongAdder();
+    /** Malicious verdicts at or above {@code payload.threshold}. */
+    public final LongAdder payloadHits = new LongAdder();
+    /** Escalated payloads left unscored for {@code payload.max_per_window}. */
+    public final LongAdder payloadsShed = new LongAdder();
+
+    /** Adds one window's routing. */
+    public void countRouting(PayloadInspector.Routing r) {
+        fastPathFlows.add(r.fast());
+        standardPathFlows.add(r.standard());
+        escalatedFlows.add(r.escalated());
+        payloadsInspected.add(r.inspected());
+        payloadHits.add(r.hits());
+        payloadsShed.add(r.shed());
+    }
+
     /** The model version in use, or null. */
     public final AtomicReference<String> modelVersion = new AtomicReference<>();
 

@@ -32,8 +32,10 @@ public final class Detector {
      * @param modelScored  flows the model scored
      * @param modelSkipped flows beyond the per-window model cap
      * @param modelVersion model used, or null
+     * @param routing      fast, standard and escalation paths of the window's flows
      */
-    public record Result(List<Decision> decisions, int modelScored, int modelSkipped, String modelVersion) {
+    public record Result(List<Decision> decisions, int modelScored, int modelSkipped, String modelVersion,
+                         PayloadInspector.Routing routing) {
     }
 
     private final DetectionSettings settings;
@@ -46,6 +48,8 @@ public final class Detector {
     private ThreatIntelDetector threatIntel;
     private java.util.function.Function<IpAddress, org.argus.enrich.Geo> geo;
     private GeoAlertDetector geoAlert;
+    private PayloadInspector payloads;
+    private java.util.function.Predicate<FlowRecord> fastPath;
 
     /**
      * @param settings   thresholds and features
@@ -83,6 +87,24 @@ public final class Detector {
         this.geo = lookup;
     }
 
+    /** Adds the escalation path: suspicious and sampled flows' payloads through the classifier; null for none. */
+    public void payloadInspector(PayloadInspector p) {
+        this.payloads = p;
+    }
+
+    /** The payload inspector, or null. */
+    public PayloadInspector payloadInspector() {
+        return payloads;
+    }
+
+    /**
+     * The fast path: flows for which this is true (allowlisted originators, configured known-good services) are
+     * neither scored by the model nor inspected; the heuristics still see them, as part of the window. Null: none.
+     */
+    public void fastPath(java.util.function.Predicate<FlowRecord> p) {
+        this.fastPath = p;
+    }
+
     /** Receives every window's feature rows (configured features, raw values): the learning period's input. */
     public void rowSink(Consumer<double[]> sink) {
         this.rowSink = sink;
@@ -111,9 +133,9 @@ public final class Detector {
         return process(startNanos, windowSeconds, flows, arp, List.of());
     }
 
-    /** Scores a closed window: its flows, ARP and DHCP messages. */
+    /** Scores a closed window: its flows, ARP and DHCP messages, and its payloads. */
     public Result process(org.argus.flow.FlowWindow w) {
-        return process(w.startNanos(), w.durationSeconds(), w.flows(), w.arp(), w.dhcp());
+        return process(w.startNanos(), w.durationSeconds(), w.flows(), w.arp(), w.dhcp(), w.payloads());
     }
 
     /**
@@ -127,6 +149,17 @@ public final class Detector {
      */
     public Result process(long startNanos, double windowSeconds, List<FlowRecord> flows, List<org.argus.flow.ArpRecord> arp,
                           List<org.argus.flow.DhcpRecord> dhcp) {
+        return process(startNanos, windowSeconds, flows, arp, dhcp, List.of());
+    }
+
+    /**
+     * Scores one window with its LAN messages and its flows' payloads: heuristics, feeds and the model on the
+     * standard path, then the escalation path ({@link PayloadInspector}) on the payloads.
+     *
+     * @param payloads the window's payloads (empty without payload capture)
+     */
+    public Result process(long startNanos, double windowSeconds, List<FlowRecord> flows, List<org.argus.flow.ArpRecord> arp,
+                          List<org.argus.flow.DhcpRecord> dhcp, List<org.argus.flow.FlowPayload> payloads) {
         WindowAnalysis a = new WindowAnalysis(startNanos, windowSeconds, flows, arp, dhcp);
         List<Finding> findings = new ArrayList<>(heuristics.evaluate(a));
         if (threatIntel != null) {
@@ -137,13 +170,22 @@ public final class Detector {
         }
         ModelStore.Loaded model = models == null ? null : models.current();
         int scored = 0, skipped = 0;
-        if ((model != null || rowSink != null) && !flows.isEmpty()) {
-            int step = Math.max(1, (flows.size() + settings.maxModelFlows() - 1) / settings.maxModelFlows());
-            List<FlowRecord> picked = new ArrayList<>();
-            for (int i = 0; i < flows.size(); i += step) {
-                picked.add(flows.get(i));
+        List<FlowRecord> standard = flows;
+        if (fastPath != null) {
+            standard = new ArrayList<>(flows.size());
+            for (FlowRecord f : flows) {
+                if (!fastPath.test(f)) {
+                    standard.add(f);
+                }
             }
-            skipped = flows.size() - picked.size();
+        }
+        if ((model != null || rowSink != null) && !standard.isEmpty()) {
+            int step = Math.max(1, (standard.size() + settings.maxModelFlows() - 1) / settings.maxModelFlows());
+            List<FlowRecord> picked = new ArrayList<>();
+            for (int i = 0; i < standard.size(); i += step) {
+                picked.add(standard.get(i));
+            }
+            skipped = standard.size() - picked.size();
             double[] full = new double[Feature.values().length];
             double[][] rows = new double[picked.size()][];
             for (int i = 0; i < rows.length; i++) {
@@ -158,9 +200,22 @@ public final class Detector {
                 modelFindings(a, model, picked, rows, findings);
             }
         }
+        PayloadInspector.Routing routing = new PayloadInspector.Routing(flows.size() - standard.size(), standard.size(), 0, 0, 0, 0);
+        if (payloads != null && !payloads.isEmpty() && this.payloads != null) {
+            Set<IpAddress> suspicious = new java.util.HashSet<>();
+            for (Finding f : findings) {
+                if (f.role() == Role.ATTACKER) {
+                    suspicious.add(f.address());
+                }
+            }
+            PayloadInspector.Outcome o = this.payloads.inspect(flows, payloads, suspicious,
+                    fastPath == null ? f -> false : fastPath);
+            findings.addAll(o.findings());
+            routing = new PayloadInspector.Routing(routing.fast(), routing.standard(), o.escalated(), o.inspected(), o.hits(), o.shed());
+        }
         double medium = model != null ? settings.anomalyThreshold() : settings.fallbackThreshold();
         return new Result(merge(startNanos, findings, medium, model == null ? null : model.card().version()),
-                scored, skipped, model == null ? null : model.card().version());
+                scored, skipped, model == null ? null : model.card().version(), routing);
     }
 
     private void modelFindings(WindowAnalysis a, ModelStore.Loaded model, List<FlowRecord> picked, double[][] rows,

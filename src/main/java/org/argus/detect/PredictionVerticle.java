@@ -173,6 +173,7 @@ public final class PredictionVerticle extends VerticleBase {
         stats.windowsScored.increment();
         stats.modelFlowsScored.add(r.modelScored());
         stats.modelFlowsSkipped.add(r.modelSkipped());
+        stats.countRouting(r.routing());
         publish(r.decisions());
         write(r.decisions());
         if (learning != null) {

@@ -34,6 +34,11 @@ public final class FlowStats {
     /** Flows evicted for idleness. */
     public final LongAdder flowsEvicted = new LongAdder();
 
+    /** Payload bytes kept for payload inspection ({@code payload.capture_bytes} per flow and direction). */
+    public final LongAdder payloadBytesKept = new LongAdder();
+    /** Payload bytes not kept because the window's budget ({@code payload.window_mb}) was spent. */
+    public final LongAdder payloadBytesShed = new LongAdder();
+
     /** Backward time steps larger than one window, each starting a new segment (flows forgotten, windows restart). */
     public final LongAdder timeJumps = new LongAdder();
 

@@ -40,6 +40,17 @@ public final class FlowTable {
     /** Ethernet source address last seen sending from endpoint a / b of the flow (0: none seen). */
     private long[] macA, macB;
 
+    /** Payload capture ({@link #payload}): bytes kept per flow and direction, and per window; 0: off. */
+    private final int payloadBytes;
+    private final long payloadWindowBytes;
+    /** Per slot, endpoint a's / b's payload bytes kept in this window (null: none), and bytes kept so far in its life. */
+    private byte[][] payA, payB;
+    private int[] payDoneA, payDoneB;
+    private long payloadWindowUsed, payloadKept, payloadShed;
+    /** The slot and direction of the packet {@link #account} last put in a flow. */
+    private int lastSlot;
+    private boolean lastSrcIsA;
+
     private int[] active = new int[1024];
     /** A {@link #grow} failed for want of heap: the table keeps its size from then on. */
     private boolean growFailed;
@@ -51,11 +62,25 @@ public final class FlowTable {
      * @param maxFlowsPerWindow most distinct flows accounted in one window
      */
     public FlowTable(int maxFlows, int maxFlowsPerWindow) {
-        if (maxFlows < 1 || maxFlowsPerWindow < 1) {
+        this(maxFlows, maxFlowsPerWindow, 0, 0);
+    }
+
+    /**
+     * A table that also keeps payload bytes ({@link #payload}).
+     *
+     * @param maxFlows           most flows tracked at once (memory bound)
+     * @param maxFlowsPerWindow  most distinct flows accounted in one window
+     * @param payloadBytes       payload bytes kept per flow and direction over the flow's life (0: none)
+     * @param payloadWindowBytes payload bytes kept per window at most (beyond: shed and counted)
+     */
+    public FlowTable(int maxFlows, int maxFlowsPerWindow, int payloadBytes, long payloadWindowBytes) {
+        if (maxFlows < 1 || maxFlowsPerWindow < 1 || payloadBytes < 0 || payloadWindowBytes < 0) {
             throw new IllegalArgumentException("flow limits must be positive");
         }
         this.maxFlows = maxFlows;
         this.maxFlowsPerWindow = maxFlowsPerWindow;
+        this.payloadBytes = payloadBytes;
+        this.payloadWindowBytes = payloadWindowBytes;
         allocate(Math.min(1024, capacityFor(maxFlows)));
     }
 
@@ -96,6 +121,12 @@ public final class FlowTable {
         iatSq = new double[capacity];
         macA = new long[capacity];
         macB = new long[capacity];
+        if (payloadBytes > 0) {
+            payA = new byte[capacity][];
+            payB = new byte[capacity][];
+            payDoneA = new int[capacity];
+            payDoneB = new int[capacity];
+        }
     }
 
     /** Flows currently tracked. */
@@ -191,10 +222,16 @@ public final class FlowTable {
         this.icmpTypeCode[slot] = icmpTypeCode == -1 ? -1 : icmpTypeCode & 0xffff;
         macA[slot] = srcIsA ? srcMac : 0;
         macB[slot] = srcIsA ? 0 : srcMac;
+        if (payA != null) {
+            payA[slot] = payB[slot] = null;
+            payDoneA[slot] = payDoneB[slot] = 0;
+        }
         return count(slot, srcIsA, tsNanos, bytes, proto, flags);
     }
 
     private boolean count(int slot, boolean srcIsA, long ts, int bytes, int proto, int flags) {
+        lastSlot = slot;
+        lastSrcIsA = srcIsA;
         if (windowMark[slot] != windowSerial) {
             if (activeCount >= maxFlowsPerWindow) {
                 return false;
@@ -273,14 +310,73 @@ public final class FlowTable {
     }
 
     /**
+     * Keeps payload bytes of the packet {@link #account} just put in a flow (call only after it returned true): as
+     * many of {@code src[off, off + len)} as the flow's direction still takes (the first {@code payloadBytes} it
+     * sent, over the flow's life) and the window's budget allows; what the budget refuses is counted
+     * ({@link #payloadBytesShed}). Does nothing when the table keeps no payloads.
+     */
+    public void payload(byte[] src, int off, int len) {
+        if (payA == null || len <= 0) {
+            return;
+        }
+        int s = lastSlot;
+        int[] done = lastSrcIsA ? payDoneA : payDoneB;
+        int take = Math.min(len, payloadBytes - done[s]);
+        if (take <= 0) {
+            return;
+        }
+        if (payloadWindowUsed + take > payloadWindowBytes) {
+            payloadShed += take;
+            done[s] = payloadBytes; // this direction's start is lost; later bytes would not be its first
+            return;
+        }
+        byte[][] pay = lastSrcIsA ? payA : payB;
+        byte[] old = pay[s];
+        int have = old == null ? 0 : old.length;
+        byte[] b = old == null ? new byte[take] : Arrays.copyOf(old, have + take);
+        System.arraycopy(src, off, b, have, take);
+        pay[s] = b;
+        done[s] += take;
+        payloadWindowUsed += take;
+        payloadKept += take;
+    }
+
+    /** Payload bytes kept so far (all windows). */
+    public long payloadBytesKept() {
+        return payloadKept;
+    }
+
+    /** Payload bytes not kept for the per-window budget so far (all windows). */
+    public long payloadBytesShed() {
+        return payloadShed;
+    }
+
+    /**
      * The flows active in the current window as records, oriented originator → responder; then starts a new window
      * (per-window counters start from zero, originators are kept).
      */
     public List<FlowRecord> emit() {
+        return emit(null);
+    }
+
+    /**
+     * As {@link #emit()}, also handing over the window's kept payloads ({@link #payload}) to {@code payloads}, each
+     * naming its flow's index in the returned list; null drops them.
+     */
+    public List<FlowRecord> emit(List<FlowPayload> payloads) {
         List<FlowRecord> out = new ArrayList<>(activeCount);
         for (int k = 0; k < activeCount; k++) {
-            out.add(record(active[k]));
+            int s = active[k];
+            out.add(record(s));
+            if (payA != null && (payA[s] != null || payB[s] != null)) {
+                if (payloads != null) {
+                    boolean origIsA = (meta[s] & META_ORIG_IS_A) != 0;
+                    payloads.add(origIsA ? new FlowPayload(k, payA[s], payB[s]) : new FlowPayload(k, payB[s], payA[s]));
+                }
+                payA[s] = payB[s] = null;
+            }
         }
+        payloadWindowUsed = 0;
         activeCount = 0;
         if (++windowSerial == 0) {
             windowSerial = 1;
@@ -504,12 +600,15 @@ public final class FlowTable {
         unusual = t.unusual; flagsAB = t.flagsAB; flagsBA = t.flagsBA;
         sizeMin = t.sizeMin; sizeMax = t.sizeMax; icmpTypeCode = t.icmpTypeCode; sizeSq = t.sizeSq; iatSq = t.iatSq;
         macA = t.macA; macB = t.macB;
+        payA = t.payA; payB = t.payB; payDoneA = t.payDoneA; payDoneB = t.payDoneB;
     }
 
     /** Snapshot of the arrays (shares them) for rehashing. */
     private FlowTable(FlowTable t) {
         maxFlows = t.maxFlows;
         maxFlowsPerWindow = t.maxFlowsPerWindow;
+        payloadBytes = t.payloadBytes;
+        payloadWindowBytes = t.payloadWindowBytes;
         restore(t);
     }
 
@@ -544,6 +643,12 @@ public final class FlowTable {
         iatSq[to] = o.iatSq[from];
         macA[to] = o.macA[from];
         macB[to] = o.macB[from];
+        if (payA != null) {
+            payA[to] = o.payA[from];
+            payB[to] = o.payB[from];
+            payDoneA[to] = o.payDoneA[from];
+            payDoneB[to] = o.payDoneB[from];
+        }
     }
 
     private static long hash(long aHi, long aLo, long bHi, long bLo, int ports, int meta) {

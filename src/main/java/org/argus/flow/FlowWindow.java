@@ -18,9 +18,11 @@ import java.util.List;
  *                   {@link #MAX_ARP} groups; all of them count in their flows)
  * @param mdns       the host names senders announced over mDNS, the latest per MAC, in order of first announcement
  *                   (at most {@link #MAX_ARP}; the packets count in their flows)
+ * @param payloads   the first payload bytes of flows, for payload inspection (empty unless payload capture is on);
+ *                   local only: the window never leaves the process
  */
 public record FlowWindow(long startNanos, long endNanos, WindowTotals totals, List<FlowRecord> flows, List<ArpRecord> arp,
-                         List<DhcpRecord> dhcp, List<MdnsName> mdns) {
+                         List<DhcpRecord> dhcp, List<MdnsName> mdns, List<FlowPayload> payloads) {
     /** ARP groups, and DHCP groups, kept per window. */
     public static final int MAX_ARP = 16_384;
 
@@ -29,6 +31,13 @@ public record FlowWindow(long startNanos, long endNanos, WindowTotals totals, Li
         arp = List.copyOf(arp);
         dhcp = List.copyOf(dhcp);
         mdns = List.copyOf(mdns);
+        payloads = List.copyOf(payloads);
+    }
+
+    /** A window without payloads. */
+    public FlowWindow(long startNanos, long endNanos, WindowTotals totals, List<FlowRecord> flows, List<ArpRecord> arp,
+                      List<DhcpRecord> dhcp, List<MdnsName> mdns) {
+        this(startNanos, endNanos, totals, flows, arp, dhcp, mdns, List.of());
     }
 
     /** A window without mDNS names. */

@@ -51,6 +51,7 @@ public final class WindowAssembler {
     private long packets, bytes, ipPackets, tcp, udp, icmp, tcpSyn, fragments, nonIp, malformed, late, flowsDropped;
     private final long[] malformedByReason = new long[Malformed.count()];
     private long snaplenTruncated;
+    private long payloadKeptReported, payloadShedReported;
 
     /**
      * @param settings window length, grace, flow limits and idle timeouts
@@ -64,7 +65,8 @@ public final class WindowAssembler {
         if (windowNanos <= 0) {
             throw new IllegalArgumentException("window length must be positive");
         }
-        this.table = new FlowTable(settings.maxTrackedFlows(), settings.maxFlowsPerWindow());
+        this.table = new FlowTable(settings.maxTrackedFlows(), settings.maxFlowsPerWindow(), settings.payloadBytes(),
+                settings.payloadWindowBytes());
         this.sink = sink;
         this.stats = stats;
         this.sweepEveryNanos = Math.max(windowNanos, settings.minIdleNanos() / 2);
@@ -149,6 +151,8 @@ public final class WindowAssembler {
                             b.dstHi[k], b.dstLo[k], p >>> 16, p & 0xffff, ts, len, b.tcpFlags[k] & 0xff, b.icmpTypeCode[k], b.srcMac[k])) {
                         flowsDropped++;
                         batchDrop++;
+                    } else if (b.payloadLen[k] > 0) {
+                        table.payload(b.payloadBytes, b.payloadAt[k], b.payloadLen[k]);
                     }
                     if ((info & PacketBatch.INFO_MDNS) != 0 && b.srcMac[k] != 0
                             && (mdnsNames.size() < FlowWindow.MAX_ARP || mdnsNames.containsKey(b.srcMac[k]))) {
@@ -229,7 +233,8 @@ public final class WindowAssembler {
                                                  Consumer<FlowWindow> sink) throws CaptureException, InterruptedException {
         WindowAssembler assembler = new WindowAssembler(settings, stats, sink);
         try {
-            return new PcapFileReader(capture, batchPackets).readAhead(assembler::accept, READ_AHEAD_BATCHES);
+            return new PcapFileReader(capture, batchPackets).capturePayloads(settings.payloadBytes())
+                    .readAhead(assembler::accept, READ_AHEAD_BATCHES);
         } finally {
             assembler.flush();
         }
@@ -345,7 +350,16 @@ public final class WindowAssembler {
         List<MdnsName> mdns = new ArrayList<>(mdnsNames.size());
         mdnsNames.forEach((mac, name) -> mdns.add(new MdnsName(mac, name)));
         mdnsNames.clear();
-        FlowWindow w = new FlowWindow(start, end, totals, table.emit(), arpRecords, dhcpRecords, mdns);
+        List<FlowPayload> payloads = settings.payloadBytes() > 0 ? new ArrayList<>() : null;
+        List<FlowRecord> flows = table.emit(payloads);
+        FlowWindow w = new FlowWindow(start, end, totals, flows, arpRecords, dhcpRecords, mdns,
+                payloads == null ? List.of() : payloads);
+        if (payloads != null) {
+            stats.payloadBytesKept.add(table.payloadBytesKept() - payloadKeptReported);
+            stats.payloadBytesShed.add(table.payloadBytesShed() - payloadShedReported);
+            payloadKeptReported = table.payloadBytesKept();
+            payloadShedReported = table.payloadBytesShed();
+        }
         if (lastSweep == Long.MIN_VALUE) {
             lastSweep = end;
         } else if (end - lastSweep >= sweepEveryNanos) {

@@ -144,6 +144,13 @@ public final class ArgusMetrics {
         }
         counter("argus.early.looks", "Early looks at the open window's busy originators", s.detection.earlyLooks);
         counter("argus.early.decisions", "Decisions made inside the open window (early firing)", s.detection.earlyDecisions);
+        counter("argus.routing.flows", "Flows by route", s.detection.fastPathFlows, "path", "fast");
+        counter("argus.routing.flows", "Flows by route", s.detection.standardPathFlows, "path", "standard");
+        counter("argus.routing.flows", "Flows by route", s.detection.escalatedFlows, "path", "escalated");
+        counter("argus.payloads.inspected", "Payloads the classifier scored", s.detection.payloadsInspected);
+        counter("argus.payloads.hits", "Malicious payload verdicts at or above payload.threshold", s.detection.payloadHits);
+        counter("argus.payloads.shed", "Escalated payloads left unscored for payload.max_per_window", s.detection.payloadsShed);
+        counter("argus.payload.bytes.shed", "Payload bytes not kept for payload.window_mb", s.flow.payloadBytesShed);
         gauge("argus.bans.active", "Active bans in the blacklist", s.blacklist.bansActive::get);
         counter("argus.bans", "Blacklist changes", s.blacklist.bansAdded, "change", "added");
         counter("argus.bans", "Blacklist changes", s.blacklist.bansRenewed, "change", "renewed");

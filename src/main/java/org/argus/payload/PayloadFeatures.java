@@ -113,7 +113,8 @@ public final class PayloadFeatures {
         return b >= '0' && b <= '9' ? b - '0' : b >= 'a' && b <= 'f' ? b - 'a' + 10 : -1;
     }
 
-    private static int bucket(int gram) {
+    /** The hashed bucket of a 1-gram ({@code a}), 2-gram ({@code 0x10000 | a<<8 | b}) or 3-gram ({@code 0x1000000 | …}). */
+    static int bucket(int gram) {
         return (gram * 0x9E3779B1) >>> (32 - 10);
     }
 }

@@ -103,6 +103,47 @@ public final class PayloadModel {
         return new Verdict(classes.get(best), p[best], best != 0);
     }
 
+    /**
+     * Where in a payload a class shows most: the start of the {@code span}-byte stretch of {@code payload[0, length)}
+     * whose trigrams (lower-cased, not decoded, so the offset is the payload's own) weigh most toward {@code label}
+     * against {@value #BENIGN}. A linear model has no single matching position; this is the stretch that pushed
+     * hardest. 0 for an unknown class or a payload shorter than three bytes.
+     */
+    public int evidenceOffset(byte[] payload, int length, String label, int span) {
+        int c = classes.indexOf(label);
+        if (c <= 0 || length < 3) {
+            return 0;
+        }
+        double[] w = weights[c], benign = weights[0];
+        int grams = length - 2;
+        double[] g = new double[grams];
+        for (int i = 0; i < grams; i++) {
+            int a = lower(payload[i]), b = lower(payload[i + 1]), d = lower(payload[i + 2]);
+            int bucket = PayloadFeatures.bucket(0x1000000 | (a << 16) | (b << 8) | d);
+            g[i] = w[bucket] - benign[bucket];
+        }
+        int width = Math.max(1, Math.min(span, grams));
+        double sum = 0;
+        for (int i = 0; i < width; i++) {
+            sum += g[i];
+        }
+        double best = sum;
+        int at = 0;
+        for (int i = width; i < grams; i++) {
+            sum += g[i] - g[i - width];
+            if (sum > best) {
+                best = sum;
+                at = i - width + 1;
+            }
+        }
+        return at;
+    }
+
+    private static int lower(byte b) {
+        int c = b & 0xFF;
+        return c >= 'A' && c <= 'Z' ? c + 32 : c == '+' ? ' ' : c;
+    }
+
     /** Writes the model file (to {@code .part}, then renamed). */
     public void save(Path file) throws IOException {
         Path part = file.resolveSibling(file.getFileName() + ".part");

@@ -121,19 +121,43 @@ public final class PayloadTrainer {
             "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36",
             "curl/7.88.1", "Wget/1.21.3", "python-requests/2.31.0", "Dalvik/2.1.0 (Linux; U; Android 14)", "Roku/DVP-13.0"};
 
+    /** Everyday XML of a home network: WS-Discovery, UPnP SOAP, XML-RPC, RSS, SVG, a device description; no DTD. */
+    private static final String[] XML = {
+            "<?xml version=\"1.0\" encoding=\"utf-8\"?><soap:Envelope xmlns:soap=\"http://www.w3.org/2003/05/soap-envelope\" "
+                    + "xmlns:wsa=\"http://schemas.xmlsoap.org/ws/2004/08/addressing\" xmlns:wsd=\"http://schemas.xmlsoap.org/ws/2005/04/discovery\">"
+                    + "<soap:Header><wsa:To>urn:schemas-xmlsoap-org:ws:2005:04:discovery</wsa:To><wsa:Action>"
+                    + "http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</wsa:Action><wsa:MessageID>urn:uuid:$N-4f2a-11ef-9c3b</wsa:MessageID>"
+                    + "</soap:Header><soap:Body><wsd:Probe><wsd:Types>wsdp:Device</wsd:Types></wsd:Probe></soap:Body></soap:Envelope>",
+            "POST /upnp/control/WANIPConn1 HTTP/1.1\r\nHost: 192.168.1.1:49152\r\nContent-Type: text/xml; charset=\"utf-8\"\r\n"
+                    + "SOAPAction: \"urn:schemas-upnp-org:service:WANIPConnection:1#GetExternalIPAddress\"\r\n\r\n<?xml version=\"1.0\"?>"
+                    + "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\" s:encodingStyle=\"http://schemas.xmlsoap.org/soap/encoding/\">"
+                    + "<s:Body><u:GetExternalIPAddress xmlns:u=\"urn:schemas-upnp-org:service:WANIPConnection:1\"/></s:Body></s:Envelope>",
+            "<?xml version=\"1.0\"?><methodCall><methodName>weather.get</methodName><params><param><value><string>$W</string></value>"
+                    + "</param><param><value><int>$N</int></value></param></params></methodCall>",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?><rss version=\"2.0\"><channel><title>$W</title><link>https://news.example.com/</link>"
+                    + "<item><title>$W news $N</title><guid>https://news.example.com/a/$N</guid></item></channel></rss>",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"24\" height=\"24\" viewBox=\"0 0 24 24\"><path d=\"M12 2L2 7l10 5 10-5-10-5z\"/>"
+                    + "<title>$W</title></svg>",
+            "<?xml version=\"1.0\"?><root xmlns=\"urn:schemas-upnp-org:device-1-0\"><specVersion><major>1</major><minor>0</minor></specVersion>"
+                    + "<device><deviceType>urn:schemas-upnp-org:device:MediaRenderer:1</deviceType><friendlyName>Living room $N</friendlyName>"
+                    + "<manufacturer>$W</manufacturer><UDN>uuid:$N-0000-1000-8000-001788</UDN></device></root>"};
+
     /**
-     * {@code n} benign requests and values: GET with query strings, form and JSON posts, cookies, and bare values
-     * (search terms, names with apostrophes, e-mail addresses, prices, paths), seeded so a run repeats.
+     * {@code n} benign requests and values: GET with query strings, form and JSON posts, cookies, everyday XML
+     * (WS-Discovery, UPnP SOAP, XML-RPC, RSS, SVG) and bare values (search terms, names with apostrophes, e-mail
+     * addresses, prices, paths), seeded so a run repeats.
      */
     public static List<Sample> benignGenerated(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         List<Sample> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             String value = WORDS[r.nextInt(WORDS.length)] + (r.nextBoolean() ? " " + WORDS[r.nextInt(WORDS.length)] : "");
-            String text = switch (r.nextInt(7)) {
+            String text = switch (r.nextInt(8)) {
                 case 0 -> value;
                 case 1 -> "user" + r.nextInt(10_000) + "@example." + (r.nextBoolean() ? "com" : "org");
                 case 2 -> PATHS[r.nextInt(PATHS.length)] + "?page=" + r.nextInt(50) + "&sort=" + (r.nextBoolean() ? "asc" : "desc");
+                case 7 -> XML[r.nextInt(XML.length)].replace("$N", Integer.toString(r.nextInt(100_000))).replace("$W", WORDS[r.nextInt(WORDS.length)]
+                        .replace("&", "&amp;").replace("<", "&lt;"));
                 case 3 -> "{\"id\":" + r.nextInt(100_000) + ",\"name\":\"" + value + "\",\"tags\":[\"" + WORDS[r.nextInt(WORDS.length)] + "\"],\"price\":" + r.nextInt(500) + "." + r.nextInt(100) + "}";
                 default -> wrap(value, r.nextInt());
             };

@@ -67,6 +67,33 @@ class PacketDecoderTest {
     }
 
     @Test
+    void payloadBytesAreKeptOnlyWhenAskedAndOnlyUpToTheLimit() {
+        byte[] get = "GET /search?q=1%27+OR+1=1 HTTP/1.1\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] frame = concat(eth(0x0800), ipv4(TCP, 0, concat(tcp(40000, 80, 0x18), get)), new byte[6]); // Ethernet padding
+        PacketBatch off = decode(PacketDecoder.DLT_EN10MB, frame, frame.length);
+        assertEquals(0, off.payloadLen[0], "no payload unless asked");
+        PacketBatch b = new PacketBatch(4);
+        PacketDecoder d = new PacketDecoder(PacketDecoder.DLT_EN10MB).capturePayloads(16);
+        d.decode(frame, frame.length, 1L, frame.length, b);
+        assertEquals(16, b.payloadLen[0]);
+        assertEquals("GET /search?q=1%", new String(b.payloadBytes, b.payloadAt[0], 16, java.nio.charset.StandardCharsets.US_ASCII));
+        d = new PacketDecoder(PacketDecoder.DLT_EN10MB).capturePayloads(4096);
+        byte[] udp = ByteBuffer.allocate(8 + 5).putShort((short) 5000).putShort((short) 53).putShort((short) 13).putShort((short) 0)
+                .put("hello".getBytes(java.nio.charset.StandardCharsets.US_ASCII)).array();
+        byte[] udpFrame = concat(eth(0x0800), ipv4(UDP, 0, udp));
+        byte[] synFrame = concat(eth(0x0800), ipv4(TCP, 0, tcp(40000, 80, 0x02)));
+        d.decode(frame, frame.length, 2L, frame.length, b);
+        d.decode(udpFrame, udpFrame.length, 3L, udpFrame.length, b);
+        d.decode(synFrame, synFrame.length, 4L, synFrame.length, b);
+        assertEquals(get.length, b.payloadLen[1], "the IP total length ends the payload, not the Ethernet padding");
+        assertEquals(new String(get, java.nio.charset.StandardCharsets.US_ASCII),
+                new String(b.payloadBytes, b.payloadAt[1], b.payloadLen[1], java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals("hello", new String(b.payloadBytes, b.payloadAt[2], b.payloadLen[2], java.nio.charset.StandardCharsets.US_ASCII));
+        assertEquals(0, b.payloadLen[3], "a bare SYN has no payload");
+        assertEquals(0, decode(PacketDecoder.LINKTYPE_IPV4, ipv4(TCP, 185, new byte[30]), 50).payloadLen[0], "no payload from a later fragment");
+    }
+
+    @Test
     void nonFirstTcpFragmentIsNotAFlowButIcmpFragmentIs() {
         PacketBatch tcpFrag = decode(PacketDecoder.LINKTYPE_IPV4, ipv4(TCP, 185, new byte[8]), 28);
         assertEquals(PacketBatch.KIND_FRAGMENT, tcpFrag.kind[0]);
