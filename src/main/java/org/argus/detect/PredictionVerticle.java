@@ -57,6 +57,8 @@ public final class PredictionVerticle extends VerticleBase {
     private long learningStartNanos = Long.MIN_VALUE;
     private long reloadTimer = -1, pollTimer = -1;
     private boolean polling;
+    /** The payload model card in use (worker thread only). */
+    private Path payloadCard;
 
     /**
      * @param settings  detection settings
@@ -97,6 +99,7 @@ public final class PredictionVerticle extends VerticleBase {
             if (!polling && extras != null) {
                 extras.accept(detector);
             }
+            payloadCard = org.argus.payload.PayloadModel.newestCard(settings.models().dir());
             log = new DecisionLog(outputDir, fsync);
             if (polling) {
                 poller = new CsvPoller(settings.polling());
@@ -115,12 +118,14 @@ public final class PredictionVerticle extends VerticleBase {
                         if (models.refresh()) {
                             report();
                         }
+                        refreshPayloadModel();
                         return null;
                     }));
             vertx.eventBus().<String>localConsumer(Addresses.MODEL_AVAILABLE, m -> worker.executeBlocking(() -> {
                 if (models.refresh()) {
                     report();
                 }
+                refreshPayloadModel();
                 return null;
             }));
             if (polling) {
@@ -265,6 +270,31 @@ public final class PredictionVerticle extends VerticleBase {
             }
         }
         report();
+    }
+
+    /**
+     * Hot swap of the payload classifier (worker thread): a newer card in the models folder whose file matches it
+     * replaces the model in use; one that does not is refused, logged, and the old model stays. Only when the
+     * sensor started with a payload model (payload capture is set up at start).
+     */
+    private void refreshPayloadModel() {
+        PayloadInspector inspector = detector == null ? null : detector.payloadInspector();
+        if (inspector == null) {
+            return;
+        }
+        Path newest = null;
+        try {
+            newest = org.argus.payload.PayloadModel.newestCard(settings.models().dir());
+            if (newest == null || newest.equals(payloadCard)) {
+                return;
+            }
+            inspector.model(org.argus.payload.PayloadModel.loadNewest(settings.models().dir()));
+            payloadCard = newest;
+            LOG.info("event=payload_model_loaded card={}", newest.getFileName());
+        } catch (java.io.IOException e) {
+            payloadCard = newest; // said once; a newer card is tried again
+            LOG.warn("event=payload_model_refused reason=\"{}\" action=keep_current", org.argus.log.LogText.escape(e.getMessage()));
+        }
     }
 
     private void report() {

@@ -28,6 +28,8 @@ public final class PayloadModel {
     public static final String BENIGN = "benign";
     /** File format version. */
     public static final int FORMAT = 1;
+    /** A payload model card's file name; group 1 is the version. */
+    public static final java.util.regex.Pattern CARD = java.util.regex.Pattern.compile("argus-payload-(\\d{8}T\\d{6}Z)\\.json");
     private static final byte[] MAGIC = "ARGUSPAY".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
 
     /** One verdict: the most probable class and its probability; malicious when that class is not benign. */
@@ -199,22 +201,26 @@ public final class PayloadModel {
         }
     }
 
+    /** The newest payload model card in {@code dir} (by version), or null when there is none. */
+    public static Path newestCard(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return null;
+        }
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> CARD.matcher(p.getFileName().toString()).matches()).max(java.util.Comparator.naturalOrder()).orElse(null);
+        }
+    }
+
     /**
      * The newest model in {@code dir} whose card's SHA-256 matches its file.
      *
      * @throws IOException when there is none, or the newest one's file does not match its card (named)
      */
     public static PayloadModel loadNewest(Path dir) throws IOException {
-        List<Path> cards = new ArrayList<>();
-        if (Files.isDirectory(dir)) {
-            try (var s = Files.list(dir)) {
-                s.filter(p -> p.getFileName().toString().matches("argus-payload-\\d{8}T\\d{6}Z\\.json")).sorted().forEach(cards::add);
-            }
-        }
-        if (cards.isEmpty()) {
+        Path card = newestCard(dir);
+        if (card == null) {
             throw new IOException(dir + ": no payload model (argus-payload-<version>.json); train one with argus train-payload");
         }
-        Path card = cards.get(cards.size() - 1);
         JsonObject c = new JsonObject(Files.readString(card));
         Path file = card.resolveSibling(c.getString("file", ""));
         String sha = org.argus.detect.ModelStore.sha256(file);

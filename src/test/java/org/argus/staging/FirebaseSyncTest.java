@@ -148,6 +148,55 @@ class FirebaseSyncTest {
         }
     }
 
+    /** A two-class payload model (benign and {@code label}) with its card, published under {@code models/}. */
+    private void publishPayloadModel(String version, String label, boolean tamper) throws Exception {
+        Path pub = Files.createDirectories(dir.resolve("publish-payload"));
+        double[][] w = new double[2][org.argus.payload.PayloadFeatures.SIZE + 1];
+        w[1][0] = 1;
+        Path bin = pub.resolve("argus-payload-" + version + ".bin");
+        new org.argus.payload.PayloadModel(List.of(org.argus.payload.PayloadModel.BENIGN, label), w).save(bin);
+        JsonObject card = new JsonObject().put("format", "argus-payload-model").put("version", version)
+                .put("file", bin.getFileName().toString()).put("sha256", org.argus.detect.ModelStore.sha256(bin));
+        byte[] bytes = Files.readAllBytes(bin);
+        if (tamper) {
+            bytes[bytes.length - 3] ^= 0x5a;
+        }
+        memory.create(BlobInfo.newBuilder(BlobId.of(BUCKET, "models/" + bin.getFileName())).build(), bytes);
+        memory.create(BlobInfo.newBuilder(BlobId.of(BUCKET, "models/argus-payload-" + version + ".json")).build(),
+                card.encode().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void aNewerPayloadModelIsDownloadedVerifiedAndSwappedInATamperedOneRefused() throws Exception {
+        Path models = Files.createDirectories(dir.resolve("models"));
+        ArgusConfig c = ArgusConfig.from(ConfigLoader.merge(new JsonObject()
+                .put("anonymization", new JsonObject().put("generate_salt", true))
+                .put("model", new JsonObject().put("model_local_path", models.toString()).put("reload_interval_seconds", 1)), Map.of()));
+        double[][] w = new double[2][org.argus.payload.PayloadFeatures.SIZE + 1];
+        org.argus.detect.PayloadInspector inspector = new org.argus.detect.PayloadInspector(c.payload(),
+                new org.argus.payload.PayloadModel(List.of(org.argus.payload.PayloadModel.BENIGN, "first"), w));
+        Vertx vertx = Vertx.vertx();
+        SensorStats stats = new SensorStats();
+        SensorHealth health = new SensorHealth(Clock.systemUTC());
+        try {
+            await(vertx.deployVerticle(new PredictionVerticle(c.detection(), dir.resolve("out"), false, stats.detection, health,
+                    d -> d.payloadInspector(inspector))));
+            publishPayloadModel("20261201T100000Z", "second", false);
+            StagingSettings s = staging(dir.resolve("csv"), firebase("pi-1", Duration.ofMillis(300), Duration.ZERO, List.of()));
+            await(vertx.deployVerticle(new StagingVerticle(s, () -> memory, stats.staging, health, Clock.systemUTC(),
+                    new StagingVerticle.Sync(false, models, null))));
+            assertTrue(eventually(vertx, () -> inspector.model().classes().contains("second")), "swapped to the downloaded model");
+            publishPayloadModel("20261201T110000Z", "tampered", true);
+            assertTrue(eventually(vertx, () -> stats.staging.modelSyncLastError.get() != null
+                    && stats.staging.modelSyncLastError.get().contains("refused: SHA-256")), "the tampered payload model is refused");
+            assertTrue(Files.notExists(models.resolve("argus-payload-20261201T110000Z.bin")), "nothing of it is kept");
+            await(vertx.timer(1500)); // a reload round
+            assertTrue(inspector.model().classes().contains("second"), "the verified model stays in use");
+        } finally {
+            await(vertx.close());
+        }
+    }
+
     /** One sensor: its own Vert.x, SQLite blacklist and staging verticle (sync only). */
     record Node(Vertx vertx, SensorStats stats) {
         List<Ban> bans() throws Exception {
