@@ -91,6 +91,16 @@ public final class Sensor {
                 dashboard) : null;
         if (http != null) {
             http.blocklistMirror(config.mirror().clients(), config.mirror().serveDryRun());
+            if (config.mirror().enabled()) {
+                try {
+                    http.lapi(org.argus.lapi.BouncerStore.open(config.mirror().bouncersDb()));
+                } catch (java.sql.SQLException e) {
+                    return Future.failedFuture("lapi.bouncers_db: " + e.getMessage());
+                }
+                LOG.info("event=lapi_on bouncers_db={} http={}:{}", config.mirror().bouncersDb(), config.http().host(), config.http().port());
+            }
+        } else if (config.mirror().enabled()) {
+            LOG.warn("event=lapi_off reason=\"lapi.enabled needs http.enabled\"");
         }
         org.argus.enforce.Topology topology = config.capture().offline() || polling ? org.argus.enforce.Topology.NONE
                 : org.argus.enforce.Topology.detect(Path.of("/sys/class/net"), Path.of("/proc/sys"), config.capture().interfaceName());

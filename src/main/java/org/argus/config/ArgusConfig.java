@@ -56,12 +56,15 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                           org.argus.detect.FastPath fastPath, JsonObject document) {
 
     /**
-     * The blocklist mirror ({@code GET /blocklist.txt|json}).
+     * The blocklist mirror ({@code GET /blocklist.txt|json}) and the CrowdSec bouncer API ({@code /v1/decisions*}).
      *
-     * @param clients     networks that may pull it without the bearer token ({@code lapi.mirror_clients}, CIDRs)
+     * @param clients     networks that may pull the mirror without the bearer token ({@code lapi.mirror_clients}, CIDRs)
      * @param serveDryRun serve bans while the mandatory dry-run lasts ({@code lapi.serve_dry_run})
+     * @param enabled     serve the bouncer API ({@code lapi.enabled})
+     * @param bouncersDb  the bouncer keys' database ({@code lapi.bouncers_db}; default {@code bouncers.db} beside the
+     *                    blacklist database)
      */
-    public record Mirror(List<org.argus.blacklist.BanTarget> clients, boolean serveDryRun) {
+    public record Mirror(List<org.argus.blacklist.BanTarget> clients, boolean serveDryRun, boolean enabled, Path bouncersDb) {
         public Mirror {
             clients = List.copyOf(clients);
         }
@@ -212,7 +215,9 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         org.argus.detect.FastPath fastPath = fastPath(c, blacklist);
         c.throwIfAny();
         return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, blacklist, enforcement, staging, cluster, alerts,
-                devices, intel, enrichment, influx, archive, new Mirror(mirrorClients, c.bool("lapi.serve_dry_run")), payload,
+                devices, intel, enrichment, influx, archive, new Mirror(mirrorClients, c.bool("lapi.serve_dry_run"), c.bool("lapi.enabled"),
+                c.str("lapi.bouncers_db").isBlank() ? blacklist.database().toAbsolutePath().resolveSibling("bouncers.db")
+                        : Path.of(c.str("lapi.bouncers_db"))), payload,
                 fastPath, doc.copy());
     }
 

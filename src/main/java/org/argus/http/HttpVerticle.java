@@ -124,6 +124,25 @@ public final class HttpVerticle extends VerticleBase {
         this.mirrorServesDryRun = serveDryRun;
     }
 
+    private volatile org.argus.lapi.BouncerStore bouncers;
+
+    /**
+     * Serves CrowdSec's bouncer API ({@code /v1/decisions*}, {@link LapiRoutes}) with keys from {@code store}
+     * ({@code lapi.enabled}). Call before deploying.
+     */
+    public void lapi(org.argus.lapi.BouncerStore store) {
+        this.bouncers = store;
+    }
+
+    @Override
+    public Future<?> stop() {
+        org.argus.lapi.BouncerStore b = bouncers;
+        return b == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+            b.close();
+            return null;
+        });
+    }
+
     @Override
     public Future<?> start() {
         // the types it sends, registered here too: it deploys beside the pipeline, maybe before their consumers
@@ -161,6 +180,13 @@ public final class HttpVerticle extends VerticleBase {
                     .onSuccess(m -> json(rc, 200, dashboard.deviceView(m.body()))).onFailure(e -> deviceFailure(rc, e));
         });
         router.route().failureHandler(this::failure);
+        if (bouncers != null) {
+            LapiRoutes lapiRoutes = new LapiRoutes(vertx, bouncers, new org.argus.lapi.LapiDecisions(), stats.lapi,
+                    () -> BlocklistMirror.withheld(stats.enforcement.status.get(), Instant.now(), mirrorServesDryRun),
+                    t -> allowlist.refusal(t).isPresent());
+            lapiRoutes.mount(router);
+            stats.lapi.enabled = true;
+        }
         router.get("/blocklist.txt").handler(rc -> blocklist(rc, false));
         router.get("/blocklist.json").handler(rc -> blocklist(rc, true));
         router.route("/blacklist*").handler(this::authorize);
