@@ -40,7 +40,7 @@ public final class Main implements Callable<Integer> {
             InterfacesCommand.class, GenerateCommand.class, BlacklistCommand.class, QuarantineCommand.class,
             EmergencyCommands.Stop.class, EmergencyCommands.Restore.class, ReadCommands.Status.class, ReadCommands.Stats.class,
             ReadCommands.Health.class, DevicesCommand.class, IntelCommand.class, ArchiveCommand.class, PayloadCommands.Train.class,
-            PayloadCommands.Payload.class, BouncersCommand.class);
+            PayloadCommands.Payload.class, BouncersCommand.class, FeedbackCommand.class);
 
     @Option(names = {"-conf", "--conf"}, paramLabel = "FILE",
             description = "Configuration file (JSON, or YAML when it ends in .yaml/.yml). Without it: built-in defaults and ARGUS_* variables.")

@@ -24,6 +24,13 @@ import org.argus.flow.IpAddress;
 public final class Allowlist {
     private final Map<BanTarget, String> fixed;
     private final Map<BanTarget, String> dynamic = new ConcurrentHashMap<>();
+    /** Entries that end: an operator's false-positive feedback ({@link #allowUntil}). */
+    private final Map<BanTarget, Expiring> expiring = new ConcurrentHashMap<>();
+    private volatile java.time.Clock clock = java.time.Clock.systemUTC();
+
+    /** An entry with an end. */
+    private record Expiring(String why, java.time.Instant until) {
+    }
 
     private Allowlist(Map<BanTarget, String> fixed) {
         this.fixed = Collections.unmodifiableMap(fixed);
@@ -83,8 +90,42 @@ public final class Allowlist {
         dynamic.putIfAbsent(BanTarget.of(a), why);
     }
 
+    /** The clock expiring entries are read against (a test's fake clock). */
+    public Allowlist clock(java.time.Clock c) {
+        this.clock = c;
+        return this;
+    }
+
+    /**
+     * Allows a target until {@code until} (an operator's false-positive feedback): a ban overlapping it is refused
+     * until then, with {@code why} as the reason. A later call for the same target replaces the end.
+     */
+    public void allowUntil(BanTarget target, String why, java.time.Instant until) {
+        expiring.put(target, new Expiring(why, until));
+    }
+
+    /** The expiring entries still in force, with their ends. */
+    public Map<BanTarget, java.time.Instant> expiringEntries() {
+        java.time.Instant now = clock.instant();
+        Map<BanTarget, java.time.Instant> out = new LinkedHashMap<>();
+        expiring.forEach((t, e) -> {
+            if (e.until().isAfter(now)) {
+                out.put(t, e.until());
+            }
+        });
+        return out;
+    }
+
     /** Why a ban on {@code target} must be refused, or empty when it may proceed. */
     public Optional<String> refusal(BanTarget target) {
+        java.time.Instant now = clock.instant();
+        for (var e : expiring.entrySet()) {
+            if (!e.getValue().until().isAfter(now)) {
+                expiring.remove(e.getKey(), e.getValue());
+            } else if (e.getKey().overlaps(target)) {
+                return Optional.of(target + " is allowlisted until " + e.getValue().until() + ": " + e.getValue().why());
+            }
+        }
         for (Map<BanTarget, String> m : List.of(fixed, dynamic)) {
             for (var e : m.entrySet()) {
                 if (e.getKey().overlaps(target)) {

@@ -81,6 +81,11 @@ public final class BanPolicy {
     }
 
     /** For a blacklist's settings. */
+    /** The allowlist this policy checks (feedback adds expiring entries to it). */
+    public Allowlist allowlist() {
+        return allowlist;
+    }
+
     public BanPolicy(BlacklistSettings s, Allowlist allowlist) {
         this(s.banTtlHoursByRisk(), s.actionsByRisk(), allowlist);
     }

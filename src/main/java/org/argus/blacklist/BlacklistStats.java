@@ -15,6 +15,10 @@ public final class BlacklistStats {
     public final LongAdder bansRenewed = new LongAdder();
     /** Bans an operator removed. */
     public final LongAdder bansRemoved = new LongAdder();
+    /** Operator verdicts: false positives (ban lifted, target allowlisted for a while). */
+    public final LongAdder feedbackFalsePositives = new LongAdder();
+    /** Operator verdicts: true positives (confirmed). */
+    public final LongAdder feedbackTruePositives = new LongAdder();
     /** Bans whose TTL ran out. */
     public final LongAdder bansExpired = new LongAdder();
     /** Bans refused because the target is allowlisted. */

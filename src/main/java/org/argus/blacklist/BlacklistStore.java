@@ -56,7 +56,9 @@ public final class BlacklistStore {
                     + "hits INTEGER NOT NULL, offences INTEGER NOT NULL, action TEXT NOT NULL DEFAULT 'ban')",
             "CREATE INDEX IF NOT EXISTS bans_expiry ON bans (expires_at)",
             "CREATE TABLE IF NOT EXISTS offenders (address TEXT PRIMARY KEY, offences INTEGER NOT NULL, last_ban_at INTEGER NOT NULL)",
-            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS feedback (id INTEGER PRIMARY KEY AUTOINCREMENT, decision_id TEXT, target TEXT NOT NULL, "
+                    + "verdict TEXT NOT NULL, note TEXT NOT NULL, allowlist_until INTEGER, created_at INTEGER NOT NULL)");
 
     private final Pool pool;
     private final Policy policy;
@@ -193,6 +195,45 @@ public final class BlacklistStore {
         return pool.preparedQuery("INSERT OR IGNORE INTO meta (key, value) VALUES ('first_start', ?)").execute(Tuple.of(Long.toString(now)))
                 .compose(r -> pool.query("SELECT value FROM meta WHERE key = 'first_start'").execute())
                 .map(rows -> Instant.ofEpochSecond(Long.parseLong(rows.iterator().next().getString(0))));
+    }
+
+    /**
+     * Records an operator's verdict.
+     *
+     * @param allowlistUntil the end of the allowlist entry it made, or null
+     */
+    public Future<Void> feedback(FeedbackRequest f, Instant allowlistUntil) {
+        return pool.preparedQuery("INSERT INTO feedback (decision_id, target, verdict, note, allowlist_until, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+                .execute(Tuple.of(f.decisionId(), f.target().toString(), f.verdict(), f.note(),
+                        allowlistUntil == null ? null : allowlistUntil.getEpochSecond(), clock.instant().getEpochSecond())).mapEmpty();
+    }
+
+    /**
+     * Verdicts, newest first, at most {@code limit}: {@code {"decision_id", "target", "verdict", "note",
+     * "allowlist_until", "created_at"}}.
+     */
+    public Future<List<io.vertx.core.json.JsonObject>> feedback(int limit) {
+        return pool.preparedQuery("SELECT * FROM feedback ORDER BY id DESC LIMIT ?").execute(Tuple.of(limit)).map(rows -> {
+            List<io.vertx.core.json.JsonObject> out = new ArrayList<>();
+            rows.forEach(r -> {
+                Long until = r.getLong("allowlist_until");
+                out.add(new io.vertx.core.json.JsonObject().put("decision_id", r.getString("decision_id")).put("target", r.getString("target"))
+                        .put("verdict", r.getString("verdict")).put("note", r.getString("note"))
+                        .put("allowlist_until", until == null ? null : Instant.ofEpochSecond(until).toString())
+                        .put("created_at", Instant.ofEpochSecond(r.getLong("created_at")).toString()));
+            });
+            return out;
+        });
+    }
+
+    /** Allowlist entries from false-positive verdicts that have not ended: target → end (the latest per target). */
+    public Future<java.util.Map<BanTarget, Instant>> openAllowances() {
+        return pool.preparedQuery("SELECT target, MAX(allowlist_until) AS until FROM feedback WHERE allowlist_until > ? GROUP BY target")
+                .execute(Tuple.of(clock.instant().getEpochSecond())).map(rows -> {
+                    java.util.Map<BanTarget, Instant> out = new java.util.LinkedHashMap<>();
+                    rows.forEach(r -> out.put(BanTarget.parseCidr(r.getString("target")), Instant.ofEpochSecond(r.getLong("until"))));
+                    return out;
+                });
     }
 
     /** Closes the pool. */

@@ -46,7 +46,8 @@ public final class BlacklistVerticle extends VerticleBase {
 
     @Override
     public Future<?> start() {
-        for (Class<?> c : new Class<?>[] {Decision.class, BanChange.class, BanRequest.class, BlacklistSnapshot.class, Ban.class}) {
+        for (Class<?> c : new Class<?>[] {Decision.class, BanChange.class, BanRequest.class, BlacklistSnapshot.class, Ban.class,
+                FeedbackRequest.class}) {
             LocalCodec.registerFor(vertx.eventBus(), c);
         }
         vertx.eventBus().<Decision>localConsumer(Addresses.DECISION, m -> onDecision(m.body()));
@@ -54,6 +55,13 @@ public final class BlacklistVerticle extends VerticleBase {
         vertx.eventBus().<BanRequest>localConsumer(Addresses.BLACKLIST_ADD, this::onAdd);
         vertx.eventBus().<String>localConsumer(Addresses.BLACKLIST_REMOVE, m -> onRemove(m, false));
         vertx.eventBus().<String>localConsumer(Addresses.QUARANTINE_LIFT, m -> onRemove(m, true));
+        vertx.eventBus().<FeedbackRequest>localConsumer(Addresses.FEEDBACK, this::onFeedback);
+        vertx.eventBus().localConsumer(Addresses.FEEDBACK_LIST, m -> {
+            if (available(m)) {
+                store.feedback(1000).onSuccess(l -> m.reply(new io.vertx.core.json.JsonArray(new java.util.ArrayList<>(l))))
+                        .onFailure(e -> m.fail(503, "blacklist database: " + e.getMessage()));
+            }
+        });
         return vertx.executeBlocking(() -> {
                     Path dir = settings.database().toAbsolutePath().getParent();
                     Files.createDirectories(dir);
@@ -67,6 +75,10 @@ public final class BlacklistVerticle extends VerticleBase {
                 })
                 .compose(first -> {
                     firstStart = first;
+                    return store.openAllowances();
+                })
+                .compose(open -> {
+                    open.forEach((t, until) -> policy.allowlist().allowUntil(t, "operator: false positive", until));
                     return refreshCount();
                 })
                 .map(n -> {
@@ -180,6 +192,42 @@ public final class BlacklistVerticle extends VerticleBase {
             case BanPolicy.Ban b -> ban(b).onSuccess(m::reply).onFailure(e -> m.fail(503, "blacklist database: " + e.getMessage()));
             default -> m.fail(500, "unexpected outcome for a request");
         }
+    }
+
+    /**
+     * An operator's verdict: a false positive lifts the target's ban or rate limit now (published as removed, so
+     * enforcement and cluster peers follow), allowlists the target until the end given and records the verdict; a
+     * true positive is recorded.
+     */
+    private void onFeedback(Message<FeedbackRequest> m) {
+        if (!available(m)) {
+            return;
+        }
+        FeedbackRequest f = m.body();
+        Instant until = f.falsePositive() && !f.allowlistFor().isZero() ? clock.instant().plus(f.allowlistFor()) : null;
+        Future<Boolean> lifted = Future.succeededFuture(false);
+        if (f.falsePositive()) {
+            if (until != null) {
+                policy.allowlist().allowUntil(f.target(), "operator: false positive" + (f.note().isEmpty() ? "" : " (" + f.note() + ")"), until);
+            }
+            lifted = store.get(f.target()).compose(existing -> existing == null || existing.action() == Action.QUARANTINE
+                    ? Future.succeededFuture(false) : store.unban(f.target()).map(removed -> {
+                if (removed) {
+                    stats.bansRemoved.increment();
+                    stats.bansActive.decrementAndGet();
+                    vertx.eventBus().publish(Addresses.BAN_CHANGED, new BanChange(BanChange.Kind.REMOVED, existing));
+                }
+                return removed;
+            }));
+        }
+        lifted.compose(removed -> store.feedback(f, until).map(removed)).onSuccess(removed -> {
+            (f.falsePositive() ? stats.feedbackFalsePositives : stats.feedbackTruePositives).increment();
+            LOG.info("event=feedback verdict={} target={} decision={} ban_lifted={} allowlisted_until={} note=\"{}\"", f.verdict(),
+                    f.target(), f.decisionId(), removed, until, LogText.escape(f.note()));
+            m.reply(new io.vertx.core.json.JsonObject().put("verdict", f.verdict()).put("target", f.target().toString())
+                    .put("decision_id", f.decisionId()).put("ban_lifted", removed)
+                    .put("allowlisted_until", until == null ? null : until.toString()));
+        }).onFailure(e -> m.fail(503, "blacklist database: " + e.getMessage()));
     }
 
     /** Removes a ban or rate limit ({@code quarantine} false), or lifts a quarantine (true); the other kind is left. */

@@ -41,6 +41,18 @@ public final class Addresses {
      */
     public static final String BLACKLIST_REMOVE = "argus.blacklist.remove";
     /**
+     * Request: HTTP verticle → blacklist verticle. Body: {@code blacklist.FeedbackRequest}. Reply: JsonObject
+     * {@code {"verdict", "target", "ban_lifted", "allowlisted_until"}}; fails 503 (database).
+     */
+    public static final String FEEDBACK = "argus.feedback";
+    /** Request: HTTP verticle → blacklist verticle. Body: none. Reply: JsonArray of verdicts, newest first. */
+    public static final String FEEDBACK_LIST = "argus.feedback.list";
+    /**
+     * Request: HTTP verticle → prediction verticle. Body: a decision id (String). Reply: the decision's address as
+     * written (String) from the recent decisions it keeps; fails 404 when it has none by that id.
+     */
+    public static final String DECISION_FIND = "argus.decision.find";
+    /**
      * Request: HTTP verticle → blacklist verticle. Body: the address or CIDR (String). Reply: Boolean (whether a
      * quarantine was lifted; a ban of the address is left alone); fails 400 or 503.
      */

@@ -61,6 +61,21 @@ public record Decision(long windowStartNanos, IpAddress address, String addressT
                 communityIds, modelVersion, false);
     }
 
+    /**
+     * A stable id ({@code d-} and 16 hex digits): SHA-256 of the window start, the address as written, the role and
+     * whether it was early, so the same decision has the same id in every replay and in {@code decisions-*.jsonl},
+     * the dashboard and feedback ({@code POST /decisions/<id>/feedback}).
+     */
+    public String id() {
+        try {
+            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest((windowStartNanos + "|" + addressText + "|" + role.text()
+                    + (early ? "|early" : "")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "d-" + java.util.HexFormat.of().formatHex(h, 0, 8);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Window start as ISO-8601 UTC. */
     public String windowStartIso() {
         return Instant.ofEpochSecond(Math.floorDiv(windowStartNanos, 1_000_000_000L),
@@ -70,6 +85,7 @@ public record Decision(long windowStartNanos, IpAddress address, String addressT
     /** The JSON line written to {@code decisions-*.jsonl}. */
     public JsonObject toJson() {
         JsonObject o = new JsonObject()
+                .put("id", id())
                 .put("window_start", windowStartIso())
                 .put("address", addressText)
                 .put("role", role.text())

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.argus.bus.Addresses;
 import org.argus.bus.LocalCodec;
 import org.argus.flow.EarlyLook;
@@ -121,6 +122,15 @@ public final class PredictionVerticle extends VerticleBase {
                         refreshPayloadModel();
                         return null;
                     }));
+            vertx.eventBus().<String>localConsumer(Addresses.DECISION_FIND, m -> {
+                String address = recent.get(m.body());
+                if (address == null) {
+                    m.fail(404, "no recent decision with id " + m.body() + " (the sensor keeps the last " + RECENT_IDS
+                            + "; give the address instead)");
+                } else {
+                    m.reply(address);
+                }
+            });
             vertx.eventBus().<String>localConsumer(Addresses.MODEL_AVAILABLE, m -> worker.executeBlocking(() -> {
                 if (models.refresh()) {
                     report();
@@ -186,9 +196,19 @@ public final class PredictionVerticle extends VerticleBase {
         }
     }
 
+    /** Recent decisions by id → address as written ({@link Addresses#DECISION_FIND}), the last {@value #RECENT_IDS}. */
+    static final int RECENT_IDS = 10_000;
+    private final Map<String, String> recent = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > RECENT_IDS;
+        }
+    });
+
     /** Publishes decisions on {@link Addresses#DECISION}, counts them and logs those above low. */
     private void publish(List<Decision> decisions) {
         for (Decision d : decisions) {
+            recent.put(d.id(), d.addressText());
             stats.countDecision(d.risk().text(), d.detector());
             stats.countCountry(d.geo() == null ? null : d.geo().country());
             vertx.eventBus().publish(Addresses.DECISION, d);

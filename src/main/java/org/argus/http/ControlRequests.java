@@ -31,6 +31,74 @@ final class ControlRequests {
     }
 
     /**
+     * A feedback body as read: the verdict, how long a false positive's target stays allowlisted, the note, and
+     * the address when the body names one.
+     */
+    record Feedback(boolean falsePositive, Duration allowlistFor, String note, String address) {
+    }
+
+    /** A false positive's allowlist entry when the body does not say: a week. */
+    static final Duration DEFAULT_ALLOWLIST = Duration.ofDays(7);
+
+    /**
+     * Reads a feedback body: {@code {"verdict": "false_positive"|"true_positive", "allowlist_for": "7d"?, "note":
+     * string?, "address": string?}}; {@code allowlist_for} a whole number and a unit ({@code s m h d w}), {@code 0}
+     * for none, at most 365 days (default 7 days for a false positive, none for a true positive).
+     *
+     * @throws IllegalArgumentException with the message a 400 answer carries
+     */
+    static Feedback feedback(Buffer raw) {
+        String shape = "body must be a JSON object {\"verdict\": \"false_positive\"|\"true_positive\", \"allowlist_for\", \"note\", \"address\"}";
+        JsonObject body;
+        try {
+            body = raw == null || raw.length() == 0 ? null : raw.toJsonObject();
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException(shape);
+        }
+        if (body == null || !(body.getValue("verdict") instanceof String verdict)
+                || !(verdict.equals("false_positive") || verdict.equals("true_positive"))) {
+            throw new IllegalArgumentException(shape);
+        }
+        Object note = body.getValue("note"), address = body.getValue("address"), span = body.getValue("allowlist_for");
+        if ((note != null && !(note instanceof String)) || (address != null && !(address instanceof String))
+                || (span != null && !(span instanceof String))) {
+            throw new IllegalArgumentException("note, address and allowlist_for must be strings");
+        }
+        boolean fp = verdict.equals("false_positive");
+        Duration d = span == null ? (fp ? DEFAULT_ALLOWLIST : Duration.ZERO) : duration((String) span);
+        return new Feedback(fp, d, note == null ? "" : BanPolicy.cap((String) note), (String) address);
+    }
+
+    /**
+     * {@code 0}, or a whole number and a unit: {@code 30s}, {@code 15m}, {@code 12h}, {@code 7d}, {@code 2w}; at most
+     * 365 days.
+     *
+     * @throws IllegalArgumentException saying what is wrong
+     */
+    static Duration duration(String text) {
+        String t = text.strip();
+        if (t.equals("0")) {
+            return Duration.ZERO;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})([smhdw])").matcher(t);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("\"" + LogText.escape(t) + "\" is not a duration like 30s, 15m, 12h, 7d or 2w (0 for none)");
+        }
+        long n = Long.parseLong(m.group(1));
+        Duration d = switch (m.group(2)) {
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            case "h" -> Duration.ofHours(n);
+            case "d" -> Duration.ofDays(n);
+            default -> Duration.ofDays(7 * n);
+        };
+        if (d.compareTo(Duration.ofDays(365)) > 0) {
+            throw new IllegalArgumentException(t + " is longer than 365 days");
+        }
+        return d;
+    }
+
+    /**
      * Reads a {@code POST /blacklist} body: {@code {"address": string, "reason": string?, "risk_level": string?,
      * "ttl_hours": number?}}, TTL in (0, 87600] hours, a longer reason cut to {@link BanPolicy#MAX_REASON}
      * characters. Address, risk and allowlist are the {@link BanPolicy}'s to check.

@@ -146,7 +146,7 @@ public final class HttpVerticle extends VerticleBase {
     @Override
     public Future<?> start() {
         // the types it sends, registered here too: it deploys beside the pipeline, maybe before their consumers
-        for (Class<?> c : new Class<?>[] {BanRequest.class, EmergencyCommand.class}) {
+        for (Class<?> c : new Class<?>[] {BanRequest.class, EmergencyCommand.class, org.argus.blacklist.FeedbackRequest.class}) {
             org.argus.bus.LocalCodec.registerFor(vertx.eventBus(), c);
         }
         Router router = Router.router(vertx);
@@ -193,11 +193,17 @@ public final class HttpVerticle extends VerticleBase {
         router.route("/control/*").handler(this::authorize);
         router.route("/devices*").handler(this::authorize);
         router.route("/intel*").handler(this::authorize);
+        router.route("/decisions/*").handler(this::authorize);
+        router.route("/feedback").handler(this::authorize);
         router.route().handler(BodyHandler.create().setBodyLimit(64 * 1024));
         router.route("/quarantine*").handler(this::authorize);
         router.get("/blacklist").handler(rc -> listBans(rc, false));
         router.post("/blacklist").handler(rc -> addBan(rc, null));
         router.delete("/blacklist/*").handler(rc -> removeBan(rc, "/blacklist/", Addresses.BLACKLIST_REMOVE, "is not banned"));
+        router.post("/decisions/:id/feedback").handler(rc -> feedback(rc, rc.pathParam("id")));
+        router.post("/feedback").handler(rc -> feedback(rc, null));
+        router.get("/feedback").handler(rc -> vertx.eventBus().<JsonArray>request(Addresses.FEEDBACK_LIST, null)
+                .onSuccess(m -> json(rc, 200, m.body())).onFailure(e -> replyFailure(rc, e)));
         router.get("/quarantine").handler(rc -> listBans(rc, true));
         router.post("/quarantine").handler(rc -> addBan(rc, org.argus.blacklist.Action.QUARANTINE));
         router.delete("/quarantine/*").handler(rc -> removeBan(rc, "/quarantine/", Addresses.QUARANTINE_LIFT, "is not quarantined"));
@@ -441,6 +447,37 @@ public final class HttpVerticle extends VerticleBase {
         vertx.eventBus().<Ban>request(Addresses.BLACKLIST_ADD, req)
                 .onSuccess(m -> json(rc, m.body().hits() == 1 ? 201 : 200, m.body().toJson(m.body().target().toString(), Instant.now())))
                 .onFailure(e -> replyFailure(rc, e));
+    }
+
+    /**
+     * {@code POST /decisions/<id>/feedback} (the decision's address from the recent decisions, unless the body names
+     * one) or {@code POST /feedback} (the body's address): the verdict to the blacklist verticle.
+     */
+    private void feedback(RoutingContext rc, String decisionId) {
+        ControlRequests.Feedback f;
+        try {
+            f = ControlRequests.feedback(rc.body().buffer());
+            if (decisionId == null && f.address() == null) {
+                throw new IllegalArgumentException("address is required (or POST /decisions/<id>/feedback)");
+            }
+        } catch (IllegalArgumentException e) {
+            httpStats.clientErrors.increment();
+            error(rc, 400, e.getMessage());
+            return;
+        }
+        Future<String> address = f.address() != null ? Future.succeededFuture(f.address())
+                : vertx.eventBus().<String>request(Addresses.DECISION_FIND, decisionId).map(m -> m.body());
+        address.compose(a -> {
+            org.argus.blacklist.BanTarget target;
+            try {
+                target = org.argus.blacklist.BanTarget.parseCidr(a);
+            } catch (IllegalArgumentException e) {
+                return Future.failedFuture(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, 400, a + ": " + e.getMessage()
+                        + " (a decision about a pseudonym cannot be corrected here)"));
+            }
+            return vertx.eventBus().<JsonObject>request(Addresses.FEEDBACK, new org.argus.blacklist.FeedbackRequest(decisionId, target,
+                    f.falsePositive(), f.allowlistFor(), f.note()));
+        }).onSuccess(m -> json(rc, 200, m.body())).onFailure(e -> replyFailure(rc, e));
     }
 
     /** Sends the device named by {@code path} ({@code /devices/<percent-encoded id>}) to {@code address}; answers its reply. */

@@ -147,6 +147,8 @@ public final class StatusJson {
                 .put("bans_added", s.blacklist.bansAdded.sum())
                 .put("bans_renewed", s.blacklist.bansRenewed.sum())
                 .put("bans_removed", s.blacklist.bansRemoved.sum())
+                .put("feedback", new JsonObject().put("false_positives", s.blacklist.feedbackFalsePositives.sum())
+                        .put("true_positives", s.blacklist.feedbackTruePositives.sum()))
                 .put("bans_expired", s.blacklist.bansExpired.sum())
                 .put("refused_allowlisted", s.blacklist.bansRefused.sum())
                 .put("victim_alerts", s.blacklist.victimAlerts.sum())
