@@ -18,7 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The blacklist in SQLite (sqlite-jdbc through vertx-jdbc-client's {@link JDBCPool}), WAL journal with
+ * The blacklist in SQLite (sqlite-jdbc through vertx-jdbc-client's {@link JDBCPool}; every write in a transaction of
+ * its own, since a bare statement after a pool transaction was found uncommitted), WAL journal with
  * {@code synchronous=FULL}: bans are written a few at a time, so paying one fsync per commit is cheap, and a ban
  * then survives a power cut — which a Pi on a wall plug will see — not only a crash of the JVM ({@code NORMAL} in
  * WAL mode may lose the last commits on power loss). One connection: SQLite has one writer anyway.
@@ -165,8 +166,10 @@ public final class BlacklistStore {
 
     /** Removes a ban (an operator's unban: the offence count stays). Succeeds with false when there was none. */
     public Future<Boolean> unban(BanTarget target) {
-        return pool.preparedQuery("DELETE FROM bans WHERE address = ?").execute(Tuple.of(target.toString()))
-                .map(r -> r.rowCount() > 0);
+        // every write in a transaction of its own: after a pool transaction, a bare statement on the same SQLite
+        // connection was not committed (an unban came back at the next start; FeedbackTest)
+        return pool.withTransaction(c -> c.preparedQuery("DELETE FROM bans WHERE address = ?").execute(Tuple.of(target.toString()))
+                .map(r -> r.rowCount() > 0));
     }
 
     /** Bans not yet expired, soonest expiry first. */
@@ -192,7 +195,8 @@ public final class BlacklistStore {
     /** The time of the first start, recorded on the first call ever (the dry-run clock). */
     public Future<Instant> firstStart() {
         long now = clock.instant().getEpochSecond();
-        return pool.preparedQuery("INSERT OR IGNORE INTO meta (key, value) VALUES ('first_start', ?)").execute(Tuple.of(Long.toString(now)))
+        return pool.withTransaction(c -> c.preparedQuery("INSERT OR IGNORE INTO meta (key, value) VALUES ('first_start', ?)")
+                        .execute(Tuple.of(Long.toString(now))))
                 .compose(r -> pool.query("SELECT value FROM meta WHERE key = 'first_start'").execute())
                 .map(rows -> Instant.ofEpochSecond(Long.parseLong(rows.iterator().next().getString(0))));
     }
@@ -203,9 +207,10 @@ public final class BlacklistStore {
      * @param allowlistUntil the end of the allowlist entry it made, or null
      */
     public Future<Void> feedback(FeedbackRequest f, Instant allowlistUntil) {
-        return pool.preparedQuery("INSERT INTO feedback (decision_id, target, verdict, note, allowlist_until, created_at) VALUES (?, ?, ?, ?, ?, ?)")
+        return pool.withTransaction(c -> c.preparedQuery(
+                        "INSERT INTO feedback (decision_id, target, verdict, note, allowlist_until, created_at) VALUES (?, ?, ?, ?, ?, ?)")
                 .execute(Tuple.of(f.decisionId(), f.target().toString(), f.verdict(), f.note(),
-                        allowlistUntil == null ? null : allowlistUntil.getEpochSecond(), clock.instant().getEpochSecond())).mapEmpty();
+                        allowlistUntil == null ? null : allowlistUntil.getEpochSecond(), clock.instant().getEpochSecond())).mapEmpty());
     }
 
     /**
