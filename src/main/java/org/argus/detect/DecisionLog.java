@@ -78,6 +78,35 @@ public final class DecisionLog implements Closeable {
         }
     }
 
+    /**
+     * The address (as written) of the decision with this id, searched in the newest {@code maxFiles}
+     * {@code decisions-*.jsonl} files of {@code dir}, newest first; null when none holds it. Blocking.
+     *
+     * @throws IOException when the folder cannot be listed (an unreadable file is skipped)
+     */
+    public static String find(Path dir, String id, int maxFiles) throws IOException {
+        if (!java.nio.file.Files.isDirectory(dir) || !id.matches("d-[0-9a-f]{16}")) {
+            return null;
+        }
+        List<Path> files;
+        try (var s = java.nio.file.Files.list(dir)) {
+            files = s.filter(p -> p.getFileName().toString().matches("decisions-\\d{8}\\.jsonl"))
+                    .sorted(java.util.Comparator.reverseOrder()).limit(maxFiles).toList();
+        }
+        String needle = "\"id\":\"" + id + "\"";
+        for (Path f : files) {
+            try (var lines = java.nio.file.Files.lines(f)) {
+                String hit = lines.filter(l -> l.contains(needle)).findFirst().orElse(null);
+                if (hit != null) {
+                    return new io.vertx.core.json.JsonObject(hit).getString("address");
+                }
+            } catch (IOException | java.io.UncheckedIOException | io.vertx.core.json.DecodeException e) {
+                // a file being rotated or cut short: the others may hold it
+            }
+        }
+        return null;
+    }
+
     @Override
     public void close() throws IOException {
         closeChannel();

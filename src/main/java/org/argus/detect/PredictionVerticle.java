@@ -124,12 +124,18 @@ public final class PredictionVerticle extends VerticleBase {
                     }));
             vertx.eventBus().<String>localConsumer(Addresses.DECISION_FIND, m -> {
                 String address = recent.get(m.body());
-                if (address == null) {
-                    m.fail(404, "no recent decision with id " + m.body() + " (the sensor keeps the last " + RECENT_IDS
-                            + "; give the address instead)");
-                } else {
+                if (address != null) {
                     m.reply(address);
+                    return;
                 }
+                worker.executeBlocking(() -> DecisionLog.find(outputDir, m.body(), FIND_FILES)).onComplete(ar -> {
+                    if (ar.succeeded() && ar.result() != null) {
+                        m.reply(ar.result());
+                    } else {
+                        m.fail(404, "no decision with id " + m.body() + " in the last " + RECENT_IDS + " decisions or the newest "
+                                + FIND_FILES + " decision files (give the address instead)");
+                    }
+                });
             });
             vertx.eventBus().<String>localConsumer(Addresses.MODEL_AVAILABLE, m -> worker.executeBlocking(() -> {
                 if (models.refresh()) {
@@ -198,6 +204,8 @@ public final class PredictionVerticle extends VerticleBase {
 
     /** Recent decisions by id → address as written ({@link Addresses#DECISION_FIND}), the last {@value #RECENT_IDS}. */
     static final int RECENT_IDS = 10_000;
+    /** Decision files searched for an id the recent ones do not hold (one a day: a month). */
+    static final int FIND_FILES = 31;
     private final Map<String, String> recent = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {

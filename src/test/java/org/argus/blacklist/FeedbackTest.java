@@ -144,4 +144,14 @@ class FeedbackTest {
         assertTrue(!decision("203.0.113.9").id().equals(decision("203.0.113.10").id()));
         assertEquals(decision("203.0.113.9").id(), decision("203.0.113.9").toJson().getString("id"));
     }
+
+    @Test
+    void aDecisionIsFoundByIdInTheDecisionFiles() throws Exception {
+        try (org.argus.detect.DecisionLog log = new org.argus.detect.DecisionLog(dir, false)) {
+            log.write(List.of(decision("203.0.113.9"), decision("198.51.100.7")));
+        }
+        assertEquals("198.51.100.7", org.argus.detect.DecisionLog.find(dir, decision("198.51.100.7").id(), 31));
+        assertNull(org.argus.detect.DecisionLog.find(dir, decision("192.0.2.1").id(), 31));
+        assertNull(org.argus.detect.DecisionLog.find(dir, "not-an-id", 31));
+    }
 }

@@ -293,6 +293,22 @@ class EnforcementIT {
             assertFalse(argusInKernel(), "a sensor started during an emergency stop enforces nothing");
             assertEquals(0, cli("emergency-restore", "--reason", "done", "-conf", conf.toString()).code());
             assertTrue(eventually(Duration.ofSeconds(5), () -> ipsetMembers().contains(ATTACKER)));
+
+            // Feedback: the operator says the scan was theirs; the ban lifts at once, a new ban is refused for a while.
+            String id = Recording.decisions(dir.resolve("csv")).stream().filter(d -> d.getString("address").equals(ATTACKER))
+                    .map(d -> d.getString("id")).findFirst().orElseThrow();
+            long t0 = System.nanoTime();
+            SensorProcess.Result fp = cli("feedback", "false-positive", id, "--allowlist-for", "2d", "--note", "our own audit", "-conf", conf.toString());
+            assertEquals(0, fp.code(), fp.output());
+            assertTrue(fp.output().contains("\"ban_lifted\" : true") || fp.output().contains("\"ban_lifted\":true"), fp.output());
+            assertTrue(eventually(Duration.ofSeconds(1), () -> !ipsetMembers().contains(ATTACKER)), "lifted within 1 s: " + ipsetMembers());
+            System.out.printf("enforcement IT: false positive to kernel set cleared %.2f s%n", (System.nanoTime() - t0) / 1e9);
+            assertTrue(eventually(Duration.ofSeconds(5), () -> answersToAttacker() > 0), "the operator's traffic passes again");
+            assertEquals(409, curl("POST", "/blacklist", TOKEN, "{\"address\":\"" + ATTACKER + "\"}").code, "allowlisted for 2 days");
+            SensorProcess.Result fl = cli("feedback", "list", "-conf", conf.toString());
+            assertTrue(fl.code() == 0 && fl.output().contains(id) && fl.output().contains("our own audit"), fl.output());
+            assertTrue(new JsonObject(curl("GET", "/status", null, null).body).getJsonObject("enforcement").getJsonObject("feedback")
+                    .getLong("false_positives") == 1);
             assertEquals(0, sensor.stop());
         } finally {
             sensor.close();
