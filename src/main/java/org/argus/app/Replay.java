@@ -124,6 +124,40 @@ public final class Replay {
     public static Summary run(List<Path> files, FlowSettings flow, CsvSettings csv, String salt, int batchPackets,
                               Path windowsJsonl, Consumer<String> onFailure, Detector detector,
                               java.util.function.Function<org.argus.flow.IpAddress, org.argus.enrich.Geo> geoColumns) throws IOException {
+        return run(files, flow, csv, salt, batchPackets, windowsJsonl, onFailure, detector, geoColumns, null);
+    }
+
+    /**
+     * As above, also writing Suricata EVE JSON ({@code flow} events as flows end, ending every open flow with reason
+     * {@code shutdown} at the end of input; an {@code alert} per decision above low) to {@code eve.file()}.
+     *
+     * @param eve the EVE output, or null for none
+     */
+    public static Summary run(List<Path> files, FlowSettings flow, CsvSettings csv, String salt, int batchPackets,
+                              Path windowsJsonl, Consumer<String> onFailure, Detector detector,
+                              java.util.function.Function<org.argus.flow.IpAddress, org.argus.enrich.Geo> geoColumns,
+                              org.argus.eve.EveSettings eve) throws IOException {
+        org.argus.eve.EveWriter eveOut = eve == null ? null : new org.argus.eve.EveWriter(eve.file(), eve.maxBytes(), eve.keepFiles());
+        org.argus.eve.EveFlows eveFlows = eve == null ? null : new org.argus.eve.EveFlows(flow, eve.maxFlows());
+        java.util.function.Function<org.argus.flow.IpAddress, String> eveName = eve == null ? null
+                : eve.anonymize() ? new Anonymizer(salt)::anonymize : org.argus.flow.IpAddress::toString;
+        try {
+            return run(files, flow, csv, salt, batchPackets, windowsJsonl, onFailure, detector, geoColumns, eveOut, eveFlows, eveName);
+        } finally {
+            if (eveOut != null) {
+                List<String> lines = new ArrayList<>();
+                eveFlows.flush().forEach(f -> lines.add(org.argus.eve.EveFormat.flow(f, eveName).encode()));
+                eveOut.write(lines);
+                eveOut.close();
+            }
+        }
+    }
+
+    private static Summary run(List<Path> files, FlowSettings flow, CsvSettings csv, String salt, int batchPackets,
+                               Path windowsJsonl, Consumer<String> onFailure, Detector detector,
+                               java.util.function.Function<org.argus.flow.IpAddress, org.argus.enrich.Geo> geoColumns,
+                               org.argus.eve.EveWriter eveOut, org.argus.eve.EveFlows eveFlows,
+                               java.util.function.Function<org.argus.flow.IpAddress, String> eveName) throws IOException {
         Map<String, Long> byRisk = new LinkedHashMap<>();
         for (Risk r : Risk.values()) {
             byRisk.put(r.text(), 0L);
@@ -152,12 +186,21 @@ public final class Replay {
                     windowsOut.write(windowJson(w).encode());
                     windowsOut.write('\n');
                 }
+                if (eveOut != null) {
+                    List<String> lines = new ArrayList<>();
+                    eveFlows.window(w).forEach(f -> lines.add(org.argus.eve.EveFormat.flow(f, eveName).encode()));
+                    eveOut.write(lines);
+                }
             });
             if (detector != null) {
                 stages.add(w -> {
                     Detector.Result r = detector.process(w);
                     stats.detection.countRouting(r.routing());
                     decisionLog.write(r.decisions());
+                    if (eveOut != null) {
+                        eveOut.write(r.decisions().stream().filter(d -> d.risk() != Risk.LOW)
+                                .map(d -> org.argus.eve.EveFormat.alert(d, eveName).encode()).toList());
+                    }
                     r.decisions().forEach(d -> byRisk.merge(d.risk().text(), 1L, Long::sum));
                     if (r.modelVersion() != null) {
                         model[0] = r.modelVersion();

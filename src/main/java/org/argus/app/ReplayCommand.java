@@ -32,6 +32,10 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--windows", paramLabel = "FILE", description = "Also write one JSON line per window (totals) to FILE.")
     Path windows;
 
+    @Option(names = "--eve", paramLabel = "FILE", description = "Also write Suricata EVE JSON (flow and alert events) to FILE "
+            + "(eve.anonymize: pseudonyms instead of addresses).")
+    Path eve;
+
     @Option(names = "--models", paramLabel = "DIR", description = "Models folder (default: model.model_local_path). "
             + "Without a usable model, decisions come from the heuristics alone.")
     Path models;
@@ -58,7 +62,9 @@ final class ReplayCommand implements Callable<Integer> {
         Detection.routing(detector, c, payloadModel);
         Replay.Summary s = Replay.run(files, Detection.flow(c, payloadModel), csv, salt, c.capture().batchPackets(), windows,
                 msg -> System.err.println("argus replay: " + msg), detector,
-                geo != null && c.enrichment().extraColumns() ? geo::lookup : null);
+                geo != null && c.enrichment().extraColumns() ? geo::lookup : null,
+                eve == null ? null : new org.argus.eve.EveSettings(true, eve, c.eve().anonymize(), Long.MAX_VALUE, 0,
+                        c.eve().statsInterval(), c.eve().maxFlows()));
         s.warnings().forEach(w -> System.err.println("argus replay: warning: " + w));
         System.out.println(s.toJson().encode());
         return s.failures().isEmpty() ? 0 : 2;

@@ -166,6 +166,10 @@ public final class Sensor {
             pipeline.add(new org.argus.export.InfluxExportVerticle(config.influx(), config.cluster().sensorId(), salt, stats.influx,
                     () -> healthFields(stats), health.clock(), live));
         }
+        if (config.eve().enabled() && !polling) { // early in the chain, so it stops late: it ends the open flows last
+            pipeline.add(new org.argus.eve.EveVerticle(config.eve(), config.flow(), stats,
+                    config.eve().anonymize() ? new Anonymizer(salt)::anonymize : org.argus.flow.IpAddress::toString, health.clock(), live));
+        }
         pipeline.addAll(List.of(blacklist, enforcement));
         if (config.cluster().enabled()) {
             pipeline.add(new ClusterVerticle(config.cluster(), new ClusterSigner(config.cluster().secret(), health.clock(),

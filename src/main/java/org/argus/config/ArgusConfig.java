@@ -42,6 +42,7 @@ import org.argus.staging.StagingSettings;
  * @param mirror        the blocklist mirror ({@code lapi.mirror_clients}, {@code lapi.serve_dry_run})
  * @param payload       payload capture and inspection ({@code payload.*})
  * @param fastPath      flows neither scored nor inspected ({@code routing.*})
+ * @param eve           the Suricata EVE JSON output ({@code eve.*})
  * @param document      the whole merged document, for sections later stages read (model, prediction, enforcement,
  *                      firebase, polling, health alerts)
  */
@@ -53,7 +54,7 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                           org.argus.intel.IntelSettings intel, org.argus.enrich.EnrichmentSettings enrichment,
                           org.argus.export.InfluxSettings influx, org.argus.staging.Archive.Settings archive,
                           Mirror mirror, org.argus.detect.PayloadInspector.Settings payload,
-                          org.argus.detect.FastPath fastPath, JsonObject document) {
+                          org.argus.detect.FastPath fastPath, org.argus.eve.EveSettings eve, JsonObject document) {
 
     /**
      * The blocklist mirror ({@code GET /blocklist.txt|json}) and the CrowdSec bouncer API ({@code /v1/decisions*}).
@@ -213,12 +214,17 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 (long) c.intIn("payload.window_mb", 1, 1024) << 20, c.doubleIn("payload.sample", 0, 1),
                 c.intIn("payload.max_per_window", 1, 1 << 24), c.doubleIn("payload.threshold", 0.5, 1));
         org.argus.detect.FastPath fastPath = fastPath(c, blacklist);
+        String eveFile = c.str("eve.file");
+        org.argus.eve.EveSettings eve = new org.argus.eve.EveSettings(c.bool("eve.enabled"),
+                eveFile.isBlank() ? csv.outputDir().resolve("eve.json") : Path.of(eveFile), c.bool("eve.anonymize"),
+                (long) c.intIn("eve.max_mb", 1, 1 << 20) << 20, c.intIn("eve.keep_files", 0, 1000),
+                Duration.ofSeconds(c.intIn("eve.stats_interval_seconds", 1, 86_400)), c.intIn("eve.max_flows", 1000, 10_000_000));
         c.throwIfAny();
         return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, blacklist, enforcement, staging, cluster, alerts,
                 devices, intel, enrichment, influx, archive, new Mirror(mirrorClients, c.bool("lapi.serve_dry_run"), c.bool("lapi.enabled"),
                 c.str("lapi.bouncers_db").isBlank() ? blacklist.database().toAbsolutePath().resolveSibling("bouncers.db")
                         : Path.of(c.str("lapi.bouncers_db"))), payload,
-                fastPath, doc.copy());
+                fastPath, eve, doc.copy());
     }
 
     private static org.argus.detect.FastPath fastPath(Checker c, BlacklistSettings blacklist) {
@@ -585,19 +591,13 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
      */
     static Duration durationText(Checker c, String key, Duration min, Duration max) {
         String v = c.str(key).strip();
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,9})([smhdw])").matcher(v);
-        if (!m.matches()) {
-            c.problem(key + ": \"" + org.argus.log.LogText.escape(v) + "\" is not a duration like 30s, 5m, 1h, 1d or 1w");
+        Duration d;
+        try {
+            d = Durations.parse(v);
+        } catch (IllegalArgumentException e) {
+            c.problem(key + ": " + e.getMessage());
             return min;
         }
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofDays(7 * n);
-        };
         if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
             c.problem(key + ": " + v + " is out of range [" + text(min) + ", " + text(max) + "]");
             return min;

@@ -80,18 +80,7 @@ final class ControlRequests {
         if (t.equals("0")) {
             return Duration.ZERO;
         }
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,6})([smhdw])").matcher(t);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("\"" + LogText.escape(t) + "\" is not a duration like 30s, 15m, 12h, 7d or 2w (0 for none)");
-        }
-        long n = Long.parseLong(m.group(1));
-        Duration d = switch (m.group(2)) {
-            case "s" -> Duration.ofSeconds(n);
-            case "m" -> Duration.ofMinutes(n);
-            case "h" -> Duration.ofHours(n);
-            case "d" -> Duration.ofDays(n);
-            default -> Duration.ofDays(7 * n);
-        };
+        Duration d = org.argus.config.Durations.parse(t);
         if (d.compareTo(Duration.ofDays(365)) > 0) {
             throw new IllegalArgumentException(t + " is longer than 365 days");
         }
