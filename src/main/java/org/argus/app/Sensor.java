@@ -166,6 +166,9 @@ public final class Sensor {
             pipeline.add(new org.argus.export.InfluxExportVerticle(config.influx(), config.cluster().sensorId(), salt, stats.influx,
                     () -> healthFields(stats), health.clock(), live));
         }
+        if (!config.notifications().channels().isEmpty()) {
+            pipeline.add(new org.argus.notify.NotifyVerticle(config.notifications(), stats, config.cluster().sensorId(), health.clock()));
+        }
         if (config.eve().enabled() && !polling) { // early in the chain, so it stops late: it ends the open flows last
             pipeline.add(new org.argus.eve.EveVerticle(config.eve(), config.flow(), stats,
                     config.eve().anonymize() ? new Anonymizer(salt)::anonymize : org.argus.flow.IpAddress::toString, health.clock(), live));

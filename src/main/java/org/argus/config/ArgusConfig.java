@@ -43,6 +43,7 @@ import org.argus.staging.StagingSettings;
  * @param payload       payload capture and inspection ({@code payload.*})
  * @param fastPath      flows neither scored nor inspected ({@code routing.*})
  * @param eve           the Suricata EVE JSON output ({@code eve.*})
+ * @param notifications notification channels ({@code notify.*})
  * @param document      the whole merged document, for sections later stages read (model, prediction, enforcement,
  *                      firebase, polling, health alerts)
  */
@@ -54,7 +55,8 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                           org.argus.intel.IntelSettings intel, org.argus.enrich.EnrichmentSettings enrichment,
                           org.argus.export.InfluxSettings influx, org.argus.staging.Archive.Settings archive,
                           Mirror mirror, org.argus.detect.PayloadInspector.Settings payload,
-                          org.argus.detect.FastPath fastPath, org.argus.eve.EveSettings eve, JsonObject document) {
+                          org.argus.detect.FastPath fastPath, org.argus.eve.EveSettings eve,
+                          org.argus.notify.NotifySettings notifications, JsonObject document) {
 
     /**
      * The blocklist mirror ({@code GET /blocklist.txt|json}) and the CrowdSec bouncer API ({@code /v1/decisions*}).
@@ -219,12 +221,110 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 eveFile.isBlank() ? csv.outputDir().resolve("eve.json") : Path.of(eveFile), c.bool("eve.anonymize"),
                 (long) c.intIn("eve.max_mb", 1, 1 << 20) << 20, c.intIn("eve.keep_files", 0, 1000),
                 Duration.ofSeconds(c.intIn("eve.stats_interval_seconds", 1, 86_400)), c.intIn("eve.max_flows", 1000, 10_000_000));
+        org.argus.notify.NotifySettings notifications = notifications(c);
         c.throwIfAny();
         return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, blacklist, enforcement, staging, cluster, alerts,
                 devices, intel, enrichment, influx, archive, new Mirror(mirrorClients, c.bool("lapi.serve_dry_run"), c.bool("lapi.enabled"),
                 c.str("lapi.bouncers_db").isBlank() ? blacklist.database().toAbsolutePath().resolveSibling("bouncers.db")
                         : Path.of(c.str("lapi.bouncers_db"))), payload,
-                fastPath, eve, doc.copy());
+                fastPath, eve, notifications, doc.copy());
+    }
+
+    private static final java.util.Set<String> CHANNEL_KEYS = java.util.Set.of("name", "type", "url", "template", "events", "min_risk",
+            "max_per_interval", "interval", "attempts", "bot_token", "chat_id", "smtp_host", "smtp_port", "starttls", "username",
+            "password", "from", "to");
+
+    /**
+     * {@code notify.*}: each channel object checked whole, every problem named by its index ({@code
+     * notify.channels[1].url: …}).
+     */
+    private static org.argus.notify.NotifySettings notifications(Checker c) {
+        List<org.argus.notify.NotifySettings.Channel> channels = new ArrayList<>();
+        java.util.Set<String> names = new java.util.HashSet<>();
+        Object raw = c.doc.getJsonObject("notify").getValue("channels");
+        io.vertx.core.json.JsonArray list = raw instanceof io.vertx.core.json.JsonArray a ? a : new io.vertx.core.json.JsonArray();
+        for (int i = 0; i < list.size(); i++) {
+            String at = "notify.channels[" + i + "]";
+            if (!(list.getValue(i) instanceof JsonObject ch)) {
+                c.problem(at + ": must be an object {name, type, url, …}");
+                continue;
+            }
+            int before = c.problems.size();
+            for (String k : ch.fieldNames()) {
+                if (!CHANNEL_KEYS.contains(k)) {
+                    c.problem(at + "." + org.argus.log.LogText.escape(k) + ": unknown key (" + String.join(", ", new java.util.TreeSet<>(CHANNEL_KEYS)) + ")");
+                }
+            }
+            String name = ch.getValue("name") instanceof String s ? s : "";
+            if (!name.matches("[A-Za-z0-9_.-]{1,64}")) {
+                c.problem(at + ".name: required, 1-64 characters of letters, digits, '_', '.', '-'");
+            } else if (!names.add(name)) {
+                c.problem(at + ".name: \"" + name + "\" is used by another channel");
+            }
+            String type = ch.getValue("type") instanceof String s ? s : "";
+            if (!org.argus.notify.NotifySettings.TYPES.contains(type)) {
+                c.problem(at + ".type: one of " + new java.util.TreeSet<>(org.argus.notify.NotifySettings.TYPES));
+            }
+            String url = ch.getValue("url") instanceof String s ? s : type.equals("telegram") ? "https://api.telegram.org" : "";
+            if (!type.equals("email") && !url.matches("https?://\\S+")) {
+                c.problem(at + ".url: an http:// or https:// URL is required for " + type);
+            }
+            List<String> events = new ArrayList<>();
+            if (ch.getValue("events") instanceof io.vertx.core.json.JsonArray ev) {
+                for (Object e : ev) {
+                    if (!(e instanceof String s) || !org.argus.notify.NotifySettings.EVENTS.contains(s)) {
+                        c.problem(at + ".events: \"" + e + "\" is not one of " + new java.util.TreeSet<>(org.argus.notify.NotifySettings.EVENTS));
+                    } else {
+                        events.add(s);
+                    }
+                }
+            } else if (ch.containsKey("events")) {
+                c.problem(at + ".events: a list of event kinds");
+            }
+            String minRisk = ch.getValue("min_risk", "low") instanceof String s ? s : "";
+            if (!List.of("low", "medium", "high").contains(minRisk)) {
+                c.problem(at + ".min_risk: low, medium or high");
+            }
+            int perInterval = wholeIn(c, ch.getValue("max_per_interval", 10), 1, 10_000, at + ".max_per_interval");
+            Duration interval = Duration.ofMinutes(1);
+            try {
+                interval = Durations.parse(ch.getValue("interval", "1m") instanceof String s ? s : "?");
+            } catch (IllegalArgumentException e) {
+                c.problem(at + ".interval: " + e.getMessage());
+            }
+            int attempts = wholeIn(c, ch.getValue("attempts", 3), 1, 10, at + ".attempts");
+            String token = ch.getValue("bot_token", "") instanceof String s ? s : "";
+            String chat = ch.getValue("chat_id", "") instanceof String s ? s : String.valueOf(ch.getValue("chat_id"));
+            if (type.equals("telegram") && (token.isBlank() || chat.isBlank())) {
+                c.problem(at + ": telegram needs bot_token and chat_id");
+            }
+            org.argus.notify.NotifySettings.Email email = null;
+            if (type.equals("email")) {
+                String host = ch.getValue("smtp_host", "") instanceof String s ? s : "";
+                String starttls = ch.getValue("starttls", "required") instanceof String s ? s : "";
+                String from = ch.getValue("from", "") instanceof String s ? s : "";
+                List<String> to = new ArrayList<>();
+                if (ch.getValue("to") instanceof io.vertx.core.json.JsonArray t) {
+                    t.forEach(x -> to.add(String.valueOf(x)));
+                }
+                if (host.isBlank() || from.isBlank() || to.isEmpty()) {
+                    c.problem(at + ": email needs smtp_host, from and to");
+                }
+                if (!List.of("required", "optional", "disabled").contains(starttls)) {
+                    c.problem(at + ".starttls: required, optional or disabled");
+                    starttls = "required";
+                }
+                email = new org.argus.notify.NotifySettings.Email(host, wholeIn(c, ch.getValue("smtp_port", 587), 1, 65_535, at + ".smtp_port"),
+                        starttls, ch.getValue("username", "") instanceof String s ? s : "", ch.getValue("password", "") instanceof String s ? s : "",
+                        from, to);
+            }
+            if (c.problems.size() == before) {
+                channels.add(new org.argus.notify.NotifySettings.Channel(name, type, url,
+                        ch.getValue("template", "") instanceof String s ? s : "", new java.util.HashSet<>(events), minRisk, perInterval, interval,
+                        attempts, token, chat, email));
+            }
+        }
+        return new org.argus.notify.NotifySettings(channels, c.str("notify.dashboard_url"));
     }
 
     private static org.argus.detect.FastPath fastPath(Checker c, BlacklistSettings blacklist) {
