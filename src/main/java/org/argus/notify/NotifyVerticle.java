@@ -129,7 +129,7 @@ public final class NotifyVerticle extends VerticleBase {
             publish(Notification.notice("emergency_stop", new JsonObject().put("alert", stopped ? "emergency_stop" : "emergency_restore")
                     .put("severity", stopped ? "critical" : "info")
                     .put("message", stopped ? "emergency stop: enforcement removed every rule" + (st.emergencyDetail() == null ? "" : " (" + st.emergencyDetail() + ")")
-                            : "emergency stop lifted: enforcement is back (" + st.modeText() + ")"), sensorId, settings.dashboardUrl(), now));
+                            : "emergency stop lifted: enforcement is back (" + (st == null ? "?" : st.modeText()) + ")"), sensorId, settings.dashboardUrl(), now));
         }
         List<Alert> alerts = stats.health.alerts.get();
         if (alerts != null) {
