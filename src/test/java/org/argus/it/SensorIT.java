@@ -68,12 +68,16 @@ class SensorIT {
             assertEquals("finished", health.getJsonObject("components").getJsonObject("capture").getString("state"));
             assertEquals("degraded", health.getString("status"), "no model configured: heuristics only");
             assertTrue(health.getJsonObject("components").getJsonObject("prediction").getString("detail").startsWith("no model"));
+            // the file's last window is scored after capture_file_done: wait for its decision to reach /metrics (a
+            // detector's counter is registered at the scrape after its first decision)
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(10), () -> SensorProcess.get(port, "/metrics").body()
+                    .contains("argus_decisions_by_detector_total{detector=\"port_scan\"}")), "a port_scan decision in /metrics");
             SensorProcess.HttpAnswer metrics = SensorProcess.get(port, "/metrics");
             assertEquals(200, metrics.status());
             for (String line : new String[] {"argus_packets_total " + (double) packets, "argus_decisions_total{risk=\"high\"} 1.0",
                     "argus_decisions_by_detector_total{detector=\"port_scan\"} 1.0", "argus_model_info{version=\"none\"} 1",
                     "argus_dropped_packets_total{where=\"kernel\"} 0.0"}) {
-                assertTrue(metrics.body().lines().anyMatch(l -> l.equals(line)), line + " in /metrics");
+                assertTrue(metrics.body().lines().anyMatch(l -> l.equals(line)), line + " in /metrics: " + metrics.body().lines().filter(l -> l.startsWith("argus_decisions")).toList());
             }
             for (String family : new String[] {"vertx_eventbus_published_total", "vertx_http_server_bytes_written_total", "jvm_memory_used_bytes",
                     "argus_csv_rows_total", "argus_bans_active", "argus_uploaded_bytes_total"}) {
