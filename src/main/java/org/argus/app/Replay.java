@@ -145,9 +145,7 @@ public final class Replay {
             return run(files, flow, csv, salt, batchPackets, windowsJsonl, onFailure, detector, geoColumns, eveOut, eveFlows, eveName);
         } finally {
             if (eveOut != null) {
-                List<String> lines = new ArrayList<>();
-                eveFlows.flush().forEach(f -> lines.add(org.argus.eve.EveFormat.flow(f, eveName).encode()));
-                eveOut.write(lines);
+                eveOut.write(org.argus.eve.EveFormat.flowLines(eveFlows.flush(), eveName));
                 eveOut.close();
             }
         }
@@ -187,9 +185,7 @@ public final class Replay {
                     windowsOut.write('\n');
                 }
                 if (eveOut != null) {
-                    List<String> lines = new ArrayList<>();
-                    eveFlows.window(w).forEach(f -> lines.add(org.argus.eve.EveFormat.flow(f, eveName).encode()));
-                    eveOut.write(lines);
+                    eveOut.write(org.argus.eve.EveFormat.flowLines(eveFlows.window(w), eveName));
                 }
             });
             if (detector != null) {

@@ -67,13 +67,8 @@ public record Decision(long windowStartNanos, IpAddress address, String addressT
      * the dashboard and feedback ({@code POST /decisions/<id>/feedback}).
      */
     public String id() {
-        try {
-            byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest((windowStartNanos + "|" + addressText + "|" + role.text()
-                    + (early ? "|early" : "")).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return "d-" + java.util.HexFormat.of().formatHex(h, 0, 8);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        byte[] h = ModelStore.sha256(windowStartNanos + "|" + addressText + "|" + role.text() + (early ? "|early" : ""));
+        return "d-" + java.util.HexFormat.of().formatHex(h, 0, 8);
     }
 
     /** Window start as ISO-8601 UTC. */

@@ -180,6 +180,15 @@ public final class ModelStore {
         return new Loaded(card, model, cardFile);
     }
 
+    /** SHA-256 of a text's UTF-8 bytes (ids, tags, key digests). */
+    public static byte[] sha256(String text) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** SHA-256 of a file, lower-case hex. */
     public static String sha256(Path file) throws IOException {
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), MessageDigest.getInstance("SHA-256"))) {

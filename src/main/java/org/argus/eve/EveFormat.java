@@ -85,6 +85,11 @@ public final class EveFormat {
         return o;
     }
 
+    /** The {@code flow} lines of ended flows, encoded. */
+    public static List<String> flowLines(List<EveFlows.Ended> ended, Function<IpAddress, String> name) {
+        return ended.stream().map(f -> flow(f, name).encode()).toList();
+    }
+
     /** An {@code alert} event for a decision: the attacker as {@code src_ip}, a victim as {@code dest_ip}. */
     public static JsonObject alert(Decision d, Function<IpAddress, String> name) {
         String who = d.anonymized() ? d.addressText() : name.apply(d.address());

@@ -4,7 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.io.IOException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -76,11 +75,7 @@ public final class EveVerticle extends VerticleBase {
                 FlowWindow w = m.body();
                 thread.execute(() -> {
                     try {
-                        List<String> lines = new ArrayList<>();
-                        for (EveFlows.Ended f : flows.window(w)) {
-                            lines.add(EveFormat.flow(f, namer).encode());
-                        }
-                        write(lines, stats.eve.flows);
+                        write(EveFormat.flowLines(flows.window(w), namer), stats.eve.flows);
                     } finally {
                         pending.decrementAndGet();
                     }
@@ -124,11 +119,7 @@ public final class EveVerticle extends VerticleBase {
         }
         return vertx.executeBlocking(() -> {
             thread.submit(() -> {
-                List<String> lines = new ArrayList<>();
-                for (EveFlows.Ended f : flows.flush()) {
-                    lines.add(EveFormat.flow(f, namer).encode());
-                }
-                write(lines, stats.eve.flows);
+                write(EveFormat.flowLines(flows.flush(), namer), stats.eve.flows);
                 writer.close();
                 return null;
             }).get(30, java.util.concurrent.TimeUnit.SECONDS);

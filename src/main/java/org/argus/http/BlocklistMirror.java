@@ -2,8 +2,6 @@ package org.argus.http;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
@@ -115,11 +113,6 @@ public final class BlocklistMirror {
     }
 
     private static String etag(String body) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8));
-            return "\"" + HexFormat.of().formatHex(d, 0, 16) + "\"";
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return "\"" + HexFormat.of().formatHex(org.argus.detect.ModelStore.sha256(body), 0, 16) + "\"";
     }
 }

@@ -277,11 +277,7 @@ public final class HttpVerticle extends VerticleBase {
     }
 
     private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return org.argus.detect.ModelStore.sha256(s);
     }
 
     /**

@@ -1,9 +1,7 @@
 package org.argus.lapi;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -139,11 +137,7 @@ public final class BouncerStore implements AutoCloseable {
 
     /** SHA-256 of a key's UTF-8 bytes, hex. */
     static String digest(String key) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return HexFormat.of().formatHex(org.argus.detect.ModelStore.sha256(key));
     }
 
     @Override
