@@ -38,4 +38,4 @@ argus_ensure_packages() {
 ARGUS_RUNTIME_PACKAGES=(libpcap0.8 curl ipset iptables)
 # What building the jar needs besides a JDK and Maven: clang and libbpf's headers for the XDP program.
 ARGUS_BUILD_PACKAGES=(maven clang libbpf-dev)
-ARGUS_TEST_PACKAGES=(libpcap0.8 curl maven clang libbpf-dev bpftool iproute2 hping3 tcpdump ipset iptables nftables nmap masscan hydra medusa dropbear-bin arping dsniff dnsmasq-base yersinia openssl util-linux chromium python3 libwireshark-data busybox influxdb crowdsec-firewall-bouncer)
+ARGUS_TEST_PACKAGES=(libpcap0.8 curl maven clang libbpf-dev bpftool iproute2 hping3 tcpdump ipset iptables nftables nmap masscan hydra medusa dropbear-bin arping dsniff dnsmasq-base yersinia openssl util-linux chromium python3 libwireshark-data busybox influxdb crowdsec-firewall-bouncer tshark)

@@ -137,13 +137,33 @@ public final class Replay {
                               Path windowsJsonl, Consumer<String> onFailure, Detector detector,
                               java.util.function.Function<org.argus.flow.IpAddress, org.argus.enrich.Geo> geoColumns,
                               org.argus.eve.EveSettings eve) throws IOException {
+        return run(files, flow, csv, salt, batchPackets, windowsJsonl, onFailure, detector, geoColumns, eve, null);
+    }
+
+    /**
+     * As above, also writing an evidence capture ({@code <decision-id>.pcap}) for each high decision.
+     *
+     * @param evidence the evidence settings (its ring size, range and retention), or null for none
+     */
+    public static Summary run(List<Path> files, FlowSettings flow, CsvSettings csv, String salt, int batchPackets,
+                              Path windowsJsonl, Consumer<String> onFailure, Detector detector,
+                              java.util.function.Function<org.argus.flow.IpAddress, org.argus.enrich.Geo> geoColumns,
+                              org.argus.eve.EveSettings eve, org.argus.evidence.EvidenceSettings evidence) throws IOException {
+        org.argus.capture.PacketRing ring = evidence == null ? null : new org.argus.capture.PacketRing(evidence.ringBytes());
+        // a replay's captures end by packet time or at the end of input, never by the wall clock
+        org.argus.evidence.EvidenceRecorder recorder = evidence == null ? null : new org.argus.evidence.EvidenceRecorder(evidence,
+                ring, flow.window(), new org.argus.evidence.EvidenceStats(), java.time.Clock.fixed(Instant.EPOCH, java.time.ZoneOffset.UTC));
         org.argus.eve.EveWriter eveOut = eve == null ? null : new org.argus.eve.EveWriter(eve.file(), eve.maxBytes(), eve.keepFiles());
         org.argus.eve.EveFlows eveFlows = eve == null ? null : new org.argus.eve.EveFlows(flow, eve.maxFlows());
         java.util.function.Function<org.argus.flow.IpAddress, String> eveName = eve == null ? null
                 : eve.anonymize() ? new Anonymizer(salt)::anonymize : org.argus.flow.IpAddress::toString;
         try {
-            return run(files, flow, csv, salt, batchPackets, windowsJsonl, onFailure, detector, geoColumns, eveOut, eveFlows, eveName);
+            return run(files, flow, csv, salt, batchPackets, windowsJsonl, onFailure, detector, geoColumns, eveOut, eveFlows, eveName,
+                    ring, recorder);
         } finally {
+            if (recorder != null) {
+                recorder.flush();
+            }
             if (eveOut != null) {
                 eveOut.write(org.argus.eve.EveFormat.flowLines(eveFlows.flush(), eveName));
                 eveOut.close();
@@ -155,7 +175,8 @@ public final class Replay {
                                Path windowsJsonl, Consumer<String> onFailure, Detector detector,
                                java.util.function.Function<org.argus.flow.IpAddress, org.argus.enrich.Geo> geoColumns,
                                org.argus.eve.EveWriter eveOut, org.argus.eve.EveFlows eveFlows,
-                               java.util.function.Function<org.argus.flow.IpAddress, String> eveName) throws IOException {
+                               java.util.function.Function<org.argus.flow.IpAddress, String> eveName,
+                               org.argus.capture.PacketRing ring, org.argus.evidence.EvidenceRecorder evidence) throws IOException {
         Map<String, Long> byRisk = new LinkedHashMap<>();
         for (Risk r : Risk.values()) {
             byRisk.put(r.text(), 0L);
@@ -192,12 +213,16 @@ public final class Replay {
                 stages.add(w -> {
                     Detector.Result r = detector.process(w);
                     stats.detection.countRouting(r.routing());
-                    decisionLog.write(r.decisions());
+                    List<org.argus.detect.Decision> ds = evidence == null ? r.decisions() : r.decisions().stream().map(evidence::claim).toList();
+                    decisionLog.write(ds);
+                    if (evidence != null) {
+                        evidence.tick();
+                    }
                     if (eveOut != null) {
-                        eveOut.write(r.decisions().stream().filter(d -> d.risk() != Risk.LOW)
+                        eveOut.write(ds.stream().filter(d -> d.risk() != Risk.LOW)
                                 .map(d -> org.argus.eve.EveFormat.alert(d, eveName).encode()).toList());
                     }
-                    r.decisions().forEach(d -> byRisk.merge(d.risk().text(), 1L, Long::sum));
+                    ds.forEach(d -> byRisk.merge(d.risk().text(), 1L, Long::sum));
                     if (r.modelVersion() != null) {
                         model[0] = r.modelVersion();
                     }
@@ -207,7 +232,7 @@ public final class Replay {
             try {
                 for (Path file : files) {
                     try {
-                        PcapFileReader.Result r = WindowAssembler.readFile(file, flow, batchPackets, stats.flow, sink);
+                        PcapFileReader.Result r = WindowAssembler.readFile(file, flow, batchPackets, stats.flow, sink, ring);
                         r.countProblems(stats.capture::addFileProblem);
                         if (!r.problems().isEmpty()) {
                             String w = file + ": " + r.packets() + " packets" + r.problems();

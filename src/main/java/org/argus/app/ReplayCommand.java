@@ -36,6 +36,11 @@ final class ReplayCommand implements Callable<Integer> {
             + "(eve.anonymize: pseudonyms instead of addresses).")
     Path eve;
 
+    @Option(names = "--evidence", paramLabel = "DIR", description = "Also write an evidence capture (<decision-id>.pcap: the "
+            + "packets to or from the address, evidence.before_seconds before its window to evidence.after_seconds after) for "
+            + "each high decision into DIR.")
+    Path evidence;
+
     @Option(names = "--models", paramLabel = "DIR", description = "Models folder (default: model.model_local_path). "
             + "Without a usable model, decisions come from the heuristics alone.")
     Path models;
@@ -64,7 +69,10 @@ final class ReplayCommand implements Callable<Integer> {
                 msg -> System.err.println("argus replay: " + msg), detector,
                 geo != null && c.enrichment().extraColumns() ? geo::lookup : null,
                 eve == null ? null : new org.argus.eve.EveSettings(true, eve, c.eve().anonymize(), Long.MAX_VALUE, 0,
-                        c.eve().statsInterval(), c.eve().maxFlows()));
+                        c.eve().statsInterval(), c.eve().maxFlows()),
+                evidence == null ? null : new org.argus.evidence.EvidenceSettings(true, evidence, c.evidence().ringBytes(),
+                        c.evidence().before(), c.evidence().after(), Integer.MAX_VALUE, Long.MAX_VALUE, c.evidence().maxFileBytes(),
+                        c.evidence().maxSpan()));
         s.warnings().forEach(w -> System.err.println("argus replay: warning: " + w));
         System.out.println(s.toJson().encode());
         return s.failures().isEmpty() ? 0 : 2;

@@ -143,6 +143,14 @@ public final class Sensor {
                     Detection.extras(d, intelForWindows, geo, config.enrichment());
                     Detection.routing(d, config, payloadModel);
                 });
+        org.argus.capture.PacketRing ring = null;
+        org.argus.evidence.EvidenceRecorder evidence = null;
+        if (config.evidence().enabled() && !polling) {
+            ring = new org.argus.capture.PacketRing(config.evidence().ringBytes());
+            evidence = new org.argus.evidence.EvidenceRecorder(config.evidence(), ring, config.flow().window(), stats.evidence,
+                    health.clock());
+            prediction.claimingWith(evidence::claim);
+        }
         // Downstream first; stopped in reverse (capture, windows, prediction, enforcement, blacklist, csv, staging, then http).
         StagingSettings ss = config.staging();
         StagingVerticle staging = new StagingVerticle(ss, ss.firebase() == null ? null : () -> StorageFactory.create(ss.firebase()),
@@ -181,6 +189,9 @@ public final class Sensor {
         if (threatIntel != null) { // loaded before prediction and capture start: the first window is checked
             pipeline.add(new org.argus.intel.IntelVerticle(config.intel(), allowlist, stats.intel, health));
         }
+        if (evidence != null) { // before prediction, so it stops after it: the last decisions' captures are written
+            pipeline.add(new org.argus.evidence.EvidenceVerticle(evidence));
+        }
         pipeline.add(prediction);
         if (!polling && config.devices().enabled()) {
             pipeline.add(new org.argus.device.DeviceVerticle(config.devices(), localNetworks(config), live, stats.devices, health));
@@ -188,7 +199,7 @@ public final class Sensor {
         if (!polling) {
             pipeline.add(new FlowWindowVerticle(Detection.flow(config, payloadModel), stats.flow, health, live, stallMillis, earlyLook(config)));
             pipeline.add(new CaptureVerticle(payloadModel == null ? config.capture()
-                    : config.capture().withPayloadBytes(config.payload().captureBytes()), stats.capture, health));
+                    : config.capture().withPayloadBytes(config.payload().captureBytes()), stats.capture, health, ring));
         }
         String sensorId = config.cluster().sensorId();
         pipeline.add(new HealthMonitorVerticle(config.alerts(), stats.health,

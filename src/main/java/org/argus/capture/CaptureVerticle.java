@@ -21,12 +21,21 @@ public final class CaptureVerticle extends VerticleBase {
     private final CaptureSettings settings;
     private final CaptureStats stats;
     private final SensorHealth health;
+    private final PacketRing ring;
 
     private Thread thread;
     private LiveCapture live;
     private PcapFileReader reader;
 
     public CaptureVerticle(CaptureSettings settings, CaptureStats stats, SensorHealth health) {
+        this(settings, stats, health, null);
+    }
+
+    /**
+     * @param ring where every frame captured is also kept for evidence captures ({@link PacketRing}), or null
+     */
+    public CaptureVerticle(CaptureSettings settings, CaptureStats stats, SensorHealth health, PacketRing ring) {
+        this.ring = ring;
         this.settings = settings;
         this.stats = stats;
         this.health = health;
@@ -42,10 +51,11 @@ public final class CaptureVerticle extends VerticleBase {
                 settings.offline() ? "file " + settings.file() : "interface " + settings.interfaceName());
         Runnable body;
         if (settings.offline()) {
-            reader = new PcapFileReader(settings.file(), settings.batchPackets()).capturePayloads(settings.payloadBytes());
+            reader = new PcapFileReader(settings.file(), settings.batchPackets()).capturePayloads(settings.payloadBytes())
+                    .recordTo(ring);
             body = () -> readFile(queue);
         } else {
-            live = new LiveCapture(settings, stats, health, queue);
+            live = new LiveCapture(settings, stats, health, queue).recordTo(ring);
             body = live::run;
         }
         thread = Thread.ofPlatform().name("argus-capture").daemon(true).unstarted(body);

@@ -34,6 +34,7 @@ public final class LiveCapture {
     private final BatchQueue queue;
 
     private volatile boolean stopRequested;
+    private PacketRing ring;
     private long statsBaseRecv, statsBaseDrop, statsBaseIfDrop;
     private long lastRecv, lastDrop, lastIfDrop;
 
@@ -42,6 +43,16 @@ public final class LiveCapture {
         this.stats = stats;
         this.health = health;
         this.queue = queue;
+    }
+
+    /**
+     * Also appends every frame captured to {@code ring} (evidence captures); null, the default, to none.
+     *
+     * @return this capture
+     */
+    public LiveCapture recordTo(PacketRing ring) {
+        this.ring = ring;
+        return this;
     }
 
     /** Captures until {@link #stop()}; never throws for interface trouble (it retries). */
@@ -125,7 +136,7 @@ public final class LiveCapture {
     }
 
     private void capture(LibPcap h, int linkType) throws CaptureException, InterruptedException {
-        PacketDecoder decoder = new PacketDecoder(linkType).capturePayloads(settings.payloadBytes());
+        PacketDecoder decoder = new PacketDecoder(linkType).capturePayloads(settings.payloadBytes()).recordTo(ring);
         PacketBatch current = new PacketBatch(settings.batchPackets());
         long currentStartedMillis = 0;
         long nextStats = System.currentTimeMillis() + settings.statsInterval().toMillis();

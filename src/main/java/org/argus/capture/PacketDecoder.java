@@ -54,6 +54,7 @@ public final class PacketDecoder {
     private final int linkType;
     /** Payload bytes kept per TCP/UDP packet ({@link #capturePayloads}); 0: none. */
     private int payloadLimit;
+    private PacketRing ring;
 
     /** A decoder for frames of one link type (libpcap's {@code pcap_datalink} value). */
     public PacketDecoder(int linkType) {
@@ -94,6 +95,19 @@ public final class PacketDecoder {
         return this;
     }
 
+    /**
+     * Also appends every frame decoded to {@code ring} (evidence captures); null appends nowhere (the default).
+     *
+     * @return this decoder
+     */
+    public PacketDecoder recordTo(PacketRing ring) {
+        this.ring = ring;
+        if (ring != null) {
+            ring.linkType(linkType);
+        }
+        return this;
+    }
+
     /** The link type this decoder reads. */
     public int linkType() {
         return linkType;
@@ -122,6 +136,14 @@ public final class PacketDecoder {
      * @param wireLen original length on the wire, link header included
      */
     public void decode(ByteBuffer d, int base, int caplen, long tsNanos, int wireLen, PacketBatch out) {
+        int i = out.size();
+        decodeRow(d, base, caplen, tsNanos, wireLen, out);
+        if (ring != null) {
+            ring.append(d, base, caplen, tsNanos, wireLen, out.srcHi[i], out.srcLo[i], out.dstHi[i], out.dstLo[i]);
+        }
+    }
+
+    private void decodeRow(ByteBuffer d, int base, int caplen, long tsNanos, int wireLen, PacketBatch out) {
         int i = out.next();
         out.tsNanos[i] = tsNanos;
         out.wireLen[i] = wireLen;

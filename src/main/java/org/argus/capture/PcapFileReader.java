@@ -83,6 +83,7 @@ public final class PcapFileReader {
     private final Path file;
     private final int batchPackets;
     private final boolean libpcapOnly;
+    private PacketRing ring;
     private volatile boolean stopRequested;
     private int payloadBytes;
 
@@ -103,6 +104,16 @@ public final class PcapFileReader {
      */
     public PcapFileReader capturePayloads(int maxBytes) {
         this.payloadBytes = maxBytes;
+        return this;
+    }
+
+    /**
+     * Also appends every frame read to {@code ring} ({@link PacketDecoder#recordTo}); null, the default, to none.
+     *
+     * @return this reader
+     */
+    public PcapFileReader recordTo(PacketRing ring) {
+        this.ring = ring;
         return this;
     }
 
@@ -215,7 +226,7 @@ public final class PcapFileReader {
         LibPcap h = LibPcap.openOffline(file.toString());
         try {
             int linkType = h.linkType();
-            PacketDecoder decoder = new PacketDecoder(linkType).capturePayloads(payloadBytes);
+            PacketDecoder decoder = new PacketDecoder(linkType).capturePayloads(payloadBytes).recordTo(ring);
             if (!PacketDecoder.supports(linkType)) {
                 LOG.warn("event=unsupported_linktype file={} linktype={} action=count_as_malformed", file, linkType);
             }
@@ -259,7 +270,7 @@ public final class PcapFileReader {
     /** The plain-Java path: same batches, same result, no JNA per packet. */
     private Result readPlain(CaptureFileParser p, BatchSink sink, BatchSource source) throws java.io.IOException, InterruptedException {
         int linkType = p.linkType();
-        PacketDecoder decoder = new PacketDecoder(linkType).capturePayloads(payloadBytes); // one link type per file: the parser stops at another
+        PacketDecoder decoder = new PacketDecoder(linkType).capturePayloads(payloadBytes).recordTo(ring); // one link type per file: the parser stops at another
         if (!PacketDecoder.supports(linkType)) {
             LOG.warn("event=unsupported_linktype file={} linktype={} action=count_as_malformed", file, linkType);
         }

@@ -44,6 +44,7 @@ import org.argus.staging.StagingSettings;
  * @param fastPath      flows neither scored nor inspected ({@code routing.*})
  * @param eve           the Suricata EVE JSON output ({@code eve.*})
  * @param notifications notification channels ({@code notify.*})
+ * @param evidence      packet captures of high decisions ({@code evidence.*})
  * @param document      the whole merged document, for sections later stages read (model, prediction, enforcement,
  *                      firebase, polling, health alerts)
  */
@@ -56,7 +57,8 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                           org.argus.export.InfluxSettings influx, org.argus.staging.Archive.Settings archive,
                           Mirror mirror, org.argus.detect.PayloadInspector.Settings payload,
                           org.argus.detect.FastPath fastPath, org.argus.eve.EveSettings eve,
-                          org.argus.notify.NotifySettings notifications, JsonObject document) {
+                          org.argus.notify.NotifySettings notifications, org.argus.evidence.EvidenceSettings evidence,
+                          JsonObject document) {
 
     /**
      * The blocklist mirror ({@code GET /blocklist.txt|json}) and the CrowdSec bouncer API ({@code /v1/decisions*}).
@@ -222,12 +224,19 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 (long) c.intIn("eve.max_mb", 1, 1 << 20) << 20, c.intIn("eve.keep_files", 0, 1000),
                 Duration.ofSeconds(c.intIn("eve.stats_interval_seconds", 1, 86_400)), c.intIn("eve.max_flows", 1000, 10_000_000));
         org.argus.notify.NotifySettings notifications = notifications(c);
+        String evidenceDir = c.str("evidence.dir");
+        org.argus.evidence.EvidenceSettings evidence = new org.argus.evidence.EvidenceSettings(c.bool("evidence.enabled"),
+                evidenceDir.isBlank() ? csv.outputDir().toAbsolutePath().resolveSibling("evidence") : Path.of(evidenceDir),
+                (long) c.intIn("evidence.ring_mb", 1, 1024) << 20, Duration.ofSeconds(c.intIn("evidence.before_seconds", 0, 3600)),
+                Duration.ofSeconds(c.intIn("evidence.after_seconds", 0, 3600)), c.intIn("evidence.max_files", 1, 1_000_000),
+                (long) c.intIn("evidence.max_mb", 1, 1 << 20) << 20, (long) c.intIn("evidence.max_file_mb", 1, 4096) << 20,
+                Duration.ofSeconds(c.intIn("evidence.max_span_seconds", 1, 86_400)));
         c.throwIfAny();
         return new ArgusConfig(capture, flow, csv, anon, http, stall, detection, blacklist, enforcement, staging, cluster, alerts,
                 devices, intel, enrichment, influx, archive, new Mirror(mirrorClients, c.bool("lapi.serve_dry_run"), c.bool("lapi.enabled"),
                 c.str("lapi.bouncers_db").isBlank() ? blacklist.database().toAbsolutePath().resolveSibling("bouncers.db")
                         : Path.of(c.str("lapi.bouncers_db"))), payload,
-                fastPath, eve, notifications, doc.copy());
+                fastPath, eve, notifications, evidence, doc.copy());
     }
 
     private static final java.util.Set<String> CHANNEL_KEYS = java.util.Set.of("name", "type", "url", "template", "events", "min_risk",

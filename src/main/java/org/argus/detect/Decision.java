@@ -31,12 +31,21 @@ import org.argus.flow.IpAddress;
  */
 public record Decision(long windowStartNanos, IpAddress address, String addressText, boolean anonymized, Role role,
                        Risk risk, double score, String detector, List<String> detectors, List<String> reasons,
-                       List<String> communityIds, String modelVersion, boolean early, org.argus.enrich.Geo geo) {
+                       List<String> communityIds, String modelVersion, boolean early, org.argus.enrich.Geo geo,
+                       String evidence) {
     public Decision {
         detectors = List.copyOf(detectors);
         reasons = List.copyOf(reasons);
         communityIds = List.copyOf(communityIds);
         geo = geo == null || !geo.known() ? null : geo;
+    }
+
+    /** A decision without an evidence capture. */
+    public Decision(long windowStartNanos, IpAddress address, String addressText, boolean anonymized, Role role,
+                    Risk risk, double score, String detector, List<String> detectors, List<String> reasons,
+                    List<String> communityIds, String modelVersion, boolean early, org.argus.enrich.Geo geo) {
+        this(windowStartNanos, address, addressText, anonymized, role, risk, score, detector, detectors, reasons,
+                communityIds, modelVersion, early, geo, null);
     }
 
     /** A decision without GeoIP facts. */
@@ -50,7 +59,13 @@ public record Decision(long windowStartNanos, IpAddress address, String addressT
     /** This decision with the address's GeoIP facts. */
     public Decision withGeo(org.argus.enrich.Geo g) {
         return new Decision(windowStartNanos, address, addressText, anonymized, role, risk, score, detector, detectors, reasons,
-                communityIds, modelVersion, early, g);
+                communityIds, modelVersion, early, g, evidence);
+    }
+
+    /** This decision with the file name of its evidence capture. */
+    public Decision withEvidence(String file) {
+        return new Decision(windowStartNanos, address, addressText, anonymized, role, risk, score, detector, detectors, reasons,
+                communityIds, modelVersion, early, geo, file);
     }
 
     /** A decision made when its window closed. */
@@ -99,6 +114,9 @@ public record Decision(long windowStartNanos, IpAddress address, String addressT
         }
         if (geo != null) {
             o.put("geo", geo.toJson());
+        }
+        if (evidence != null) {
+            o.put("evidence", evidence);
         }
         return o;
     }

@@ -58,6 +58,8 @@ public final class PredictionVerticle extends VerticleBase {
     private long learningStartNanos = Long.MIN_VALUE;
     private long reloadTimer = -1, pollTimer = -1;
     private boolean polling;
+    /** What each decision goes through before it is published and written (evidence captures name their file). */
+    private java.util.function.UnaryOperator<Decision> claim = java.util.function.UnaryOperator.identity();
     /** The payload model card in use (worker thread only). */
     private Path payloadCard;
 
@@ -83,6 +85,17 @@ public final class PredictionVerticle extends VerticleBase {
         this.fsync = fsync;
         this.stats = stats;
         this.health = health;
+    }
+
+    /**
+     * Passes every decision through {@code claim} (thread-safe; on the prediction or early-warning worker) before it
+     * is published and written: evidence captures add the name of the file that will hold its packets.
+     *
+     * @return this verticle
+     */
+    public PredictionVerticle claimingWith(java.util.function.UnaryOperator<Decision> claim) {
+        this.claim = claim;
+        return this;
     }
 
     @Override
@@ -159,7 +172,7 @@ public final class PredictionVerticle extends VerticleBase {
                 earlyWorker = vertx.createSharedWorkerExecutor("argus-early", 1);
                 vertx.eventBus().<EarlyLook>localConsumer(Addresses.WINDOW_EARLY, m -> earlyWorker.executeBlocking(() -> {
                     EarlyLook look = m.body();
-                    List<Decision> ds = earlyWarning.look(look.window(), look.latestNanos());
+                    List<Decision> ds = earlyWarning.look(look.window(), look.latestNanos()).stream().map(claim).toList();
                     stats.earlyLooks.increment();
                     stats.earlyFlowsLooked.add(look.window().flows().size());
                     return ds;
@@ -195,8 +208,9 @@ public final class PredictionVerticle extends VerticleBase {
         stats.modelFlowsScored.add(r.modelScored());
         stats.modelFlowsSkipped.add(r.modelSkipped());
         stats.countRouting(r.routing());
-        publish(r.decisions());
-        write(r.decisions());
+        List<Decision> ds = r.decisions().stream().map(claim).toList();
+        publish(ds);
+        write(ds);
         if (learning != null) {
             learn(startNanos);
         }

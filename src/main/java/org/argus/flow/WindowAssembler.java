@@ -231,9 +231,16 @@ public final class WindowAssembler {
      */
     public static PcapFileReader.Result readFile(Path capture, FlowSettings settings, int batchPackets, FlowStats stats,
                                                  Consumer<FlowWindow> sink) throws CaptureException, InterruptedException {
+        return readFile(capture, settings, batchPackets, stats, sink, null);
+    }
+
+    /** As above, every frame also kept in {@code ring} (evidence captures; null for none). */
+    public static PcapFileReader.Result readFile(Path capture, FlowSettings settings, int batchPackets, FlowStats stats,
+                                                 Consumer<FlowWindow> sink, org.argus.capture.PacketRing ring)
+            throws CaptureException, InterruptedException {
         WindowAssembler assembler = new WindowAssembler(settings, stats, sink);
         try {
-            return new PcapFileReader(capture, batchPackets).capturePayloads(settings.payloadBytes())
+            return new PcapFileReader(capture, batchPackets).capturePayloads(settings.payloadBytes()).recordTo(ring)
                     .readAhead(assembler::accept, READ_AHEAD_BATCHES);
         } finally {
             assembler.flush();

@@ -94,7 +94,7 @@ public final class StatusJson {
                                 .put("stale", s.cluster.clusterStale.sum())
                                 .put("replayed", s.cluster.clusterReplayed.sum())))
                 .put("devices", s.devices.toJson()).put("intel", s.intel.toJson())
-                .put("export", new JsonObject().put("influx", s.influx.toJson()).put("eve", s.eve.toJson())).put("lapi", s.lapi.toJson()).put("notify", s.notify.toJson())
+                .put("export", new JsonObject().put("influx", s.influx.toJson()).put("eve", s.eve.toJson())).put("lapi", s.lapi.toJson()).put("evidence", s.evidence.toJson()).put("notify", s.notify.toJson())
                 .put("enrichment", s.geo.get() == null ? new JsonObject().put("databases", new JsonArray())
                         : new JsonObject().put("databases", new JsonArray(s.geo.get().databases())).put("lookups", s.geo.get().lookups.sum())
                                 .put("found", s.geo.get().found.sum()))

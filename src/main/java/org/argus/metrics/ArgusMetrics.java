@@ -38,7 +38,8 @@ import org.argus.stats.SensorStats;
  * {@code argus_influx_queued_bytes}, {@code argus_influx_queued_points}, {@code argus_archive_files}, {@code argus_archive_bytes},
  * {@code argus_archived_files_total}, {@code argus_archive_deleted_total}, {@code argus_xdp_packets_total{result}} (seen, dropped_ban, dropped_feed, not_ip;
  * the xdp backend only, from the program's per-CPU totals, read at most every 5 s), {@code argus_ban_dropped_packets{target}}
- * (xdp: the 100 bans that dropped most, a bound on label cardinality).
+ * (xdp: the 100 bans that dropped most, a bound on label cardinality), {@code argus_evidence_files_total},
+ * {@code argus_evidence_frames_total}, {@code argus_evidence_incomplete_total}, {@code argus_evidence_write_errors_total}.
  */
 public final class ArgusMetrics {
     private final MeterRegistry registry;
@@ -118,6 +119,10 @@ public final class ArgusMetrics {
         }
         gauge("argus.devices", "Devices in the inventory (-1 before it opens or when devices.enabled is false)", () -> s.devices.known.get());
         counter("argus.new.devices", "Devices seen for the first time ever", s.devices.newDevices);
+        counter("argus.evidence.files", "Evidence captures written (evidence/<decision-id>.pcap)", s.evidence.written);
+        counter("argus.evidence.frames", "Frames written into evidence captures", s.evidence.frames);
+        counter("argus.evidence.incomplete", "Evidence captures whose range had partly left the packet ring", s.evidence.incomplete);
+        counter("argus.evidence.write.errors", "Evidence captures that could not be written", s.evidence.writeErrors);
         counter("argus.device.scans", "Vulnerability scans run", s.devices.scansRun);
         counter("argus.device.scans.failed", "Vulnerability scans that failed (nmap missing, timed out, bad output)", s.devices.scansFailed);
         for (String band : java.util.List.of("normal", "warning", "alert", "critical")) {

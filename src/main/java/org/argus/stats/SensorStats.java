@@ -34,6 +34,7 @@ public final class SensorStats {
     public final org.argus.export.InfluxStats influx = new org.argus.export.InfluxStats();
     public final org.argus.lapi.LapiStats lapi = new org.argus.lapi.LapiStats();
     public final org.argus.eve.EveStats eve = new org.argus.eve.EveStats();
+    public final org.argus.evidence.EvidenceStats evidence = new org.argus.evidence.EvidenceStats();
     public final org.argus.notify.NotifyStats notify = new org.argus.notify.NotifyStats();
     /** The GeoIP databases in use (null: none configured); their lookup counters. */
     public final java.util.concurrent.atomic.AtomicReference<org.argus.enrich.GeoIp> geo = new java.util.concurrent.atomic.AtomicReference<>();

@@ -20,13 +20,13 @@ import org.junit.jupiter.api.Test;
  * produce, reduced to the shapes that decide — baselines, streams, spoofing, reflection, slow and distributed brute
  * force, recon marks, and evidence adding up across detectors.
  */
-class HeuristicsTest {
+public class HeuristicsTest {
     static final long W = 5_000_000_000L;
     static final int SYN = TcpFlagCounts.SYN, ACK = TcpFlagCounts.ACK, RST = TcpFlagCounts.RST, FIN = TcpFlagCounts.FIN,
             PSH = TcpFlagCounts.PSH, URG = TcpFlagCounts.URG;
     static final IpAddress HOST = IpAddress.parse("192.168.1.10"), ATTACKER = IpAddress.parse("203.0.113.7");
 
-    static DetectionSettings defaults() {
+    public static DetectionSettings defaults() {
         try {
             return ArgusConfig.from(ConfigLoader.merge(new io.vertx.core.json.JsonObject(), java.util.Map.of("ARGUS_IP_SALT", "heuristics-test"))).detection();
         } catch (org.argus.config.ConfigException e) {
