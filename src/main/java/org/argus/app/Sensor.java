@@ -143,6 +143,11 @@ public final class Sensor {
                     Detection.extras(d, intelForWindows, geo, config.enrichment());
                     Detection.routing(d, config, payloadModel);
                 });
+        if (!polling) {
+            Anonymizer csvNames = new Anonymizer(salt);
+            prediction.baseline(config.detection().models().dir().resolve("baseline"), List.of(config.csv().outputDir(),
+                    config.staging().stagingDir(), config.staging().uploadedDir(), config.archive().dir()), csvNames::anonymize);
+        }
         org.argus.capture.PacketRing ring = null;
         org.argus.evidence.EvidenceRecorder evidence = null;
         if (config.evidence().enabled() && !polling) {

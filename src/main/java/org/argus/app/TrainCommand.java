@@ -46,6 +46,13 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--max-rows", paramLabel = "N", description = "Rows kept (uniform sample); default model.learning_max_rows.")
     Integer maxRows;
 
+    @Option(names = "--baseline", paramLabel = "DIR", description = "Flows operators called false positives (fp-*.csv), added to "
+            + "the input; default: baseline/ in model.model_local_path, when it exists.")
+    Path baseline;
+
+    @Option(names = "--no-baseline", description = "Leave the false positives' flows out.")
+    boolean noBaseline;
+
     @Override
     public Integer call() throws Exception {
         ArgusConfig c = Main.loadOfflineOrExplain(conf);
@@ -64,16 +71,31 @@ final class TrainCommand implements Callable<Integer> {
             System.err.println("argus train: " + e.getMessage());
             return 1;
         }
-        if (rows.size() < 2) {
-            System.err.println("argus train: only " + rows.size() + " flow rows in the input; need at least 2");
+        // the false positives' rows are all kept, beside the sample: the operator said they are normal
+        List<double[]> extra = new ArrayList<>();
+        if (!noBaseline) {
+            Path dir = baseline != null ? baseline : c.detection().models().dir().resolve("baseline");
+            List<Path> fp = org.argus.detect.Baseline.files(dir);
+            if (!fp.isEmpty() && !set.notFromCsv().isEmpty()) {
+                System.err.println("argus train: the baseline's " + fp.size() + " false-positive files left out: CSV rows cannot provide "
+                        + set.notFromCsv());
+            } else if (!fp.isEmpty()) {
+                org.argus.detect.Baseline.rows(dir, set, extra::add, msg -> System.err.println("argus train: baseline: " + msg));
+                sources.add(dir + " (" + fp.size() + " false positives, " + extra.size() + " rows)");
+                System.err.printf(Locale.ROOT, "argus train: %d rows from %d false positives in %s, all kept%n", extra.size(), fp.size(), dir);
+            }
+        }
+        if (rows.size() + extra.size() < 2) {
+            System.err.println("argus train: only " + (rows.size() + extra.size()) + " flow rows in the input; need at least 2");
             return 1;
         }
+        double[][] all = java.util.stream.Stream.concat(java.util.Arrays.stream(rows.toArray()), extra.stream()).toArray(double[][]::new);
         ModelStore.TrainOptions t = c.detection().models().train();
-        ModelCard card = ModelStore.train(set, rows.toArray(), new ModelStore.TrainOptions(t.trees(), t.subsample(),
+        ModelCard card = ModelStore.train(set, all, new ModelStore.TrainOptions(t.trees(), t.subsample(),
                 t.percentile(), seed), sources, out, Instant.now());
         System.out.println(card.toJson().encodePrettily());
         System.err.printf(Locale.ROOT, "argus train: model %s from %d rows (%d seen) written to %s%n", card.version(),
-                rows.size(), rows.seen(), out.resolve(card.modelFile()));
+                all.length, rows.seen() + extra.size(), out.resolve(card.modelFile()));
         return 0;
     }
 

@@ -224,6 +224,7 @@ public final class BlacklistVerticle extends VerticleBase {
             (f.falsePositive() ? stats.feedbackFalsePositives : stats.feedbackTruePositives).increment();
             LOG.info("event=feedback verdict={} target={} decision={} ban_lifted={} allowlisted_until={} note=\"{}\"", f.verdict(),
                     f.target(), f.decisionId(), removed, until, LogText.escape(f.note()));
+            vertx.eventBus().publish(Addresses.FEEDBACK_RECORDED, f);
             m.reply(new io.vertx.core.json.JsonObject().put("verdict", f.verdict()).put("target", f.target().toString())
                     .put("decision_id", f.decisionId()).put("ban_lifted", removed)
                     .put("allowlisted_until", until == null ? null : until.toString()));

@@ -45,6 +45,11 @@ public final class Addresses {
      * {@code {"verdict", "target", "ban_lifted", "allowlisted_until"}}; fails 503 (database).
      */
     public static final String FEEDBACK = "argus.feedback";
+    /**
+     * Publish, local: blacklist verticle (a verdict stored) → prediction verticle (a false positive's flows into the
+     * baseline store). Body: {@code blacklist.FeedbackRequest}.
+     */
+    public static final String FEEDBACK_RECORDED = "argus.feedback.recorded";
     /** Request: HTTP verticle → blacklist verticle. Body: none. Reply: JsonArray of verdicts, newest first. */
     public static final String FEEDBACK_LIST = "argus.feedback.list";
     /**

@@ -85,6 +85,17 @@ public final class DecisionLog implements Closeable {
      * @throws IOException when the folder cannot be listed (an unreadable file is skipped)
      */
     public static String find(Path dir, String id, int maxFiles) throws IOException {
+        io.vertx.core.json.JsonObject line = findLine(dir, id, maxFiles);
+        return line == null ? null : line.getString("address");
+    }
+
+    /**
+     * The line ({@link Decision#toJson}) of the decision with this id, searched as {@link #find} does; null when none
+     * holds it. Blocking.
+     *
+     * @throws IOException when the folder cannot be listed
+     */
+    public static io.vertx.core.json.JsonObject findLine(Path dir, String id, int maxFiles) throws IOException {
         if (!java.nio.file.Files.isDirectory(dir) || !id.matches("d-[0-9a-f]{16}")) {
             return null;
         }
@@ -98,7 +109,7 @@ public final class DecisionLog implements Closeable {
             try (var lines = java.nio.file.Files.lines(f)) {
                 String hit = lines.filter(l -> l.contains(needle)).findFirst().orElse(null);
                 if (hit != null) {
-                    return new io.vertx.core.json.JsonObject(hit).getString("address");
+                    return new io.vertx.core.json.JsonObject(hit);
                 }
             } catch (IOException | java.io.UncheckedIOException | io.vertx.core.json.DecodeException e) {
                 // a file being rotated or cut short: the others may hold it

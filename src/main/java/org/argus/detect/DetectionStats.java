@@ -43,6 +43,13 @@ public final class DetectionStats {
     /** Escalated payloads left unscored for {@code payload.max_per_window}. */
     public final LongAdder payloadsShed = new LongAdder();
 
+    /** False positives whose flows went into the baseline store ({@link Baseline}). */
+    public final LongAdder baselineFiles = new LongAdder();
+    /** Flow rows those files hold. */
+    public final LongAdder baselineRows = new LongAdder();
+    /** False positives whose flows could not be found (the decision or its CSV rows are gone) or written. */
+    public final LongAdder baselineMissed = new LongAdder();
+
     /** Adds one window's routing. */
     public void countRouting(PayloadInspector.Routing r) {
         fastPathFlows.add(r.fast());

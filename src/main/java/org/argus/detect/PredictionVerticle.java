@@ -60,6 +60,10 @@ public final class PredictionVerticle extends VerticleBase {
     private boolean polling;
     /** What each decision goes through before it is published and written (evidence captures name their file). */
     private java.util.function.UnaryOperator<Decision> claim = java.util.function.UnaryOperator.identity();
+    /** Where a false positive's flows go ({@link Baseline}), or null (polling mode, or not wired). */
+    private Path baselineDir;
+    private List<Path> csvDirs = List.of();
+    private java.util.function.UnaryOperator<String> pseudonym;
     /** The payload model card in use (worker thread only). */
     private Path payloadCard;
 
@@ -98,6 +102,20 @@ public final class PredictionVerticle extends VerticleBase {
         return this;
     }
 
+    /**
+     * Keeps the flows of decisions an operator calls false positives ({@link Addresses#FEEDBACK_RECORDED}) in the
+     * baseline store {@code dir}, read from the CSV files under {@code csvDirs}, the address matched by its pseudonym.
+     *
+     * @param pseudonym an address as decisions write it → its CSV pseudonym
+     * @return this verticle
+     */
+    public PredictionVerticle baseline(Path dir, List<Path> csvDirs, java.util.function.UnaryOperator<String> pseudonym) {
+        this.baselineDir = dir;
+        this.csvDirs = List.copyOf(csvDirs);
+        this.pseudonym = pseudonym;
+        return this;
+    }
+
     @Override
     public Future<?> start() {
         LocalCodec.registerFor(vertx.eventBus(), FlowWindow.class);
@@ -121,6 +139,13 @@ public final class PredictionVerticle extends VerticleBase {
             if (models.current() == null && !settings.models().learning().isZero() && !polling) {
                 learning = new Reservoir(settings.models().learningMaxRows(), System.nanoTime());
                 detector.rowSink(learning::add);
+                if (baselineDir != null) {
+                    int files = Baseline.rows(baselineDir, settings.features(), learning::add,
+                            e -> LOG.warn("event=baseline_file_skipped reason=\"{}\"", LogText.escape(e)));
+                    if (files > 0) {
+                        LOG.info("event=learning_baseline files={} rows={}", files, learning.size());
+                    }
+                }
                 LOG.info("event=learning_started hours={} max_rows={}", settings.models().learning().toMinutes() / 60.0,
                         settings.models().learningMaxRows());
             }
@@ -136,9 +161,9 @@ public final class PredictionVerticle extends VerticleBase {
                         return null;
                     }));
             vertx.eventBus().<String>localConsumer(Addresses.DECISION_FIND, m -> {
-                String address = recent.get(m.body());
-                if (address != null) {
-                    m.reply(address);
+                Recent hit = recent.get(m.body());
+                if (hit != null) {
+                    m.reply(hit.address());
                     return;
                 }
                 worker.executeBlocking(() -> DecisionLog.find(outputDir, m.body(), FIND_FILES)).onComplete(ar -> {
@@ -150,6 +175,17 @@ public final class PredictionVerticle extends VerticleBase {
                     }
                 });
             });
+            if (baselineDir != null && !polling) {
+                LocalCodec.registerFor(vertx.eventBus(), org.argus.blacklist.FeedbackRequest.class);
+                vertx.eventBus().<org.argus.blacklist.FeedbackRequest>localConsumer(Addresses.FEEDBACK_RECORDED, m -> {
+                    if (m.body().falsePositive()) {
+                        worker.executeBlocking(() -> {
+                            toBaseline(m.body());
+                            return null;
+                        });
+                    }
+                });
+            }
             vertx.eventBus().<String>localConsumer(Addresses.MODEL_AVAILABLE, m -> worker.executeBlocking(() -> {
                 if (models.refresh()) {
                     report();
@@ -216,13 +252,74 @@ public final class PredictionVerticle extends VerticleBase {
         }
     }
 
-    /** Recent decisions by id → address as written ({@link Addresses#DECISION_FIND}), the last {@value #RECENT_IDS}. */
+    /** A recent decision: its window and address as written. */
+    private record Recent(long windowStartNanos, String address) {
+    }
+
+    /**
+     * A false positive's flows into the baseline store (prediction worker): the decision by its id (recent ones, else
+     * the decision files), or for a verdict about an address its latest recent decision; then its window's rows.
+     */
+    private void toBaseline(org.argus.blacklist.FeedbackRequest f) {
+        String id = f.decisionId();
+        Recent d = null;
+        try {
+            if (id != null) {
+                d = recent.get(id);
+                if (d == null) {
+                    io.vertx.core.json.JsonObject line = DecisionLog.findLine(outputDir, id, FIND_FILES);
+                    if (line != null) {
+                        java.time.Instant t = java.time.Instant.parse(line.getString("window_start"));
+                        d = new Recent(t.getEpochSecond() * 1_000_000_000L + t.getNano(), line.getString("address"));
+                    }
+                }
+            } else {
+                String text = f.target().toString().replaceFirst("/(32|128)$", "");
+                synchronized (recent) {
+                    for (Map.Entry<String, Recent> e : recent.entrySet()) {
+                        if (e.getValue().address().equals(text)) {
+                            id = e.getKey();
+                            d = e.getValue();
+                        }
+                    }
+                }
+            }
+            if (d == null) {
+                stats.baselineMissed.increment();
+                LOG.warn("event=baseline_missed target={} decision={} reason=\"no such decision among the recent ones or the decision files\"",
+                        f.target(), id);
+                return;
+            }
+            java.time.Instant start = java.time.Instant.ofEpochSecond(Math.floorDiv(d.windowStartNanos(), 1_000_000_000L),
+                    Math.floorMod(d.windowStartNanos(), 1_000_000_000L));
+            int rows = Baseline.addFalsePositive(baselineDir, csvDirs, id, start, pseudonym.apply(d.address()));
+            if (rows == 0) {
+                stats.baselineMissed.increment();
+                LOG.warn("event=baseline_missed target={} decision={} reason=\"no CSV rows of its window found (deleted, or the window not yet written)\"",
+                        f.target(), id);
+                return;
+            }
+            stats.baselineFiles.increment();
+            stats.baselineRows.add(rows);
+            LOG.info("event=baseline_added decision={} address={} window_start={} rows={} dir={}", id, d.address(), start, rows, baselineDir);
+            if (learning != null) {
+                for (RetinaCsv.Window w : RetinaCsv.read(baselineDir.resolve(Baseline.PREFIX + id + ".csv"))) {
+                    new WindowAnalysis(w.startNanos(), w.seconds(), w.flows()).rows(settings.features(), learning::add);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            stats.baselineMissed.increment();
+            LOG.error("event=baseline_failed decision={} reason=\"{}\"", id, LogText.escape(e.toString()));
+        }
+    }
+
+    /** Recent decisions by id → window and address as written ({@link Addresses#DECISION_FIND}), the last {@value #RECENT_IDS}. */
     static final int RECENT_IDS = 10_000;
     /** Decision files searched for an id the recent ones do not hold (one a day: a month). */
     static final int FIND_FILES = 31;
-    private final Map<String, String> recent = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, false) {
+    private final Map<String, Recent> recent = java.util.Collections.synchronizedMap(new java.util.LinkedHashMap<>(256, 0.75f, false) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Recent> eldest) {
             return size() > RECENT_IDS;
         }
     });
@@ -230,7 +327,7 @@ public final class PredictionVerticle extends VerticleBase {
     /** Publishes decisions on {@link Addresses#DECISION}, counts them and logs those above low. */
     private void publish(List<Decision> decisions) {
         for (Decision d : decisions) {
-            recent.put(d.id(), d.addressText());
+            recent.put(d.id(), new Recent(d.windowStartNanos(), d.addressText()));
             stats.countDecision(d.risk().text(), d.detector());
             stats.countCountry(d.geo() == null ? null : d.geo().country());
             vertx.eventBus().publish(Addresses.DECISION, d);

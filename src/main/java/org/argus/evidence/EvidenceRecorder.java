@@ -33,7 +33,9 @@ import org.slf4j.LoggerFactory;
  * it (and extends its range, up to {@code max_span}): one attack, one file, named after its first decision; one whose
  * window a capture written lately already covers names that file. Frames are
  * copied out at each tick, so a ring that wraps while a capture waits loses at most half a second of its frames; a
- * capture whose range had already partly left the ring is counted {@code incomplete}. After each write the oldest
+ * capture whose range had already partly left the ring is counted {@code incomplete}. An open capture is saved once
+ * with what it holds at its first tick and replaced when done, so the file a decision names exists even when the
+ * sensor dies before the range ends. After each write the oldest
  * captures beyond {@code max_files} or {@code max_mb} are deleted.
  */
 public final class EvidenceRecorder {
@@ -66,6 +68,8 @@ public final class EvidenceRecorder {
         long nextSeq;
         long deadlineMillis;
         boolean lost;
+        /** Whether a first, partial version of the file is on disk. */
+        boolean saved;
         long bytes;
         final List<PacketRing.Frame> frames = new ArrayList<>();
 
@@ -139,6 +143,8 @@ public final class EvidenceRecorder {
             if (latest > p.toNs || now >= p.deadlineMillis) {
                 it.remove();
                 write(p);
+            } else if (!p.saved) {
+                save(p); // what is known so far, so the name a decision carries exists even if the sensor dies
             }
         }
         stats.pending = open.size();
@@ -178,6 +184,20 @@ public final class EvidenceRecorder {
         }
         stats.framesOverCap.add(f.over());
         p.lost |= countLost && f.lost();
+    }
+
+    /** Writes a first, partial version of an open capture (replaced when it is done). */
+    private void save(Pending p) {
+        p.saved = true;
+        try {
+            Files.createDirectories(settings.dir());
+            p.frames.sort(Comparator.comparingLong(PacketRing.Frame::seq));
+            PcapWriter.write(settings.dir().resolve(p.file), ring.linkType(), p.frames);
+        } catch (IOException | RuntimeException e) {
+            stats.writeErrors.increment();
+            stats.lastError.set(p.file + ": " + e);
+            LOG.error("event=evidence_write_failed file={} reason=\"{}\"", settings.dir().resolve(p.file), LogText.escape(e.toString()));
+        }
     }
 
     private void write(Pending p) {

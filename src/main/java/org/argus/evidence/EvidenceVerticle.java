@@ -3,6 +3,7 @@ package org.argus.evidence;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.WorkerExecutor;
+import org.argus.log.LogText;
 
 /**
  * Wires an {@link EvidenceRecorder} to time: every {@value #TICK_MILLIS} ms its {@link EvidenceRecorder#tick} runs on
@@ -11,6 +12,7 @@ import io.vertx.core.WorkerExecutor;
  * decision is published and written.
  */
 public final class EvidenceVerticle extends VerticleBase {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EvidenceVerticle.class);
     static final long TICK_MILLIS = 500;
 
     private final EvidenceRecorder recorder;
@@ -27,7 +29,7 @@ public final class EvidenceVerticle extends VerticleBase {
         timer = vertx.setPeriodic(TICK_MILLIS, id -> worker.executeBlocking(() -> {
             recorder.tick();
             return null;
-        }));
+        }).onFailure(e -> LOG.error("event=evidence_tick_failed reason=\"{}\"", LogText.escape(e.toString()), e)));
         return Future.succeededFuture();
     }
 
@@ -37,6 +39,6 @@ public final class EvidenceVerticle extends VerticleBase {
         return worker.executeBlocking(() -> {
             recorder.flush();
             return null;
-        }).eventually(() -> worker.close());
+        }).onFailure(e -> LOG.error("event=evidence_flush_failed reason=\"{}\"", LogText.escape(e.toString()), e)).eventually(() -> worker.close());
     }
 }

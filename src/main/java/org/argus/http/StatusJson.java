@@ -79,6 +79,8 @@ public final class StatusJson {
                                 .put("payloads_shed", s.detection.payloadsShed.sum())
                                 .put("payload_bytes_kept", s.flow.payloadBytesKept.sum())
                                 .put("payload_bytes_shed", s.flow.payloadBytesShed.sum()))
+                        .put("baseline", new JsonObject().put("false_positive_files", s.detection.baselineFiles.sum())
+                                .put("rows", s.detection.baselineRows.sum()).put("missed", s.detection.baselineMissed.sum()))
                         .put("polled_files", s.detection.polledFiles.sum())
                         .put("polled_files_failed", s.detection.polledFilesFailed.sum()))
                 .put("alerts", new io.vertx.core.json.JsonArray(s.health.alerts.get().stream().map(org.argus.status.Alert::toJson).toList()))

@@ -309,6 +309,17 @@ class EnforcementIT {
             assertTrue(fl.code() == 0 && fl.output().contains(id) && fl.output().contains("our own audit"), fl.output());
             assertTrue(new JsonObject(curl("GET", "/status", null, null).body).getJsonObject("enforcement").getJsonObject("feedback")
                     .getLong("false_positives") == 1);
+            // the scan's flows went into the baseline store for the next training
+            assertTrue(eventually(Duration.ofSeconds(10), () -> new JsonObject(curl("GET", "/status", null, null).body)
+                    .getJsonObject("detection").getJsonObject("baseline").getLong("false_positive_files") == 1), sensor.log());
+            // and the high decision about the scanner had its packets written as an evidence capture
+            JsonObject high = Recording.decisions(dir.resolve("csv")).stream().filter(d -> d.getString("address").equals(ATTACKER)
+                    && d.getString("risk").equals("high")).findFirst().orElseThrow();
+            Path pcap = dir.resolve("evidence").resolve(high.getString("evidence"));
+            // the first sensor was killed before the capture's range ended: its first, partial version is there
+            assertTrue(Files.exists(pcap), "the capture " + pcap + " named by " + high.encode());
+            assertTrue(Files.size(pcap) > 24 + 16 * 10, "the scan's packets: " + pcap + " " + Files.size(pcap));
+            assertEquals(0xa1b23c4d, java.nio.ByteBuffer.wrap(Files.readAllBytes(pcap), 0, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt());
             assertEquals(0, sensor.stop());
         } finally {
             sensor.close();
