@@ -50,6 +50,10 @@ final class TrainCommand implements Callable<Integer> {
             + "the input; default: baseline/ in model.model_local_path, when it exists.")
     Path baseline;
 
+    @Option(names = "--algorithm", paramLabel = "NAME", description = "isolation_forest or autoencoder; default: "
+            + "prediction.algorithm (auto: isolation_forest).")
+    String algorithm;
+
     @Option(names = "--no-baseline", description = "Leave the false positives' flows out.")
     boolean noBaseline;
 
@@ -91,8 +95,13 @@ final class TrainCommand implements Callable<Integer> {
         }
         double[][] all = java.util.stream.Stream.concat(java.util.Arrays.stream(rows.toArray()), extra.stream()).toArray(double[][]::new);
         ModelStore.TrainOptions t = c.detection().models().train();
+        String fit = algorithm != null ? algorithm : t.algorithm();
+        if (!List.of("auto", "isolation_forest", "autoencoder").contains(fit)) {
+            System.err.println("argus train: --algorithm must be isolation_forest or autoencoder, got " + fit);
+            return 1;
+        }
         ModelCard card = ModelStore.train(set, all, new ModelStore.TrainOptions(t.trees(), t.subsample(),
-                t.percentile(), seed), sources, out, Instant.now());
+                t.percentile(), seed, fit), sources, out, Instant.now());
         System.out.println(card.toJson().encodePrettily());
         System.err.printf(Locale.ROOT, "argus train: model %s from %d rows (%d seen) written to %s%n", card.version(),
                 all.length, rows.seen() + extra.size(), out.resolve(card.modelFile()));

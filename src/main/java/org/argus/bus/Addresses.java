@@ -47,7 +47,7 @@ public final class Addresses {
     public static final String FEEDBACK = "argus.feedback";
     /**
      * Publish, local: blacklist verticle (a verdict stored) → prediction verticle (a false positive's flows into the
-     * baseline store). Body: {@code blacklist.FeedbackRequest}.
+     * baseline store), dashboard feed (the verdict next to its decision). Body: {@code blacklist.FeedbackRequest}.
      */
     public static final String FEEDBACK_RECORDED = "argus.feedback.recorded";
     /** Request: HTTP verticle → blacklist verticle. Body: none. Reply: JsonArray of verdicts, newest first. */

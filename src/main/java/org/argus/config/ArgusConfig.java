@@ -239,6 +239,16 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 fastPath, eve, notifications, evidence, doc.copy());
     }
 
+    /** {@code prediction.algorithm}: auto, isolation_forest or autoencoder. */
+    private static String algorithm(Checker c) {
+        String a = c.str("prediction.algorithm");
+        if (!List.of("auto", "isolation_forest", "autoencoder").contains(a)) {
+            c.problem("prediction.algorithm: \"" + org.argus.log.LogText.escape(a) + "\" is not one of auto, isolation_forest, autoencoder");
+            return "auto";
+        }
+        return a;
+    }
+
     private static final java.util.Set<String> CHANNEL_KEYS = java.util.Set.of("name", "type", "url", "template", "events", "min_risk",
             "max_per_interval", "interval", "attempts", "bot_token", "chat_id", "smtp_host", "smtp_port", "starttls", "username",
             "password", "from", "to");
@@ -845,7 +855,7 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 Duration.ofMinutes(Math.round(c.doubleIn("model.learning_hours", 0, 24 * 365) * 60)),
                 c.intIn("model.learning_max_rows", 16, 10_000_000),
                 new ModelStore.TrainOptions(c.intIn("model.trees", 1, 10_000), c.intIn("model.subsample", 2, 1 << 20),
-                        c.doubleIn("model.threshold_percentile", 50, 100), 1));
+                        c.doubleIn("model.threshold_percentile", 50, 100), 1, algorithm(c)));
         String csvDir = c.str("polling.csv_directory");
         String state = c.str("polling.state_file");
         boolean polling = c.bool("polling.enabled");

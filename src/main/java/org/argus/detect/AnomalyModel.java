@@ -10,7 +10,7 @@ import smile.anomaly.IsolationTree;
 import smile.math.MathEx;
 
 /**
- * A fitted scaler plus an Isolation Forest (Liu, Ting &amp; Zhou, "Isolation Forest", ICDM 2008) over one
+ * A fitted scaler plus an Isolation Forest (or, trained with {@link #fitAutoencoder}, an {@link Autoencoder}) (Liu, Ting &amp; Zhou, "Isolation Forest", ICDM 2008) over one
  * {@link FeatureSet}. Scaler: {@code log1p} of heavy-tailed features (counts, bytes, seconds), then standardization
  * with the training mean and standard deviation. Forest: built here from Smile's {@link IsolationTree} with
  * extension level 0 (axis-parallel splits, the classic algorithm) on subsamples of ψ rows drawn without replacement,
@@ -30,14 +30,27 @@ public final class AnomalyModel implements Serializable {
     private final double[] std;
     private final IsolationForest forest;
     private final int subsample;
+    /** The second algorithm ({@code train --algorithm autoencoder}): set instead of the forest; null in forest models. */
+    private final Autoencoder autoencoder;
 
-    private AnomalyModel(List<String> features, boolean[] log, double[] mean, double[] std, IsolationForest forest, int subsample) {
+    /** {@code isolation_forest}, the default algorithm. */
+    public static final String ISOLATION_FOREST = "isolation_forest";
+    /** {@code autoencoder}. */
+    public static final String AUTOENCODER = "autoencoder";
+
+    private AnomalyModel(List<String> features, boolean[] log, double[] mean, double[] std, IsolationForest forest, int subsample,
+                         Autoencoder autoencoder) {
         this.features = List.copyOf(features);
         this.log = log;
         this.mean = mean;
         this.std = std;
         this.forest = forest;
         this.subsample = subsample;
+        this.autoencoder = autoencoder;
+    }
+
+    /** The scaler's parts, fitted on raw rows, and the scaled rows. */
+    private record Scaler(boolean[] log, double[] mean, double[] std, double[][] x) {
     }
 
     /**
@@ -51,6 +64,43 @@ public final class AnomalyModel implements Serializable {
      * @throws IllegalArgumentException on too few rows or a row of the wrong width
      */
     public static AnomalyModel fit(FeatureSet set, double[][] rows, int trees, int subsample, long seed) {
+        Scaler sc = scaler(set, rows);
+        double[][] x = sc.x();
+        int psi = Math.min(subsample, x.length);
+        int depth = (int) Math.ceil(Math.log(psi) / Math.log(2));
+        Random random = new Random(seed);
+        MathEx.setSeed(seed);
+        IsolationTree[] forestTrees = new IsolationTree[trees];
+        int[] index = new int[x.length];
+        for (int i = 0; i < index.length; i++) {
+            index[i] = i;
+        }
+        for (int t = 0; t < trees; t++) {
+            List<double[]> sample = new ArrayList<>(psi);
+            for (int i = 0; i < psi; i++) { // partial Fisher-Yates: psi distinct rows
+                int k = i + random.nextInt(index.length - i);
+                int tmp = index[i];
+                index[i] = index[k];
+                index[k] = tmp;
+                sample.add(x[index[i]]);
+            }
+            forestTrees[t] = new IsolationTree(sample, Math.max(1, depth), 0);
+        }
+        return new AnomalyModel(set.keys(), sc.log(), sc.mean(), sc.std(), new IsolationForest(psi, 0, forestTrees), psi, null);
+    }
+
+    /**
+     * Fits the scaler and an {@link Autoencoder} (the second algorithm) on the scaled rows.
+     *
+     * @param maxPasses rows × epochs to spend at most
+     * @throws IllegalArgumentException on too few rows or a row of the wrong width
+     */
+    public static AnomalyModel fitAutoencoder(FeatureSet set, double[][] rows, long maxPasses, long seed) {
+        Scaler sc = scaler(set, rows);
+        return new AnomalyModel(set.keys(), sc.log(), sc.mean(), sc.std(), null, 0, Autoencoder.fit(sc.x(), maxPasses, seed));
+    }
+
+    private static Scaler scaler(FeatureSet set, double[][] rows) {
         int d = set.size();
         if (rows.length < 2) {
             throw new IllegalArgumentException("need at least 2 training rows, got " + rows.length);
@@ -91,28 +141,9 @@ public final class AnomalyModel implements Serializable {
                 r[j] = (r[j] - mean[j]) / std[j];
             }
         }
-        int psi = Math.min(subsample, x.length);
-        int depth = (int) Math.ceil(Math.log(psi) / Math.log(2));
-        Random random = new Random(seed);
-        MathEx.setSeed(seed);
-        IsolationTree[] forestTrees = new IsolationTree[trees];
-        int[] index = new int[x.length];
-        for (int i = 0; i < index.length; i++) {
-            index[i] = i;
-        }
-        for (int t = 0; t < trees; t++) {
-            List<double[]> sample = new ArrayList<>(psi);
-            for (int i = 0; i < psi; i++) { // partial Fisher-Yates: psi distinct rows
-                int k = i + random.nextInt(index.length - i);
-                int tmp = index[i];
-                index[i] = index[k];
-                index[k] = tmp;
-                sample.add(x[index[i]]);
-            }
-            forestTrees[t] = new IsolationTree(sample, Math.max(1, depth), 0);
-        }
-        return new AnomalyModel(set.keys(), log, mean, std, new IsolationForest(psi, 0, forestTrees), psi);
+        return new Scaler(log, mean, std, x);
     }
+
 
     private static double[] logged(double[] row, boolean[] log) {
         double[] out = row.clone();
@@ -129,9 +160,19 @@ public final class AnomalyModel implements Serializable {
         return features;
     }
 
-    /** Trees in the forest. */
+    /** Trees in the forest (0 for an autoencoder). */
     public int trees() {
-        return forest.size();
+        return forest == null ? 0 : forest.size();
+    }
+
+    /** {@link #ISOLATION_FOREST} or {@link #AUTOENCODER}. */
+    public String algorithm() {
+        return autoencoder != null ? AUTOENCODER : ISOLATION_FOREST;
+    }
+
+    /** The autoencoder of an autoencoder model, or null. */
+    public Autoencoder autoencoder() {
+        return autoencoder;
     }
 
     /** ψ, rows per tree. */
@@ -150,7 +191,7 @@ public final class AnomalyModel implements Serializable {
 
     /** Anomaly score of one raw feature row, in (0, 1]. */
     public double rawScore(double[] row) {
-        return forest.score(scale(row));
+        return autoencoder != null ? autoencoder.raw(scale(row)) : forest.score(scale(row));
     }
 
     /** Anomaly scores of raw feature rows (Smile scores them in parallel). */
@@ -158,6 +199,13 @@ public final class AnomalyModel implements Serializable {
         double[][] x = new double[rows.length][];
         for (int i = 0; i < rows.length; i++) {
             x[i] = scale(rows[i]);
+        }
+        if (autoencoder != null) {
+            double[] out = new double[x.length];
+            for (int i = 0; i < x.length; i++) {
+                out[i] = autoencoder.raw(x[i]);
+            }
+            return out;
         }
         return forest.score(x);
     }

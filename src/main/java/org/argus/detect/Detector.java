@@ -22,6 +22,13 @@ import org.argus.flow.IpAddress;
 public final class Detector {
     /** Detector name of model findings. */
     public static final String MODEL = "isolation_forest";
+    /** The detector name of findings by an autoencoder model ({@code train --algorithm autoencoder}). */
+    public static final String AUTOENCODER = AnomalyModel.AUTOENCODER;
+
+    /** True for the flow models' detector names ({@value #MODEL}, {@value #AUTOENCODER}). */
+    public static boolean isModel(String detector) {
+        return MODEL.equals(detector) || AUTOENCODER.equals(detector);
+    }
     /** Community IDs quoted per decision. */
     static final int MAX_IDS = 5;
 
@@ -226,6 +233,7 @@ public final class Detector {
             worst.merge(picked.get(i).originator(), i, (x, y) -> raw[y] > raw[x] ? y : x);
         }
         ModelCard card = model.card();
+        boolean auto = AnomalyModel.AUTOENCODER.equals(card.algorithm());
         for (var e : worst.entrySet()) {
             int i = e.getValue();
             double score = card.calibrate(raw[i]);
@@ -233,11 +241,11 @@ public final class Detector {
                 continue;
             }
             FlowRecord f = picked.get(i);
-            String reason = String.format("isolation forest: flow %s scored %.3f (raw %.3f; training "
+            String reason = String.format((auto ? "autoencoder" : "isolation forest") + ": flow %s scored %.3f (raw %.3f; training "
                             + "threshold %.3f at p%s, max %.3f)%s",
                     describe(f), score, raw[i], card.scoreThreshold(), Heuristics.fmt(card.thresholdPercentile()),
                     card.scoreMax(), unusual(card, rows[i]));
-            out.add(new Finding(e.getKey(), Role.ATTACKER, MODEL, score, List.of(reason), List.of(CommunityId.of(f))));
+            out.add(new Finding(e.getKey(), Role.ATTACKER, auto ? AUTOENCODER : MODEL, score, List.of(reason), List.of(CommunityId.of(f))));
         }
     }
 

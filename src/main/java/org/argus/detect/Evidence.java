@@ -69,7 +69,7 @@ final class Evidence {
         List<String> detectors = new ArrayList<>(current.keySet());
         List<double[]> parts = new ArrayList<>(); // {score, 1 for the model}
         for (Finding f : current.values()) {
-            parts.add(new double[] {f.score(), f.detector().equals(Detector.MODEL) ? 1 : 0});
+            parts.add(new double[] {f.score(), Detector.isModel(f.detector()) ? 1 : 0});
         }
         List<String> earlier = new ArrayList<>();
         if (halfLifeNanos > 0) {
@@ -81,7 +81,7 @@ final class Evidence {
                 if (decayed < FORGET) {
                     it.remove();
                 } else if (!current.containsKey(e.getKey())) {
-                    parts.add(new double[] {decayed, e.getKey().equals(Detector.MODEL) ? 1 : 0});
+                    parts.add(new double[] {decayed, Detector.isModel(e.getKey()) ? 1 : 0});
                     detectors.add(e.getKey());
                     earlier.add(String.format("earlier evidence: %s %.2f %s s ago (%.2f now, half-life %d s): %s",
                             e.getKey(), e.getValue().score(), Heuristics.fmt(Math.rint(age)), decayed,
@@ -89,7 +89,7 @@ final class Evidence {
                 }
             }
             for (Finding f : current.values()) {
-                if (f.detector().equals(Detector.MODEL) && f.score() < minModelScore) {
+                if (Detector.isModel(f.detector()) && f.score() < minModelScore) {
                     continue;
                 }
                 Entry old = known.get(f.detector());

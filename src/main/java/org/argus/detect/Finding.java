@@ -10,7 +10,7 @@ import org.argus.flow.IpAddress;
  * @param address      the address
  * @param role         attacker or victim
  * @param detector     detector name ({@code port_scan}, {@code syn_flood}, {@code brute_force},
- *                     {@code amplification}, {@code isolation_forest})
+ *                     {@code amplification}, {@code isolation_forest}, {@code autoencoder})
  * @param score        0..1, higher is worse
  * @param reasons      human-readable reasons with their numbers
  * @param communityIds Community IDs of sample flows

@@ -26,13 +26,16 @@ import java.util.Map;
  * @param sha256             SHA-256 of the model file, hex
  * @param sources            what it was trained from (files, or "live learning")
  * @param featureStats       per feature: training p1, p50, p99 of the raw value (for reasons)
+ * @param algorithm          {@code isolation_forest} or {@code autoencoder} ({@code model_type}; a card without it is a
+ *                           forest's)
  */
 public record ModelCard(String version, Instant createdAt, List<String> features, long trainingRows, double scoreMedian,
                         double scoreThreshold, double scoreMax, double thresholdPercentile, int trees, int subsample,
-                        String modelFile, String sha256, List<String> sources, Map<String, double[]> featureStats) {
+                        String modelFile, String sha256, List<String> sources, Map<String, double[]> featureStats,
+                        String algorithm) {
     /** Format tag; a card with another format is refused. */
     public static final String FORMAT = "argus-iforest/1";
-    /** Library that built the forest. */
+    /** Library that built the forest (the autoencoder is Argus's own, {@link Autoencoder}). */
     public static final String LIBRARY = "smile-core 4.4.2";
 
     /**
@@ -62,7 +65,11 @@ public record ModelCard(String version, Instant createdAt, List<String> features
                 .put("format", FORMAT)
                 .put("version", version)
                 .put("created_at", createdAt.toString())
-                .put("algorithm", "Isolation Forest (Liu, Ting & Zhou 2008), extension level 0 (axis-parallel splits), "
+                .put("model_type", algorithm)
+                .put("algorithm", AnomalyModel.AUTOENCODER.equals(algorithm)
+                        ? "Autoencoder (replicator network, Hawkins et al. 2002): dense layers d-h-b-h-d, tanh, Adam, "
+                        + "reconstruction MSE e scored e/(e+median training e)"
+                        : "Isolation Forest (Liu, Ting & Zhou 2008), extension level 0 (axis-parallel splits), "
                         + "subsample without replacement, depth limit ceil(log2 subsample)")
                 .put("library", LIBRARY)
                 .put("scaler", "log1p on counts, bytes and seconds, then standardization (training mean and std)")
@@ -104,7 +111,8 @@ public record ModelCard(String version, Instant createdAt, List<String> features
             return new ModelCard(req(o, "version"), Instant.parse(req(o, "created_at")), features,
                     o.getLong("training_rows"), o.getDouble("score_median"), o.getDouble("score_threshold"),
                     o.getDouble("score_max"), o.getDouble("threshold_percentile"), o.getInteger("trees"),
-                    o.getInteger("subsample"), req(o, "model_file"), req(o, "sha256"), sources, stats);
+                    o.getInteger("subsample"), req(o, "model_file"), req(o, "sha256"), sources, stats,
+                    o.getString("model_type", AnomalyModel.ISOLATION_FOREST));
         } catch (RuntimeException e) {
             throw new IllegalArgumentException("card is incomplete or mistyped: " + e.getMessage(), e);
         }

@@ -70,11 +70,17 @@ public final class ModelManager {
                 boolean own = name.equals(selfTrained);
                 ModelStore.Loaded loaded = ModelStore.load(card, features, clock.instant(),
                         own ? Duration.ZERO : settings.minAge(), settings.maxAge());
+                String wanted = settings.train().algorithm();
+                if (!"auto".equals(wanted) && !wanted.equals(loaded.card().algorithm())) {
+                    throw new ModelException("model " + loaded.card().version() + " is an " + loaded.card().algorithm()
+                            + "; prediction.algorithm asks for " + wanted);
+                }
                 current.set(loaded);
                 rejected.remove(name);
                 problem = null;
-                LOG.info("model {} in use ({} features, {} training rows, threshold {})", loaded.card().version(),
-                        loaded.card().features().size(), loaded.card().trainingRows(), loaded.card().scoreThreshold());
+                LOG.info("model {} in use ({}, {} features, {} training rows, threshold {})", loaded.card().version(),
+                        loaded.card().algorithm(), loaded.card().features().size(), loaded.card().trainingRows(),
+                        loaded.card().scoreThreshold());
                 return true;
             } catch (ModelException e) {
                 lastReason = e.getMessage();

@@ -39,7 +39,7 @@ public final class ModelStore {
     private static final DateTimeFormatter VERSION = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
     private static final ObjectInputFilter FILTER = ObjectInputFilter.Config.createFilter(
             "maxdepth=64;maxrefs=50000000;maxbytes=1073741824;"
-                    + "org.argus.detect.AnomalyModel;smile.anomaly.*;java.util.*;java.lang.*;!*");
+                    + "org.argus.detect.AnomalyModel;org.argus.detect.Autoencoder;smile.anomaly.*;java.util.*;java.lang.*;!*");
 
     /** A model ready to score, with its card. */
     public record Loaded(ModelCard card, AnomalyModel model, Path cardFile) {
@@ -52,9 +52,34 @@ public final class ModelStore {
      * @param subsample  ψ, rows per tree
      * @param percentile training-score percentile used as threshold (0..100)
      * @param seed       random seed
+     * @param algorithm  {@code isolation_forest}, {@code autoencoder}, or {@code auto} ({@code prediction.algorithm}:
+     *                   training then fits a forest; a sensor uses the newest usable model of either kind)
      */
-    public record TrainOptions(int trees, int subsample, double percentile, long seed) {
+    public record TrainOptions(int trees, int subsample, double percentile, long seed, String algorithm) {
+        public TrainOptions {
+            if (!List.of("auto", AnomalyModel.ISOLATION_FOREST, AnomalyModel.AUTOENCODER).contains(algorithm)) {
+                throw new IllegalArgumentException("algorithm must be auto, isolation_forest or autoencoder, got " + algorithm);
+            }
+        }
+
+        /** An Isolation Forest's options. */
+        public TrainOptions(int trees, int subsample, double percentile, long seed) {
+            this(trees, subsample, percentile, seed, "auto");
+        }
+
+        /** These options with another algorithm. */
+        public TrainOptions withAlgorithm(String a) {
+            return new TrainOptions(trees, subsample, percentile, seed, a);
+        }
+
+        /** The algorithm training fits: {@code auto} means the forest. */
+        public String fitted() {
+            return AnomalyModel.AUTOENCODER.equals(algorithm) ? AnomalyModel.AUTOENCODER : AnomalyModel.ISOLATION_FOREST;
+        }
     }
+
+    /** Rows × epochs an autoencoder's training may spend (a few seconds on a Pi 4 for 13 features). */
+    static final long AUTOENCODER_PASSES = 2_000_000;
 
     private ModelStore() {
     }
@@ -69,7 +94,9 @@ public final class ModelStore {
      */
     public static ModelCard train(FeatureSet set, double[][] rows, TrainOptions options, List<String> sources, Path dir,
                                   Instant createdAt) throws IOException {
-        AnomalyModel model = AnomalyModel.fit(set, rows, options.trees(), options.subsample(), options.seed());
+        AnomalyModel model = options.fitted().equals(AnomalyModel.AUTOENCODER)
+                ? AnomalyModel.fitAutoencoder(set, rows, AUTOENCODER_PASSES, options.seed())
+                : AnomalyModel.fit(set, rows, options.trees(), options.subsample(), options.seed());
         double[] scores = model.rawScores(rows);
         double[] sorted = scores.clone();
         Arrays.sort(sorted);
@@ -92,7 +119,7 @@ public final class ModelStore {
         Files.move(tmp, bin, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         ModelCard card = new ModelCard(version, createdAt, set.keys(), rows.length, percentile(sorted, 50),
                 percentile(sorted, options.percentile()), sorted[sorted.length - 1], options.percentile(),
-                model.trees(), model.subsample(), bin.getFileName().toString(), sha256(bin), sources, stats);
+                model.trees(), model.subsample(), bin.getFileName().toString(), sha256(bin), sources, stats, model.algorithm());
         Path cardTmp = dir.resolve("argus-model-" + version + ".json.part");
         Files.writeString(cardTmp, card.toJson().encodePrettily(), StandardCharsets.UTF_8);
         Files.move(cardTmp, dir.resolve("argus-model-" + version + ".json"), StandardCopyOption.ATOMIC_MOVE,
@@ -172,6 +199,10 @@ public final class ModelStore {
             model = (AnomalyModel) ois.readObject();
         } catch (IOException | ClassNotFoundException | ClassCastException e) {
             throw new ModelException("model " + card.version() + ": " + card.modelFile() + " cannot be read as a model: " + e, e);
+        }
+        if (!model.algorithm().equals(card.algorithm())) {
+            throw new ModelException("model " + card.version() + ": the file holds an " + model.algorithm() + ", its card says "
+                    + card.algorithm());
         }
         if (!model.features().equals(card.features())) {
             throw new ModelException("model " + card.version() + ": file features " + model.features()

@@ -370,7 +370,7 @@ public final class PredictionVerticle extends VerticleBase {
         try {
             ModelStore.TrainOptions t = settings.models().train();
             ModelCard card = ModelStore.train(settings.features(), rows.toArray(), new ModelStore.TrainOptions(t.trees(),
-                    t.subsample(), t.percentile(), System.nanoTime()), List.of("live learning, " + rows.seen() + " rows seen"),
+                    t.subsample(), t.percentile(), System.nanoTime(), t.algorithm()), List.of("live learning, " + rows.seen() + " rows seen"),
                     settings.models().dir(), health.clock().instant());
             models.trainedHere(settings.models().dir().resolve("argus-model-" + card.version() + ".json"));
             models.refresh();

@@ -28,7 +28,7 @@ import org.argus.stats.SensorStats;
  *
  * <p>One event's data: {@code {"at", "health", "alerts": [...], "mode", "summary", "dry_run_remaining_days",
  * "windows": [{"start", "pps", "bps", "flows"}], "top_talkers": [{"address", "bytes", "packets", "flows", "geo"}],
- * "decisions": [{"at", "address", "risk", "detector", "reason", "geo"}] (geo: "GB, AS1221 Telstra Pty Ltd", or empty), "bans": [{"address", "risk", "source", "reason",
+ * "decisions": [{"at", "address", "risk", "detector", "reason", "geo", "id", "evidence", "verdict"}] (geo: "GB, AS1221 Telstra Pty Ltd", or empty), "bans": [{"address", "risk", "source", "reason",
  * "seconds_left"}], "devices": [{"vendor", "randomized_mac", "trust_score", "trust_band", "open_ports", "last_seen",
  * "addresses" (pseudonyms unless shown), "id" (for {@code GET /dashboard/devices/{id}}), "mac", "hostname" (only
  * when shown)}], "totals": {"packets", "windows",
@@ -109,9 +109,37 @@ public final class Dashboard {
         String address = d.anonymized() || anonymizer == null ? d.addressText() : show(d.address());
         decisions.addFirst(new JsonObject().put("at", Instant.ofEpochSecond(0, d.windowStartNanos()).toString()).put("address", address)
                 .put("risk", d.risk().text()).put("detector", d.detector()).put("reason", scrub(d.reasons().isEmpty() ? "" : d.reasons().get(0)))
-                .put("geo", d.geo() == null ? "" : d.geo().describe()));
+                .put("geo", d.geo() == null ? "" : d.geo().describe()).put("id", d.id())
+                .put("evidence", d.evidence() == null ? "" : d.evidence()).put("verdict", verdicts.getOrDefault(d.id(), ""))
+                .put("target", d.addressText()));
         while (decisions.size() > DECISIONS) {
             decisions.removeLast();
+        }
+    }
+
+    /** Verdicts by decision id, the last {@value #VERDICTS}: a decision shown later still gets its verdict. */
+    private static final int VERDICTS = 1000;
+    private final java.util.Map<String, String> verdicts = new java.util.LinkedHashMap<>(64, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(java.util.Map.Entry<String, String> eldest) {
+            return size() > VERDICTS;
+        }
+    };
+
+    /**
+     * An operator's verdict ({@code argus feedback}): shown next to the decision it names, or — a verdict by address —
+     * next to the recent decisions about that address. {@code false positive} or {@code confirmed}.
+     */
+    public synchronized void onVerdict(org.argus.blacklist.FeedbackRequest f) {
+        String text = f.falsePositive() ? "false positive" : "confirmed";
+        if (f.decisionId() != null) {
+            verdicts.put(f.decisionId(), text);
+        }
+        String target = f.target().toString().replaceFirst("/(32|128)$", "");
+        for (JsonObject d : decisions) {
+            if (d.getString("id").equals(f.decisionId()) || f.decisionId() == null && target.equals(d.getString("target"))) {
+                d.put("verdict", text);
+            }
         }
     }
 
@@ -220,7 +248,7 @@ public final class Dashboard {
                 .put("mode", s.enforcement.status.get().modeText()).put("summary", StatusJson.enforcement(s).getString("summary"))
                 .put("dry_run_remaining_days", s.dryRunRemainingDays(now))
                 .put("windows", new JsonArray(List.copyOf(windows))).put("top_talkers", topTalkers.copy())
-                .put("decisions", new JsonArray(List.copyOf(decisions))).put("bans", banList).put("devices", devices.copy())
+                .put("decisions", new JsonArray(decisions.stream().map(x -> (Object) x.copy().put("target", null)).toList())).put("bans", banList).put("devices", devices.copy())
                 .put("totals", new JsonObject().put("packets", s.flow.packets.sum()).put("windows", s.flow.windows.sum())
                         .put("flows", s.flow.flowRecords.sum()).put("decisions_high", s.detection.decisionsByRisk().getOrDefault("high", 0L)));
     }

@@ -9,7 +9,7 @@ import org.argus.flow.FlowWindow;
 
 /**
  * Feeds the {@link Dashboard} from {@link Addresses#WINDOW_CLOSED}, {@link Addresses#DECISION} and
- * {@link Addresses#DEVICE_SUMMARY} (local consumers).
+ * {@link Addresses#DEVICE_SUMMARY} and {@link Addresses#FEEDBACK_RECORDED} (local consumers).
  * Deployed before the stages that publish them (the HTTP verticle itself comes last), so a replayed file's windows
  * are on the page too. Top talkers cost one pass over the window's flows on the event loop, every window.
  */
@@ -27,6 +27,9 @@ public final class DashboardFeedVerticle extends VerticleBase {
         var windows = vertx.eventBus().<FlowWindow>localConsumer(Addresses.WINDOW_CLOSED, m -> dashboard.onWindow(m.body()));
         var decisions = vertx.eventBus().<Decision>localConsumer(Addresses.DECISION, m -> dashboard.onDecision(m.body()));
         var devices = vertx.eventBus().<io.vertx.core.json.JsonArray>localConsumer(Addresses.DEVICE_SUMMARY, m -> dashboard.onDevices(m.body()));
-        return Future.all(windows.completion(), decisions.completion(), devices.completion());
+        LocalCodec.registerFor(vertx.eventBus(), org.argus.blacklist.FeedbackRequest.class);
+        var verdicts = vertx.eventBus().<org.argus.blacklist.FeedbackRequest>localConsumer(Addresses.FEEDBACK_RECORDED,
+                m -> dashboard.onVerdict(m.body()));
+        return Future.all(windows.completion(), decisions.completion(), devices.completion(), verdicts.completion());
     }
 }

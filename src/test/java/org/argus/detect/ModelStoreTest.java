@@ -64,6 +64,41 @@ class ModelStoreTest {
     }
 
     @Test
+    void anAutoencoderIsTrainedSavedLoadedAndChosenByPredictionAlgorithm() throws Exception {
+        double[][] rows = normal(3000, 1);
+        ModelStore.TrainOptions ae = OPTIONS.withAlgorithm(AnomalyModel.AUTOENCODER);
+        ModelCard card = ModelStore.train(SET, rows, ae, List.of("test"), dir, T0);
+        assertEquals(AnomalyModel.AUTOENCODER, card.algorithm());
+        assertTrue(Files.readString(dir.resolve("argus-model-" + card.version() + ".json")).contains("\"model_type\" : \"autoencoder\""));
+        ModelStore.Loaded a = ModelStore.load(dir.resolve("argus-model-" + card.version() + ".json"), SET, T0, Duration.ZERO, Duration.ofDays(30));
+        assertEquals(AnomalyModel.AUTOENCODER, a.model().algorithm());
+        assertArrayEquals(new int[] {4, 4, 2, 4, 4}, a.model().autoencoder().layers());
+        // the training median maps to 0.5 of the raw score, the card calibrates it like the forest's
+        assertEquals(0.5, card.scoreMedian(), 0.02);
+        double[][] probe = normal(500, 2);
+        double[] raw = a.model().rawScores(probe);
+        long above = java.util.Arrays.stream(raw).filter(r -> a.card().calibrate(r) > 0.5).count();
+        assertTrue(above < 25, "ordinary rows of the same distribution stay below the threshold: " + above + " of 500");
+        double scan = a.card().calibrate(a.model().rawScore(new double[] {1, 60, 1, 900}));
+        double ordinary = a.card().calibrate(a.model().rawScore(new double[] {12, 9000, 1, 2}));
+        assertTrue(scan > 0.7 && ordinary < 0.5, "scan-like row " + scan + " beyond training, ordinary " + ordinary + " below");
+        ModelCard again = ModelStore.train(SET, rows, ae, List.of("test"), Files.createDirectory(dir.resolve("again")), T0);
+        assertEquals(card.scoreThreshold(), again.scoreThreshold(), "deterministic training");
+
+        // the newest usable model of the wanted kind: a forest beside it is used only when prediction.algorithm allows
+        ModelCard forest = ModelStore.train(SET, rows, OPTIONS, List.of("test"), dir, T0.plusSeconds(1));
+        Clock clock = Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC);
+        ModelManager auto = new ModelManager(models(dir, Duration.ZERO), SET, clock);
+        auto.refresh();
+        assertEquals(forest.version(), auto.current().card().version(), "auto: the newest");
+        ModelManager pinned = new ModelManager(new DetectionSettings.Models(dir, Duration.ZERO, Duration.ofDays(30), true,
+                Duration.ofSeconds(60), Duration.ZERO, 1000, ae), SET, clock);
+        pinned.refresh();
+        assertEquals(card.version(), pinned.current().card().version(), "autoencoder asked for: the older autoencoder");
+        assertThrows(IllegalArgumentException.class, () -> OPTIONS.withAlgorithm("svm"));
+    }
+
+    @Test
     void corruptMismatchedAgedAndForeignModelsAreRefusedWithAReason() throws Exception {
         ModelCard card = ModelStore.train(SET, normal(500, 1), OPTIONS, List.of("test"), dir, T0);
         Path cardFile = dir.resolve("argus-model-" + card.version() + ".json");

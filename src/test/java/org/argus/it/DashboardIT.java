@@ -41,7 +41,7 @@ class DashboardIT {
                 .put("enforcement", new JsonObject().put("backend", "none").put("blacklist_db_path", dir.resolve("b.db").toString())
                         .put("emergency_stop_file", dir.resolve("stop").toString()))
                 .encodePrettily());
-        try (SensorProcess p = SensorProcess.start(List.of(), Map.of("ARGUS_IP_SALT", "dash-salt"), dir.resolve("sensor.log"),
+        try (SensorProcess p = SensorProcess.start(List.of(), Map.of("ARGUS_IP_SALT", "dash-salt", "ARGUS_HTTP_TOKEN", "dash-token"), dir.resolve("sensor.log"),
                 "-conf", conf.toString());
              Chromium browser = Chromium.start(dir.resolve("profile"), dir.resolve("chromium.log"))) {
             assertTrue(SensorProcess.eventually(Duration.ofSeconds(30), () -> p.log().contains("event=capture_file_done")), p.log());
@@ -62,6 +62,16 @@ class DashboardIT {
             assertTrue((Boolean) browser.eval("[...document.querySelectorAll('#decisions li')].some(li => li.textContent.includes('HIGH') "
                     + "&& li.textContent.includes('port_scan'))"), text);
             assertTrue(text.contains("model_missing"), "the alert is shown: " + text);
+            // the operator's verdict shows next to the decision it names
+            String decision = (String) browser.eval("[...document.querySelectorAll('#decisions li')].find(li => li.textContent.includes('HIGH')"
+                    + " && li.textContent.includes('port_scan')).dataset.id");
+            assertTrue(decision.matches("d-[0-9a-f]{16}"), decision);
+            SensorProcess.HttpAnswer fp = SensorProcess.http("POST", port, "/decisions/" + decision + "/feedback", "dash-token",
+                    "{\"verdict\":\"false_positive\",\"allowlist_for\":\"0\"}");
+            assertEquals(200, fp.status(), fp.body());
+            assertTrue(browser.waitFor("[...document.querySelectorAll('#decisions li')].some(li => li.dataset.id === '" + decision
+                    + "' && li.querySelector('.verdict') && li.querySelector('.verdict').textContent === 'false positive')", Duration.ofSeconds(10)),
+                    "the verdict is shown: " + browser.eval("document.getElementById('decisions').innerText"));
             assertTrue((Boolean) browser.eval("[...document.querySelectorAll('#devices tr.device')].every(tr => tr.textContent.includes('normal')"
                     + " || tr.textContent.includes('warning') || tr.textContent.includes('alert') || tr.textContent.includes('critical'))"),
                     "each device has its trust band: " + browser.eval("document.getElementById('devices').innerText"));
