@@ -77,6 +77,8 @@ public final class ClusterVerticle extends VerticleBase {
         LocalCodec.registerFor(vertx.eventBus(), EmergencyCommand.class);
         vertx.eventBus().<BanChange>localConsumer(Addresses.BAN_CHANGED, m -> onLocalChange(m.body()));
         vertx.eventBus().<EmergencyCommand>localConsumer(Addresses.CLUSTER_EMERGENCY, this::onEmergencyBroadcast);
+        LocalCodec.registerFor(vertx.eventBus(), org.argus.blacklist.FeedbackRequest.class);
+        vertx.eventBus().<org.argus.blacklist.FeedbackRequest>localConsumer(Addresses.FEEDBACK_RECORDED, m -> onLocalVerdict(m.body()));
         MessageConsumer<Object> decisions = vertx.eventBus().consumer(Addresses.CLUSTER_DECISIONS, m -> onPeerDecision(m.body()));
         MessageConsumer<Object> heartbeats = vertx.eventBus().consumer(Addresses.CLUSTER_HEARTBEAT, m -> onHeartbeat(m.body()));
         MessageConsumer<Object> snapshots = vertx.eventBus().consumer(Addresses.CLUSTER_SNAPSHOT_PREFIX + self, m -> onSnapshot(m.body()));
@@ -114,6 +116,46 @@ public final class ClusterVerticle extends VerticleBase {
                 // every sensor expires its copy itself: the expiry travelled with the ban
             }
         }
+    }
+
+    /** Targets whose verdict came from a peer and is being applied here: not published again. */
+    private final java.util.Set<String> applyingVerdict = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The longest allowlisting a peer's verdict may bring (a longer one is cut to this). */
+    static final Duration MAX_PEER_ALLOWLIST = Duration.ofDays(30);
+
+    /** An operator's false positive here: peers lift the ban (the unban travels too) and allowlist the target alike. */
+    private void onLocalVerdict(org.argus.blacklist.FeedbackRequest f) {
+        String target = f.target().toString();
+        if (applyingVerdict.remove(target) || !f.falsePositive()) {
+            return; // a peer's verdict applied here, or a confirmation (recorded where it was given)
+        }
+        publish(new JsonObject().put("kind", "verdict").put("address", target).put("decision_id", f.decisionId())
+                .put("allowlist_seconds", f.allowlistFor().toSeconds()).put("note", f.note()));
+        LOG.info("event=cluster_verdict_published address={} decision={}", target, f.decisionId());
+    }
+
+    private void applyVerdict(String peer, JsonObject m) {
+        org.argus.blacklist.BanTarget target;
+        org.argus.blacklist.FeedbackRequest f;
+        try {
+            target = org.argus.blacklist.BanTarget.parseCidr(m.getString("address", ""));
+            long seconds = Math.max(0, Math.min(m.getLong("allowlist_seconds", 0L), MAX_PEER_ALLOWLIST.toSeconds()));
+            String id = m.getString("decision_id");
+            f = new org.argus.blacklist.FeedbackRequest(id != null && id.matches("d-[0-9a-f]{16}") ? id : null, target, true,
+                    Duration.ofSeconds(seconds), "from " + peer + ": " + m.getString("note", ""));
+        } catch (RuntimeException e) {
+            stats.clusterRefused.increment();
+            LOG.warn("event=cluster_verdict_malformed from={} reason=\"{}\"", LogText.escape(peer), LogText.escape(e.getMessage()));
+            return;
+        }
+        applyingVerdict.add(target.toString());
+        vertx.eventBus().<JsonObject>request(Addresses.FEEDBACK, f).onSuccess(r -> {
+            stats.clusterApplied.increment();
+            LOG.info("event=cluster_verdict_applied address={} from={} allowlisted_until={}", target, peer, r.body().getString("allowlisted_until"));
+        }).onFailure(e -> {
+            applyingVerdict.remove(target.toString());
+            LOG.error("event=cluster_verdict_failed address={} from={} reason=\"{}\"", target, peer, LogText.escape(e.getMessage()));
+        });
     }
 
     private JsonObject banJson(Ban b) {
@@ -185,6 +227,7 @@ public final class ClusterVerticle extends VerticleBase {
         switch (m.getString("kind", "")) {
             case "ban" -> applyBan(peer, m);
             case "unban" -> applyUnban(peer, m.getString("address"));
+            case "verdict" -> applyVerdict(peer, m);
             case "emergency" -> {
                 boolean stop = m.getBoolean("stop", true);
                 vertx.eventBus().<JsonObject>request(Addresses.EMERGENCY,

@@ -186,6 +186,20 @@ class ClusterIT {
         assertEquals(200, SensorProcess.http("DELETE", httpPorts.get("b"), "/blacklist/203.0.113.10", TOKEN, null).status());
         assertTrue(SensorProcess.eventually(Duration.ofSeconds(5), () -> ban("a", "203.0.113.10") == null && ban("c", "203.0.113.10") == null));
 
+        // An operator's false positive on a: the ban lifts everywhere and every sensor allowlists the address.
+        post("a", "203.0.113.20", 2);
+        assertTrue(SensorProcess.eventually(Duration.ofSeconds(5), () -> ban("b", "203.0.113.20") != null && ban("c", "203.0.113.20") != null));
+        SensorProcess.HttpAnswer fp = SensorProcess.http("POST", httpPorts.get("a"), "/feedback", TOKEN,
+                "{\"address\":\"203.0.113.20\",\"verdict\":\"false_positive\",\"allowlist_for\":\"1d\",\"note\":\"our backup host\"}");
+        assertEquals(200, fp.status(), fp.body());
+        for (String id : List.of("b", "c")) {
+            assertTrue(SensorProcess.eventually(Duration.ofSeconds(5), () -> ban(id, "203.0.113.20") == null
+                    && SensorProcess.http("GET", httpPorts.get(id), "/feedback", TOKEN, null).body().contains("from a: our backup host")),
+                    id + ": " + SensorProcess.http("GET", httpPorts.get(id), "/feedback", TOKEN, null).body());
+            assertEquals(409, SensorProcess.http("POST", httpPorts.get(id), "/blacklist", TOKEN, new JsonObject().put("address", "203.0.113.20")
+                    .put("reason", "again").put("risk_level", "high").put("ttl_hours", 1).encode()).status(), id + " allowlists it too");
+        }
+
         // Emergency stop for the whole cluster from a, and restore.
         SensorProcess.HttpAnswer stop = SensorProcess.http("POST", httpPorts.get("a"), "/control/emergency-stop?scope=cluster", TOKEN,
                 "{\"reason\":\"cluster test\"}");
