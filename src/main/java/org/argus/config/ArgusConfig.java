@@ -365,7 +365,19 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
                 }
             }
         }
-        return new org.argus.detect.FastPath(originators, services);
+        java.util.Set<Long> macs = new java.util.HashSet<>();
+        for (String d : c.strings("routing.trusted_devices")) {
+            try {
+                if (d.strip().matches("[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}")) {
+                    macs.add(org.argus.device.Mac.parse(d));
+                } else {
+                    originators.add(org.argus.blacklist.BanTarget.parseCidr(d));
+                }
+            } catch (IllegalArgumentException e) {
+                c.problem("routing.trusted_devices: \"" + org.argus.log.LogText.escape(d) + "\" is neither a MAC address nor an address or CIDR");
+            }
+        }
+        return new org.argus.detect.FastPath(originators, services, macs);
     }
 
     private static org.argus.cluster.ClusterSettings cluster(Checker c) {

@@ -10,14 +10,23 @@ import org.argus.flow.FlowRecord;
  * not score and the payload classifier does not inspect — flows from an allowlisted originator
  * ({@code routing.allowlist_fast_path}, the configured {@code enforcement.allowlist}) and flows to a known-good
  * service ({@code routing.known_good_services}: {@code PORT}, {@code CIDR} or {@code CIDR:PORT}, an IPv6 CIDR in
- * brackets, {@code [2001:db8::/32]:443}). The heuristics still see every flow. Immutable.
+ * brackets, {@code [2001:db8::/32]:443}) and flows from a trusted device ({@code routing.trusted_devices}: a MAC
+ * address, matched against the originator's Ethernet source, or an address or CIDR). The heuristics still see every
+ * flow. Immutable.
  *
- * @param originators allowlisted originator networks
+ * @param originators allowlisted originator networks and trusted devices' addresses
  * @param services    known-good services (responder network and port)
+ * @param trustedMacs trusted devices' MAC addresses (low 48 bits)
  */
-public record FastPath(List<BanTarget> originators, List<Service> services) implements Predicate<FlowRecord> {
+public record FastPath(List<BanTarget> originators, List<Service> services, java.util.Set<Long> trustedMacs)
+        implements Predicate<FlowRecord> {
     /** Nothing on the fast path. */
     public static final FastPath NONE = new FastPath(List.of(), List.of());
+
+    /** Without trusted devices' MACs. */
+    public FastPath(List<BanTarget> originators, List<Service> services) {
+        this(originators, services, java.util.Set.of());
+    }
 
     /**
      * One known-good service.
@@ -75,11 +84,12 @@ public record FastPath(List<BanTarget> originators, List<Service> services) impl
     public FastPath {
         originators = List.copyOf(originators);
         services = List.copyOf(services);
+        trustedMacs = java.util.Set.copyOf(trustedMacs);
     }
 
     /** True when nothing is on the fast path. */
     public boolean empty() {
-        return originators.isEmpty() && services.isEmpty();
+        return originators.isEmpty() && services.isEmpty() && trustedMacs.isEmpty();
     }
 
     @Override
@@ -88,6 +98,9 @@ public record FastPath(List<BanTarget> originators, List<Service> services) impl
             if (s.matches(f)) {
                 return true;
             }
+        }
+        if (!trustedMacs.isEmpty() && f.originatorMac() != 0 && trustedMacs.contains(f.originatorMac())) {
+            return true;
         }
         return !originators.isEmpty() && BanTarget.anyContains(originators, f.originator());
     }
