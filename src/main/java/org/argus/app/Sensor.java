@@ -148,6 +148,12 @@ public final class Sensor {
             prediction.baseline(config.detection().models().dir().resolve("baseline"), List.of(config.csv().outputDir(),
                     config.staging().stagingDir(), config.staging().uploadedDir(), config.archive().dir()), csvNames::anonymize);
         }
+        org.argus.capture.PayloadCapture payloadCapture = null;
+        if (!polling && config.payload().enabled() && live) {
+            payloadCapture = new org.argus.capture.PayloadCapture(config.payload().captureBytes(), config.payload().windowBytes(),
+                    payloadModel != null);
+            prediction.payloadsOnDemand(payloadCapture, m -> new org.argus.detect.PayloadInspector(config.payload(), m));
+        }
         org.argus.capture.PacketRing ring = null;
         org.argus.evidence.EvidenceRecorder evidence = null;
         if (config.evidence().enabled() && !polling) {
@@ -202,9 +208,10 @@ public final class Sensor {
             pipeline.add(new org.argus.device.DeviceVerticle(config.devices(), localNetworks(config), live, stats.devices, health));
         }
         if (!polling) {
-            pipeline.add(new FlowWindowVerticle(Detection.flow(config, payloadModel), stats.flow, health, live, stallMillis, earlyLook(config)));
+            pipeline.add(new FlowWindowVerticle(Detection.flow(config, payloadModel), stats.flow, health, live, stallMillis, earlyLook(config),
+                    payloadCapture));
             pipeline.add(new CaptureVerticle(payloadModel == null ? config.capture()
-                    : config.capture().withPayloadBytes(config.payload().captureBytes()), stats.capture, health, ring));
+                    : config.capture().withPayloadBytes(config.payload().captureBytes()), stats.capture, health, ring).payloads(payloadCapture));
         }
         String sensorId = config.cluster().sensorId();
         pipeline.add(new HealthMonitorVerticle(config.alerts(), stats.health,

@@ -22,6 +22,7 @@ public final class CaptureVerticle extends VerticleBase {
     private final CaptureStats stats;
     private final SensorHealth health;
     private final PacketRing ring;
+    private PayloadCapture payloads;
 
     private Thread thread;
     private LiveCapture live;
@@ -41,6 +42,17 @@ public final class CaptureVerticle extends VerticleBase {
         this.health = health;
     }
 
+    /**
+     * Live capture takes the payload bytes to keep from {@code payloads} (switched on when a payload model appears
+     * after the start); null keeps {@code capture.payload_bytes} as configured.
+     *
+     * @return this verticle
+     */
+    public CaptureVerticle payloads(PayloadCapture payloads) {
+        this.payloads = payloads;
+        return this;
+    }
+
     @Override
     public Future<?> start() {
         LocalCodec.registerFor(vertx.eventBus(), PacketBatch.class);
@@ -55,7 +67,7 @@ public final class CaptureVerticle extends VerticleBase {
                     .recordTo(ring);
             body = () -> readFile(queue);
         } else {
-            live = new LiveCapture(settings, stats, health, queue).recordTo(ring);
+            live = new LiveCapture(settings, stats, health, queue).recordTo(ring).payloads(payloads);
             body = live::run;
         }
         thread = Thread.ofPlatform().name("argus-capture").daemon(true).unstarted(body);

@@ -35,6 +35,7 @@ public final class LiveCapture {
 
     private volatile boolean stopRequested;
     private PacketRing ring;
+    private PayloadCapture payloads;
     private long statsBaseRecv, statsBaseDrop, statsBaseIfDrop;
     private long lastRecv, lastDrop, lastIfDrop;
 
@@ -52,6 +53,17 @@ public final class LiveCapture {
      */
     public LiveCapture recordTo(PacketRing ring) {
         this.ring = ring;
+        return this;
+    }
+
+    /**
+     * Takes the payload bytes to keep from {@code payloads} at each new batch (a payload model that appears after
+     * the start switches it on); null keeps {@code capture.payloadBytes()} throughout.
+     *
+     * @return this capture
+     */
+    public LiveCapture payloads(PayloadCapture payloads) {
+        this.payloads = payloads;
         return this;
     }
 
@@ -170,6 +182,9 @@ public final class LiveCapture {
             if (current.size() > 0 && (current.isFull() || rc == LibPcap.NONE || now - currentStartedMillis >= settings.timeoutMillis())) {
                 queue.offer(current, false);
                 current = new PacketBatch(settings.batchPackets());
+                if (payloads != null && payloads.on()) {
+                    decoder.capturePayloads(Math.max(payloads.bytes(), settings.payloadBytes()));
+                }
             }
             if (now >= nextStats) {
                 nextStats = now + settings.statsInterval().toMillis();

@@ -64,6 +64,9 @@ public final class PredictionVerticle extends VerticleBase {
     private Path baselineDir;
     private List<Path> csvDirs = List.of();
     private java.util.function.UnaryOperator<String> pseudonym;
+    /** Switched on when a payload model appears after the start (null: payload inspection is off by configuration). */
+    private org.argus.capture.PayloadCapture payloadCapture;
+    private java.util.function.Function<org.argus.payload.PayloadModel, PayloadInspector> inspectorFor;
     /** The payload model card in use (worker thread only). */
     private Path payloadCard;
 
@@ -113,6 +116,19 @@ public final class PredictionVerticle extends VerticleBase {
         this.baselineDir = dir;
         this.csvDirs = List.copyOf(csvDirs);
         this.pseudonym = pseudonym;
+        return this;
+    }
+
+    /**
+     * Without a payload model at the start, checks the models folder at each reload for one; when it appears, sets
+     * the detector's escalation path up ({@code inspector}) and switches {@code capture} on.
+     *
+     * @return this verticle
+     */
+    public PredictionVerticle payloadsOnDemand(org.argus.capture.PayloadCapture capture,
+                                               java.util.function.Function<org.argus.payload.PayloadModel, PayloadInspector> inspector) {
+        this.payloadCapture = capture;
+        this.inspectorFor = inspector;
         return this;
     }
 
@@ -419,6 +435,7 @@ public final class PredictionVerticle extends VerticleBase {
     private void refreshPayloadModel() {
         PayloadInspector inspector = detector == null ? null : detector.payloadInspector();
         if (inspector == null) {
+            startPayloadInspection();
             return;
         }
         Path newest = null;
@@ -433,6 +450,28 @@ public final class PredictionVerticle extends VerticleBase {
         } catch (java.io.IOException e) {
             payloadCard = newest; // said once; a newer card is tried again
             LOG.warn("event=payload_model_refused reason=\"{}\" action=keep_current", org.argus.log.LogText.escape(e.getMessage()));
+        }
+    }
+
+    /** A payload model that appeared after the start: the escalation path and payload capture switch on (worker). */
+    private void startPayloadInspection() {
+        if (payloadCapture == null || detector == null) {
+            return;
+        }
+        Path newest = null;
+        try {
+            newest = org.argus.payload.PayloadModel.newestCard(settings.models().dir());
+            if (newest == null || newest.equals(payloadCard)) {
+                return;
+            }
+            detector.payloadInspector(inspectorFor.apply(org.argus.payload.PayloadModel.loadNewest(settings.models().dir())));
+            payloadCard = newest;
+            payloadCapture.start();
+            LOG.info("event=payload_inspection_on card={} capture_bytes={} why=\"a payload model appeared\"", newest.getFileName(),
+                    payloadCapture.bytes());
+        } catch (java.io.IOException e) {
+            payloadCard = newest;
+            LOG.warn("event=payload_model_refused reason=\"{}\" action=stay_off", org.argus.log.LogText.escape(e.getMessage()));
         }
     }
 

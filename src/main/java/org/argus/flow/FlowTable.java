@@ -41,8 +41,8 @@ public final class FlowTable {
     private long[] macA, macB;
 
     /** Payload capture ({@link #payload}): bytes kept per flow and direction, and per window; 0: off. */
-    private final int payloadBytes;
-    private final long payloadWindowBytes;
+    private int payloadBytes;
+    private long payloadWindowBytes;
     /** Per slot, endpoint a's / b's payload bytes kept in this window (null: none), and bytes kept so far in its life. */
     private byte[][] payA, payB;
     private int[] payDoneA, payDoneB;
@@ -307,6 +307,31 @@ public final class FlowTable {
             }
         }
         return true;
+    }
+
+    /** True when this table keeps payload bytes. */
+    public boolean keepsPayloads() {
+        return payA != null;
+    }
+
+    /**
+     * Starts keeping payloads in a table made without ({@link org.argus.capture.PayloadCapture}: a payload model
+     * appeared after the start). Flows already open keep none (their first bytes went by); new flows do. Does nothing
+     * when payloads are already kept or {@code bytes} is 0.
+     */
+    public void keepPayloads(int bytes, long windowBytes) {
+        if (payA != null || bytes <= 0) {
+            return;
+        }
+        payloadBytes = bytes;
+        payloadWindowBytes = windowBytes;
+        int capacity = aHi.length;
+        payA = new byte[capacity][];
+        payB = new byte[capacity][];
+        payDoneA = new int[capacity];
+        payDoneB = new int[capacity];
+        java.util.Arrays.fill(payDoneA, bytes);
+        java.util.Arrays.fill(payDoneB, bytes);
     }
 
     /**

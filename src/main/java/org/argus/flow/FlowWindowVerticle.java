@@ -22,6 +22,7 @@ import org.argus.status.SensorHealth;
  * the window.
  */
 public final class FlowWindowVerticle extends VerticleBase {
+    private final org.argus.capture.PayloadCapture payloads;
     private static final long TICK_MILLIS = 250;
     private static final long EARLY_TICK_MILLIS = 100;
 
@@ -49,6 +50,15 @@ public final class FlowWindowVerticle extends VerticleBase {
      */
     public FlowWindowVerticle(FlowSettings settings, FlowStats stats, SensorHealth health, boolean live, long stallMillis,
                               WindowAssembler.Busy early) {
+        this(settings, stats, health, live, stallMillis, early, null);
+    }
+
+    /**
+     * @param payloads switches payload keeping on at run time (a payload model appeared), or null
+     */
+    public FlowWindowVerticle(FlowSettings settings, FlowStats stats, SensorHealth health, boolean live, long stallMillis,
+                              WindowAssembler.Busy early, org.argus.capture.PayloadCapture payloads) {
+        this.payloads = payloads;
         this.early = live ? early : null;
         this.settings = settings;
         this.stats = stats;
@@ -61,7 +71,7 @@ public final class FlowWindowVerticle extends VerticleBase {
     public Future<?> start() {
         LocalCodec.registerFor(vertx.eventBus(), PacketBatch.class);
         LocalCodec.registerFor(vertx.eventBus(), FlowWindow.class);
-        assembler = new WindowAssembler(settings, stats, w -> vertx.eventBus().publish(Addresses.WINDOW_CLOSED, w));
+        assembler = new WindowAssembler(settings, stats, w -> vertx.eventBus().publish(Addresses.WINDOW_CLOSED, w), payloads);
         MessageConsumer<PacketBatch> consumer = vertx.eventBus().localConsumer(Addresses.CAPTURE_BATCH, m -> {
             PacketBatch b = m.body();
             try {

@@ -52,6 +52,7 @@ public final class WindowAssembler {
     private final long[] malformedByReason = new long[Malformed.count()];
     private long snaplenTruncated;
     private long payloadKeptReported, payloadShedReported;
+    private final org.argus.capture.PayloadCapture payloadSwitch;
 
     /**
      * @param settings window length, grace, flow limits and idle timeouts
@@ -59,6 +60,15 @@ public final class WindowAssembler {
      * @param sink     receives each closed window, on the caller's thread
      */
     public WindowAssembler(FlowSettings settings, FlowStats stats, Consumer<FlowWindow> sink) {
+        this(settings, stats, sink, null);
+    }
+
+    /**
+     * @param payloads switches payload keeping on at run time (checked at each batch), or null: only
+     *                 {@code settings.payloadBytes()} decides
+     */
+    public WindowAssembler(FlowSettings settings, FlowStats stats, Consumer<FlowWindow> sink, org.argus.capture.PayloadCapture payloads) {
+        this.payloadSwitch = payloads;
         this.settings = settings;
         this.windowNanos = settings.window().toNanos();
         this.graceNanos = settings.closeGrace().toNanos();
@@ -94,6 +104,9 @@ public final class WindowAssembler {
 
     /** Accounts every packet of the batch (the batch is only read). */
     public void accept(PacketBatch b) {
+        if (payloadSwitch != null && !table.keepsPayloads() && payloadSwitch.on()) {
+            table.keepPayloads(payloadSwitch.bytes(), payloadSwitch.windowBytes());
+        }
         int n = b.size();
         long batchPackets = 0, batchBytes = 0, batchIp = 0, batchNonIp = 0, batchFrag = 0, batchLate = 0, batchDrop = 0;
         for (int k = 0; k < n; k++) {
@@ -357,7 +370,7 @@ public final class WindowAssembler {
         List<MdnsName> mdns = new ArrayList<>(mdnsNames.size());
         mdnsNames.forEach((mac, name) -> mdns.add(new MdnsName(mac, name)));
         mdnsNames.clear();
-        List<FlowPayload> payloads = settings.payloadBytes() > 0 ? new ArrayList<>() : null;
+        List<FlowPayload> payloads = table.keepsPayloads() ? new ArrayList<>() : null;
         List<FlowRecord> flows = table.emit(payloads);
         FlowWindow w = new FlowWindow(start, end, totals, flows, arpRecords, dhcpRecords, mdns,
                 payloads == null ? List.of() : payloads);

@@ -76,4 +76,28 @@ class FlowTablePayloadTest {
             assertEquals("p" + ((client - CLIENT) % 10) + "zz", new String(p.fromOriginator(), StandardCharsets.US_ASCII));
         }
     }
+
+    @Test
+    void payloadsSwitchedOnLaterAreKeptForNewFlowsOnlyAlsoAcrossAGrowth() {
+        FlowTable t = new FlowTable(100_000, 100_000, 0, 0);
+        send(t, CLIENT, SERVER, 40000, 80, 1, "GET /old");
+        List<FlowPayload> payloads = new ArrayList<>();
+        t.emit(payloads);
+        assertEquals(0, payloads.size(), "off: nothing kept");
+        assertTrue(!t.keepsPayloads());
+        t.keepPayloads(8, 1 << 20);
+        assertTrue(t.keepsPayloads());
+        send(t, CLIENT, SERVER, 40000, 80, 2, "more of the old flow");
+        // enough new flows to make the table grow (it starts with 1 024 slots)
+        for (int i = 0; i < 3000; i++) {
+            send(t, CLIENT + 1 + i, SERVER, 40001, 80, 3, "GET /new" + i);
+        }
+        List<FlowRecord> flows = t.emit(payloads);
+        assertEquals(3001, flows.size());
+        assertEquals(3000, payloads.size(), "every new flow, not the one already open");
+        for (FlowPayload p : payloads) {
+            assertTrue(!flows.get(p.flow()).originator().equals(IpAddress.v4((int) CLIENT)), "not the old flow");
+            assertArrayEquals(ascii("GET /new"), p.fromOriginator());
+        }
+    }
 }

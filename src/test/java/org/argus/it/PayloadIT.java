@@ -109,6 +109,48 @@ class PayloadIT {
             System.out.println("PayloadIT every payload (40 probes, 32 browsing requests): " + all.getJsonObject("routing").encode());
             assertTrue(Recording.decisions(dir.resolve("out-all")).stream().noneMatch(d -> d.getString("address").equals(BROWSER)
                     && d.getJsonArray("detectors").contains("payload_classifier")), "no browsing request is a hit");
+
+            // Live, the model appearing after the start: payload capture and the escalation path switch on, no restart.
+            Path liveModels = dir.resolve("live-models"), liveOut = dir.resolve("live-out");
+            Files.createDirectories(liveModels);
+            int port = SensorProcess.freePort();
+            Path conf = dir.resolve("live.json");
+            Files.writeString(conf, new JsonObject()
+                    .put("capture", new JsonObject().put("interface", "va"))
+                    .put("aggregation", new JsonObject().put("output_dir", liveOut.toString()).put("close_grace_ms", 200))
+                    .put("http", new JsonObject().put("port", port))
+                    .put("model", new JsonObject().put("model_local_path", liveModels.toString()).put("reload_interval_seconds", 1))
+                    .put("payload", new JsonObject().put("sample", 1.0))
+                    .put("enforcement", new JsonObject().put("backend", "none").put("blacklist_db_path", dir.resolve("live.db").toString())
+                            .put("emergency_stop_file", dir.resolve("live.stop").toString()))
+                    .put("devices", new JsonObject().put("enabled", false)).encodePrettily());
+            try (SensorProcess sensor = SensorProcess.start(List.of("ip", "netns", "exec", a), Map.of("ARGUS_IP_SALT", "payload-it"),
+                    dir.resolve("live.log"), "-conf", conf.toString())) {
+                assertTrue(SensorProcess.eventually(Duration.ofSeconds(40), () -> sensor.log().contains("event=payload_inspection_off")),
+                        sensor.log());
+                try (java.util.stream.Stream<Path> files = Files.list(models)) {
+                    List<Path> all2 = files.sorted((x, y) -> Boolean.compare(x.toString().endsWith(".json"), y.toString().endsWith(".json"))).toList();
+                    for (Path f : all2) { // the card last, as the model sync writes them
+                        Files.copy(f, liveModels.resolve(f.getFileName()));
+                    }
+                }
+                assertTrue(SensorProcess.eventually(Duration.ofSeconds(15), () -> sensor.log().contains("event=payload_inspection_on")),
+                        sensor.log());
+                Thread.sleep(500); // a batch or two for the capture to take it up
+                String probe = "while IFS= read -r p; do " + curl + "--interface " + PROBER + " -G --data-urlencode \"q=$p\" "
+                        + "http://" + SERVER + ":8080/search; done < " + dir.resolve("probes.txt");
+                assertEquals(0, Shell.sh("bash", "-c", probe).code());
+                assertTrue(SensorProcess.eventually(Duration.ofSeconds(20), () -> {
+                    try {
+                        return Recording.decisions(liveOut).stream().anyMatch(d -> d.getString("address").equals(PROBER)
+                                && d.getJsonArray("detectors").contains("payload_classifier"));
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                }),
+                        "the live sensor names the prober: " + Recording.decisions(liveOut) + sensor.log());
+                assertEquals(0, sensor.stop(), sensor.log());
+            }
         } finally {
             if (server != null) {
                 server.destroyForcibly().waitFor();
