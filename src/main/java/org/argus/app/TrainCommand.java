@@ -63,6 +63,11 @@ final class TrainCommand implements Callable<Integer> {
         if (c == null) {
             return 1;
         }
+        String fit = algorithm != null ? algorithm : c.detection().models().train().algorithm();
+        if (!List.of("auto", "isolation_forest", "autoencoder").contains(fit)) {
+            System.err.println("argus train: --algorithm must be isolation_forest or autoencoder, got " + fit);
+            return 1;
+        }
         FeatureSet set = c.detection().features();
         Reservoir rows = new Reservoir(maxRows != null ? maxRows : c.detection().models().learningMaxRows(), seed);
         List<String> sources = new ArrayList<>();
@@ -95,11 +100,6 @@ final class TrainCommand implements Callable<Integer> {
         }
         double[][] all = java.util.stream.Stream.concat(java.util.Arrays.stream(rows.toArray()), extra.stream()).toArray(double[][]::new);
         ModelStore.TrainOptions t = c.detection().models().train();
-        String fit = algorithm != null ? algorithm : t.algorithm();
-        if (!List.of("auto", "isolation_forest", "autoencoder").contains(fit)) {
-            System.err.println("argus train: --algorithm must be isolation_forest or autoencoder, got " + fit);
-            return 1;
-        }
         ModelCard card = ModelStore.train(set, all, new ModelStore.TrainOptions(t.trees(), t.subsample(),
                 t.percentile(), seed, fit), sources, out, Instant.now());
         System.out.println(card.toJson().encodePrettily());
