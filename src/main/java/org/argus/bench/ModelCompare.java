@@ -25,7 +25,8 @@ import org.argus.flow.WindowAssembler;
  * statistic over the two groups) is printed per model, with the flow-level AUC and the scoring rate (rows/s, batch and
  * one at a time). Prints one JSON line per model.
  *
- * <p>Arguments: {@code --train FILE… --attack FILE… --benign FILE…}.
+ * <p>Arguments: {@code [--generated SESSIONS] --train FILE… --attack FILE… --benign FILE…} ({@code --generated}: also
+ * train on that many sessions of the project's generated office traffic).
  */
 public final class ModelCompare {
     private ModelCompare() {
@@ -34,8 +35,11 @@ public final class ModelCompare {
     public static void main(String[] args) throws Exception {
         List<Path> train = new ArrayList<>(), attack = new ArrayList<>(), benign = new ArrayList<>();
         List<Path> into = null;
-        for (String a : args) {
+        int generated = 0;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
             switch (a) {
+                case "--generated" -> generated = Integer.parseInt(args[++i]);
                 case "--train" -> into = train;
                 case "--attack" -> into = attack;
                 case "--benign" -> into = benign;
@@ -51,12 +55,18 @@ public final class ModelCompare {
                 "src_port", "dst_port", "protocol", "responder_silent", "src_flows", "src_distinct_dst_hosts",
                 "src_distinct_dst_ports", "src_silent_ratio"));
         Reservoir rows = new Reservoir(100_000, 1);
+        if (generated > 0) { // the project's own office traffic, as a sensor's learning period would see it
+            Path g = Files.createTempFile("argus-office", ".pcap");
+            org.argus.gen.CaptureGenerator.write(g, generated, 2, Instant.now().getEpochSecond() - 7200, 600, false);
+            train.add(g);
+        }
         for (Path p : train) {
             for (FlowWindow w : windows(p)) {
                 new WindowAnalysis(w.startNanos(), w.durationSeconds(), w.flows()).rows(set, rows::add);
             }
         }
-        List<double[][]> attackWindows = windowRows(attack, set), benignWindows = windowRows(benign, set);
+        List<String> attackNames = new ArrayList<>(), benignNames = new ArrayList<>();
+        List<double[][]> attackWindows = windowRows(attack, set, attackNames), benignWindows = windowRows(benign, set, benignNames);
         Path dir = Files.createTempDirectory("argus-models");
         for (String algorithm : List.of(AnomalyModel.ISOLATION_FOREST, AnomalyModel.AUTOENCODER)) {
             Path out = Files.createDirectories(dir.resolve(algorithm));
@@ -87,12 +97,28 @@ public final class ModelCompare {
                 }
             }
             long above = Arrays.stream(neg).filter(s -> s >= 0.5).count();
+            java.util.Map<String, double[]> perFile = new java.util.TreeMap<>();
+            for (int i = 0; i < pos.length; i++) {
+                double[] t = perFile.computeIfAbsent("attack " + attackNames.get(i), k -> new double[3]);
+                t[0]++;
+                t[1] += pos[i];
+                t[2] = Math.max(t[2], pos[i]);
+            }
+            for (int i = 0; i < neg.length; i++) {
+                double[] t = perFile.computeIfAbsent("benign " + benignNames.get(i), k -> new double[3]);
+                t[0]++;
+                t[1] += neg[i];
+                t[2] = Math.max(t[2], neg[i]);
+            }
+            StringBuilder files = new StringBuilder();
+            perFile.forEach((k, t) -> files.append(files.isEmpty() ? "" : ",").append(String.format(Locale.ROOT,
+                    "\"%s\":{\"windows\":%d,\"mean\":%.3f,\"max\":%.3f}", k, (int) t[0], t[1] / t[0], t[2])));
             System.out.println(String.format(Locale.ROOT, "{\"model\":\"%s\",\"training_rows\":%d,\"train_s\":%.2f,"
-                            + "\"attack_windows\":%d,\"benign_windows\":%d,\"window_auc\":%.3f,\"flow_auc\":%.3f,"
-                            + "\"benign_windows_at_or_above_0.5\":%d,\"rows_per_s_batch\":%.0f,\"rows_per_s_single\":%.0f}",
-                    algorithm, rows.size(), trainS, pos.length, neg.length, auc(pos, neg),
+                            + "\"attack_windows\":%d,\"benign_windows\":%d,\"window_auc\":%.3f,\"window_auc_per_capture\":%.3f,\"flow_auc\":%.3f,"
+                            + "\"benign_windows_at_or_above_0.5\":%d,\"rows_per_s_batch\":%.0f,\"rows_per_s_single\":%.0f,\"windows_by_file\":{%s}}",
+                    algorithm, rows.size(), trainS, pos.length, neg.length, auc(pos, neg), balancedAuc(pos, attackNames, neg, benignNames),
                     auc(posFlows.stream().flatMapToDouble(Arrays::stream).toArray(), negFlows.stream().flatMapToDouble(Arrays::stream).toArray()),
-                    above, batch, single));
+                    above, batch, single, files));
         }
     }
 
@@ -107,6 +133,25 @@ public final class ModelCompare {
             out[i] = best;
         }
         return out;
+    }
+
+    /**
+     * ROC AUC with every capture weighing the same: each window weighted by one over its capture's window count, so a
+     * long capture (hydra's 234 windows, gnutella's 108) does not stand for its whole side.
+     */
+    static double balancedAuc(double[] pos, List<String> posFiles, double[] neg, List<String> negFiles) {
+        java.util.Map<String, Long> pc = new java.util.HashMap<>(), nc = new java.util.HashMap<>();
+        posFiles.forEach(f -> pc.merge(f, 1L, Long::sum));
+        negFiles.forEach(f -> nc.merge(f, 1L, Long::sum));
+        double sum = 0, total = 0;
+        for (int i = 0; i < pos.length; i++) {
+            for (int j = 0; j < neg.length; j++) {
+                double w = 1.0 / pc.get(posFiles.get(i)) / nc.get(negFiles.get(j));
+                total += w;
+                sum += w * (pos[i] > neg[j] ? 1 : pos[i] == neg[j] ? 0.5 : 0);
+            }
+        }
+        return sum / total;
     }
 
     /** ROC AUC as the Mann–Whitney U statistic over all pairs (ties count half), by sorting. */
@@ -147,7 +192,7 @@ public final class ModelCompare {
         return lo;
     }
 
-    private static List<double[][]> windowRows(List<Path> files, FeatureSet set) throws Exception {
+    private static List<double[][]> windowRows(List<Path> files, FeatureSet set, List<String> names) throws Exception {
         List<double[][]> out = new ArrayList<>();
         for (Path p : files) {
             for (FlowWindow w : windows(p)) {
@@ -155,6 +200,7 @@ public final class ModelCompare {
                 new WindowAnalysis(w.startNanos(), w.durationSeconds(), w.flows()).rows(set, rows::add);
                 if (!rows.isEmpty()) {
                     out.add(rows.toArray(new double[0][]));
+                    names.add(p.getFileName().toString());
                 }
             }
         }
