@@ -147,7 +147,9 @@ public final class PredictionVerticle extends VerticleBase {
             if (!polling && extras != null) {
                 extras.accept(detector);
             }
-            payloadCard = org.argus.payload.PayloadModel.newestCard(settings.models().dir());
+            // the card of the model the sensor loaded before this start; none when it started without one (a card
+            // that appeared meanwhile is then taken up at the first reload, not mistaken for the one in use)
+            payloadCard = detector.payloadInspector() == null ? null : org.argus.payload.PayloadModel.newestCard(settings.models().dir());
             log = new DecisionLog(outputDir, fsync);
             if (polling) {
                 poller = new CsvPoller(settings.polling());
@@ -429,13 +431,13 @@ public final class PredictionVerticle extends VerticleBase {
 
     /**
      * Hot swap of the payload classifier (worker thread): a newer card in the models folder whose file matches it
-     * replaces the model in use; one that does not is refused, logged, and the old model stays. Only when the
-     * sensor started with a payload model (payload capture is set up at start).
+     * replaces the model in use; one that does not is refused, logged, and the old model stays. A live sensor that
+     * started without one ({@link #payloadsOnDemand}) sets the escalation path up and switches payload capture on
+     * when the first appears.
      */
     private void refreshPayloadModel() {
         PayloadInspector inspector = detector == null ? null : detector.payloadInspector();
-        if (inspector == null) {
-            startPayloadInspection();
+        if (detector == null || inspector == null && payloadCapture == null) {
             return;
         }
         Path newest = null;
@@ -444,34 +446,21 @@ public final class PredictionVerticle extends VerticleBase {
             if (newest == null || newest.equals(payloadCard)) {
                 return;
             }
-            inspector.model(org.argus.payload.PayloadModel.loadNewest(settings.models().dir()));
+            org.argus.payload.PayloadModel model = org.argus.payload.PayloadModel.loadNewest(settings.models().dir());
             payloadCard = newest;
-            LOG.info("event=payload_model_loaded card={}", newest.getFileName());
+            if (inspector != null) {
+                inspector.model(model);
+                LOG.info("event=payload_model_loaded card={}", newest.getFileName());
+            } else {
+                detector.payloadInspector(inspectorFor.apply(model));
+                payloadCapture.start();
+                LOG.info("event=payload_inspection_on card={} capture_bytes={} why=\"a payload model appeared\"", newest.getFileName(),
+                        payloadCapture.bytes());
+            }
         } catch (java.io.IOException e) {
             payloadCard = newest; // said once; a newer card is tried again
-            LOG.warn("event=payload_model_refused reason=\"{}\" action=keep_current", org.argus.log.LogText.escape(e.getMessage()));
-        }
-    }
-
-    /** A payload model that appeared after the start: the escalation path and payload capture switch on (worker). */
-    private void startPayloadInspection() {
-        if (payloadCapture == null || detector == null) {
-            return;
-        }
-        Path newest = null;
-        try {
-            newest = org.argus.payload.PayloadModel.newestCard(settings.models().dir());
-            if (newest == null || newest.equals(payloadCard)) {
-                return;
-            }
-            detector.payloadInspector(inspectorFor.apply(org.argus.payload.PayloadModel.loadNewest(settings.models().dir())));
-            payloadCard = newest;
-            payloadCapture.start();
-            LOG.info("event=payload_inspection_on card={} capture_bytes={} why=\"a payload model appeared\"", newest.getFileName(),
-                    payloadCapture.bytes());
-        } catch (java.io.IOException e) {
-            payloadCard = newest;
-            LOG.warn("event=payload_model_refused reason=\"{}\" action=stay_off", org.argus.log.LogText.escape(e.getMessage()));
+            LOG.warn("event=payload_model_refused reason=\"{}\" action={}", org.argus.log.LogText.escape(e.getMessage()),
+                    inspector != null ? "keep_current" : "stay_off");
         }
     }
 

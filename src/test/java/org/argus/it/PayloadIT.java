@@ -135,7 +135,7 @@ class PayloadIT {
                     }
                 }
                 assertTrue(SensorProcess.eventually(Duration.ofSeconds(15), () -> sensor.log().contains("event=payload_inspection_on")),
-                        sensor.log());
+                        Shell.sh("ls", "-la", liveModels.toString()).out() + sensor.log());
                 Thread.sleep(500); // a batch or two for the capture to take it up
                 String probe = "while IFS= read -r p; do " + curl + "--interface " + PROBER + " -G --data-urlencode \"q=$p\" "
                         + "http://" + SERVER + ":8080/search; done < " + dir.resolve("probes.txt");
