@@ -155,7 +155,13 @@ public final class LiveCapture {
         Path operstate = Path.of("/sys/class/net", settings.interfaceName(), "operstate");
         // Non-blocking reads: on Linux (TPACKET_V3) a blocking read with no traffic never returns, which would stall
         // health checks, stats and stop. Idle, the thread naps IDLE_NAP_MILLIS between reads.
+        boolean payloadsOn = false;
         while (!stopRequested) {
+            if (!payloadsOn && payloads != null && payloads.on() && current.size() == 0) {
+                // a payload model appeared: from this batch on (a batch's payload bytes all come from one setting)
+                decoder.capturePayloads(Math.max(payloads.bytes(), settings.payloadBytes()));
+                payloadsOn = true;
+            }
             int got = 0;
             int rc = LibPcap.NONE;
             while (!current.isFull()) {
@@ -182,9 +188,6 @@ public final class LiveCapture {
             if (current.size() > 0 && (current.isFull() || rc == LibPcap.NONE || now - currentStartedMillis >= settings.timeoutMillis())) {
                 queue.offer(current, false);
                 current = new PacketBatch(settings.batchPackets());
-                if (payloads != null && payloads.on()) {
-                    decoder.capturePayloads(Math.max(payloads.bytes(), settings.payloadBytes()));
-                }
             }
             if (now >= nextStats) {
                 nextStats = now + settings.statsInterval().toMillis();

@@ -49,6 +49,8 @@ public final class EvidenceRecorder {
     private final Clock clock;
     /** Open captures by address (at most one each). */
     private final Map<IpAddress, Pending> open = new LinkedHashMap<>();
+    /** Captures whose span filled up at a claim: written at the next tick. */
+    private final List<Pending> finished = new ArrayList<>();
     /** Captures written lately, by address: a decision whose window one of them already covers names it. */
     private final Map<IpAddress, Written> written = new LinkedHashMap<>(64, 0.75f, false) {
         @Override
@@ -123,8 +125,10 @@ public final class EvidenceRecorder {
             stats.joined.increment();
             return d.withEvidence(p.file);
         }
-        if (p != null) {
-            finish(p); // its span is full: written now, a new one starts
+        if (p != null) { // its span is full: written at the next tick, a new one starts
+            open.remove(p.address);
+            collect(p);
+            finished.add(p);
         }
         p = new Pending(d.id() + ".pcap", d.address(), from, to);
         p.deadlineMillis = deadline;
@@ -134,38 +138,60 @@ public final class EvidenceRecorder {
         return d.withEvidence(p.file);
     }
 
-    /** Copies the frames that came since the last tick and writes the captures whose range has passed. */
-    public synchronized void tick() {
-        long now = clock.millis();
-        for (Iterator<Pending> it = open.values().iterator(); it.hasNext(); ) {
-            Pending p = it.next();
-            long latest = collect(p);
-            if (latest > p.toNs || now >= p.deadlineMillis) {
-                it.remove();
-                write(p);
-            } else if (!p.saved) {
-                save(p); // what is known so far, so the name a decision carries exists even if the sensor dies
+    /**
+     * Copies the frames that came since the last tick and writes the captures whose range has passed. The files are
+     * written outside the recorder's lock, so a slow disk never holds up {@link #claim} (and the decisions behind it).
+     * Called from one thread at a time.
+     */
+    public void tick() {
+        List<Pending> due = new ArrayList<>();
+        List<Pending> first = new ArrayList<>();
+        List<List<PacketRing.Frame>> firstFrames = new ArrayList<>();
+        synchronized (this) {
+            long now = clock.millis();
+            due.addAll(finished);
+            finished.clear();
+            for (Iterator<Pending> it = open.values().iterator(); it.hasNext(); ) {
+                Pending p = it.next();
+                long latest = collect(p);
+                if (latest > p.toNs || now >= p.deadlineMillis) {
+                    it.remove();
+                    due.add(p);
+                } else if (!p.saved) {
+                    // what is known so far, so the name a decision carries exists even if the sensor dies
+                    p.saved = true;
+                    first.add(p);
+                    firstFrames.add(List.copyOf(p.frames));
+                }
             }
+            for (Pending p : due) { // a decision claimed while the file is being written names it
+                written.put(p.address, new Written(p.file, p.fromNs, p.toNs));
+            }
+            stats.pending = open.size();
+            stats.ringFrames = ring.size();
+            stats.ringEvicted = ring.evicted();
         }
-        stats.pending = open.size();
-        stats.ringFrames = ring.size();
-        stats.ringEvicted = ring.evicted();
+        for (int i = 0; i < first.size(); i++) {
+            save(first.get(i).file, firstFrames.get(i));
+        }
+        due.forEach(this::write);
     }
 
     /** Writes every open capture with what the ring holds now (at a stop, or the end of a replay). */
-    public synchronized void flush() {
-        for (Pending p : open.values()) {
-            collect(p);
-            write(p);
+    public void flush() {
+        List<Pending> due;
+        synchronized (this) {
+            due = new ArrayList<>(finished);
+            finished.clear();
+            for (Pending p : open.values()) {
+                collect(p);
+                due.add(p);
+            }
+            open.clear();
+            due.forEach(p -> written.put(p.address, new Written(p.file, p.fromNs, p.toNs)));
+            stats.pending = 0;
         }
-        open.clear();
-        stats.pending = 0;
-    }
-
-    private void finish(Pending p) {
-        open.remove(p.address);
-        collect(p);
-        write(p);
+        due.forEach(this::write);
     }
 
     /** Copies the capture's new frames; @return the newest frame time in the ring */
@@ -187,16 +213,17 @@ public final class EvidenceRecorder {
     }
 
     /** Writes a first, partial version of an open capture (replaced when it is done). */
-    private void save(Pending p) {
-        p.saved = true;
+    private void save(String name, List<PacketRing.Frame> frames) {
+        Path file = settings.dir().resolve(name);
         try {
             Files.createDirectories(settings.dir());
-            p.frames.sort(Comparator.comparingLong(PacketRing.Frame::seq));
-            PcapWriter.write(settings.dir().resolve(p.file), ring.linkType(), p.frames);
+            List<PacketRing.Frame> sorted = new ArrayList<>(frames);
+            sorted.sort(Comparator.comparingLong(PacketRing.Frame::seq));
+            PcapWriter.write(file, ring.linkType(), sorted);
         } catch (IOException | RuntimeException e) {
             stats.writeErrors.increment();
-            stats.lastError.set(p.file + ": " + e);
-            LOG.error("event=evidence_write_failed file={} reason=\"{}\"", settings.dir().resolve(p.file), LogText.escape(e.toString()));
+            stats.lastError.set(name + ": " + e);
+            LOG.error("event=evidence_write_failed file={} reason=\"{}\"", file, LogText.escape(e.toString()));
         }
     }
 
@@ -207,7 +234,6 @@ public final class EvidenceRecorder {
             p.frames.sort(Comparator.comparingLong(PacketRing.Frame::seq));
             long size = PcapWriter.write(file, ring.linkType(), p.frames);
             stats.written.increment();
-            written.put(p.address, new Written(p.file, p.fromNs, p.toNs));
             stats.frames.add(p.frames.size());
             if (p.lost) {
                 stats.incomplete.increment();
