@@ -64,7 +64,7 @@ final class FeedbackCommand {
             if (allowlistFor() != null) {
                 body.put("allowlist_for", allowlistFor());
             }
-            boolean id = what.matches("d-[0-9a-f]{16}");
+            boolean id = org.argus.detect.Decision.ID.matcher(what).matches();
             if (!id) {
                 body.put("address", what);
             }

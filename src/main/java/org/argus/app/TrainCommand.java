@@ -64,7 +64,7 @@ final class TrainCommand implements Callable<Integer> {
             return 1;
         }
         String fit = algorithm != null ? algorithm : c.detection().models().train().algorithm();
-        if (!List.of("auto", "isolation_forest", "autoencoder").contains(fit)) {
+        if (!ModelStore.TrainOptions.ALGORITHMS.contains(fit)) {
             System.err.println("argus train: --algorithm must be isolation_forest or autoencoder, got " + fit);
             return 1;
         }

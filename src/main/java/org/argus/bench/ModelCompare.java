@@ -79,7 +79,6 @@ public final class ModelCompare {
             List<double[]> posFlows = new ArrayList<>(), negFlows = new ArrayList<>();
             attackWindows.forEach(w -> posFlows.add(m.model().rawScores(w)));
             benignWindows.forEach(w -> negFlows.add(m.model().rawScores(w)));
-            double[] all = benignWindows.stream().flatMap(Arrays::stream).map(m.model()::rawScore).mapToDouble(Double::doubleValue).toArray();
             double[][] x = benignWindows.stream().flatMap(Arrays::stream).toArray(double[][]::new);
             double batch = 0, single = 0;
             for (int r = 0; r < 5; r++) {
@@ -92,7 +91,7 @@ public final class ModelCompare {
                     sink += m.model().rawScore(row);
                 }
                 single = Math.max(single, x.length / ((System.nanoTime() - a) / 1e9));
-                if (sink == 42 && all.length == 0) {
+                if (sink == 42) { // keeps the JIT from dropping the loop
                     System.out.print("");
                 }
             }

@@ -141,7 +141,7 @@ public final class ClusterVerticle extends VerticleBase {
             target = org.argus.blacklist.BanTarget.parseCidr(m.getString("address", ""));
             long seconds = Math.max(0, Math.min(m.getLong("allowlist_seconds", 0L), MAX_PEER_ALLOWLIST.toSeconds()));
             String id = m.getString("decision_id");
-            f = new org.argus.blacklist.FeedbackRequest(id != null && id.matches("d-[0-9a-f]{16}") ? id : null, target, true,
+            f = new org.argus.blacklist.FeedbackRequest(id != null && org.argus.detect.Decision.ID.matcher(id).matches() ? id : null, target, true,
                     Duration.ofSeconds(seconds), "from " + peer + ": " + m.getString("note", ""));
         } catch (RuntimeException e) {
             stats.clusterRefused.increment();

@@ -242,7 +242,7 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
     /** {@code prediction.algorithm}: auto, isolation_forest or autoencoder. */
     private static String algorithm(Checker c) {
         String a = c.str("prediction.algorithm");
-        if (!List.of("auto", "isolation_forest", "autoencoder").contains(a)) {
+        if (!ModelStore.TrainOptions.ALGORITHMS.contains(a)) {
             c.problem("prediction.algorithm: \"" + org.argus.log.LogText.escape(a) + "\" is not one of auto, isolation_forest, autoencoder");
             return "auto";
         }
@@ -368,11 +368,13 @@ public record ArgusConfig(CaptureSettings capture, FlowSettings flow, CsvSetting
         java.util.Set<Long> macs = new java.util.HashSet<>();
         for (String d : c.strings("routing.trusted_devices")) {
             try {
-                if (d.strip().matches("[0-9A-Fa-f]{2}([:-][0-9A-Fa-f]{2}){5}")) {
-                    macs.add(org.argus.device.Mac.parse(d));
-                } else {
-                    originators.add(org.argus.blacklist.BanTarget.parseCidr(d));
-                }
+                macs.add(org.argus.device.Mac.parse(d));
+                continue;
+            } catch (IllegalArgumentException notAMac) {
+                // an address or CIDR, then
+            }
+            try {
+                originators.add(org.argus.blacklist.BanTarget.parseCidr(d));
             } catch (IllegalArgumentException e) {
                 c.problem("routing.trusted_devices: \"" + org.argus.log.LogText.escape(d) + "\" is neither a MAC address nor an address or CIDR");
             }

@@ -51,7 +51,7 @@ public final class Baseline {
      */
     public static int addFalsePositive(Path dir, List<Path> csvDirs, String decisionId, Instant windowStart, String pseudonym)
             throws IOException {
-        if (!decisionId.matches("d-[0-9a-f]{16}")) {
+        if (!Decision.ID.matcher(decisionId).matches()) {
             throw new IllegalArgumentException("not a decision id: " + decisionId);
         }
         String start = windowStart.toString();
@@ -72,6 +72,7 @@ public final class Baseline {
                 // a file moved on (staged, uploaded, archived) while we looked: the search covers where it went
             }
         }
+        rows = rows.stream().distinct().toList(); // a file seen in two folders while it moved
         if (rows.isEmpty()) {
             return 0;
         }
@@ -80,13 +81,13 @@ public final class Baseline {
         try (BufferedWriter w = Files.newBufferedWriter(part, StandardCharsets.UTF_8)) {
             w.write(CsvRotator.HEADER);
             w.write('\n');
-            for (String row : rows.stream().distinct().toList()) {
+            for (String row : rows) {
                 w.write(row);
                 w.write('\n');
             }
         }
         Files.move(part, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        return (int) rows.stream().distinct().count();
+        return rows.size();
     }
 
     /** The baseline files in {@code dir} ({@code fp-*.csv}), sorted; empty when there is no such folder. */

@@ -76,6 +76,9 @@ public record Decision(long windowStartNanos, IpAddress address, String addressT
                 communityIds, modelVersion, false);
     }
 
+    /** What {@link #id()} looks like: {@code d-} and 16 lower-case hex digits. */
+    public static final java.util.regex.Pattern ID = java.util.regex.Pattern.compile("d-[0-9a-f]{16}");
+
     /**
      * A stable id ({@code d-} and 16 hex digits): SHA-256 of the window start, the address as written, the role and
      * whether it was early, so the same decision has the same id in every replay and in {@code decisions-*.jsonl},

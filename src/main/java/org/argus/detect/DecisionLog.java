@@ -96,7 +96,7 @@ public final class DecisionLog implements Closeable {
      * @throws IOException when the folder cannot be listed
      */
     public static io.vertx.core.json.JsonObject findLine(Path dir, String id, int maxFiles) throws IOException {
-        if (!java.nio.file.Files.isDirectory(dir) || !id.matches("d-[0-9a-f]{16}")) {
+        if (!java.nio.file.Files.isDirectory(dir) || !Decision.ID.matcher(id).matches()) {
             return null;
         }
         List<Path> files;

@@ -56,8 +56,11 @@ public final class ModelStore {
      *                   training then fits a forest; a sensor uses the newest usable model of either kind)
      */
     public record TrainOptions(int trees, int subsample, double percentile, long seed, String algorithm) {
+        /** The values of {@code algorithm} ({@code prediction.algorithm}, {@code train --algorithm}). */
+        public static final List<String> ALGORITHMS = List.of("auto", AnomalyModel.ISOLATION_FOREST, AnomalyModel.AUTOENCODER);
+
         public TrainOptions {
-            if (!List.of("auto", AnomalyModel.ISOLATION_FOREST, AnomalyModel.AUTOENCODER).contains(algorithm)) {
+            if (!ALGORITHMS.contains(algorithm)) {
                 throw new IllegalArgumentException("algorithm must be auto, isolation_forest or autoencoder, got " + algorithm);
             }
         }

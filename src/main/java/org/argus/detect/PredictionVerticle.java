@@ -292,7 +292,7 @@ public final class PredictionVerticle extends VerticleBase {
                     }
                 }
             } else {
-                String text = f.target().toString().replaceFirst("/(32|128)$", "");
+                String text = f.target().toString();
                 synchronized (recent) {
                     for (Map.Entry<String, Recent> e : recent.entrySet()) {
                         if (e.getValue().address().equals(text)) {

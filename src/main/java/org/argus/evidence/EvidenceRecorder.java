@@ -214,37 +214,43 @@ public final class EvidenceRecorder {
 
     /** Writes a first, partial version of an open capture (replaced when it is done). */
     private void save(String name, List<PacketRing.Frame> frames) {
-        Path file = settings.dir().resolve(name);
+        pcap(name, new ArrayList<>(frames));
+    }
+
+    /** Writes a finished capture, counts it and applies retention. */
+    private void write(Pending p) {
+        long size = pcap(p.file, p.frames);
+        if (size < 0) {
+            return;
+        }
+        stats.written.increment();
+        stats.frames.add(p.frames.size());
+        if (p.lost) {
+            stats.incomplete.increment();
+        }
+        LOG.info("event=evidence_written file={} address={} frames={} bytes={} incomplete={}", settings.dir().resolve(p.file),
+                p.address, p.frames.size(), size, p.lost);
         try {
-            Files.createDirectories(settings.dir());
-            List<PacketRing.Frame> sorted = new ArrayList<>(frames);
-            sorted.sort(Comparator.comparingLong(PacketRing.Frame::seq));
-            PcapWriter.write(file, ring.linkType(), sorted);
+            retain();
         } catch (IOException | RuntimeException e) {
             stats.writeErrors.increment();
-            stats.lastError.set(name + ": " + e);
-            LOG.error("event=evidence_write_failed file={} reason=\"{}\"", file, LogText.escape(e.toString()));
+            stats.lastError.set(settings.dir() + ": " + e);
+            LOG.error("event=evidence_write_failed dir={} reason=\"{}\"", settings.dir(), LogText.escape(e.toString()));
         }
     }
 
-    private void write(Pending p) {
-        Path file = settings.dir().resolve(p.file);
+    /** Sorts {@code frames} (by sequence) and writes them as {@code name}; @return bytes written, or -1 (counted, logged) */
+    private long pcap(String name, List<PacketRing.Frame> frames) {
+        Path file = settings.dir().resolve(name);
         try {
             Files.createDirectories(settings.dir());
-            p.frames.sort(Comparator.comparingLong(PacketRing.Frame::seq));
-            long size = PcapWriter.write(file, ring.linkType(), p.frames);
-            stats.written.increment();
-            stats.frames.add(p.frames.size());
-            if (p.lost) {
-                stats.incomplete.increment();
-            }
-            LOG.info("event=evidence_written file={} address={} frames={} bytes={} incomplete={}", file, p.address,
-                    p.frames.size(), size, p.lost);
-            retain();
+            frames.sort(Comparator.comparingLong(PacketRing.Frame::seq));
+            return PcapWriter.write(file, ring.linkType(), frames);
         } catch (IOException | RuntimeException e) {
             stats.writeErrors.increment();
             stats.lastError.set(file + ": " + e);
             LOG.error("event=evidence_write_failed file={} reason=\"{}\"", file, LogText.escape(e.toString()));
+            return -1;
         }
     }
 

@@ -135,7 +135,7 @@ public final class Dashboard {
         if (f.decisionId() != null) {
             verdicts.put(f.decisionId(), text);
         }
-        String target = f.target().toString().replaceFirst("/(32|128)$", "");
+        String target = f.target().toString();
         for (JsonObject d : decisions) {
             if (d.getString("id").equals(f.decisionId()) || f.decisionId() == null && target.equals(d.getString("target"))) {
                 d.put("verdict", text);
